@@ -1,0 +1,157 @@
+"""Time limits and traffic lights.
+
+Rules (DESIGN.md §4):
+- A limit of N working days ends at 23:59:59 (local time) of the N-th working
+  day after the day the clock starts; the start day never counts.
+- Urgent tickets count clock hours from the start instant.
+- Yellow starts when the remaining time falls below `warn_share` of the whole
+  limit, and in any case at the start of the last working day.
+- Red once the deadline has passed.
+The light is `light_at(due_at, warn_at, now)`: a pure function, right on every read.
+"""
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from hotline.models import Light, Ticket, TicketType, Urgency
+from hotline.models.tickets import HANDLING_STATES
+
+from .calendar import WorkCalendar
+from .models import LimitUnit, TimeLimitPolicy
+
+END_OF_DAY = dt.time(23, 59, 59)
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    limit_unit: str
+    handle_limit: int
+    sign_limit: int
+    callback_limit_days: int
+    warn_share: Decimal
+
+
+# Used when the policy table has no matching row (DESIGN.md §4 defaults).
+DEFAULT_WORKING_DAYS = {
+    TicketType.CONSULTATION: 3,
+    TicketType.HELP: 5,
+    TicketType.COMPLAINT: 10,
+    TicketType.REPORT: 10,
+    TicketType.SUGGESTION: 15,
+    TicketType.PRAISE: 5,
+    TicketType.OTHER: 5,
+}
+
+
+def fallback_limits(ticket_type: str, urgency: str) -> Limits:
+    if urgency == Urgency.URGENT:
+        return Limits(LimitUnit.CLOCK_HOURS, 24, 2, 1, Decimal("0.20"))
+    return Limits(LimitUnit.WORKING_DAYS, DEFAULT_WORKING_DAYS.get(ticket_type, 5), 1, 1, Decimal("0.20"))
+
+
+def category_ancestry(category) -> list[int]:
+    """[leaf id, parent id, root id]: deeper categories are more specific."""
+    ids = []
+    node = category
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def limits_for(*, ticket_type: str, urgency: str, category=None) -> Limits:
+    """The most specific policy: urgency beats category beats type; blank matches any."""
+    ancestry = category_ancestry(category) if category else []
+    candidates = TimeLimitPolicy.objects.filter(
+        Q(ticket_type="") | Q(ticket_type=ticket_type),
+        Q(urgency="") | Q(urgency=urgency),
+        Q(category__isnull=True) | Q(category_id__in=ancestry),
+    )
+
+    def specificity(policy: TimeLimitPolicy) -> tuple:
+        depth = len(ancestry) - ancestry.index(policy.category_id) if policy.category_id else 0
+        return (bool(policy.urgency), depth, bool(policy.ticket_type), policy.pk)
+
+    best = max(candidates, key=specificity, default=None)
+    if best is None:
+        return fallback_limits(ticket_type, urgency)
+    return Limits(best.limit_unit, best.handle_limit, best.sign_limit,
+                  best.callback_limit_days, Decimal(best.warn_share))
+
+
+def limits_for_ticket(ticket: Ticket) -> Limits:
+    return limits_for(ticket_type=ticket.ticket_type, urgency=ticket.urgency, category=ticket.category)
+
+
+def add_working_days(start: dt.datetime, days: int, calendar: WorkCalendar | None = None) -> dt.datetime:
+    local_start = timezone.localtime(start, local_tz())
+    calendar = calendar or WorkCalendar(local_start.date())
+    day = calendar.nth_workday_after(local_start.date(), days)
+    return dt.datetime.combine(day, END_OF_DAY, tzinfo=local_tz())
+
+
+def add_limit(start: dt.datetime, amount: int, limit_unit: str, calendar: WorkCalendar | None = None) -> dt.datetime:
+    if limit_unit == LimitUnit.CLOCK_HOURS:
+        return start + dt.timedelta(hours=amount)
+    return add_working_days(start, amount, calendar)
+
+
+def warn_time(start: dt.datetime, due: dt.datetime, limits: Limits) -> dt.datetime:
+    """When the light turns yellow for a limit running from `start` to `due`."""
+    by_share = due - (due - start) * float(limits.warn_share)
+    if limits.limit_unit == LimitUnit.CLOCK_HOURS:
+        return by_share
+    last_day_start = dt.datetime.combine(timezone.localtime(due, local_tz()).date(), dt.time.min, tzinfo=local_tz())
+    return min(by_share, last_day_start)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    sign_due_at: dt.datetime
+    due_at: dt.datetime
+    warn_at: dt.datetime
+
+
+def deadlines_from(start: dt.datetime, limits: Limits) -> Deadlines:
+    calendar = WorkCalendar(timezone.localtime(start, local_tz()).date())
+    due = add_limit(start, limits.handle_limit, limits.limit_unit, calendar)
+    sign_due = add_limit(start, limits.sign_limit, limits.limit_unit, calendar)
+    return Deadlines(sign_due_at=min(sign_due, due), due_at=due, warn_at=warn_time(start, due, limits))
+
+
+def light_at(due_at: dt.datetime | None, warn_at: dt.datetime | None, now: dt.datetime) -> str | None:
+    """The traffic light for a running deadline; None when no deadline runs."""
+    if due_at is None:
+        return None
+    if now > due_at:
+        return Light.RED
+    if warn_at is not None and now >= warn_at:
+        return Light.YELLOW
+    return Light.GREEN
+
+
+def ticket_light(ticket: Ticket, now: dt.datetime | None = None) -> str | None:
+    if ticket.state not in HANDLING_STATES:
+        return None
+    return light_at(ticket.due_at, ticket.warn_at, now or timezone.now())
+
+
+def light_q(light: str, now: dt.datetime) -> Q:
+    """The same rule as `light_at`, as a filter the database can answer from indexes."""
+    handling = Q(state__in=HANDLING_STATES, due_at__isnull=False)
+    if light == Light.RED:
+        return handling & Q(due_at__lt=now)
+    if light == Light.YELLOW:
+        return handling & Q(due_at__gte=now, warn_at__lte=now)
+    if light == Light.GREEN:
+        return handling & Q(due_at__gte=now) & (Q(warn_at__gt=now) | Q(warn_at__isnull=True))
+    raise ValueError(f"unknown light {light!r}")

@@ -1,0 +1,278 @@
+"""Routing, handling and callback records, plus the admin-editable policies."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotline.models import TicketType, Urgency
+
+
+class Assignment(models.Model):
+    """A unit's part in handling a ticket: one lead unit and optional co-units per round."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        CO = "co", _("协办")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待签收")
+        SIGNED = "signed", _("已签收")
+        REPLIED = "replied", _("已回复")
+        RETURNED = "returned", _("已退回")
+        CANCELLED = "cancelled", _("已撤销")
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("hotline.Unit", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("承办角色"), max_length=10, choices=Role.choices)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    round = models.PositiveSmallIntegerField(_("派单轮次"), default=1)
+    is_current = models.BooleanField(_("当前"), default=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("派单时间"), auto_now_add=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("派单记录")
+        verbose_name_plural = _("派单记录")
+        indexes = [
+            models.Index(fields=["unit", "is_current", "ticket"], name="assignment_unit_current"),
+            models.Index(fields=["ticket", "is_current"], name="assignment_ticket_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} → {self.unit_id} ({self.role})"
+
+
+class Instruction(models.Model):
+    """A leader's instruction (批示), with the units the leader chose or confirmed."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="instructions")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("批示内容"))
+    units = models.ManyToManyField("hotline.Unit", blank=True, related_name="+", verbose_name=_("建议承办单位"))
+    created_at = models.DateTimeField(_("批示时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} 批示"
+
+
+class Reply(models.Model):
+    """A unit's reply (办理结果). The lead unit's reply moves the ticket to 'replied'."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="replies")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies")
+    unit = models.ForeignKey("hotline.Unit", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("办理结果"))
+    is_lead = models.BooleanField(_("主办回复"), default=True)
+    created_at = models.DateTimeField(_("回复时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("办理回复")
+        verbose_name_plural = _("办理回复")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} 回复"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.reply.ticket_id}/{filename}"
+
+
+class Attachment(models.Model):
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"))
+    content_type = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExtensionRequest(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已同意")
+        REJECTED = "rejected", _("已驳回")
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="extension_requests")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("延期理由"))
+    extra_days = models.PositiveSmallIntegerField(_("延长工作日"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    old_due_at = models.DateTimeField(_("原时限"))
+    new_due_at = models.DateTimeField(_("新时限"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(_("审核意见"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            # At most one undecided request per ticket.
+            models.UniqueConstraint(
+                fields=["ticket"], condition=models.Q(state="pending"), name="one_pending_extension"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} 延期{self.extra_days}天"
+
+
+class TicketReturn(models.Model):
+    """A unit handing back a mis-routed ticket (退单)."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="returns")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("hotline.Unit", on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("退单理由"))
+    created_at = models.DateTimeField(_("退单时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退单记录")
+        verbose_name_plural = _("退单记录")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} 退单"
+
+
+class Survey(models.Model):
+    """A callback satisfaction survey (回访), by SMS or by an operator's call."""
+
+    class Method(models.TextChoices):
+        SMS = "sms", _("短信回访")
+        PHONE = "phone", _("电话回访")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待回访")
+        ANSWERED = "answered", _("已回访")
+        EXPIRED = "expired", _("未回复")
+        CANCELLED = "cancelled", _("已取消")
+
+    class Result(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="surveys")
+    method = models.CharField(_("回访方式"), max_length=10, choices=Method.choices, default=Method.SMS)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    result = models.CharField(_("满意度"), max_length=12, choices=Result.choices, blank=True)
+    resolved = models.BooleanField(_("问题已解决"), null=True, blank=True)
+    comment = models.TextField(_("市民意见"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=models.Q(state="pending"), name="one_pending_survey"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "due_at"], name="survey_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} 回访"
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("工作日")
+    CLOCK_HOURS = "clock_hours", _("自然小时")
+
+
+class TimeLimitPolicy(models.Model):
+    """How long each step may take, by type, category and urgency (blank = any).
+
+    The most specific matching row wins: urgency, then category (deeper first),
+    then type. DESIGN.md §4 gives the defaults, loaded by a data migration.
+    """
+
+    name = models.CharField(_("名称"), max_length=60)
+    ticket_type = models.CharField(_("诉求类型"), max_length=16, choices=TicketType.choices, blank=True)
+    category = models.ForeignKey(
+        "hotline.Category", verbose_name=_("诉求分类"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, blank=True)
+    limit_unit = models.CharField(_("计时方式"), max_length=14, choices=LimitUnit.choices,
+                                  default=LimitUnit.WORKING_DAYS)
+    handle_limit = models.PositiveSmallIntegerField(_("办理时限"))
+    sign_limit = models.PositiveSmallIntegerField(_("签收时限"), default=1)
+    callback_limit_days = models.PositiveSmallIntegerField(_("回访时限（工作日）"), default=1)
+    warn_share = models.DecimalField(_("黄灯比例"), max_digits=3, decimal_places=2, default=0.20)
+
+    class Meta:
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApprovalPolicy(models.Model):
+    """Which tickets must be reported to a leader before dispatch (blank = any)."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    ticket_type = models.CharField(_("诉求类型"), max_length=16, choices=TicketType.choices, blank=True)
+    category = models.ForeignKey(
+        "hotline.Category", verbose_name=_("诉求分类"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, blank=True)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("主管领导"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", limit_choices_to={"role": "leader"},
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("领导审批规则")
+        verbose_name_plural = _("领导审批规则")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CalendarOverride(models.Model):
+    """An admin's word on one day, above the Chinese calendar package."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("工作日"))
+    note = models.CharField(_("说明"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.is_workday else '休息'}"

@@ -1,0 +1,89 @@
+"""Reads for dispatch: what a person may do next, queues, inboxes, red and yellow lists."""
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from hotline.models import Role, Ticket, TicketState
+from hotline.models.tickets import HANDLING_STATES
+from hotline.selectors import tickets_visible_to, unit_subtree_ids
+from hotline.workflow import TRANSITIONS
+
+from .deadlines import light_q
+from .models import Assignment, ExtensionRequest, Survey
+
+OFFICE_ACTIONS = {
+    "answer_directly": "answer", "submit_for_approval": "submit-for-approval", "dispatch": "dispatch",
+    "redispatch": "dispatch", "merge": "merge", "mark_invalid": "invalid",
+    "close_without_callback": "close",
+}
+
+
+def ticket_actions_for(user, ticket: Ticket) -> list[str]:
+    """The API action names this user may try on this ticket now (for buttons and clients)."""
+    if user is None or not user.is_authenticated:
+        return []
+    state = ticket.state
+    actions: list[str] = []
+    if user.has_role(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN):
+        for name, path in OFFICE_ACTIONS.items():
+            if state in TRANSITIONS[name].sources and path not in actions:
+                if name == "close_without_callback" and not user.has_role(Role.SUPERVISOR, Role.ADMIN):
+                    continue
+                actions.append(path)
+        if state == TicketState.REPLIED:
+            actions.append("callback")
+        if state in HANDLING_STATES and user.has_role(Role.SUPERVISOR, Role.ADMIN):
+            actions += ["urge", "supervise"]
+    if user.role == Role.LEADER and state == TicketState.PENDING_APPROVAL and ticket.leader_id == user.pk:
+        actions.append("instruct")
+    if user.role == Role.UNIT_STAFF and user.unit_id:
+        assignment = (
+            Assignment.objects.filter(ticket=ticket, unit_id=user.unit_id, is_current=True)
+            .exclude(state__in=[Assignment.State.CANCELLED, Assignment.State.RETURNED]).first()
+        )
+        if assignment is not None and state in HANDLING_STATES:
+            if assignment.state == Assignment.State.PENDING:
+                actions.append("sign")
+            if assignment.role == Assignment.Role.LEAD:
+                actions.append("return")
+                if assignment.state == Assignment.State.SIGNED:
+                    actions += ["reply", "extensions"]
+            elif assignment.state == Assignment.State.SIGNED:
+                actions.append("reply")
+    return actions
+
+
+def unit_inbox(user) -> QuerySet[Ticket]:
+    """Tickets a unit is handling now (lead or co-unit), deadline first."""
+    if user.role != Role.UNIT_STAFF or not user.unit_id:
+        return Ticket.objects.none()
+    units = unit_subtree_ids(user.unit)
+    co = Assignment.objects.filter(
+        ticket=OuterRef("pk"), unit_id__in=units, is_current=True, role=Assignment.Role.CO
+    )
+    return Ticket.objects.filter(state__in=HANDLING_STATES).filter(Q(lead_unit_id__in=units) | Exists(co))
+
+
+def leader_queue(user) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(leader=user, state=TicketState.PENDING_APPROVAL)
+
+
+def approval_queue() -> QuerySet[Ticket]:
+    return Ticket.objects.filter(state__in=[TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED])
+
+
+def returned_queue() -> QuerySet[Ticket]:
+    return Ticket.objects.filter(state=TicketState.RETURNED)
+
+
+def pending_extensions(user) -> QuerySet[ExtensionRequest]:
+    visible = tickets_visible_to(user)
+    return ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING, ticket__in=visible)
+
+
+def light_list(light: str, user=None) -> QuerySet[Ticket]:
+    base = tickets_visible_to(user) if user is not None else Ticket.objects.all()
+    return base.filter(light_q(light, timezone.now()))
+
+
+def callback_queue() -> QuerySet[Survey]:
+    return Survey.objects.filter(state=Survey.State.PENDING).select_related("ticket")

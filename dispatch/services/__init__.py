@@ -1,0 +1,23 @@
+"""Every write in dispatch/ goes through a function in this package."""
+from .approval import approval_policy_for, ticket_instruct, ticket_submit_for_approval
+from .callbacks import survey_open, survey_record, ticket_close_without_callback
+from .extensions import extension_decide, extension_request
+from .handling import ticket_dispatch, ticket_reply, ticket_return, ticket_sign
+from .supervision import ticket_supervise, ticket_urge
+
+__all__ = [
+    "approval_policy_for",
+    "extension_decide",
+    "extension_request",
+    "survey_open",
+    "survey_record",
+    "ticket_close_without_callback",
+    "ticket_dispatch",
+    "ticket_instruct",
+    "ticket_reply",
+    "ticket_return",
+    "ticket_sign",
+    "ticket_submit_for_approval",
+    "ticket_supervise",
+    "ticket_urge",
+]

@@ -1,0 +1,68 @@
+"""Reporting a ticket to the leader in charge, and the leader's instruction (批示)."""
+from django.db import transaction
+from django.db.models import Q
+
+from hotline.errors import InvalidInput, NotAllowed
+from hotline.models import Role, Ticket, Unit, User
+from hotline.permissions import HOTLINE_STAFF, require_role
+from hotline.services.tickets import validate_text
+from hotline.workflow import transition
+
+from ..deadlines import category_ancestry
+from ..models import ApprovalPolicy, Instruction
+
+
+def approval_policy_for(ticket: Ticket) -> ApprovalPolicy | None:
+    """The approval rule that applies to the ticket, if any (a policy, not code)."""
+    ancestry = category_ancestry(ticket.category) if ticket.category_id else []
+    return (
+        ApprovalPolicy.objects.filter(is_active=True)
+        .filter(
+            Q(ticket_type="") | Q(ticket_type=ticket.ticket_type),
+            Q(urgency="") | Q(urgency=ticket.urgency),
+            Q(category__isnull=True) | Q(category_id__in=ancestry),
+        )
+        .select_related("leader")
+        .order_by("-urgency", "-category_id", "-ticket_type", "pk")
+        .first()
+    )
+
+
+def default_leader() -> User | None:
+    return User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk").first()
+
+
+@transaction.atomic
+def ticket_submit_for_approval(*, ticket: Ticket, actor, leader: User | None = None, note: str = "") -> Ticket:
+    """呈报: the hotline office reports the ticket to a leader, whose phone is notified."""
+    require_role(actor, *HOTLINE_STAFF, what="呈报领导")
+    note = validate_text(note, field="note", label="呈报说明", max_length=1000, required=False)
+    if leader is None:
+        policy = approval_policy_for(ticket)
+        leader = (policy.leader if policy and policy.leader_id else None) or default_leader()
+    if leader is None or leader.role != Role.LEADER or not leader.is_active:
+        raise InvalidInput("请选择一位主管领导", field="leader")
+    return transition(
+        ticket=ticket, action="submit_for_approval", actor=actor,
+        payload={"leader_id": leader.pk, "leader": str(leader), "note": note},
+        changes={"leader": leader},
+    )
+
+
+@transaction.atomic
+def ticket_instruct(*, ticket: Ticket, actor, text: str, units: list[Unit] | tuple = ()) -> Instruction:
+    """The leader signs an instruction and may choose or confirm the handling units."""
+    require_role(actor, Role.LEADER, what="批示工单")
+    if ticket.leader_id != actor.pk:
+        raise NotAllowed("该工单未呈报给您")
+    text = validate_text(text, field="text", label="批示内容", max_length=2000)
+    inactive = [u.name for u in units if not u.is_active]
+    if inactive:
+        raise InvalidInput(f"单位已停用：{'、'.join(inactive)}", field="units")
+    approved = transition(
+        ticket=ticket, action="instruct", actor=actor,
+        payload={"text": text, "units": [u.pk for u in units], "unit_names": [u.name for u in units]},
+    )
+    instruction = Instruction.objects.create(ticket=approved, leader=actor, text=text)
+    instruction.units.set(units)
+    return instruction

@@ -1,0 +1,167 @@
+"""Dispatch to units, and what a unit does with a ticket: sign, reply, return."""
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hotline.errors import Conflict, InvalidInput, NotAllowed
+from hotline.models import Light, Role, Ticket, TicketState, Unit
+from hotline.permissions import HOTLINE_STAFF, require_role
+from hotline.services.tickets import validate_text
+from hotline.workflow import lock_ticket, record_event, transition
+
+from ..deadlines import add_working_days, deadlines_from, limits_for_ticket
+from ..models import Assignment, Attachment, Reply, TicketReturn
+from .approval import approval_policy_for
+from .callbacks import survey_open
+
+MAX_ATTACHMENTS = 10
+
+
+def current_assignment(ticket: Ticket, unit_id: int | None) -> Assignment | None:
+    if unit_id is None:
+        return None
+    return (
+        Assignment.objects.select_for_update()
+        .filter(ticket=ticket, unit_id=unit_id, is_current=True)
+        .exclude(state__in=[Assignment.State.CANCELLED, Assignment.State.RETURNED])
+        .first()
+    )
+
+
+def require_assignment(ticket: Ticket, actor, *, what: str) -> Assignment:
+    require_role(actor, Role.UNIT_STAFF, what=what)
+    # Lock the ticket before its assignments, in the same order as dispatch, so
+    # that a unit and the office acting at once queue instead of deadlocking.
+    lock_ticket(ticket.pk)
+    assignment = current_assignment(ticket, actor.unit_id)
+    if assignment is None:
+        raise NotAllowed(f"本单位不是该工单的当前承办单位，不能{what}")
+    return assignment
+
+
+@transaction.atomic
+def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note: str = "") -> Ticket:
+    """派单 / 重新派单: give the ticket to a lead unit (and co-units); the clock starts now."""
+    require_role(actor, *HOTLINE_STAFF, what="派单")
+    note = validate_text(note, field="note", label="派单意见", max_length=1000, required=False)
+    co_units = [u for u in co_units if u.pk != lead_unit.pk]
+    for unit in [lead_unit, *co_units]:
+        if not unit.is_active:
+            raise InvalidInput(f"单位「{unit.name}」已停用", field="lead_unit")
+    locked = lock_ticket(ticket.pk)
+    if locked.state == TicketState.REGISTERED and approval_policy_for(locked) is not None:
+        raise Conflict("该类工单须先呈报领导批示后再派单", code="approval_required")
+    action = "redispatch" if locked.state == TicketState.RETURNED else "dispatch"
+    now = timezone.now()
+    deadlines = deadlines_from(now, limits_for_ticket(locked))
+    previous_round = (
+        Assignment.objects.filter(ticket=locked).order_by("-round").values_list("round", flat=True).first() or 0
+    )
+    Assignment.objects.filter(ticket=locked, is_current=True).update(is_current=False)
+    dispatched = transition(
+        ticket=locked, action=action, actor=actor,
+        payload={
+            "lead_unit": lead_unit.name, "lead_unit_id": lead_unit.pk,
+            "co_units": [u.name for u in co_units], "co_unit_ids": [u.pk for u in co_units],
+            "due_at": deadlines.due_at.isoformat(), "note": note,
+        },
+        changes={
+            "lead_unit": lead_unit, "dispatched_at": now, "signed_at": None, "replied_at": None,
+            "sign_due_at": deadlines.sign_due_at, "due_at": deadlines.due_at, "warn_at": deadlines.warn_at,
+            "light_notified": Light.GREEN, "callback_due_at": None,
+        },
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(ticket=dispatched, unit=lead_unit, role=Assignment.Role.LEAD,
+                    round=previous_round + 1, assigned_by=actor)]
+        + [Assignment(ticket=dispatched, unit=u, role=Assignment.Role.CO,
+                      round=previous_round + 1, assigned_by=actor) for u in co_units]
+    )
+    return dispatched
+
+
+@transaction.atomic
+def ticket_sign(*, ticket: Ticket, actor) -> Ticket:
+    """签收. The lead unit's signature moves the ticket to in_progress; a co-unit's is recorded."""
+    assignment = require_assignment(ticket, actor, what="签收")
+    if assignment.state != Assignment.State.PENDING:
+        raise Conflict("本单位已签收该工单")
+    now = timezone.now()
+    if assignment.role == Assignment.Role.LEAD:
+        signed = transition(ticket=ticket, action="sign", actor=actor,
+                            payload={"unit": actor.unit.name}, changes={"signed_at": now})
+    else:
+        signed = lock_ticket(ticket.pk)
+        record_event(ticket=signed, kind="co_sign", actor=actor, payload={"unit": actor.unit.name})
+    Assignment.objects.filter(pk=assignment.pk).update(
+        state=Assignment.State.SIGNED, signed_at=now, signed_by=actor
+    )
+    return signed
+
+
+def _validate_files(files) -> list:
+    files = list(files or [])
+    if len(files) > MAX_ATTACHMENTS:
+        raise InvalidInput(f"附件最多{MAX_ATTACHMENTS}个", field="files")
+    for f in files:
+        if f.size > settings.HOTLINE_MAX_ATTACHMENT_BYTES:
+            limit_mb = settings.HOTLINE_MAX_ATTACHMENT_BYTES // (1024 * 1024)
+            raise InvalidInput(f"附件「{f.name}」超过{limit_mb}MB", field="files")
+    return files
+
+
+@transaction.atomic
+def ticket_reply(*, ticket: Ticket, actor, text: str, files=()) -> Reply:
+    """回复: the lead unit's result moves the ticket to replied and opens the callback survey;
+    a co-unit's reply is added to the record."""
+    assignment = require_assignment(ticket, actor, what="回复")
+    text = validate_text(text, field="text", label="办理结果", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
+    files = _validate_files(files)
+    now = timezone.now()
+    is_lead = assignment.role == Assignment.Role.LEAD
+    if is_lead:
+        if assignment.state != Assignment.State.SIGNED:
+            raise Conflict("请先签收工单再回复", code="state_conflict")
+        limits = limits_for_ticket(ticket)
+        replied = transition(
+            ticket=ticket, action="reply", actor=actor,
+            payload={"unit": actor.unit.name, "text": text, "attachments": [f.name for f in files]},
+            changes={"replied_at": now, "callback_due_at": add_working_days(now, limits.callback_limit_days)},
+        )
+    else:
+        replied = lock_ticket(ticket.pk)
+        if replied.state not in (TicketState.DISPATCHED, TicketState.IN_PROGRESS):
+            raise Conflict("工单已不在办理中，不能再提交协办意见")
+        record_event(ticket=replied, kind="co_reply", actor=actor,
+                     payload={"unit": actor.unit.name, "text": text})
+    reply = Reply.objects.create(
+        ticket=replied, assignment=assignment, unit=actor.unit, author=actor, text=text, is_lead=is_lead
+    )
+    for f in files:
+        Attachment.objects.create(reply=reply, file=f, name=f.name[:200], size=f.size,
+                                  content_type=getattr(f, "content_type", "") or "")
+    Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.REPLIED, replied_at=now)
+    if is_lead:
+        survey_open(ticket=replied)
+    return reply
+
+
+@transaction.atomic
+def ticket_return(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    """退单: the lead unit hands back a mis-routed ticket, with a reason, for re-dispatch."""
+    assignment = require_assignment(ticket, actor, what="退单")
+    if assignment.role != Assignment.Role.LEAD:
+        raise NotAllowed("协办单位不能退单，请联系主办单位或热线办")
+    reason = validate_text(reason, field="reason", label="退单理由", max_length=1000)
+    returned = transition(
+        ticket=ticket, action="return", actor=actor,
+        payload={"unit": actor.unit.name, "reason": reason},
+        changes={"lead_unit": None, "due_at": None, "warn_at": None, "sign_due_at": None},
+    )
+    TicketReturn.objects.create(ticket=returned, assignment=assignment, unit=actor.unit,
+                                returned_by=actor, reason=reason)
+    Assignment.objects.filter(pk=assignment.pk).update(is_current=False, state=Assignment.State.RETURNED)
+    Assignment.objects.filter(ticket=returned, is_current=True).update(
+        is_current=False, state=Assignment.State.CANCELLED
+    )
+    return returned

@@ -1,0 +1,74 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Citizen, Ticket, TicketEvent, Unit, User
+
+admin.site.site_header = _("12345 政务服务便民热线 管理后台")
+admin.site.site_title = _("12345 热线管理")
+admin.site.index_title = _("系统配置")
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "parent", "head_name", "head_phone", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "code", "keywords")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "display_name", "role", "unit", "phone", "is_active")
+    list_filter = ("role", "is_active", "unit")
+    search_fields = ("username", "display_name", "phone")
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("热线角色"), {"fields": ("role", "unit", "phone", "display_name", "extension")}),
+    )
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        (_("热线角色"), {"fields": ("role", "unit", "phone", "display_name")}),
+    )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "level", "default_unit", "is_active")
+    list_filter = ("level", "is_active")
+    search_fields = ("full_name",)
+    autocomplete_fields = ("parent", "default_unit")
+
+
+@admin.register(Citizen)
+class CitizenAdmin(admin.ModelAdmin):
+    list_display = ("phone", "name", "sms_opt_out", "created_at")
+    search_fields = ("phone", "name")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    """Tickets change only through the workflow services, never by hand in the admin."""
+
+    list_display = ("number", "title", "ticket_type", "state", "lead_unit", "due_at", "created_at")
+    list_filter = ("state", "ticket_type", "channel", "urgency")
+    search_fields = ("number", "title")
+    show_full_result_count = False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "kind", "actor_label", "from_state", "to_state", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("ticket__number",)
+    raw_id_fields = ("ticket",)
+    show_full_result_count = False

@@ -1,0 +1,54 @@
+"""Ticket list filters: state, light, unit, type, category, channel, date range, text."""
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from dispatch.deadlines import light_q
+from hotline.models import Category, Channel, Light, Ticket, TicketState, TicketType, Unit, Urgency
+
+
+class TicketFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=TicketState.choices)
+    light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light")
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit",
+                                            label="主办单位（含下级）")
+    ticket_type = django_filters.MultipleChoiceFilter(choices=TicketType.choices)
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), method="filter_category",
+                                                label="分类（含下级）")
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="登记日期起")
+    created_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="登记日期止")
+    q = django_filters.CharFilter(method="filter_text", label="编号、标题或内容")
+    awaiting_me = django_filters.BooleanFilter(method="filter_awaiting_me", label="待我批示")
+
+    class Meta:
+        model = Ticket
+        fields = []
+
+    def filter_light(self, queryset, name, value):
+        return queryset.filter(light_q(value, timezone.now()))
+
+    def filter_unit(self, queryset, name, unit):
+        return queryset.filter(lead_unit__path__startswith=unit.path)
+
+    def filter_category(self, queryset, name, category):
+        return queryset.filter(
+            Q(category=category) | Q(category__full_name__startswith=f"{category.full_name}/")
+        )
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        if value.isdigit() and len(value) == 11 and not value.startswith("1"):
+            return queryset.filter(number=value)
+        return queryset.filter(Q(number=value) | Q(title__icontains=value) | Q(content__icontains=value))
+
+    def filter_awaiting_me(self, queryset, name, value):
+        if not value:
+            return queryset
+        user = self.request.user
+        return queryset.filter(leader=user, state=TicketState.PENDING_APPROVAL)

@@ -1,0 +1,248 @@
+"""API shapes. Input serializers only parse; the services decide."""
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import serializers
+
+from dispatch.deadlines import ticket_light
+from dispatch.models import Assignment, ExtensionRequest, Instruction, Reply, Survey
+from dispatch.selectors import ticket_actions_for
+from hotline.models import (
+    Category,
+    Channel,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketState,
+    TicketType,
+    Unit,
+    Urgency,
+    User,
+)
+from hotline.privacy import mask_name, mask_phone
+
+TEXT_MAX = settings.HOTLINE_MAX_TEXT_LENGTH
+
+
+def may_see_citizen(user) -> bool:
+    """Hotline staff and handling units (who must call the citizen) see the contact;
+    leaders see it masked; nobody else sees it at all."""
+    return bool(user and user.is_authenticated and user.role in (
+        Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.UNIT_STAFF)) or bool(user and user.is_superuser)
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "code", "kind", "parent", "is_active"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "full_name", "level", "parent"]
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "role"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    unit = UnitSerializer(read_only=True)
+    role_label = serializers.CharField(source="get_role_display")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "role", "role_label", "unit"]
+
+
+class CitizenField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, ticket: Ticket):
+        citizen = ticket.citizen
+        if citizen is None:
+            return None
+        user = self.context["request"].user if "request" in self.context else None
+        if may_see_citizen(user):
+            return {"name": citizen.name, "phone": citizen.phone, "masked": False}
+        return {"name": mask_name(citizen.name), "phone": mask_phone(citizen.phone), "masked": True}
+
+
+class TicketListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    ticket_type_label = serializers.CharField(source="get_ticket_type_display", read_only=True)
+    category_name = serializers.CharField(source="category.full_name", default=None, read_only=True)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", default=None, read_only=True)
+    light = serializers.SerializerMethodField()
+    citizen = CitizenField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "title", "state", "state_label", "ticket_type", "ticket_type_label",
+            "urgency", "channel", "category", "category_name", "lead_unit", "lead_unit_name",
+            "area", "due_at", "light", "created_at", "citizen",
+        ]
+
+    def get_light(self, ticket) -> str | None:
+        return ticket_light(ticket, self.context.get("now") or timezone.now())
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "unit", "unit_name", "role", "state", "round", "is_current",
+                  "assigned_at", "signed_at", "replied_at"]
+
+
+class InstructionSerializer(serializers.ModelSerializer):
+    leader = UserBriefSerializer()
+
+    class Meta:
+        model = Instruction
+        fields = ["id", "leader", "text", "units", "created_at"]
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name")
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reply
+        fields = ["id", "unit", "unit_name", "text", "is_lead", "created_at", "attachments"]
+
+    def get_attachments(self, reply) -> list[dict]:
+        return [{"id": a.pk, "name": a.name, "size": a.size, "url": a.file.url} for a in reply.attachments.all()]
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Survey
+        fields = ["id", "method", "state", "result", "resolved", "comment", "created_at", "due_at", "answered_at"]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["id", "ticket", "ticket_number", "reason", "extra_days", "state", "old_due_at",
+                  "new_due_at", "decision_note", "created_at", "decided_at"]
+
+
+class TicketDetailSerializer(TicketListSerializer):
+    leader = UserBriefSerializer(read_only=True)
+    merged_into_number = serializers.CharField(source="merged_into.number", default=None, read_only=True)
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    instructions = InstructionSerializer(many=True, read_only=True)
+    replies = ReplySerializer(many=True, read_only=True)
+    surveys = SurveySerializer(many=True, read_only=True)
+    extension_requests = ExtensionSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta(TicketListSerializer.Meta):
+        fields = TicketListSerializer.Meta.fields + [
+            "content", "address", "leader", "dispatched_at", "sign_due_at", "warn_at", "signed_at",
+            "replied_at", "callback_due_at", "closed_at", "closed_on_time", "closed_by_hotline",
+            "direct_answer", "merged_into_number", "reopen_count", "call_id", "assignments",
+            "instructions", "replies", "surveys", "extension_requests", "actions",
+        ]
+
+    def get_actions(self, ticket) -> list[str]:
+        return ticket_actions_for(self.context["request"].user, ticket)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "actor", "actor_label", "from_state", "to_state", "payload", "created_at"]
+
+
+# --- inputs -------------------------------------------------------------------------
+
+class TicketCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(Channel.choices, default=Channel.PHONE)
+    ticket_type = serializers.ChoiceField(TicketType.choices)
+    urgency = serializers.ChoiceField(Urgency.choices, default=Urgency.NORMAL)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    content = serializers.CharField(max_length=TEXT_MAX)
+    citizen_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    area = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    call_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class TextSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=TEXT_MAX)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class RequiredNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=1000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class SubmitSerializer(NoteSerializer):
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.LEADER, is_active=True), required=False, allow_null=True
+    )
+
+
+class InstructSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False, default=list)
+
+
+class DispatchSerializer(NoteSerializer):
+    lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    co_units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False, default=list)
+
+
+class ReplySerializerIn(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+    extra_days = serializers.IntegerField(min_value=1, max_value=30)
+
+
+class ExtensionDecideSerializer(NoteSerializer):
+    approve = serializers.BooleanField()
+
+
+class CallbackSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(Survey.Result.choices)
+    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    method = serializers.ChoiceField(Survey.Method.choices, default=Survey.Method.PHONE)
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.CharField(max_length=32, help_text="目标工单的编号或 id")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+STATE_CHOICES = TicketState.choices

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("tickets", views.TicketViewSet, basename="ticket")
+router.register("inbox", views.InboxViewSet, basename="inbox")
+router.register("extensions", views.ExtensionViewSet, basename="extension")
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("categories", views.CategoryViewSet, basename="category")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("me/", views.me, name="api-me"),
+    path("citizens/history/", views.citizen_lookup, name="api-citizen-history"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,261 @@
+"""REST endpoints. Each action parses input, calls one service, and returns the ticket."""
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from dispatch import services as dispatch_services
+from dispatch.models import Assignment, ExtensionRequest, Reply
+from dispatch.selectors import pending_extensions, unit_inbox
+from hotline.errors import NotAllowed, NotFound
+from hotline.models import Category, Role, Ticket, Unit
+from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, require_role
+from hotline.selectors import citizen_history, ticket_get_for, ticket_timeline, tickets_visible_to
+from hotline.services import tickets as ticket_services
+
+from . import serializers as s
+from .filters import TicketFilter
+from .pagination import InboxPagination
+
+
+def parse(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class StaffOnly(IsAuthenticated):
+    """Display devices and role-less accounts have no business in the staff API."""
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and request.user.has_role(*ALL_STAFF)
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
+    permission_classes = [StaffOnly]
+    filterset_class = TicketFilter
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        return tickets_visible_to(self.request.user).select_related("category", "lead_unit", "citizen")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.TicketListSerializer
+        return s.TicketDetailSerializer
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"now": timezone.now()}
+
+    def get_object(self):
+        ticket = ticket_get_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, ticket)
+        return ticket
+
+    def detail_response(self, ticket: Ticket, status_code=status.HTTP_200_OK) -> Response:
+        ticket = (
+            Ticket.objects.select_related("category", "lead_unit", "citizen", "leader", "merged_into")
+            .prefetch_related(
+                Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("id")),
+                "instructions__leader", "instructions__units",
+                Prefetch("replies", queryset=Reply.objects.select_related("unit").prefetch_related("attachments")),
+                "surveys", "extension_requests",
+            )
+            .get(pk=ticket.pk)
+        )
+        return Response(self.get_serializer(ticket).data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.detail_response(self.get_object())
+
+    @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        require_role(request.user, *HOTLINE_STAFF, what="登记工单")
+        data = parse(s.TicketCreateSerializer, request)
+        ticket = ticket_services.ticket_register(actor=request.user, **data)
+        return self.detail_response(ticket, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        ticket = self.get_object()
+        return Response(s.EventSerializer(ticket_timeline(ticket), many=True).data)
+
+    def _act(self, request, serializer_class, service, **extra):
+        ticket = self.get_object()
+        data = parse(serializer_class, request) if serializer_class else {}
+        service(ticket=ticket, actor=request.user, **data, **extra)
+        return self.detail_response(ticket)
+
+    @extend_schema(request=s.AnswerSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        return self._act(request, s.AnswerSerializer, ticket_services.ticket_answer_directly)
+
+    @extend_schema(request=s.SubmitSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="submit-for-approval")
+    def submit_for_approval(self, request, pk=None):
+        return self._act(request, s.SubmitSerializer, dispatch_services.ticket_submit_for_approval)
+
+    @extend_schema(request=s.InstructSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def instruct(self, request, pk=None):
+        return self._act(request, s.InstructSerializer, dispatch_services.ticket_instruct)
+
+    @extend_schema(request=s.DispatchSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_ticket(self, request, pk=None):  # not "dispatch": that is APIView's entry point
+        return self._act(request, s.DispatchSerializer, dispatch_services.ticket_dispatch)
+
+    @extend_schema(request=None, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        return self._act(request, None, dispatch_services.ticket_sign)
+
+    @extend_schema(request={"multipart/form-data": s.ReplySerializerIn, "application/json": s.ReplySerializerIn},
+                   responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        ticket = self.get_object()
+        data = request.data.copy() if hasattr(request.data, "getlist") else dict(request.data)
+        if hasattr(request.data, "getlist"):
+            data = {"text": request.data.get("text", ""), "files": request.FILES.getlist("files")}
+        serializer = s.ReplySerializerIn(data=data)
+        serializer.is_valid(raise_exception=True)
+        dispatch_services.ticket_reply(ticket=ticket, actor=request.user, **serializer.validated_data)
+        return self.detail_response(ticket)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_ticket(self, request, pk=None):
+        return self._act(request, s.ReasonSerializer, dispatch_services.ticket_return)
+
+    @extend_schema(request=s.ExtensionRequestSerializer, responses={201: s.ExtensionSerializer})
+    @action(detail=True, methods=["post"])
+    def extensions(self, request, pk=None):
+        ticket = self.get_object()
+        data = parse(s.ExtensionRequestSerializer, request)
+        extension = dispatch_services.extension_request(ticket=ticket, actor=request.user, **data)
+        return Response(s.ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CallbackSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def callback(self, request, pk=None):
+        return self._act(request, s.CallbackSerializer, dispatch_services.survey_record)
+
+    @extend_schema(request=s.RequiredNoteSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(request, s.RequiredNoteSerializer, dispatch_services.ticket_close_without_callback)
+
+    @extend_schema(request=s.MergeSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        ticket = self.get_object()
+        data = parse(s.MergeSerializer, request)
+        into = data["into"].strip()
+        target = tickets_visible_to(request.user).filter(number=into).first()
+        if target is None and into.isdigit() and len(into) < 11:
+            target = tickets_visible_to(request.user).filter(pk=int(into)).first()
+        if target is None:
+            raise NotFound(f"目标工单「{into}」不存在", field="into")
+        ticket_services.ticket_merge(ticket=ticket, into=target, actor=request.user, reason=data["reason"])
+        return self.detail_response(ticket)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def invalid(self, request, pk=None):
+        return self._act(request, s.ReasonSerializer, ticket_services.ticket_mark_invalid)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def urge(self, request, pk=None):
+        return self._act(request, s.NoteSerializer, dispatch_services.ticket_urge)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def supervise(self, request, pk=None):
+        return self._act(request, s.NoteSerializer, dispatch_services.ticket_supervise)
+
+
+class InboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A unit's current tickets, the nearest (or most overdue) deadline first."""
+
+    permission_classes = [StaffOnly]
+    serializer_class = s.TicketListSerializer
+    pagination_class = InboxPagination
+    filterset_class = TicketFilter
+
+    def get_queryset(self):
+        if self.request.user.role != Role.UNIT_STAFF:
+            raise NotAllowed("只有承办单位有待办箱")
+        return unit_inbox(self.request.user).select_related("category", "lead_unit", "citizen")
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"now": timezone.now()}
+
+
+class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [StaffOnly]
+    serializer_class = s.ExtensionSerializer
+
+    def get_queryset(self):
+        qs = ExtensionRequest.objects.filter(ticket__in=tickets_visible_to(self.request.user))
+        if self.action == "list" and self.request.query_params.get("state", "pending") == "pending":
+            return pending_extensions(self.request.user).select_related("ticket").order_by("created_at")
+        return qs.select_related("ticket").order_by("-created_at")
+
+    @extend_schema(request=s.ExtensionDecideSerializer, responses=s.ExtensionSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        require_role(request.user, Role.SUPERVISOR, Role.ADMIN, what="审核延期申请")
+        extension = self.get_object()
+        data = parse(s.ExtensionDecideSerializer, request)
+        with transaction.atomic():
+            decided = dispatch_services.extension_decide(extension=extension, actor=request.user, **data)
+        return Response(s.ExtensionSerializer(decided).data)
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [StaffOnly]
+    serializer_class = s.UnitSerializer
+    queryset = Unit.objects.filter(is_active=True).order_by("path")
+    pagination_class = None
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [StaffOnly]
+    serializer_class = s.CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        qs = Category.objects.filter(is_active=True)
+        q = self.request.query_params.get("q", "").strip()
+        if q:
+            qs = qs.filter(full_name__icontains=q)[:50]
+        return qs
+
+
+@extend_schema(responses=s.MeSerializer)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def me(request):
+    return Response(s.MeSerializer(request.user).data)
+
+
+@extend_schema(parameters=[OpenApiParameter("phone", str, required=True)], responses=s.TicketListSerializer(many=True))
+@api_view(["GET"])
+@permission_classes([StaffOnly])
+def citizen_lookup(request):
+    """The caller's history for the operator's pop-up (来电弹屏)."""
+    require_role(request.user, *HOTLINE_STAFF, what="查询来电历史")
+    phone = ticket_services.validate_phone(request.query_params.get("phone", ""))
+    history = citizen_history(phone)
+    context = {"request": request, "now": timezone.now()}
+    return Response(s.TicketListSerializer(history, many=True, context=context).data)

@@ -1,0 +1,39 @@
+"""Domain errors. The API maps each to an HTTP status with a clear message."""
+
+
+class HotlineError(Exception):
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class InvalidInput(HotlineError):
+    status_code = 400
+    code = "invalid"
+
+
+class NotAllowed(HotlineError):
+    """The actor's role may not do this at all (403)."""
+
+    status_code = 403
+    code = "permission_denied"
+
+
+class NotFound(HotlineError):
+    """Unknown, or not visible to this actor: the two look the same (404)."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(HotlineError):
+    """The ticket is not in a state that allows this, usually because someone acted first (409)."""
+
+    status_code = 409
+    code = "conflict"

@@ -1,0 +1,28 @@
+from .people import Citizen, Role, Unit, User
+from .taxonomy import Category
+from .tickets import (
+    Channel,
+    DailyCounter,
+    Light,
+    Ticket,
+    TicketEvent,
+    TicketState,
+    TicketType,
+    Urgency,
+)
+
+__all__ = [
+    "Category",
+    "Channel",
+    "Citizen",
+    "DailyCounter",
+    "Light",
+    "Role",
+    "Ticket",
+    "TicketEvent",
+    "TicketState",
+    "TicketType",
+    "Unit",
+    "Urgency",
+    "User",
+]

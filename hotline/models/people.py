@@ -1,0 +1,106 @@
+"""Who takes part: staff users with a role, handling units, citizens."""
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Mainland mobile (1xxxxxxxxxx) or a landline with area code (0xx-xxxxxxx[x]).
+PHONE_REGEX = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
+phone_validator = RegexValidator(PHONE_REGEX, _("请输入有效的手机号或带区号的固定电话"))
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("话务员")
+    SUPERVISOR = "supervisor", _("值班长")
+    LEADER = "leader", _("领导")
+    UNIT_STAFF = "unit_staff", _("承办单位")
+    DISPLAY = "display", _("显示屏")
+    ADMIN = "admin", _("管理员")
+
+
+class Unit(models.Model):
+    """A handling unit (承办单位). Units form a tree: district → department → town."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("区县")
+        DEPARTMENT = "department", _("部门")
+        TOWN = "town", _("乡镇街道")
+        ENTERPRISE = "enterprise", _("公共企事业")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # Materialised path "/1/7/" so that a unit and all its sub-units is one
+    # indexed prefix match instead of a recursive walk.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
+    head_name = models.CharField(_("负责人"), max_length=50, blank=True)
+    head_phone = models.CharField(_("负责人手机"), max_length=20, blank=True, validators=[phone_validator])
+    keywords = models.TextField(_("职责关键词"), blank=True, help_text=_("以空格分隔，用于智能派单"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            Unit.objects.filter(pk=self.pk).update(path=path)
+            self.path = path
+            if old != "/":
+                # Re-root descendants when a unit moves in the tree.
+                for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    child.save()
+
+
+class User(AbstractUser):
+    """A staff member or a device. Citizens are not users; they are Citizen rows."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.OPERATOR)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="staff",
+    )
+    phone = models.CharField(_("手机"), max_length=20, blank=True, validators=[phone_validator])
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    extension = models.CharField(_("坐席分机"), max_length=20, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_unit_staff(self) -> bool:
+        return self.role == Role.UNIT_STAFF
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and (self.role in roles or (self.is_superuser and Role.ADMIN not in roles))
+
+
+class Citizen(models.Model):
+    """A caller, stored once per phone number and linked to all their tickets."""
+
+    phone = models.CharField(_("电话"), max_length=20, unique=True, validators=[phone_validator])
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    sms_opt_out = models.BooleanField(_("退订短信"), default=False)
+    created_at = models.DateTimeField(_("首次来电"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("市民")
+        verbose_name_plural = _("市民")
+
+    def __str__(self) -> str:
+        return f"{self.name or '市民'} {self.phone}"

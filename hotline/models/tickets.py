@@ -1,0 +1,177 @@
+"""Tickets (工单) and their append-only event log."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketState(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    PENDING_APPROVAL = "pending_approval", _("待领导批示")
+    APPROVED = "approved", _("已批示")
+    DISPATCHED = "dispatched", _("已派单")
+    IN_PROGRESS = "in_progress", _("办理中")
+    RETURNED = "returned", _("已退单")
+    REPLIED = "replied", _("已回复")
+    REOPENED = "reopened", _("重办")
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已并单")
+    INVALID = "invalid", _("无效工单")
+
+
+FINAL_STATES = frozenset({TicketState.CLOSED, TicketState.MERGED, TicketState.INVALID})
+OPEN_STATES = frozenset(set(TicketState) - FINAL_STATES)
+# States in which a handling unit holds the ticket and its deadline runs.
+HANDLING_STATES = frozenset({TicketState.DISPATCHED, TicketState.IN_PROGRESS})
+
+
+class TicketType(models.TextChoices):
+    CONSULTATION = "consultation", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
+    OTHER = "other", _("其他")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("电话")
+    SMS = "sms", _("短信")
+    WEB = "web", _("网站")
+    API = "api", _("接口")
+    WALK_IN = "walk_in", _("来访")
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("绿灯")
+    YELLOW = "yellow", _("黄灯")
+    RED = "red", _("红灯")
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("工单编号"), max_length=16, unique=True)
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    ticket_type = models.CharField(_("诉求类型"), max_length=16, choices=TicketType.choices)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    category = models.ForeignKey(
+        "hotline.Category", verbose_name=_("诉求分类"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="tickets",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("诉求内容"))
+    address = models.CharField(_("事发地点"), max_length=200, blank=True)
+    area = models.CharField(_("所属区域"), max_length=50, blank=True, db_index=True)
+    citizen = models.ForeignKey(
+        "hotline.Citizen", verbose_name=_("市民"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="tickets",
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=TicketState.choices, default=TicketState.REGISTERED
+    )
+    state_changed_at = models.DateTimeField(_("状态变更时间"), auto_now_add=True)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("主管领导"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="tickets_to_instruct",
+    )
+    # The current lead unit, kept on the ticket so a unit's inbox is one index scan.
+    lead_unit = models.ForeignKey(
+        "hotline.Unit", verbose_name=_("主办单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="lead_tickets",
+    )
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    # When the light turns yellow; computed with due_at from the policy so the
+    # light is a pure function of (warn_at, due_at, now).
+    warn_at = models.DateTimeField(_("预警时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    callback_due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_on_time = models.BooleanField(_("按时办结"), null=True, blank=True)
+    closed_by_hotline = models.BooleanField(_("直接答复"), default=False)
+    direct_answer = models.TextField(_("答复内容"), blank=True)
+    # The last light for which a notice went out; the sweep compares it to now.
+    light_notified = models.CharField(
+        _("已通知灯色"), max_length=10, choices=Light.choices, default=Light.GREEN
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并入工单"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="merged_tickets",
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    call_id = models.CharField(_("通话编号"), max_length=64, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        indexes = [
+            models.Index(fields=["lead_unit", "state", "due_at"], name="ticket_unit_inbox"),
+            models.Index(fields=["state", "due_at"], name="ticket_state_due"),
+            models.Index(fields=["state", "warn_at"], name="ticket_state_warn"),
+            models.Index(fields=["leader", "state"], name="ticket_leader_state"),
+            models.Index(fields=["citizen", "created_at"], name="ticket_citizen_created"),
+            models.Index(fields=["state", "created_at"], name="ticket_state_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class TicketEvent(models.Model):
+    """One row per thing that happened to a ticket. Written, never changed."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事件"), max_length=40, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # Who acted when there is no user: "system", "citizen", "sms".
+    actor_label = models.CharField(_("操作方"), max_length=60, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, blank=True)
+    payload = models.JSONField(_("内容"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("工单事件")
+        verbose_name_plural = _("工单事件")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["ticket", "id"], name="event_ticket_id")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("ticket events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("ticket events are append-only")
+
+
+class DailyCounter(models.Model):
+    """Per-day sequence behind human-readable ticket numbers (YYMMDD + 5 digits)."""
+
+    day = models.DateField(primary_key=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.value}"

@@ -1,0 +1,60 @@
+"""Reads. Every list a person sees starts from `tickets_visible_to`."""
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Citizen, Role, Ticket, TicketEvent, Unit
+
+
+def unit_subtree_ids(unit: Unit) -> list[int]:
+    return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
+def tickets_visible_to(user) -> QuerySet[Ticket]:
+    """Hotline staff see everything; a leader what is routed to them; a unit its own
+    (and its sub-units') tickets; anyone else nothing."""
+    from dispatch.models import Assignment, Instruction
+
+    qs = Ticket.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser or user.role in (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN):
+        return qs
+    if user.role == Role.LEADER:
+        instructed = Instruction.objects.filter(ticket=OuterRef("pk"), leader=user)
+        return qs.filter(Q(leader=user) | Exists(instructed))
+    if user.role == Role.UNIT_STAFF and user.unit_id:
+        units = unit_subtree_ids(user.unit)
+        assigned = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=units)
+        return qs.filter(Q(lead_unit_id__in=units) | Exists(assigned))
+    return qs.none()
+
+
+def ticket_visible_to(user, ticket: Ticket) -> bool:
+    return tickets_visible_to(user).filter(pk=ticket.pk).exists()
+
+
+def ticket_get_for(user, ticket_id) -> Ticket:
+    from .errors import NotFound
+
+    try:
+        return tickets_visible_to(user).select_related(
+            "category", "citizen", "lead_unit", "leader"
+        ).get(pk=int(ticket_id))
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise NotFound("工单不存在") from None
+
+
+def ticket_by_number(number: str) -> Ticket | None:
+    return Ticket.objects.filter(number=number.strip()).first()
+
+
+def ticket_timeline(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("actor").order_by("id")
+
+
+def citizen_history(phone: str, limit: int = 20) -> list[Ticket]:
+    citizen = Citizen.objects.filter(phone=phone).first()
+    if citizen is None:
+        return []
+    return list(
+        citizen.tickets.select_related("category", "lead_unit").order_by("-created_at")[:limit]
+    )

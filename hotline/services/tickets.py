@@ -1,0 +1,197 @@
+"""Intake and the transitions the hotline office performs itself."""
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..errors import Conflict, InvalidInput
+from ..models import Category, Channel, Citizen, DailyCounter, Role, Ticket, TicketType, Urgency
+from ..models.people import phone_validator
+from ..models.tickets import OPEN_STATES
+from ..permissions import HOTLINE_STAFF, require_role
+from ..workflow import record_event, transition
+
+MAX_TITLE = 200
+TITLE_FROM_CONTENT = 30
+
+
+def normalize_phone(raw: str) -> str:
+    """Strip spaces, dashes in mobiles, and the +86 / 0086 prefix."""
+    phone = re.sub(r"[\s()]", "", raw or "")
+    phone = re.sub(r"^(\+86|0086)", "", phone)
+    if re.fullmatch(r"1[\d-]{10,12}", phone):
+        phone = phone.replace("-", "")
+    return phone
+
+
+def validate_phone(raw: str) -> str:
+    phone = normalize_phone(raw)
+    try:
+        phone_validator(phone)
+    except ValidationError:
+        raise InvalidInput(f"电话号码「{raw}」无效，请输入手机号或带区号的固定电话", field="citizen_phone") from None
+    return phone
+
+
+def validate_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"{label}不能为空", field=field)
+    if len(value) > max_length:
+        raise InvalidInput(f"{label}不能超过{max_length}个字（当前{len(value)}个字）", field=field)
+    return value
+
+
+def validate_choice(value: str, choices, *, field: str, label: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(f"{label}「{value}」无效，可选：{'、'.join(choices.values)}", field=field)
+    return value
+
+
+def citizen_get_or_create(*, phone: str, name: str = "") -> Citizen:
+    phone = validate_phone(phone)
+    citizen, created = Citizen.objects.get_or_create(phone=phone, defaults={"name": name[:50]})
+    if not created and name and not citizen.name:
+        citizen.name = name[:50]
+        citizen.save(update_fields=["name"])
+    return citizen
+
+
+def next_ticket_number() -> str:
+    """YYMMDD + a 5-digit daily sequence: short enough to read over the phone and type in an SMS."""
+    today = timezone.localdate()
+    DailyCounter.objects.get_or_create(day=today)
+    DailyCounter.objects.filter(day=today).update(value=F("value") + 1)
+    value = DailyCounter.objects.values_list("value", flat=True).get(day=today)
+    return f"{today:%y%m%d}{value:05d}"
+
+
+@transaction.atomic
+def ticket_register(
+    *,
+    actor=None,
+    actor_label: str = "",
+    channel: str,
+    ticket_type: str,
+    content: str,
+    citizen_phone: str = "",
+    citizen_name: str = "",
+    title: str = "",
+    category: Category | None = None,
+    urgency: str = Urgency.NORMAL,
+    address: str = "",
+    area: str = "",
+    call_id: str = "",
+) -> Ticket:
+    """Register a request from any channel. Staff register phone and walk-in requests;
+    SMS, web and API intake run as the system (actor=None) with an actor_label."""
+    validate_choice(channel, Channel, field="channel", label="来源渠道")
+    if channel in (Channel.PHONE, Channel.WALK_IN) or actor is not None:
+        require_role(actor, *HOTLINE_STAFF, what="登记工单")
+    validate_choice(ticket_type, TicketType, field="ticket_type", label="诉求类型")
+    validate_choice(urgency, Urgency, field="urgency", label="紧急程度")
+    content = validate_text(content, field="content", label="诉求内容",
+                            max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
+    title = validate_text(title, field="title", label="标题", max_length=MAX_TITLE, required=False)
+    title = title or content[:TITLE_FROM_CONTENT]
+    address = validate_text(address, field="address", label="事发地点", max_length=200, required=False)
+    citizen = None
+    if citizen_phone:
+        citizen = citizen_get_or_create(phone=citizen_phone, name=citizen_name.strip())
+    elif channel != Channel.PHONE:
+        raise InvalidInput("请提供市民联系电话", field="citizen_phone")
+    ticket = Ticket.objects.create(
+        number=next_ticket_number(),
+        channel=channel,
+        ticket_type=ticket_type,
+        urgency=urgency,
+        category=category,
+        title=title,
+        content=content,
+        address=address,
+        area=area[:50],
+        citizen=citizen,
+        call_id=call_id[:64],
+        created_by=actor,
+    )
+    record_event(
+        ticket=ticket, kind="register", actor=actor, actor_label=actor_label,
+        to_state=ticket.state, payload={"channel": channel},
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_answer_directly(*, ticket: Ticket, actor, answer: str) -> Ticket:
+    """The operator answers a consultation on the spot and closes the ticket (直接答复)."""
+    require_role(actor, *HOTLINE_STAFF, what="直接答复")
+    answer = validate_text(answer, field="answer", label="答复内容", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
+    now = timezone.now()
+    return transition(
+        ticket=ticket, action="answer_directly", actor=actor, payload={"answer": answer},
+        changes={"direct_answer": answer, "closed_by_hotline": True, "closed_at": now, "closed_on_time": True},
+    )
+
+
+@transaction.atomic
+def ticket_merge(*, ticket: Ticket, into: Ticket, actor, reason: str = "") -> Ticket:
+    """Fold a duplicate into the ticket that carries on (并单)."""
+    require_role(actor, *HOTLINE_STAFF, what="并单")
+    if ticket.pk == into.pk:
+        raise InvalidInput("不能把工单并入它自己", field="into")
+    reason = validate_text(reason, field="reason", label="并单说明", max_length=500, required=False)
+    target = Ticket.objects.select_for_update().get(pk=into.pk)
+    if target.state not in OPEN_STATES:
+        raise Conflict(f"目标工单 {target.number} 已结束，不能并入")
+    merged = transition(
+        ticket=ticket, action="merge", actor=actor,
+        payload={"into": target.number, "reason": reason},
+        changes={"merged_into": target, "lead_unit": None, "closed_at": timezone.now()},
+    )
+    _cancel_current_assignments(merged)
+    record_event(ticket=target, kind="merged_in", actor=actor,
+                 payload={"from": merged.number, "reason": reason})
+    return merged
+
+
+@transaction.atomic
+def ticket_mark_invalid(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    """Malicious, prank or empty requests (恶意/无效) end here, with a reason."""
+    require_role(actor, *HOTLINE_STAFF, what="标记无效工单")
+    reason = validate_text(reason, field="reason", label="无效原因", max_length=500)
+    invalid = transition(
+        ticket=ticket, action="mark_invalid", actor=actor, payload={"reason": reason},
+        changes={"lead_unit": None, "closed_at": timezone.now()},
+    )
+    _cancel_current_assignments(invalid)
+    return invalid
+
+
+@transaction.atomic
+def ticket_add_followup(*, ticket: Ticket, text: str, actor=None, actor_label: str = "市民") -> Ticket:
+    """A citizen adds to an open ticket (a follow-up SMS, a second call)."""
+    text = validate_text(text, field="text", label="补充内容", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.state not in OPEN_STATES:
+        raise Conflict("工单已结束，不能补充内容")
+    combined = f"{locked.content}\n【补充】{text}"
+    if len(combined) <= settings.HOTLINE_MAX_TEXT_LENGTH * 2:
+        locked.content = combined
+        locked.save(update_fields=["content", "updated_at"])
+    record_event(ticket=locked, kind="followup", actor=actor, actor_label=actor_label, payload={"text": text})
+    return locked
+
+
+def _cancel_current_assignments(ticket: Ticket) -> None:
+    from dispatch.models import Assignment
+
+    Assignment.objects.filter(ticket=ticket, is_current=True).update(
+        is_current=False, state=Assignment.State.CANCELLED
+    )
+
+
+def role_label(role: str) -> str:
+    return Role(role).label

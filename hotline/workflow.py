@@ -1,0 +1,125 @@
+"""The ticket state machine: one transition table and the one function that moves a ticket.
+
+Every service that changes a ticket's state calls `transition()`. It locks the
+ticket row, checks the current state against the table, applies the change,
+writes the TicketEvent in the same transaction and publishes it after commit.
+Two people acting on one ticket at once: the second finds the state moved and
+gets a Conflict (HTTP 409).
+"""
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import Conflict, NotFound
+from .models import Ticket, TicketEvent, TicketState
+from .models.tickets import OPEN_STATES
+from .notify import publish_after_commit
+
+S = TicketState
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str
+    label: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "answer_directly": Transition(frozenset({S.REGISTERED}), S.CLOSED, "直接答复办结"),
+    "submit_for_approval": Transition(frozenset({S.REGISTERED, S.REOPENED}), S.PENDING_APPROVAL, "呈报领导"),
+    "instruct": Transition(frozenset({S.PENDING_APPROVAL}), S.APPROVED, "领导批示"),
+    "dispatch": Transition(frozenset({S.REGISTERED, S.APPROVED, S.REOPENED}), S.DISPATCHED, "派单"),
+    "redispatch": Transition(frozenset({S.RETURNED}), S.DISPATCHED, "重新派单"),
+    "sign": Transition(frozenset({S.DISPATCHED}), S.IN_PROGRESS, "签收"),
+    "reply": Transition(frozenset({S.IN_PROGRESS}), S.REPLIED, "回复"),
+    "return": Transition(frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.RETURNED, "退单"),
+    "callback_satisfied": Transition(frozenset({S.REPLIED}), S.CLOSED, "回访满意办结"),
+    "callback_dissatisfied": Transition(frozenset({S.REPLIED}), S.REOPENED, "回访不满意重办"),
+    "close_without_callback": Transition(frozenset({S.REPLIED}), S.CLOSED, "回访无果办结"),
+    "merge": Transition(frozenset(OPEN_STATES), S.MERGED, "并单"),
+    "mark_invalid": Transition(frozenset(OPEN_STATES), S.INVALID, "无效工单"),
+}
+
+
+def allowed_actions(state: str) -> list[str]:
+    return [name for name, t in TRANSITIONS.items() if state in t.sources]
+
+
+def lock_ticket(ticket_id: int) -> Ticket:
+    """Lock the ticket row for the rest of the transaction (no-op lock on SQLite,
+    where IMMEDIATE transactions already serialise writers)."""
+    try:
+        return Ticket.objects.select_for_update().get(pk=ticket_id)
+    except Ticket.DoesNotExist:
+        raise NotFound("工单不存在") from None
+
+
+def record_event(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor=None,
+    actor_label: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict | None = None,
+) -> TicketEvent:
+    """Append an event (a transition or anything else worth a line on the timeline)."""
+    if actor is not None and not actor_label:
+        actor_label = str(actor)
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label or "系统",
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload or {},
+    )
+    publish_after_commit(event.pk)
+    return event
+
+
+def transition(
+    *,
+    ticket: Ticket,
+    action: str,
+    actor=None,
+    actor_label: str = "",
+    payload: dict | None = None,
+    changes: dict | None = None,
+) -> Ticket:
+    """Move `ticket` by `action`. Must run inside transaction.atomic().
+
+    `ticket` may be stale: the row is re-read under lock and the state checked
+    against that. `changes` are further fields to set in the same UPDATE.
+    Returns the fresh, updated ticket.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("transition() must run inside transaction.atomic()")
+    spec = TRANSITIONS[action]
+    locked = lock_ticket(ticket.pk)
+    if locked.state not in spec.sources:
+        raise Conflict(
+            f"工单当前状态为「{TicketState(locked.state).label}」，不能{spec.label}",
+            code="state_conflict",
+        )
+    from_state = locked.state
+    now = timezone.now()
+    locked.state = spec.target
+    locked.state_changed_at = now
+    for field, value in (changes or {}).items():
+        setattr(locked, field, value)
+    locked.save()
+    record_event(
+        ticket=locked,
+        kind=action,
+        actor=actor,
+        actor_label=actor_label,
+        from_state=from_state,
+        to_state=spec.target,
+        payload=payload,
+    )
+    return locked

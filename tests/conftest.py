@@ -1,0 +1,114 @@
+"""The people every test can name: an operator, a supervisor, a leader, staff of
+unit A and unit B, a display device and an outsider (staff of a unit that has
+nothing to do with the tickets at hand)."""
+import pytest
+from rest_framework.test import APIClient
+
+from hotline.models import Role, Unit, User
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def county(db) -> Unit:
+    return Unit.objects.create(name="某县人民政府", code="county", kind=Unit.Kind.DISTRICT)
+
+
+@pytest.fixture
+def unit_a(county) -> Unit:
+    return Unit.objects.create(name="县住房和城乡建设局", code="zjj", parent=county,
+                               head_name="王局长", head_phone="13900000001")
+
+
+@pytest.fixture
+def unit_b(county) -> Unit:
+    return Unit.objects.create(name="县交通运输局", code="jtj", parent=county,
+                               head_name="李局长", head_phone="13900000002")
+
+
+@pytest.fixture
+def unit_c(county) -> Unit:
+    return Unit.objects.create(name="县文化广电和旅游局", code="wlj", parent=county)
+
+
+def make_user(username: str, role: str, unit: Unit | None = None, **extra) -> User:
+    return User.objects.create_user(
+        username=username, password="pass-12345", role=role, unit=unit,
+        display_name=extra.pop("display_name", username), **extra,
+    )
+
+
+@pytest.fixture
+def operator(db) -> User:
+    return make_user("operator", Role.OPERATOR, display_name="话务员小张", extension="8001")
+
+
+@pytest.fixture
+def supervisor(db) -> User:
+    return make_user("supervisor", Role.SUPERVISOR, display_name="值班长老刘")
+
+
+@pytest.fixture
+def leader(db) -> User:
+    return make_user("leader", Role.LEADER, display_name="赵县长", phone="13900000009")
+
+
+@pytest.fixture
+def other_leader(db) -> User:
+    return make_user("leader2", Role.LEADER, display_name="钱副县长")
+
+
+@pytest.fixture
+def staff_a(unit_a) -> User:
+    return make_user("staff_a", Role.UNIT_STAFF, unit_a, display_name="住建局办事员")
+
+
+@pytest.fixture
+def staff_b(unit_b) -> User:
+    return make_user("staff_b", Role.UNIT_STAFF, unit_b, display_name="交通局办事员")
+
+
+@pytest.fixture
+def outsider(unit_c) -> User:
+    return make_user("outsider", Role.UNIT_STAFF, unit_c, display_name="文旅局办事员")
+
+
+@pytest.fixture
+def display_device(db) -> User:
+    return make_user("display", Role.DISPLAY)
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient authenticated as that user (None: anonymous)."""
+
+    def client_for(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def people(operator, supervisor, leader, other_leader, staff_a, staff_b, outsider, display_device):
+    return {
+        "operator": operator, "supervisor": supervisor, "leader": leader, "other_leader": other_leader,
+        "staff_a": staff_a, "staff_b": staff_b, "outsider": outsider, "display": display_device,
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Integration tests need the real services: bin/test --integration provides them."""
+    import os
+
+    if os.environ.get("HOTLINE_INTEGRATION") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL/Redis: run bin/test --integration")
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(skip)
