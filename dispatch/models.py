@@ -110,6 +110,8 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", _("待审核")
         APPROVED = "approved", _("已同意")
         REJECTED = "rejected", _("已驳回")
+        # The ticket left the unit (replied, returned, merged) before anyone decided.
+        CANCELLED = "cancelled", _("已撤销")
 
     ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="extension_requests")
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")

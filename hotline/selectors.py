@@ -32,13 +32,19 @@ def ticket_visible_to(user, ticket: Ticket) -> bool:
     return tickets_visible_to(user).filter(pk=ticket.pk).exists()
 
 
+MAX_ID = 2**63 - 1  # bigint: a larger id in a URL is simply not there
+
+
 def ticket_get_for(user, ticket_id) -> Ticket:
     from .errors import NotFound
 
     try:
+        pk = int(ticket_id)
+        if not 0 < pk <= MAX_ID:
+            raise ValueError(pk)
         return tickets_visible_to(user).select_related(
             "category", "citizen", "lead_unit", "leader"
-        ).get(pk=int(ticket_id))
+        ).get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise NotFound("工单不存在") from None
 

@@ -172,9 +172,10 @@ CSRF_COOKIE_HTTPONLY = False
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous API call then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -194,6 +195,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "state" or "role": give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStateEnum": "hotline.models.tickets.TicketState",
+        "UserRoleEnum": "hotline.models.people.Role",
+        "AssignmentRoleEnum": "dispatch.models.Assignment.Role",
+        "AssignmentStateEnum": "dispatch.models.Assignment.State",
+        "SurveyStateEnum": "dispatch.models.Survey.State",
+        "ExtensionStateEnum": "dispatch.models.ExtensionRequest.State",
+    },
 }
 
 # --- the hotline's own settings -------------------------------------------------

@@ -56,6 +56,25 @@ def lock_ticket(ticket_id: int) -> Ticket:
         raise NotFound("工单不存在") from None
 
 
+def expect_version(ticket_id: int, version: int | None) -> Ticket:
+    """Lock the ticket and check that it is still the version the client saw (If-Match).
+
+    Call inside the action's transaction, before the service: the lock is then held until
+    the service commits, so of two clients holding the same version exactly one gets through.
+    """
+    locked = lock_ticket(ticket_id)
+    if version is not None and locked.version != version:
+        raise Conflict("工单已被他人更新，请刷新后重试", code="stale_version")
+    return locked
+
+
+def touch(ticket: Ticket, *fields: str) -> None:
+    """Save `fields` of a locked ticket that changes without a transition (a new deadline,
+    a follow-up), bumping its version."""
+    ticket.version += 1
+    ticket.save(update_fields=[*fields, "version", "updated_at"])
+
+
 def record_event(
     *,
     ticket: Ticket,
@@ -110,6 +129,7 @@ def transition(
     now = timezone.now()
     locked.state = spec.target
     locked.state_changed_at = now
+    locked.version += 1
     for field, value in (changes or {}).items():
         setattr(locked, field, value)
     locked.save()

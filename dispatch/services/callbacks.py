@@ -75,9 +75,9 @@ def survey_record(
         survey.method = method
     survey.save()
     if action == "callback_dissatisfied":
-        from .handling import Assignment
+        from .handling import release_units
 
-        Assignment.objects.filter(ticket=ticket, is_current=True).update(is_current=False)
+        release_units(ticket, note="回访不满意，工单重办")
     return survey
 
 

@@ -2,11 +2,11 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hotline.errors import Conflict, InvalidInput, NotFound
+from hotline.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from hotline.models import Light, Ticket, TicketState
 from hotline.permissions import OFFICE, require_role
 from hotline.services.tickets import validate_text
-from hotline.workflow import lock_ticket, record_event
+from hotline.workflow import lock_ticket, record_event, touch
 
 from ..deadlines import add_working_days, light_at, limits_for_ticket, warn_time
 from ..models import Assignment, ExtensionRequest
@@ -19,7 +19,7 @@ MAX_EXTRA_DAYS = 30
 def extension_request(*, ticket: Ticket, actor, reason: str, extra_days: int) -> ExtensionRequest:
     assignment = require_assignment(ticket, actor, what="申请延期")
     if assignment.role != Assignment.Role.LEAD:
-        raise Conflict("只有主办单位可以申请延期")
+        raise NotAllowed("只有主办单位可以申请延期")
     reason = validate_text(reason, field="reason", label="延期理由", max_length=1000)
     if not isinstance(extra_days, int) or not 1 <= extra_days <= MAX_EXTRA_DAYS:
         raise InvalidInput(f"延长天数须为1到{MAX_EXTRA_DAYS}个工作日", field="extra_days")
@@ -67,7 +67,7 @@ def extension_decide(*, extension: ExtensionRequest, actor, approve: bool, note:
         current = light_at(new_due, locked_ticket.warn_at, now)
         if current == Light.GREEN:
             locked_ticket.light_notified = Light.GREEN
-        locked_ticket.save(update_fields=["due_at", "warn_at", "light_notified", "updated_at"])
+        touch(locked_ticket, "due_at", "warn_at", "light_notified")
         payload |= {"old_due_at": locked.old_due_at.isoformat(), "new_due_at": new_due.isoformat()}
     locked.save()
     record_event(ticket=locked_ticket, kind="extension_approved" if approve else "extension_rejected",

@@ -5,12 +5,13 @@ from django.utils import timezone
 
 from hotline.errors import Conflict, InvalidInput, NotAllowed
 from hotline.models import Light, Role, Ticket, TicketState, Unit
+from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.services.tickets import validate_text
 from hotline.workflow import lock_ticket, record_event, transition
 
 from ..deadlines import add_working_days, deadlines_from, limits_for_ticket
-from ..models import Assignment, Attachment, Reply, TicketReturn
+from ..models import Assignment, Attachment, ExtensionRequest, Reply, TicketReturn
 from .approval import approval_policy_for
 from .callbacks import survey_open
 
@@ -29,14 +30,35 @@ def current_assignment(ticket: Ticket, unit_id: int | None) -> Assignment | None
 
 
 def require_assignment(ticket: Ticket, actor, *, what: str) -> Assignment:
+    """The actor's unit's current part in a ticket that units are handling now."""
     require_role(actor, Role.UNIT_STAFF, what=what)
     # Lock the ticket before its assignments, in the same order as dispatch, so
     # that a unit and the office acting at once queue instead of deadlocking.
-    lock_ticket(ticket.pk)
+    locked = lock_ticket(ticket.pk)
     assignment = current_assignment(ticket, actor.unit_id)
     if assignment is None:
         raise NotAllowed(f"本单位不是该工单的当前承办单位，不能{what}")
+    if locked.state not in HANDLING_STATES:
+        raise Conflict(f"工单当前状态为「{TicketState(locked.state).label}」，不能{what}", code="state_conflict")
     return assignment
+
+
+def release_units(ticket: Ticket, *, note: str) -> None:
+    """The ticket leaves its units (returned, merged, invalid, reopened): their current parts
+    end, unfinished ones as cancelled (a reply stays a reply), and an undecided extension
+    request is withdrawn."""
+    current = Assignment.objects.filter(ticket=ticket, is_current=True)
+    current.filter(state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).update(
+        is_current=False, state=Assignment.State.CANCELLED
+    )
+    current.update(is_current=False)
+    withdraw_extensions(ticket, note=note)
+
+
+def withdraw_extensions(ticket: Ticket, *, note: str) -> None:
+    ExtensionRequest.objects.filter(ticket=ticket, state=ExtensionRequest.State.PENDING).update(
+        state=ExtensionRequest.State.CANCELLED, decision_note=note, decided_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -44,7 +66,7 @@ def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note
     """派单 / 重新派单: give the ticket to a lead unit (and co-units); the clock starts now."""
     require_role(actor, *HOTLINE_STAFF, what="派单")
     note = validate_text(note, field="note", label="派单意见", max_length=1000, required=False)
-    co_units = [u for u in co_units if u.pk != lead_unit.pk]
+    co_units = list({u.pk: u for u in co_units if u.pk != lead_unit.pk}.values())
     for unit in [lead_unit, *co_units]:
         if not unit.is_active:
             raise InvalidInput(f"单位「{unit.name}」已停用", field="lead_unit")
@@ -85,7 +107,7 @@ def ticket_sign(*, ticket: Ticket, actor) -> Ticket:
     """签收. The lead unit's signature moves the ticket to in_progress; a co-unit's is recorded."""
     assignment = require_assignment(ticket, actor, what="签收")
     if assignment.state != Assignment.State.PENDING:
-        raise Conflict("本单位已签收该工单")
+        raise Conflict("本单位已签收该工单", code="state_conflict")
     now = timezone.now()
     if assignment.role == Assignment.Role.LEAD:
         signed = transition(ticket=ticket, action="sign", actor=actor,
@@ -142,6 +164,7 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=()) -> Reply:
                                   content_type=getattr(f, "content_type", "") or "")
     Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.REPLIED, replied_at=now)
     if is_lead:
+        withdraw_extensions(replied, note="工单已回复，延期申请自动撤销")
         survey_open(ticket=replied)
     return reply
 
@@ -161,7 +184,5 @@ def ticket_return(*, ticket: Ticket, actor, reason: str) -> Ticket:
     TicketReturn.objects.create(ticket=returned, assignment=assignment, unit=actor.unit,
                                 returned_by=actor, reason=reason)
     Assignment.objects.filter(pk=assignment.pk).update(is_current=False, state=Assignment.State.RETURNED)
-    Assignment.objects.filter(ticket=returned, is_current=True).update(
-        is_current=False, state=Assignment.State.CANCELLED
-    )
+    release_units(returned, note="工单已退回，延期申请自动撤销")
     return returned

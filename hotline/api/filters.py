@@ -2,6 +2,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from dispatch.deadlines import light_q
 from hotline.models import Category, Channel, Light, Ticket, TicketState, TicketType, Unit, Urgency
@@ -31,6 +33,7 @@ class TicketFilter(django_filters.FilterSet):
     def filter_light(self, queryset, name, value):
         return queryset.filter(light_q(value, timezone.now()))
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, unit):
         return queryset.filter(lead_unit__path__startswith=unit.path)
 

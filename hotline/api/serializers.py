@@ -1,6 +1,7 @@
 """API shapes. Input serializers only parse; the services decide."""
 from django.conf import settings
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from dispatch.deadlines import ticket_light
@@ -59,6 +60,13 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "display_name", "role", "role_label", "unit"]
 
 
+CITIZEN_SCHEMA = inline_serializer("Citizen", {
+    "name": serializers.CharField(), "phone": serializers.CharField(),
+    "masked": serializers.BooleanField(help_text="为真时姓名和电话已脱敏"),
+}, allow_null=True)
+
+
+@extend_schema_field(CITIZEN_SCHEMA)
 class CitizenField(serializers.Field):
     def __init__(self, **kwargs):
         kwargs["source"] = "*"
@@ -153,7 +161,7 @@ class TicketDetailSerializer(TicketListSerializer):
         fields = TicketListSerializer.Meta.fields + [
             "content", "address", "leader", "dispatched_at", "sign_due_at", "warn_at", "signed_at",
             "replied_at", "callback_due_at", "closed_at", "closed_on_time", "closed_by_hotline",
-            "direct_answer", "merged_into_number", "reopen_count", "call_id", "assignments",
+            "direct_answer", "merged_into_number", "reopen_count", "call_id", "version", "assignments",
             "instructions", "replies", "surveys", "extension_requests", "actions",
         ]
 

@@ -1,8 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .errors import handler404_json
 
 router = DefaultRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")
@@ -16,4 +17,6 @@ urlpatterns = [
     path("me/", views.me, name="api-me"),
     path("citizens/history/", views.citizen_lookup, name="api-citizen-history"),
     path("", include(router.urls)),
+    # Anything else under /api/ answers in JSON too, not with an HTML page.
+    re_path(r"^.*$", handler404_json),
 ]

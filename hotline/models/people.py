@@ -87,7 +87,8 @@ class User(AbstractUser):
         return self.role == Role.UNIT_STAFF
 
     def has_role(self, *roles: str) -> bool:
-        return self.is_active and (self.role in roles or (self.is_superuser and Role.ADMIN not in roles))
+        """A superuser counts as an administrator, never as a leader or a unit."""
+        return self.is_active and (self.role in roles or (self.is_superuser and Role.ADMIN in roles))
 
 
 class Citizen(models.Model):

@@ -12,7 +12,7 @@ from ..models import Category, Channel, Citizen, DailyCounter, Role, Ticket, Tic
 from ..models.people import phone_validator
 from ..models.tickets import OPEN_STATES
 from ..permissions import HOTLINE_STAFF, require_role
-from ..workflow import record_event, transition
+from ..workflow import lock_ticket, record_event, touch, transition
 
 MAX_TITLE = 200
 TITLE_FROM_CONTENT = 30
@@ -143,17 +143,19 @@ def ticket_merge(*, ticket: Ticket, into: Ticket, actor, reason: str = "") -> Ti
     if ticket.pk == into.pk:
         raise InvalidInput("不能把工单并入它自己", field="into")
     reason = validate_text(reason, field="reason", label="并单说明", max_length=500, required=False)
-    target = Ticket.objects.select_for_update().get(pk=into.pk)
+    # Both rows, in id order: A→B and B→A at the same moment queue instead of deadlocking.
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[ticket.pk, into.pk]).order_by("pk")}
+    target = locked[into.pk]
     if target.state not in OPEN_STATES:
-        raise Conflict(f"目标工单 {target.number} 已结束，不能并入")
+        raise Conflict(f"目标工单 {target.number} 已结束，不能并入", code="state_conflict")
     merged = transition(
         ticket=ticket, action="merge", actor=actor,
-        payload={"into": target.number, "reason": reason},
+        payload={"into": target.number, "into_id": target.pk, "reason": reason},
         changes={"merged_into": target, "lead_unit": None, "closed_at": timezone.now()},
     )
-    _cancel_current_assignments(merged)
+    _release_units(merged, note="工单已并单")
     record_event(ticket=target, kind="merged_in", actor=actor,
-                 payload={"from": merged.number, "reason": reason})
+                 payload={"from": merged.number, "from_id": merged.pk, "reason": reason})
     return merged
 
 
@@ -166,7 +168,7 @@ def ticket_mark_invalid(*, ticket: Ticket, actor, reason: str) -> Ticket:
         ticket=ticket, action="mark_invalid", actor=actor, payload={"reason": reason},
         changes={"lead_unit": None, "closed_at": timezone.now()},
     )
-    _cancel_current_assignments(invalid)
+    _release_units(invalid, note="工单已标记为无效")
     return invalid
 
 
@@ -174,23 +176,21 @@ def ticket_mark_invalid(*, ticket: Ticket, actor, reason: str) -> Ticket:
 def ticket_add_followup(*, ticket: Ticket, text: str, actor=None, actor_label: str = "市民") -> Ticket:
     """A citizen adds to an open ticket (a follow-up SMS, a second call)."""
     text = validate_text(text, field="text", label="补充内容", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = lock_ticket(ticket.pk)
     if locked.state not in OPEN_STATES:
         raise Conflict("工单已结束，不能补充内容")
     combined = f"{locked.content}\n【补充】{text}"
     if len(combined) <= settings.HOTLINE_MAX_TEXT_LENGTH * 2:
         locked.content = combined
-        locked.save(update_fields=["content", "updated_at"])
+        touch(locked, "content")
     record_event(ticket=locked, kind="followup", actor=actor, actor_label=actor_label, payload={"text": text})
     return locked
 
 
-def _cancel_current_assignments(ticket: Ticket) -> None:
-    from dispatch.models import Assignment
+def _release_units(ticket: Ticket, *, note: str) -> None:
+    from dispatch.services.handling import release_units
 
-    Assignment.objects.filter(ticket=ticket, is_current=True).update(
-        is_current=False, state=Assignment.State.CANCELLED
-    )
+    release_units(ticket, note=note)
 
 
 def role_label(role: str) -> str:
