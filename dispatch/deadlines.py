@@ -31,6 +31,11 @@ def local_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def iso_local(moment: dt.datetime | None) -> str | None:
+    """A moment as event payloads and the API show it: ISO 8601 in local time (+08:00)."""
+    return timezone.localtime(moment, local_tz()).isoformat() if moment else None
+
+
 @dataclass(frozen=True)
 class Limits:
     limit_unit: str

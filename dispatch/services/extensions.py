@@ -8,7 +8,7 @@ from hotline.permissions import OFFICE, require_role
 from hotline.services.tickets import validate_text
 from hotline.workflow import lock_ticket, record_event, touch
 
-from ..deadlines import add_working_days, light_at, limits_for_ticket, warn_time
+from ..deadlines import add_working_days, iso_local, light_at, limits_for_ticket, warn_time
 from ..models import Assignment, ExtensionRequest
 from .handling import require_assignment
 
@@ -68,7 +68,7 @@ def extension_decide(*, extension: ExtensionRequest, actor, approve: bool, note:
         if current == Light.GREEN:
             locked_ticket.light_notified = Light.GREEN
         touch(locked_ticket, "due_at", "warn_at", "light_notified")
-        payload |= {"old_due_at": locked.old_due_at.isoformat(), "new_due_at": new_due.isoformat()}
+        payload |= {"old_due_at": iso_local(locked.old_due_at), "new_due_at": iso_local(new_due)}
     locked.save()
     record_event(ticket=locked_ticket, kind="extension_approved" if approve else "extension_rejected",
                  actor=actor, payload=payload)

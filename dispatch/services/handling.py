@@ -10,7 +10,7 @@ from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.services.tickets import validate_text
 from hotline.workflow import lock_ticket, record_event, transition
 
-from ..deadlines import add_working_days, deadlines_from, limits_for_ticket
+from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_ticket
 from ..models import Assignment, Attachment, ExtensionRequest, Reply, TicketReturn
 from .approval import approval_policy_for
 from .callbacks import survey_open
@@ -85,7 +85,7 @@ def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note
         payload={
             "lead_unit": lead_unit.name, "lead_unit_id": lead_unit.pk,
             "co_units": [u.name for u in co_units], "co_unit_ids": [u.pk for u in co_units],
-            "due_at": deadlines.due_at.isoformat(), "note": note,
+            "due_at": iso_local(deadlines.due_at), "note": note,
         },
         changes={
             "lead_unit": lead_unit, "dispatched_at": now, "signed_at": None, "replied_at": None,
@@ -141,21 +141,19 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=()) -> Reply:
     files = _validate_files(files)
     now = timezone.now()
     is_lead = assignment.role == Assignment.Role.LEAD
+    payload = {"unit": actor.unit.name, "text": text, "attachments": [f.name for f in files]}
+    if assignment.state != Assignment.State.SIGNED:
+        raise Conflict("请先签收工单再回复" if assignment.state == Assignment.State.PENDING
+                       else "本单位已回复该工单", code="state_conflict")
     if is_lead:
-        if assignment.state != Assignment.State.SIGNED:
-            raise Conflict("请先签收工单再回复", code="state_conflict")
         limits = limits_for_ticket(ticket)
         replied = transition(
-            ticket=ticket, action="reply", actor=actor,
-            payload={"unit": actor.unit.name, "text": text, "attachments": [f.name for f in files]},
+            ticket=ticket, action="reply", actor=actor, payload=payload,
             changes={"replied_at": now, "callback_due_at": add_working_days(now, limits.callback_limit_days)},
         )
     else:
         replied = lock_ticket(ticket.pk)
-        if replied.state not in (TicketState.DISPATCHED, TicketState.IN_PROGRESS):
-            raise Conflict("工单已不在办理中，不能再提交协办意见")
-        record_event(ticket=replied, kind="co_reply", actor=actor,
-                     payload={"unit": actor.unit.name, "text": text})
+        record_event(ticket=replied, kind="co_reply", actor=actor, payload=payload)
     reply = Reply.objects.create(
         ticket=replied, assignment=assignment, unit=actor.unit, author=actor, text=text, is_lead=is_lead
     )

@@ -8,7 +8,7 @@ from hotline.permissions import OFFICE, require_role
 from hotline.services.tickets import validate_text
 from hotline.workflow import lock_ticket, record_event
 
-from ..deadlines import ticket_light
+from ..deadlines import iso_local, ticket_light
 
 
 def _notice(*, ticket: Ticket, actor, kind: str, note: str, actor_label: str = "", what: str):
@@ -22,7 +22,7 @@ def _notice(*, ticket: Ticket, actor, kind: str, note: str, actor_label: str = "
         ticket=locked, kind=kind, actor=actor, actor_label=actor_label,
         payload={"note": note, "unit": locked.lead_unit.name if locked.lead_unit_id else "",
                  "unit_id": locked.lead_unit_id, "light": ticket_light(locked),
-                 "due_at": locked.due_at.isoformat() if locked.due_at else None},
+                 "due_at": iso_local(locked.due_at)},
     )
 
 

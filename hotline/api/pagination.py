@@ -14,3 +14,9 @@ class InboxPagination(TicketCursorPagination):
     """A unit's inbox: the deadline closest to (or furthest past) first."""
 
     ordering = ("due_at", "id")
+
+
+class OldestFirstPagination(TicketCursorPagination):
+    """Queues (extension requests): who has waited longest first."""
+
+    ordering = ("created_at", "id")

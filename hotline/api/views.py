@@ -27,7 +27,7 @@ from hotline.workflow import expect_version
 
 from . import serializers as s
 from .filters import TicketFilter
-from .pagination import InboxPagination
+from .pagination import InboxPagination, OldestFirstPagination
 
 
 def parse(serializer_class, request, data=None):
@@ -229,14 +229,18 @@ class InboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Extension requests on tickets the user may see; the list shows the pending ones
+    (`?state=all` for every one), the longest waiting first."""
+
     permission_classes = [StaffOnly]
     serializer_class = s.ExtensionSerializer
+    pagination_class = OldestFirstPagination
 
     def get_queryset(self):
-        qs = ExtensionRequest.objects.filter(ticket__in=tickets_visible_to(self.request.user))
         if self.action == "list" and self.request.query_params.get("state", "pending") == "pending":
-            return pending_extensions(self.request.user).select_related("ticket").order_by("created_at")
-        return qs.select_related("ticket").order_by("-created_at")
+            return pending_extensions(self.request.user).select_related("ticket")
+        visible = tickets_visible_to(self.request.user)
+        return ExtensionRequest.objects.filter(ticket__in=visible).select_related("ticket")
 
     @extend_schema(request=s.ExtensionDecideSerializer, responses=s.ExtensionSerializer)
     @action(detail=True, methods=["post"])

@@ -1,0 +1,51 @@
+"""Tickets in a given state, made through the services as the right people would."""
+from dispatch import services as d
+from dispatch.models import ExtensionRequest
+from hotline.models import Ticket
+from hotline.services import tickets as t
+
+CITIZEN_PHONE = "13812345678"
+CITIZEN_NAME = "张三丰"
+SECRET_TITLE = "机密标题：幸福小区3栋漏水"
+
+
+def registered(people, *, ticket_type="complaint", urgency="normal", **extra) -> Ticket:
+    fields = {"channel": "phone", "ticket_type": ticket_type, "urgency": urgency,
+              "title": SECRET_TITLE, "content": "楼上漏水到我家，物业不管。",
+              "citizen_phone": CITIZEN_PHONE, "citizen_name": CITIZEN_NAME} | extra
+    return t.ticket_register(actor=people["operator"], **fields)
+
+
+def pending(people, **extra) -> Ticket:
+    ticket = registered(people, **extra)
+    return d.ticket_submit_for_approval(ticket=ticket, actor=people["supervisor"], leader=people["leader"])
+
+
+def dispatched(people, *, co=True, **extra) -> Ticket:
+    """Lead unit A, co-unit B."""
+    ticket = registered(people, **extra)
+    co_units = [people["staff_b"].unit] if co else []
+    return d.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=people["staff_a"].unit,
+                             co_units=co_units)
+
+
+def in_progress(people, *, co_signed=False, **extra) -> Ticket:
+    ticket = dispatched(people, **extra)
+    if co_signed:
+        d.ticket_sign(ticket=ticket, actor=people["staff_b"])
+    return d.ticket_sign(ticket=ticket, actor=people["staff_a"])
+
+
+def replied(people, **extra) -> Ticket:
+    ticket = in_progress(people, **extra)
+    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已联系物业维修完毕。")
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+def with_pending_extension(people) -> ExtensionRequest:
+    ticket = in_progress(people)
+    return d.extension_request(ticket=ticket, actor=people["staff_a"], reason="需协调多个部门", extra_days=3)
+
+
+def fresh(ticket: Ticket) -> Ticket:
+    return Ticket.objects.get(pk=ticket.pk)
