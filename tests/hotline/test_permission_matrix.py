@@ -1,0 +1,167 @@
+"""Every API action × every role.
+
+Each cell makes a fresh ticket in the state where the action makes sense (so a refusal
+is about who asks, never about the state), then asks as that role. Expected answers:
+2xx for those who may; 404 when the ticket is not theirs to see (a unit acting on another
+unit's ticket, a leader on a ticket not routed to them), so its existence does not leak;
+403 when they see it but their role may not do this; 401 without credentials. No refusal
+carries the ticket's title or the citizen's name or phone.
+"""
+import pytest
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["operator", "supervisor", "leader", "other_leader", "staff_a", "staff_b", "outsider", "display", "anonymous"]
+
+
+def expect(default: int, **cells: int) -> dict[str, int]:
+    """Expected status per role: `default` for the hotline office, the rest as the usual
+    outsiders get it unless a cell says otherwise."""
+    base = {"operator": default, "supervisor": default, "leader": 404, "other_leader": 404, "staff_a": 404,
+            "staff_b": 404, "outsider": 404, "display": 403, "anonymous": 401}
+    return base | cells
+
+
+# For units, staff_a is the lead unit and staff_b the co-unit of every dispatched ticket.
+UNIT_SEES = {"staff_a": 403, "staff_b": 403}
+OFFICE_ONLY = {"operator": 403}
+
+# name: (setup, method, url template, body, expected per role)
+MATRIX = {
+    "list": (None, "get", "/api/tickets/", None,
+             expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200)),
+    "create": (None, "post", "/api/tickets/", {"ticket_type": "help", "content": "求助：独居老人需要帮扶",
+                                               "citizen_phone": "13700000000"},
+               expect(201, leader=403, other_leader=403, staff_a=403, staff_b=403, outsider=403)),
+    "retrieve registered": (f.registered, "get", "/api/tickets/{id}/", None, expect(200)),
+    "retrieve pending": (f.pending, "get", "/api/tickets/{id}/", None, expect(200, leader=200)),
+    "retrieve dispatched": (f.dispatched, "get", "/api/tickets/{id}/", None, expect(200, staff_a=200, staff_b=200)),
+    "timeline": (f.dispatched, "get", "/api/tickets/{id}/timeline/", None, expect(200, staff_a=200, staff_b=200)),
+    "answer": (f.registered, "post", "/api/tickets/{id}/answer/", {"answer": "已答复"}, expect(200)),
+    "submit-for-approval": (f.registered, "post", "/api/tickets/{id}/submit-for-approval/", {}, expect(200)),
+    "instruct": (f.pending, "post", "/api/tickets/{id}/instruct/", {"text": "同意，请办理"},
+                 expect(403, leader=200)),
+    "dispatch": (f.registered, "post", "/api/tickets/{id}/dispatch/", "lead_unit", expect(200)),
+    "sign": (f.dispatched, "post", "/api/tickets/{id}/sign/", None, expect(403, staff_a=200, staff_b=200)),
+    "reply": (lambda p: f.in_progress(p, co_signed=True), "post", "/api/tickets/{id}/reply/", {"text": "已办理"},
+              expect(403, staff_a=200, staff_b=200)),
+    "return": (f.dispatched, "post", "/api/tickets/{id}/return/", {"reason": "非本单位职责"},
+               expect(403, staff_a=200, staff_b=403)),
+    "request extension": (f.in_progress, "post", "/api/tickets/{id}/extensions/",
+                          {"reason": "需协调", "extra_days": 2}, expect(403, staff_a=201, staff_b=403)),
+    "callback": (f.replied, "post", "/api/tickets/{id}/callback/", {"result": "satisfied"},
+                 expect(200, **UNIT_SEES)),
+    "close": (f.replied, "post", "/api/tickets/{id}/close/", {"note": "多次联系不上"},
+              expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    "merge": (f.registered, "post", "/api/tickets/{id}/merge/", "into", expect(200)),
+    "invalid": (f.registered, "post", "/api/tickets/{id}/invalid/", {"reason": "骚扰"}, expect(200)),
+    "urge": (f.dispatched, "post", "/api/tickets/{id}/urge/", {}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    "supervise": (f.dispatched, "post", "/api/tickets/{id}/supervise/", {},
+                  expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    "inbox": (None, "get", "/api/inbox/", None,
+              expect(403, staff_a=200, staff_b=200, outsider=200, leader=403, other_leader=403)),
+    "extension queue": (None, "get", "/api/extensions/", None,
+                        expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200)),
+    "decide extension": (f.with_pending_extension, "post", "/api/extensions/{id}/decide/", {"approve": True},
+                         expect(200, operator=403, leader=403, other_leader=403, staff_a=403, staff_b=403,
+                                outsider=403)),
+    "units": (None, "get", "/api/units/", None,
+              expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200)),
+    "categories": (None, "get", "/api/categories/?q=噪音", None,
+                   expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200)),
+    "me": (None, "get", "/api/me/", None,
+           expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200, display=200)),
+    "caller history": (None, "get", f"/api/citizens/history/?phone={f.CITIZEN_PHONE}", None,
+                       expect(200, leader=403, other_leader=403, staff_a=403, staff_b=403, outsider=403)),
+}
+
+SECRETS = (f.SECRET_TITLE, f.CITIZEN_PHONE, f.CITIZEN_NAME, f.CITIZEN_PHONE[-4:])
+
+
+def cells():
+    for action, spec in MATRIX.items():
+        for role in ROLES:
+            yield pytest.param(action, role, spec[4][role], id=f"{action}-{role}")
+
+
+@pytest.mark.parametrize(("action", "role", "expected"), cells())
+def test_permission_matrix(action, role, expected, api, people):
+    setup, method, url, body, _ = MATRIX[action]
+    obj = setup(people) if setup else None
+    if obj is not None:
+        url = url.format(id=obj.pk)
+        f.registered(people)  # so that lists and history have something that could leak
+    if body == "lead_unit":
+        body = {"lead_unit": people["staff_a"].unit_id}
+    elif body == "into":
+        body = {"into": f.registered(people).number}
+    client = api(people.get(role))
+    response = getattr(client, method)(url, body, format="json") if method == "post" else client.get(url)
+    assert response.status_code == expected, response.content.decode()
+    text = response.content.decode()
+    if expected >= 400:
+        error = response.json()["error"]
+        assert error["message"] and error["code"]
+        for secret in SECRETS:
+            assert secret not in text
+    if expected == 404:
+        # Not visible and not there at all read the same.
+        assert error == {"code": "not_found", "message": "工单不存在", "field": None, "details": {}}
+
+
+def test_every_ticket_action_of_the_api_is_in_the_matrix():
+    from hotline.api.views import TicketViewSet
+
+    actions = {a.url_path for a in TicketViewSet.get_extra_actions()}
+    covered = {url.split("/")[4] for _, _, url, _, _ in MATRIX.values() if url.count("/") >= 5 and "{id}" in url}
+    assert actions - {"timeline"} <= covered | {"extensions"}
+
+
+@pytest.mark.parametrize("role", ["leader", "staff_a", "staff_b", "outsider"])
+def test_lists_show_only_what_is_theirs(role, api, people):
+    mine = {
+        "leader": f.pending(people),
+        "staff_a": f.dispatched(people, co=False),
+        "staff_b": f.dispatched(people, co=True),  # staff_b is the co-unit here; staff_a also sees it
+    }
+    f.registered(people)
+    expected = {t.pk for who, t in mine.items() if who == role}
+    if role == "staff_a":
+        expected.add(mine["staff_b"].pk)
+    listed = {t["id"] for t in api(people[role]).get("/api/tickets/").json()["results"]}
+    assert listed == expected
+
+
+def test_leader_sees_citizen_masked_and_units_see_it_whole(api, people):
+    pending = f.pending(people)
+    dispatched = f.dispatched(people)
+    leader_view = api(people["leader"]).get(f"/api/tickets/{pending.pk}/").json()["citizen"]
+    assert leader_view == {"name": "张某", "phone": "138****5678", "masked": True}
+    unit_view = api(people["staff_a"]).get(f"/api/tickets/{dispatched.pk}/").json()["citizen"]
+    assert unit_view["phone"] == f.CITIZEN_PHONE
+
+
+def test_token_authentication_and_anonymous_challenge(api, people):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    token = Token.objects.create(user=people["staff_a"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/me/").json()["username"] == "staff_a"
+    anonymous = APIClient().get("/api/tickets/")
+    assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"] == "Token"
+    assert anonymous.json()["error"]["message"] == "请先登录"
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get("/api/me/").status_code == 401
+
+
+def test_token_endpoint_trades_credentials_for_a_token(people):
+    from rest_framework.test import APIClient
+
+    r = APIClient().post("/api/auth/token/", {"username": "staff_a", "password": "pass-12345"}, format="json")
+    assert r.status_code == 200 and len(r.json()["token"]) == 40
+    r = APIClient().post("/api/auth/token/", {"username": "staff_a", "password": "wrong"}, format="json")
+    assert r.status_code == 400 and "token" not in r.json()
