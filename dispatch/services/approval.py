@@ -6,7 +6,7 @@ from hotline.errors import InvalidInput, NotAllowed
 from hotline.models import Role, Ticket, Unit, User
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.services.tickets import validate_text
-from hotline.workflow import transition
+from hotline.workflow import lock_ticket, transition
 
 from ..deadlines import category_ancestry
 from ..models import ApprovalPolicy, Instruction
@@ -53,7 +53,7 @@ def ticket_submit_for_approval(*, ticket: Ticket, actor, leader: User | None = N
 def ticket_instruct(*, ticket: Ticket, actor, text: str, units: list[Unit] | tuple = ()) -> Instruction:
     """The leader signs an instruction and may choose or confirm the handling units."""
     require_role(actor, Role.LEADER, what="批示工单")
-    if ticket.leader_id != actor.pk:
+    if lock_ticket(ticket.pk).leader_id != actor.pk:  # the row as it is now, not as the caller saw it
         raise NotAllowed("该工单未呈报给您")
     text = validate_text(text, field="text", label="批示内容", max_length=2000)
     inactive = [u.name for u in units if not u.is_active]

@@ -86,7 +86,7 @@ def cells():
             yield pytest.param(action, role, spec[4][role], id=f"{action}-{role}")
 
 
-@pytest.mark.parametrize(("action", "role", "expected"), cells())
+@pytest.mark.parametrize(("action", "role", "expected"), list(cells()))
 def test_permission_matrix(action, role, expected, api, people):
     setup, method, url, body, _ = MATRIX[action]
     obj = setup(people) if setup else None
