@@ -54,6 +54,8 @@ def exception_handler(exc, context):
         return None  # a real bug: let Django log it and answer 500
     if isinstance(exc, exceptions.ValidationError):
         field, message = first_message(exc.detail)
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in message):  # a message DRF has no translation for
+            message = f"请求数据无效（{message}）"
         label = f"{field}: " if field else ""
         response.data = error_body("invalid", f"{label}{message}", field, exc.detail)
     else:
