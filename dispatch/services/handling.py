@@ -37,7 +37,10 @@ def require_assignment(ticket: Ticket, actor, *, what: str) -> Assignment:
     locked = lock_ticket(ticket.pk)
     assignment = current_assignment(ticket, actor.unit_id)
     if assignment is None:
-        raise NotAllowed(f"本单位不是该工单的当前承办单位，不能{what}")
+        if Assignment.objects.filter(ticket=ticket, unit_id=actor.unit_id).exists():
+            # The unit had it and lost it (returned, re-dispatched, merged): the ticket moved on.
+            raise Conflict(f"工单已不由本单位承办，不能{what}", code="state_conflict")
+        raise NotAllowed(f"本单位不是该工单的承办单位，不能{what}")
     if locked.state not in HANDLING_STATES:
         raise Conflict(f"工单当前状态为「{TicketState(locked.state).label}」，不能{what}", code="state_conflict")
     return assignment

@@ -150,7 +150,7 @@ def test_return_redispatch_dissatisfied_reopen_and_close(clients, people, unit_a
     assert detail["state"] == "dispatched" and detail["lead_unit"] == unit_a.pk
     # The unit that returned it keeps reading its history but can no longer act.
     assert ok(b.get(f"/api/tickets/{tid}/"))["actions"] == []
-    assert b.post(f"/api/tickets/{tid}/sign/").status_code == 403
+    assert b.post(f"/api/tickets/{tid}/sign/").status_code == 409
 
     ok(a.post(f"/api/tickets/{tid}/sign/"))
     ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "已更换灯泡"}, format="json"))

@@ -1,0 +1,138 @@
+"""Twenty people pressing a button on one ticket at the same instant, on real PostgreSQL.
+
+Each thread has its own database connection (Django opens one per thread); a barrier
+releases them together. Row locks in the services decide who wins; the losers get a 409.
+"""
+import threading
+
+import pytest
+from django.db import connection, connections
+from rest_framework.test import APIClient
+
+from dispatch.models import Assignment, TicketReturn
+from hotline.models import TicketEvent
+from tests import factories as f
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+THREADS = 20
+
+
+def race(user, requests, *, if_match=None):
+    """Fire `requests` [(path, body)] at once as `user`; returns [(path, status, json)]."""
+    barrier = threading.Barrier(len(requests))
+    results, errors = [], []
+    lock = threading.Lock()
+
+    def attempt(path, body):
+        try:
+            client = APIClient()
+            client.force_authenticate(user)
+            headers = {"HTTP_IF_MATCH": if_match} if if_match else {}
+            barrier.wait(timeout=30)
+            response = client.post(path, body, format="json", **headers)
+            with lock:
+                results.append((path.rsplit("/", 2)[-2], response.status_code, response.json()))
+        except Exception as exc:  # surfaced below: a thread must not fail silently
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=request) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert len(results) == len(requests)
+    return results
+
+
+def requests_for(ticket, kinds):
+    bodies = {"sign": None, "return": {"reason": "非本单位职责，请改派"}}
+    return [(f"/api/tickets/{ticket.pk}/{kind}/", bodies[kind]) for kind in kinds]
+
+
+def events_after_dispatch(ticket):
+    return list(TicketEvent.objects.filter(ticket=ticket).exclude(kind__in=["register", "dispatch"])
+                .order_by("id").values_list("kind", "from_state", "to_state"))
+
+
+def test_runs_on_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+def test_twenty_sign_or_return_on_the_version_they_saw_one_wins(people):
+    ticket = f.dispatched(people, co=False)
+    kinds = ["sign", "return"] * (THREADS // 2)
+    results = race(people["staff_a"], requests_for(ticket, kinds), if_match=f'"{ticket.version}"')
+
+    winners = [r for r in results if r[1] == 200]
+    losers = [r for r in results if r[1] != 200]
+    assert len(winners) == 1
+    assert {status for _, status, _ in losers} == {409}
+    assert all(body["error"]["message"] for _, _, body in losers)
+    won = winners[0][0]
+    fresh = f.fresh(ticket)
+    expected = {"sign": ("sign", "dispatched", "in_progress"), "return": ("return", "dispatched", "returned")}[won]
+    assert events_after_dispatch(ticket) == [expected]
+    assert fresh.state == expected[2] and fresh.version == ticket.version + 1
+    assert TicketReturn.objects.filter(ticket=ticket).count() == (1 if won == "return" else 0)
+
+
+def test_twenty_signatures_one_wins(people):
+    ticket = f.dispatched(people, co=False)
+    results = race(people["staff_a"], requests_for(ticket, ["sign"] * THREADS))
+    assert sorted(status for _, status, _ in results) == [200] + [409] * (THREADS - 1)
+    assert events_after_dispatch(ticket) == [("sign", "dispatched", "in_progress")]
+    assignment = Assignment.objects.get(ticket=ticket)
+    assert assignment.state == Assignment.State.SIGNED and assignment.signed_by == people["staff_a"]
+
+
+def test_mixed_sign_and_return_without_if_match_stay_consistent(people):
+    """Without If-Match, signing then returning is a legal sequence; whatever the order,
+    every success is one event, the log replays to the final state, nothing is doubled."""
+    ticket = f.dispatched(people, co=False)
+    results = race(people["staff_a"], requests_for(ticket, ["return", "sign"] * (THREADS // 2)))
+    succeeded = [kind for kind, status, _ in results if status == 200]
+    assert {status for _, status, _ in results} <= {200, 409}
+    events = events_after_dispatch(ticket)
+    assert sorted(kind for kind, _, _ in events) == sorted(succeeded)
+    assert events in ([("return", "dispatched", "returned")],
+                      [("sign", "dispatched", "in_progress")],
+                      [("sign", "dispatched", "in_progress"), ("return", "in_progress", "returned")])
+    state = "dispatched"
+    for _, from_state, to_state in events:
+        assert from_state == state
+        state = to_state
+    assert f.fresh(ticket).state == state
+    assert TicketReturn.objects.filter(ticket=ticket).count() == succeeded.count("return") <= 1
+
+
+def test_office_and_unit_at_once_do_not_deadlock(people):
+    """The unit returns while the office merges: locks are taken in one order, so one waits."""
+    ticket = f.dispatched(people, co=False)
+    keep = f.registered(people)
+    staff, office = people["staff_a"], people["supervisor"]
+    barrier = threading.Barrier(2)
+    statuses = {}
+
+    def act(name, user, path, body):
+        try:
+            client = APIClient()
+            client.force_authenticate(user)
+            barrier.wait(timeout=30)
+            statuses[name] = client.post(path, body, format="json").status_code
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=act, args=("return", staff, f"/api/tickets/{ticket.pk}/return/", {"reason": "改派"})),
+        threading.Thread(target=act, args=("merge", office, f"/api/tickets/{ticket.pk}/merge/", {"into": keep.number})),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert set(statuses.values()) <= {200, 409} and 200 in statuses.values()
+    assert f.fresh(ticket).state in {"returned", "merged"}
