@@ -107,7 +107,7 @@ class Ticket(models.Model):
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     # Bumped by every write to the row. Clients send it back as If-Match so that of two
     # people acting on what they both saw, the second gets a 409 instead of a surprise.
-    version = models.PositiveIntegerField(_("版本"), default=1)
+    version = models.PositiveIntegerField(_("版本"), default=1, db_default=1)  # raw bulk loads too
     call_id = models.CharField(_("通话编号"), max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
