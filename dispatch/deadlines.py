@@ -126,8 +126,8 @@ class Deadlines:
     warn_at: dt.datetime
 
 
-def deadlines_from(start: dt.datetime, limits: Limits) -> Deadlines:
-    calendar = WorkCalendar(timezone.localtime(start, local_tz()).date())
+def deadlines_from(start: dt.datetime, limits: Limits, calendar: WorkCalendar | None = None) -> Deadlines:
+    calendar = calendar or WorkCalendar(timezone.localtime(start, local_tz()).date())
     due = add_limit(start, limits.handle_limit, limits.limit_unit, calendar)
     sign_due = add_limit(start, limits.sign_limit, limits.limit_unit, calendar)
     return Deadlines(sign_due_at=min(sign_due, due), due_at=due, warn_at=warn_time(start, due, limits))

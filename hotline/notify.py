@@ -7,7 +7,9 @@ AppConfig.ready(); a failing subscriber is logged and never affects the others
 or the request that caused the event.
 """
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.db import transaction
 
@@ -15,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 Subscriber = Callable[[int], None]
 _subscribers: dict[str, Subscriber] = {}
+_muted = threading.local()
 
 
 def subscribe(name: str, subscriber: Subscriber) -> None:
@@ -39,4 +42,17 @@ def deliver(event_id: int) -> None:
 
 
 def publish_after_commit(event_id: int) -> None:
+    if getattr(_muted, "on", False):
+        return
     transaction.on_commit(lambda: deliver(event_id))
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """No notifications for events written inside (demo data with a made-up past must not
+    send SMS or push today). The events themselves are still written."""
+    _muted.on = True
+    try:
+        yield
+    finally:
+        _muted.on = False

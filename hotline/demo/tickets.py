@@ -1,0 +1,297 @@
+"""A few hundred tickets with a past, written through the services as people would.
+
+Every ticket follows one scenario (a path through DESIGN.md §3). Each step runs with the
+clock set to when it happened (`hotline.clock.frozen_at`), so deadlines, lights, event
+times and rates come out as they would have; notifications are muted (that past must not
+send SMS today). A fixed random seed makes the county the same on every laptop.
+"""
+import csv
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from dispatch import services as d
+from dispatch.calendar import WorkCalendar
+from dispatch.deadlines import deadlines_from, light_at, limits_for
+from hotline.clock import frozen_at
+from hotline.models import Category, Channel, Ticket, TicketType, Urgency
+from hotline.notify import muted
+from hotline.services import tickets as t
+
+from .county import County
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "sample_messages.csv"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+         "秀兰", "霞", "平", "刚", "桂英", "建国", "志强", "红梅", "玉兰", "海燕", "春生", "国庆"]
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+
+# scenario → how many of each (a county's open work beside its closed history)
+SCENARIOS = {
+    "registered": 10, "pending_approval": 8, "approved": 5,
+    "dispatched_green": 14, "dispatched_yellow": 8, "dispatched_red": 8,
+    "in_progress_green": 24, "in_progress_yellow": 12, "in_progress_red": 12,
+    "extension_pending": 5, "extension_approved": 5,
+    "returned": 6, "replied": 14, "reopened": 5,
+    "closed_satisfied": 80, "closed_late": 10, "closed_after_reopen": 8, "closed_no_callback": 6,
+    "closed_direct": 30, "merged": 6, "invalid": 6,
+}
+TYPE_WEIGHTS = {TicketType.COMPLAINT: 35, TicketType.HELP: 25, TicketType.CONSULTATION: 15,
+                TicketType.SUGGESTION: 10, TicketType.REPORT: 5, TicketType.PRAISE: 5, TicketType.OTHER: 5}
+REPLIES = ["经核查，情况属实，已督促相关责任方整改完毕，并向市民反馈。",
+           "已现场查看并协调处理，问题已解决，市民表示认可。",
+           "已联系来电人说明相关政策，并安排专人跟进后续事宜。",
+           "经调查，已对相关商户依法处理，责令限期整改。"]
+
+
+def load_samples() -> list[dict]:
+    with open(SAMPLES, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:  # the published sample carries spreadsheet line-break codes
+        for key in ("title", "detail"):
+            row[key] = " ".join(row[key].replace("_x000D_", " ").split())
+    return rows
+
+
+class Writer:
+    """Writes one county's tickets; `self.now` is the real present."""
+
+    def __init__(self, county: County, rng: random.Random, now: dt.datetime):
+        self.county, self.rng, self.now = county, rng, now
+        self.u = county.users
+        self.roots = {c.name: c for c in Category.objects.filter(level=1).select_related("default_unit")}
+        self.leaves_by_root = {}
+        for leaf in Category.objects.filter(level=3).select_related("parent__parent"):
+            self.leaves_by_root.setdefault(leaf.parent.parent.name, []).append(leaf)
+        self.handling_units = [u for code, u in county.units.items() if code not in ("county",)]
+        # One calendar for the whole demo window instead of one per deadline tried.
+        self.calendar = WorkCalendar((now - 70 * DAY).date(), days=120)
+
+    # --- pieces -----------------------------------------------------------------
+    def citizen(self) -> tuple[str, str]:
+        rng = self.rng
+        phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+        return phone, rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+    def register(self, sample: dict, at: dt.datetime, **overrides) -> Ticket:
+        rng = self.rng
+        root = self.roots.get(sample["category"])
+        leaves = self.leaves_by_root.get(sample["category"]) or [root]
+        channel = rng.choices([Channel.PHONE, Channel.SMS, Channel.WEB, Channel.WALK_IN], [60, 15, 20, 5])[0]
+        phone, name = self.citizen()
+        fields = {
+            "channel": channel, "ticket_type": rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()))[0],
+            "urgency": Urgency.URGENT if rng.random() < 0.05 else Urgency.NORMAL,
+            "title": sample["title"][:200], "content": sample["detail"][:5000] or sample["title"],
+            "citizen_phone": phone, "citizen_name": name, "category": rng.choice(leaves),
+            "area": rng.choice(["城关镇", "东城街道", "西城街道", "槐店镇", "老城镇"]),
+        } | overrides
+        staffed = fields["channel"] in (Channel.PHONE, Channel.WALK_IN)
+        actor = self.u[rng.choice(["operator", "operator2"])] if staffed else None
+        label = "" if staffed else {"sms": "短信", "web": "网站"}.get(fields["channel"], "接口")
+        with frozen_at(at):
+            return t.ticket_register(actor=actor, actor_label=label, **fields)
+
+    def unit_for(self, ticket: Ticket):
+        root = ticket.category.parent.parent if ticket.category and ticket.category.level == 3 else ticket.category
+        default = self.roots[root.name].default_unit if root and root.name in self.roots else None
+        return default or self.rng.choice(self.handling_units)
+
+    def staff_of(self, unit):
+        return next((u for u in self.u.values() if u.unit_id == unit.pk), None)
+
+    def approve_if_needed(self, ticket: Ticket, at: dt.datetime) -> dt.datetime:
+        from dispatch.services import approval_policy_for
+
+        if approval_policy_for(ticket) is None:
+            return at
+        with frozen_at(at):
+            ticket = d.ticket_submit_for_approval(ticket=ticket, actor=self.u["supervisor"])
+        at += self.rng.uniform(0.1, 0.6) * HOUR
+        with frozen_at(at):
+            d.ticket_instruct(ticket=ticket, actor=ticket.leader, text="请承办单位高度重视，按时办结并回复群众。")
+        return at + 0.2 * HOUR
+
+    def dispatch(self, ticket: Ticket, at: dt.datetime, unit=None):
+        """Dispatch to a unit that has a demo login (so every open ticket can be acted on)."""
+        at = self.approve_if_needed(ticket, at)
+        unit = unit or self.unit_for(ticket)
+        if self.staff_of(unit) is None:
+            unit = self.county.units["zjj"]
+        co = [self.county.units["cgz"]] if self.rng.random() < 0.15 and unit.code != "cgz" else []
+        with frozen_at(at):
+            d.ticket_dispatch(ticket=ticket, actor=self.u["supervisor"], lead_unit=unit, co_units=co)
+        return unit, at
+
+    def past(self, moment: dt.datetime) -> dt.datetime:
+        """Steps planned after now happen just before it instead: the demo has no future."""
+        return min(moment, self.now - self.rng.uniform(1, 30) * dt.timedelta(minutes=1))
+
+    def sign(self, ticket, unit, at):
+        with frozen_at(self.past(at)):
+            d.ticket_sign(ticket=ticket, actor=self.staff_of(unit))
+
+    def reply(self, ticket, unit, at):
+        with frozen_at(self.past(at)):
+            d.ticket_reply(ticket=ticket, actor=self.staff_of(unit), text=self.rng.choice(REPLIES))
+
+    def callback(self, ticket, at, result):
+        by_sms = self.rng.random() < 0.6
+        with frozen_at(self.past(at)):
+            d.survey_record(ticket=ticket, result=result, actor=None if by_sms else self.u["operator"],
+                            actor_label="市民（短信回复）" if by_sms else "", method="sms" if by_sms else "phone")
+
+    def start_for_light(self, limits, light: str) -> dt.datetime | None:
+        """A dispatch moment such that a ticket with these limits shows `light` now (None if
+        none can: on a Sunday morning no 3-day limit is in its last day)."""
+        fitting = []
+        for k in range(2, 24 * 60, 5):
+            start = self.now - k * HOUR
+            deadlines = deadlines_from(start, limits, self.calendar)
+            if light_at(deadlines.due_at, deadlines.warn_at, self.now) == light:
+                fitting.append(start)
+                if len(fitting) >= 12:
+                    break
+        return self.rng.choice(fitting) if fitting else None
+
+    # --- scenarios ----------------------------------------------------------------
+    def handle(self, sample, light: str, *, sign: bool) -> Ticket:
+        """A ticket a unit holds now, dispatched long enough ago to show `light`."""
+        ticket_type = self.rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()))[0]
+        for candidate in (ticket_type, TicketType.COMPLAINT, TicketType.SUGGESTION):
+            start = self.start_for_light(limits_for(ticket_type=candidate, urgency=Urgency.NORMAL), light)
+            if start is not None:
+                break
+        ticket = self.register(sample, start - self.rng.uniform(0.3, 3) * HOUR, urgency=Urgency.NORMAL,
+                               ticket_type=candidate)
+        unit, at = self.dispatch(ticket, start)
+        if sign:
+            self.sign(ticket, unit, at + self.rng.uniform(0.2, 3) * HOUR)
+        return ticket
+
+    def closed(self, sample, *, result="satisfied", late=False, reopen=False) -> Ticket:
+        """Handled and closed by the citizen's answer; `late` replies after the deadline,
+        `reopen` goes round twice. Each step's moment lies between the last one and now."""
+        rng = self.rng
+        at = self.now - rng.uniform(25, 60) * DAY if late or reopen else self.now - rng.uniform(1, 60) * DAY
+        ticket = self.register(sample, at)
+        unit, at = self.dispatch(ticket, at + rng.uniform(0.2, 2) * HOUR)
+        rounds = 2 if reopen else 1
+        for index in range(rounds):
+            ticket.refresh_from_db()
+            if late:
+                reply_at = ticket.due_at + rng.uniform(1, 40) * HOUR
+            else:
+                reply_at = at + (min(ticket.due_at, self.now - 12 * HOUR) - at) * rng.uniform(0.3, 0.9)
+            self.sign(ticket, unit, at + (reply_at - at) * rng.uniform(0.05, 0.3))
+            self.reply(ticket, unit, reply_at)
+            last = index == rounds - 1
+            at = reply_at + (self.now - reply_at) * rng.uniform(0.1, 0.2 if not last else 0.9)
+            self.callback(ticket, at, result if last else "dissatisfied")
+            if not last:
+                unit, at = self.dispatch(ticket, at + HOUR, unit=unit)
+        return ticket
+
+    def run(self, scenario: str, sample: dict) -> Ticket:
+        rng, now = self.rng, self.now
+        if scenario == "registered":
+            return self.register(sample, now - rng.uniform(0.1, 20) * HOUR, urgency=Urgency.NORMAL)
+        if scenario in ("pending_approval", "approved"):
+            ticket = self.register(sample, now - rng.uniform(1, 30) * HOUR, ticket_type=TicketType.REPORT)
+            at = ticket.created_at + 0.3 * HOUR
+            with frozen_at(at):
+                ticket = d.ticket_submit_for_approval(ticket=ticket, actor=self.u["supervisor"])
+            if scenario == "approved":
+                with frozen_at(at + 0.5 * HOUR):
+                    d.ticket_instruct(ticket=ticket, actor=ticket.leader, text="同意，请热线办尽快派单。")
+            return ticket
+        if scenario.startswith(("dispatched_", "in_progress_")):
+            state, light = scenario.rsplit("_", 1)
+            return self.handle(sample, light, sign=state == "in_progress")
+        if scenario.startswith("extension_"):
+            ticket = self.handle(sample, "yellow", sign=True)
+            ticket.refresh_from_db()
+            unit = ticket.lead_unit
+            with frozen_at(now - rng.uniform(0.5, 3) * HOUR):
+                ext = d.extension_request(ticket=ticket, actor=self.staff_of(unit), extra_days=rng.choice([3, 5]),
+                                          reason="涉及多个部门协调，需要现场勘验后才能答复。")
+            if scenario == "extension_approved":
+                with frozen_at(now - rng.uniform(0.1, 0.4) * HOUR):
+                    d.extension_decide(extension=ext, actor=self.u["supervisor"], approve=True, note="同意延期")
+            return ticket
+        if scenario == "returned":
+            ticket = self.register(sample, now - rng.uniform(5, 48) * HOUR, urgency=Urgency.NORMAL)
+            wrong = self.county.units["jtj"] if self.unit_for(ticket).code != "jtj" else self.county.units["cgj"]
+            unit, at = self.dispatch(ticket, ticket.created_at + HOUR, unit=wrong)
+            with frozen_at(at + rng.uniform(1, 4) * HOUR):
+                d.ticket_return(ticket=ticket, actor=self.staff_of(unit), reason="该事项不属于本单位职责范围，请改派。")
+            return ticket
+        if scenario in ("replied", "reopened"):
+            at = now - rng.uniform(1, 6) * DAY
+            ticket = self.register(sample, at, urgency=Urgency.NORMAL)
+            unit, at = self.dispatch(ticket, at + HOUR)
+            self.sign(ticket, unit, at + 2 * HOUR)
+            self.reply(ticket, unit, min(at + rng.uniform(5, 40) * HOUR, now - 2 * HOUR))
+            if scenario == "reopened":
+                self.callback(ticket, now - rng.uniform(0.2, 1.5) * HOUR, "dissatisfied")
+            return ticket
+        if scenario == "closed_satisfied":
+            return self.closed(sample, result=rng.choice(["satisfied"] * 5 + ["basic"]))
+        if scenario == "closed_late":
+            return self.closed(sample, late=True, result="basic")
+        if scenario == "closed_after_reopen":
+            return self.closed(sample, reopen=True)
+        if scenario == "closed_no_callback":
+            at = now - rng.uniform(3, 30) * DAY
+            ticket = self.register(sample, at, urgency=Urgency.NORMAL)
+            unit, at = self.dispatch(ticket, at + HOUR)
+            self.sign(ticket, unit, at + 3 * HOUR)
+            self.reply(ticket, unit, at + 30 * HOUR)
+            with frozen_at(at + 80 * HOUR):
+                d.ticket_close_without_callback(ticket=ticket, actor=self.u["supervisor"],
+                                                note="三次回访均未接通，按规定办结。")
+            return ticket
+        if scenario == "closed_direct":
+            at = now - rng.uniform(0.1, 60) * DAY
+            ticket = self.register(sample, at, ticket_type=TicketType.CONSULTATION, channel=Channel.PHONE,
+                                   urgency=Urgency.NORMAL)
+            with frozen_at(at + rng.uniform(2, 10) * dt.timedelta(minutes=1)):
+                t.ticket_answer_directly(ticket=ticket, actor=self.u["operator"],
+                                         answer="已向来电人解释相关政策和办理流程，来电人表示清楚。")
+            return ticket
+        if scenario == "merged":
+            at = now - rng.uniform(1, 20) * DAY
+            original = self.register(sample, at, urgency=Urgency.NORMAL)
+            duplicate = self.register(sample, at + rng.uniform(1, 8) * HOUR, urgency=Urgency.NORMAL)
+            with frozen_at(at + 9 * HOUR):
+                t.ticket_merge(ticket=duplicate, into=original, actor=self.u["operator"], reason="同一事项重复反映")
+            self.dispatch(original, at + 10 * HOUR)
+            return duplicate
+        if scenario == "invalid":
+            ticket = self.register(sample, now - rng.uniform(1, 30) * DAY, urgency=Urgency.NORMAL)
+            with frozen_at(ticket.created_at + 0.2 * HOUR):
+                t.ticket_mark_invalid(ticket=ticket, actor=self.u["operator"],
+                                      reason="来电内容与政务服务无关，属无效来电。")
+            return ticket
+        raise ValueError(scenario)
+
+
+def write_tickets(county: County, *, seed: int = 12345, progress: Callable[[str], None] = print) -> Counter:
+    rng = random.Random(seed)
+    samples = load_samples()
+    rng.shuffle(samples)
+    writer = Writer(county, rng, timezone.now())
+    plan = [name for name, count in SCENARIOS.items() for _ in range(count)]
+    made = Counter()
+    with muted(), transaction.atomic():
+        for index, scenario in enumerate(plan):
+            writer.run(scenario, samples[index % len(samples)])
+            made[scenario] += 1
+    progress(f"工单：{Ticket.objects.count()} 张（{len(made)} 种情形）")
+    return made

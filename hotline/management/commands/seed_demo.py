@@ -1,0 +1,44 @@
+"""python manage.py seed_demo — a believable county to try the product with.
+
+Idempotent: units and people are created when missing (an administrator's later edits
+stay); the demo tickets are written once, into an empty ticket table.
+"""
+import time
+
+from django.core.management.base import BaseCommand
+from django.db.models import Count
+
+from hotline.demo.county import DEMO_PASSWORD, build_county
+from hotline.demo.tickets import write_tickets
+from hotline.models import Role, Ticket
+
+
+class Command(BaseCommand):
+    help = "创建演示数据：某县的承办单位、各角色账号和几百张处于各种状态的工单"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-tickets", action="store_true", help="只建单位和账号")
+        parser.add_argument("--seed", type=int, default=12345, help="随机种子（同一种子得到同样的数据）")
+
+    def handle(self, *args, no_tickets=False, seed=12345, **options):
+        started = time.monotonic()
+        county = build_county()
+        self.stdout.write(f"单位：{len(county.units)} 个（{county.root.name}及其下属部门、乡镇街道、公共企事业）")
+        if no_tickets:
+            pass
+        elif Ticket.objects.exists():
+            self.stdout.write(f"工单：已有 {Ticket.objects.count()} 张，不再生成")
+        else:
+            write_tickets(county, seed=seed, progress=self.stdout.write)
+            states = Ticket.objects.values("state").annotate(n=Count("id")).order_by("state")
+            self.stdout.write("  " + "，".join(f"{row['state']} {row['n']}" for row in states))
+        self.stdout.write(f"用时 {time.monotonic() - started:.1f} 秒\n")
+        self.print_logins(county)
+
+    def print_logins(self, county):
+        w = self.stdout.write
+        w(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
+        for user in county.users.values():
+            unit = f" · {user.unit.name}" if user.unit_id and user.role == Role.UNIT_STAFF else ""
+            w(f"  {user.username:<11} {user.get_role_display()}{unit} · {user}")
+        w(f"显示屏令牌（请求头 Authorization: Token …）：{county.display_token}")
