@@ -20,19 +20,27 @@ class Assignment(models.Model):
         RETURNED = "returned", _("已退回")
         CANCELLED = "cancelled", _("已撤销")
 
-    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey("hotline.Unit", on_delete=models.PROTECT, related_name="assignments")
+    ticket = models.ForeignKey(
+        "hotline.Ticket", verbose_name=_("工单"),
+        on_delete=models.CASCADE, related_name="assignments",
+    )
+    unit = models.ForeignKey(
+        "hotline.Unit", verbose_name=_("承办单位"),
+        on_delete=models.PROTECT, related_name="assignments",
+    )
     role = models.CharField(_("承办角色"), max_length=10, choices=Role.choices)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
     round = models.PositiveSmallIntegerField(_("派单轮次"), default=1)
     is_current = models.BooleanField(_("当前"), default=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("派单人"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
     assigned_at = models.DateTimeField(_("派单时间"), auto_now_add=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("签收人"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
 
@@ -51,8 +59,14 @@ class Assignment(models.Model):
 class Instruction(models.Model):
     """A leader's instruction (批示), with the units the leader chose or confirmed."""
 
-    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="instructions")
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        "hotline.Ticket", verbose_name=_("工单"),
+        on_delete=models.CASCADE, related_name="instructions",
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批示领导"),
+        on_delete=models.PROTECT, related_name="+",
+    )
     text = models.TextField(_("批示内容"))
     units = models.ManyToManyField("hotline.Unit", blank=True, related_name="+", verbose_name=_("建议承办单位"))
     created_at = models.DateTimeField(_("批示时间"), auto_now_add=True)
@@ -69,10 +83,22 @@ class Instruction(models.Model):
 class Reply(models.Model):
     """A unit's reply (办理结果). The lead unit's reply moves the ticket to 'replied'."""
 
-    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="replies")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies")
-    unit = models.ForeignKey("hotline.Unit", on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        "hotline.Ticket", verbose_name=_("工单"),
+        on_delete=models.CASCADE, related_name="replies",
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("派单记录"),
+        on_delete=models.PROTECT, related_name="replies",
+    )
+    unit = models.ForeignKey(
+        "hotline.Unit", verbose_name=_("承办单位"),
+        on_delete=models.PROTECT, related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("回复人"),
+        on_delete=models.PROTECT, related_name="+",
+    )
     text = models.TextField(_("办理结果"))
     is_lead = models.BooleanField(_("主办回复"), default=True)
     created_at = models.DateTimeField(_("回复时间"), auto_now_add=True)
@@ -91,11 +117,14 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
-    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("回复"),
+        on_delete=models.CASCADE, related_name="attachments",
+    )
     file = models.FileField(_("文件"), upload_to=attachment_path)
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小"))
-    content_type = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("附件")
@@ -113,16 +142,26 @@ class ExtensionRequest(models.Model):
         # The ticket left the unit (replied, returned, merged) before anyone decided.
         CANCELLED = "cancelled", _("已撤销")
 
-    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="extension_requests")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        "hotline.Ticket", verbose_name=_("工单"),
+        on_delete=models.CASCADE, related_name="extension_requests",
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("派单记录"),
+        on_delete=models.PROTECT, related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"),
+        on_delete=models.PROTECT, related_name="+",
+    )
     reason = models.TextField(_("延期理由"))
     extra_days = models.PositiveSmallIntegerField(_("延长工作日"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
     old_due_at = models.DateTimeField(_("原时限"))
     new_due_at = models.DateTimeField(_("新时限"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
     decision_note = models.TextField(_("审核意见"), blank=True)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
@@ -145,10 +184,22 @@ class ExtensionRequest(models.Model):
 class TicketReturn(models.Model):
     """A unit handing back a mis-routed ticket (退单)."""
 
-    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="returns")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("hotline.Unit", on_delete=models.PROTECT, related_name="+")
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        "hotline.Ticket", verbose_name=_("工单"),
+        on_delete=models.CASCADE, related_name="returns",
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("派单记录"),
+        on_delete=models.PROTECT, related_name="+",
+    )
+    unit = models.ForeignKey(
+        "hotline.Unit", verbose_name=_("承办单位"),
+        on_delete=models.PROTECT, related_name="+",
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("退单人"),
+        on_delete=models.PROTECT, related_name="+",
+    )
     reason = models.TextField(_("退单理由"))
     created_at = models.DateTimeField(_("退单时间"), auto_now_add=True)
 
@@ -178,14 +229,18 @@ class Survey(models.Model):
         BASIC = "basic", _("基本满意")
         DISSATISFIED = "dissatisfied", _("不满意")
 
-    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="surveys")
+    ticket = models.ForeignKey(
+        "hotline.Ticket", verbose_name=_("工单"),
+        on_delete=models.CASCADE, related_name="surveys",
+    )
     method = models.CharField(_("回访方式"), max_length=10, choices=Method.choices, default=Method.SMS)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
     result = models.CharField(_("满意度"), max_length=12, choices=Result.choices, blank=True)
     resolved = models.BooleanField(_("问题已解决"), null=True, blank=True)
     comment = models.TextField(_("市民意见"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
@@ -238,6 +293,19 @@ class TimeLimitPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.handle_limit is not None and self.handle_limit < 1:
+            errors["handle_limit"] = _("办理时限至少为1")
+        if self.sign_limit is not None and self.handle_limit and self.sign_limit > self.handle_limit:
+            errors["sign_limit"] = _("签收时限不能长于办理时限")
+        if self.warn_share is not None and not 0 < self.warn_share < 1:
+            errors["warn_share"] = _("黄灯比例须在0和1之间，例如0.20表示最后20%的时间亮黄灯")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ApprovalPolicy(models.Model):

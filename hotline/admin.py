@@ -9,24 +9,47 @@ admin.site.site_title = _("12345 热线管理")
 admin.site.index_title = _("系统配置")
 
 
+class StaffInline(admin.TabularInline):
+    model = User
+    fields = ("username", "display_name", "phone", "is_active")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("工作人员")
+    verbose_name_plural = _("工作人员（在“用户”中添加）")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "parent", "head_name", "head_phone", "is_active")
+    list_display = ("indented_name", "code", "kind", "head_name", "head_phone", "is_active")
     list_filter = ("kind", "is_active")
-    search_fields = ("name", "code", "keywords")
+    search_fields = ("name", "code", "keywords", "head_name")
     autocomplete_fields = ("parent",)
+    fields = ("name", "code", "kind", "parent", "head_name", "head_phone", "keywords", "is_active")
+    inlines = (StaffInline,)
+
+    @admin.display(description=_("名称"), ordering="path")
+    def indented_name(self, unit: Unit) -> str:
+        return "\u3000" * (unit.path.count("/") - 2) + unit.name
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "display_name", "role", "unit", "phone", "is_active")
     list_filter = ("role", "is_active", "unit")
+    list_select_related = ("unit",)
     search_fields = ("username", "display_name", "phone")
+    autocomplete_fields = ("unit",)
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("热线角色"), {"fields": ("role", "unit", "phone", "display_name", "extension")}),
     )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
-        (_("热线角色"), {"fields": ("role", "unit", "phone", "display_name")}),
+        (_("热线角色"), {"fields": ("role", "unit", "phone", "display_name"),
+                     "description": _("承办单位的工作人员须选择所属单位；显示屏账号用令牌登录。")}),
     )
 
 
@@ -67,7 +90,10 @@ class TicketAdmin(ReadOnlyAdmin):
 
 @admin.register(TicketEvent)
 class TicketEventAdmin(ReadOnlyAdmin):
+    """The append-only log: read, never written here."""
+
     list_display = ("ticket", "kind", "actor_label", "from_state", "to_state", "created_at")
+    list_select_related = ("ticket",)
     list_filter = ("kind",)
     search_fields = ("ticket__number",)
     raw_id_fields = ("ticket",)

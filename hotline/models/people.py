@@ -36,7 +36,7 @@ class Unit(models.Model):
     )
     # Materialised path "/1/7/" so that a unit and all its sub-units is one
     # indexed prefix match instead of a recursive walk.
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
+    path = models.CharField(_("层级路径"), max_length=255, db_index=True, editable=False, default="/")
     head_name = models.CharField(_("负责人"), max_length=50, blank=True)
     head_phone = models.CharField(_("负责人手机"), max_length=20, blank=True, validators=[phone_validator])
     keywords = models.TextField(_("职责关键词"), blank=True, help_text=_("以空格分隔，用于智能派单"))
@@ -81,6 +81,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.UNIT_STAFF and not self.unit_id:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"unit": _("承办单位的工作人员须选择所属单位")})
 
     @property
     def is_unit_staff(self) -> bool:

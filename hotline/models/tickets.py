@@ -139,7 +139,7 @@ class Ticket(models.Model):
 class TicketEvent(models.Model):
     """One row per thing that happened to a ticket. Written, never changed."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=40, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
@@ -173,8 +173,8 @@ class TicketEvent(models.Model):
 class DailyCounter(models.Model):
     """Per-day sequence behind human-readable ticket numbers (YYMMDD + 5 digits)."""
 
-    day = models.DateField(primary_key=True)
-    value = models.PositiveIntegerField(default=0)
+    day = models.DateField(_("日期"), primary_key=True)
+    value = models.PositiveIntegerField(_("当日编号"), default=0)
 
     def __str__(self) -> str:
         return f"{self.day} {self.value}"
