@@ -150,9 +150,14 @@ def ticket_light(ticket: Ticket, now: dt.datetime | None = None) -> str | None:
     return light_at(ticket.due_at, ticket.warn_at, now or timezone.now())
 
 
-def light_q(light: str, now: dt.datetime) -> Q:
-    """The same rule as `light_at`, as a filter the database can answer from indexes."""
-    handling = Q(state__in=HANDLING_STATES, due_at__isnull=False)
+def light_q(light: str, now: dt.datetime, *, handling_known: bool = False) -> Q:
+    """The same rule as `light_at`, as a filter the database can answer from indexes.
+
+    `handling_known`: the queryset is already limited to handling states (a unit's inbox);
+    repeating that condition would only mislead the planner's row estimates."""
+    handling = Q(due_at__isnull=False)
+    if not handling_known:
+        handling &= Q(state__in=sorted(HANDLING_STATES))
     if light == Light.RED:
         return handling & Q(due_at__lt=now)
     if light == Light.YELLOW:

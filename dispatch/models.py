@@ -50,6 +50,9 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit", "is_current", "ticket"], name="assignment_unit_current"),
             models.Index(fields=["ticket", "is_current"], name="assignment_ticket_current"),
+            # A unit's co-unit work: a handful of rows among a unit's thousands of assignments.
+            models.Index(fields=["unit", "ticket"], condition=models.Q(is_current=True, role="co"),
+                         name="assignment_current_co"),
         ]
 
     def __str__(self) -> str:

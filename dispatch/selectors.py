@@ -1,5 +1,5 @@
 """Reads for dispatch: what a person may do next, queues, inboxes, red and yellow lists."""
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hotline.models import Role, Ticket, TicketState
@@ -53,14 +53,23 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
 
 
 def unit_inbox(user) -> QuerySet[Ticket]:
-    """Tickets a unit is handling now (lead or co-unit), deadline first."""
+    """Tickets a unit (with its sub-units) is handling now, as lead or co-unit.
+
+    The co-unit tickets are looked up first (few, through a partial index) and passed
+    as literal ids, so that the database can combine two index scans instead of testing
+    a subquery against every open ticket in the city."""
     if user.role != Role.UNIT_STAFF or not user.unit_id:
         return Ticket.objects.none()
     units = unit_subtree_ids(user.unit)
-    co = Assignment.objects.filter(
-        ticket=OuterRef("pk"), unit_id__in=units, is_current=True, role=Assignment.Role.CO
+    co_ticket_ids = list(
+        Assignment.objects.filter(unit_id__in=units, is_current=True, role=Assignment.Role.CO,
+                                  ticket__state__in=HANDLING_STATES)
+        .values_list("ticket_id", flat=True)
     )
-    return Ticket.objects.filter(state__in=HANDLING_STATES).filter(Q(lead_unit_id__in=units) | Exists(co))
+    mine = Q(lead_unit_id__in=units)
+    if co_ticket_ids:
+        mine |= Q(pk__in=co_ticket_ids)
+    return Ticket.objects.filter(mine, state__in=sorted(HANDLING_STATES))
 
 
 def leader_queue(user) -> QuerySet[Ticket]:

@@ -30,8 +30,11 @@ class TicketFilter(django_filters.FilterSet):
         model = Ticket
         fields = []
 
+    # True where the queryset holds only tickets units are handling (the inbox).
+    handling_known = False
+
     def filter_light(self, queryset, name, value):
-        return queryset.filter(light_q(value, timezone.now()))
+        return queryset.filter(light_q(value, timezone.now(), handling_known=self.handling_known))
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, unit):
@@ -55,3 +58,7 @@ class TicketFilter(django_filters.FilterSet):
             return queryset
         user = self.request.user
         return queryset.filter(leader=user, state=TicketState.PENDING_APPROVAL)
+
+
+class InboxFilter(TicketFilter):
+    handling_known = True

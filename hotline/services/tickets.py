@@ -3,8 +3,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput
@@ -61,15 +60,23 @@ def citizen_get_or_create(*, phone: str, name: str = "") -> Citizen:
 
 
 def next_ticket_number() -> str:
-    """YYMMDD + a 5-digit daily sequence: short enough to read over the phone and type in an SMS."""
+    """YYMMDD + a 5-digit daily sequence: short enough to read over the phone and type in an SMS.
+
+    One upsert. Called outside the registration's transaction, it commits at once, so
+    concurrent registrations do not queue on the counter row until each one commits; a
+    registration that fails afterwards leaves a gap in the day's numbers, nothing worse."""
     today = timezone.localdate()
-    DailyCounter.objects.get_or_create(day=today)
-    DailyCounter.objects.filter(day=today).update(value=F("value") + 1)
-    value = DailyCounter.objects.values_list("value", flat=True).get(day=today)
+    table = connection.ops.quote_name(DailyCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, value) VALUES (%s, 1) "
+            f"ON CONFLICT (day) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            [today],
+        )
+        value = cursor.fetchone()[0]
     return f"{today:%y%m%d}{value:05d}"
 
 
-@transaction.atomic
 def ticket_register(
     *,
     actor=None,
@@ -98,29 +105,22 @@ def ticket_register(
     title = validate_text(title, field="title", label="标题", max_length=MAX_TITLE, required=False)
     title = title or content[:TITLE_FROM_CONTENT]
     address = validate_text(address, field="address", label="事发地点", max_length=200, required=False)
-    citizen = None
     if citizen_phone:
-        citizen = citizen_get_or_create(phone=citizen_phone, name=citizen_name.strip())
+        citizen_phone = validate_phone(citizen_phone)
     elif channel != Channel.PHONE:
         raise InvalidInput("请提供市民联系电话", field="citizen_phone")
-    ticket = Ticket.objects.create(
-        number=next_ticket_number(),
-        channel=channel,
-        ticket_type=ticket_type,
-        urgency=urgency,
-        category=category,
-        title=title,
-        content=content,
-        address=address,
-        area=area[:50],
-        citizen=citizen,
-        call_id=call_id[:64],
-        created_by=actor,
-    )
-    record_event(
-        ticket=ticket, kind="register", actor=actor, actor_label=actor_label,
-        to_state=ticket.state, payload={"channel": channel},
-    )
+    number = next_ticket_number()  # everything is checked: take a number, then write at once
+    with transaction.atomic():
+        citizen = citizen_get_or_create(phone=citizen_phone, name=citizen_name.strip()) if citizen_phone else None
+        ticket = Ticket.objects.create(
+            number=number, channel=channel, ticket_type=ticket_type, urgency=urgency, category=category,
+            title=title, content=content, address=address, area=area[:50], citizen=citizen,
+            call_id=call_id[:64], created_by=actor,
+        )
+        record_event(
+            ticket=ticket, kind="register", actor=actor, actor_label=actor_label,
+            to_state=ticket.state, payload={"channel": channel},
+        )
     return ticket
 
 

@@ -1,0 +1,179 @@
+#!/usr/bin/env python
+"""Ticket lifecycle benchmarks against a real server process on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench python bench/generate.py --tickets 1000000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench python bench/lifecycle.py
+
+(a) registration: POST /api/tickets/ by operators (token auth), concurrent clients;
+(b) inbox: GET /api/inbox/ of one unit at a time, with filters (light, type, state) and
+    the next page by cursor, with the generated tickets in the table.
+Starts the production server (uvicorn, --workers), warms it up, measures each part for
+--duration seconds, stops it, prints throughput and p50/p95/p99 and writes JSON to
+var/bench-lifecycle.json. Bounded: about 2 × (warm-up + duration) + start-up.
+"""
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from httpload import Request, run  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from hotline.demo.tickets import load_samples  # noqa: E402
+from hotline.models import Role, User  # noqa: E402
+
+TYPES = ["consultation", "help", "complaint", "complaint", "report", "suggestion", "praise"]
+INBOX_FILTERS = ["", "?light=red", "?light=yellow", "?light=green", "?ticket_type=complaint",
+                 "?state=in_progress", "?light=red&ticket_type=help", "?q=小区"]
+
+
+def server_command(kind: str, port: int, workers: int) -> list[str]:
+    if kind == "uvicorn":
+        return [sys.executable, "-m", "uvicorn", "hotline.asgi:application", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
+                "--no-access-log", "--log-level", "warning"]
+    if kind == "gunicorn":  # WSGI sync workers, for comparison (no websockets)
+        return [sys.executable, "-m", "gunicorn", "hotline.wsgi:application", "-b", f"127.0.0.1:{port}",
+                "-w", str(workers), "--log-level", "warning"]
+    raise SystemExit(f"unknown server {kind}")
+
+
+def start_server(kind: str, port: int, workers: int) -> subprocess.Popen:
+    env = os.environ | {"LOG_LEVEL": "ERROR", "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    process = subprocess.Popen(server_command(kind, port, workers), cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/me/", timeout=2)
+        except urllib.error.HTTPError:
+            return process  # 401: up and answering
+        except OSError:
+            time.sleep(0.3)
+    stop_server(process)
+    raise SystemExit("server did not start")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def tokens() -> tuple[str, list[str]]:
+    operators = list(User.objects.filter(role=Role.OPERATOR, is_active=True).order_by("pk")[:1])
+    units = list(User.objects.filter(role=Role.UNIT_STAFF, username__startswith="bench_unit_").order_by("pk"))
+    if not operators or not units:
+        raise SystemExit("no benchmark users: run bench/generate.py first")
+    key = lambda user: Token.objects.get_or_create(user=user)[0].key  # noqa: E731
+    return key(operators[0]), [key(u) for u in units]
+
+
+def register_requests(token: str, seed: int):
+    rng = random.Random(seed)
+    samples = [(s["title"][:200], s["detail"][:1500] or s["title"]) for s in load_samples()]
+    phones = [f"1{rng.choice('3578')}{rng.randrange(10**9):09d}" for _ in range(5000)]
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
+
+    def make(n: int) -> Request:
+        title, content = samples[n % len(samples)]
+        body = {"ticket_type": TYPES[n % len(TYPES)], "channel": "phone", "title": title, "content": content,
+                "citizen_phone": phones[(n * 7919) % len(phones)], "citizen_name": "王先生"}
+        return Request("POST", "/api/tickets/", headers, json.dumps(body, ensure_ascii=False).encode())
+
+    return make
+
+
+def inbox_requests(unit_tokens: list[str], next_pages: list[tuple[str, str]]):
+    def make(n: int) -> Request:
+        if next_pages and n % 4 == 3:
+            token, path = next_pages[n % len(next_pages)]
+        else:
+            token = unit_tokens[n % len(unit_tokens)]
+            path = "/api/inbox/" + INBOX_FILTERS[(n // len(unit_tokens)) % len(INBOX_FILTERS)]
+        return Request("GET", path, {"Authorization": f"Token {token}", "Accept": "application/json"})
+
+    return make
+
+
+def collect_next_pages(port: int, unit_tokens: list[str]) -> list[tuple[str, str]]:
+    pages = []
+    for token in unit_tokens:
+        for query in ("", "?light=red"):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/inbox/{query}",
+                                             headers={"Authorization": f"Token {token}"})
+            nxt = json.load(urllib.request.urlopen(request, timeout=10)).get("next")
+            if nxt:
+                parts = urlsplit(nxt)
+                pages.append((token, f"{parts.path}?{parts.query}"))
+    return pages
+
+
+def measure(name, port, make, args) -> dict:
+    asyncio.run(run("127.0.0.1", port, make, concurrency=args.concurrency, duration=args.warmup))
+    result = asyncio.run(run("127.0.0.1", port, make, concurrency=args.concurrency, duration=args.duration))
+    summary = result.summary() | {"name": name}
+    print(f"{name:<12} {summary['throughput_per_s']:>8.1f}/s  p50 {summary['p50_ms']:>6.1f} ms  "
+          f"p95 {summary['p95_ms']:>6.1f} ms  p99 {summary['p99_ms']:>6.1f} ms  "
+          f"({summary['requests']} requests, statuses {summary['statuses']})", flush=True)
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", default="uvicorn", choices=["uvicorn", "gunicorn"])
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8150")))
+    parser.add_argument("--only", choices=["register", "inbox"])
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    operator_token, unit_tokens = tokens()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM hotline_ticket")
+        tickets = cursor.fetchone()[0]
+    connection.close()
+    print(f"{tickets:,} tickets; server {args.server} × {args.workers} workers; "
+          f"{args.concurrency} concurrent clients; {args.duration:.0f} s each", flush=True)
+    server = start_server(args.server, args.port, args.workers)
+    results = {"tickets_before": tickets, "server": args.server, "workers": args.workers,
+               "concurrency": args.concurrency, "duration": args.duration, "cpus": os.cpu_count()}
+    try:
+        if args.only in (None, "inbox"):
+            pages = collect_next_pages(args.port, unit_tokens)
+            results["inbox"] = measure("inbox", args.port, inbox_requests(unit_tokens, pages), args)
+        if args.only in (None, "register"):
+            results["register"] = measure("register", args.port, register_requests(operator_token, 1), args)
+    finally:
+        stop_server(server)
+    out = ROOT / "var" / "bench-lifecycle.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"written {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
