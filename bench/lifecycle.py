@@ -23,7 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,7 +43,7 @@ from hotline.models import Role, User  # noqa: E402
 
 TYPES = ["consultation", "help", "complaint", "complaint", "report", "suggestion", "praise"]
 INBOX_FILTERS = ["", "?light=red", "?light=yellow", "?light=green", "?ticket_type=complaint",
-                 "?state=in_progress", "?light=red&ticket_type=help", "?q=小区"]
+                 "?state=in_progress", "?light=red&ticket_type=help", "?q=" + quote("小区")]
 
 
 def server_command(kind: str, port: int, workers: int) -> list[str]:
@@ -51,9 +51,10 @@ def server_command(kind: str, port: int, workers: int) -> list[str]:
         return [sys.executable, "-m", "uvicorn", "hotline.asgi:application", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
                 "--no-access-log", "--log-level", "warning"]
-    if kind == "gunicorn":  # WSGI sync workers, for comparison (no websockets)
+    if kind == "gunicorn":  # WSGI, threaded workers with keep-alive, for comparison (no websockets)
         return [sys.executable, "-m", "gunicorn", "hotline.wsgi:application", "-b", f"127.0.0.1:{port}",
-                "-w", str(workers), "--log-level", "warning"]
+                "-w", str(workers), "-k", "gthread", "--threads", "4", "--keep-alive", "30",
+                "--log-level", "warning"]
     raise SystemExit(f"unknown server {kind}")
 
 

@@ -103,6 +103,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# Under the ASGI server each request runs in a thread of its own, and persistent connections
+# would pile up per thread: DB_POOL_SIZE > 0 gives each process a bounded psycopg pool instead
+# (docker-compose sets it; 0 keeps one persistent connection per thread, as WSGI and tests want).
+DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "0"))
+if USING_POSTGRES and DB_POOL_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "hotline.User"
 

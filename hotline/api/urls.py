@@ -15,6 +15,7 @@ router.register("categories", views.CategoryViewSet, basename="category")
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("me/", views.me, name="api-me"),
+    path("health/", views.health, name="api-health"),
     path("citizens/history/", views.citizen_lookup, name="api-citizen-history"),
     path("", include(router.urls)),
     # Anything else under /api/ answers in JSON too, not with an HTML page.

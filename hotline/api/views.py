@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from dispatch import services as dispatch_services
@@ -300,3 +301,16 @@ def citizen_lookup(request):
     history = citizen_history(phone)
     context = {"request": request, "now": timezone.now()}
     return Response(s.TicketListSerializer(history, many=True, context=context).data)
+
+
+@extend_schema(responses={200: inline_serializer("Health", {"status": drf_serializers.CharField()})})
+@api_view(["GET"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+def health(request):
+    """For load balancers and container health checks: the process answers and the database too."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return Response({"status": "ok"})
