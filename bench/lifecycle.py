@@ -130,13 +130,32 @@ def collect_next_pages(port: int, unit_tokens: list[str]) -> list[tuple[str, str
     return pages
 
 
-def measure(name, port, make, args) -> dict:
+def cpu_seconds(group: int) -> float:
+    """User + system CPU of every process in the server's process group (from /proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # field 5 of stat: process group id
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(name, port, make, args, server) -> dict:
     asyncio.run(run("127.0.0.1", port, make, concurrency=args.concurrency, duration=args.warmup))
+    cpu_before, load_before = cpu_seconds(server.pid), os.getloadavg()[0]
     result = asyncio.run(run("127.0.0.1", port, make, concurrency=args.concurrency, duration=args.duration))
-    summary = result.summary() | {"name": name}
-    print(f"{name:<12} {summary['throughput_per_s']:>8.1f}/s  p50 {summary['p50_ms']:>6.1f} ms  "
+    cpu = cpu_seconds(server.pid) - cpu_before
+    per_request = round(cpu * 1000 / max(result.count, 1), 2)
+    summary = result.summary() | {"name": name, "server_cpu_ms_per_request": per_request,
+                                  "load_average_before": round(load_before, 2)}
+    print(f"{name:<10} {summary['throughput_per_s']:>7.1f}/s  p50 {summary['p50_ms']:>6.1f} ms  "
           f"p95 {summary['p95_ms']:>6.1f} ms  p99 {summary['p99_ms']:>6.1f} ms  "
-          f"({summary['requests']} requests, statuses {summary['statuses']})", flush=True)
+          f"server CPU {summary['server_cpu_ms_per_request']} ms/request  "
+          f"({summary['requests']} requests, statuses {summary['statuses']}, load before {load_before:.1f})",
+          flush=True)
     return summary
 
 
@@ -165,9 +184,9 @@ def main() -> None:
     try:
         if args.only in (None, "inbox"):
             pages = collect_next_pages(args.port, unit_tokens)
-            results["inbox"] = measure("inbox", args.port, inbox_requests(unit_tokens, pages), args)
+            results["inbox"] = measure("inbox", args.port, inbox_requests(unit_tokens, pages), args, server)
         if args.only in (None, "register"):
-            results["register"] = measure("register", args.port, register_requests(operator_token, 1), args)
+            results["register"] = measure("register", args.port, register_requests(operator_token, 1), args, server)
     finally:
         stop_server(server)
     out = ROOT / "var" / "bench-lifecycle.json"

@@ -21,6 +21,8 @@ from hotline.models import (
 )
 from hotline.privacy import mask_name, mask_phone
 
+from . import representation
+
 TEXT_MAX = settings.HOTLINE_MAX_TEXT_LENGTH
 
 
@@ -102,6 +104,13 @@ class TicketListSerializer(serializers.ModelSerializer):
     def get_light(self, ticket) -> str | None:
         return ticket_light(ticket, self.context.get("now") or timezone.now())
 
+    def to_representation(self, ticket):
+        return representation.ticket_summary(ticket, **self.viewer())
+
+    def viewer(self) -> dict:
+        request = self.context.get("request")
+        return {"user": request.user if request else None, "now": self.context.get("now") or timezone.now()}
+
 
 class AssignmentSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
@@ -146,6 +155,9 @@ class ExtensionSerializer(serializers.ModelSerializer):
         fields = ["id", "ticket", "ticket_number", "reason", "extra_days", "state", "old_due_at",
                   "new_due_at", "decision_note", "created_at", "decided_at"]
 
+    def to_representation(self, extension):
+        return representation.extension(extension)
+
 
 class TicketDetailSerializer(TicketListSerializer):
     leader = UserBriefSerializer(read_only=True)
@@ -167,6 +179,9 @@ class TicketDetailSerializer(TicketListSerializer):
 
     def get_actions(self, ticket) -> list[str]:
         return ticket_actions_for(self.context["request"].user, ticket)
+
+    def to_representation(self, ticket):
+        return representation.ticket_detail(ticket, **self.viewer())
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -27,3 +27,12 @@ def test_compose_has_every_process_with_health_checks_and_volumes():
 def test_health_endpoint_needs_no_login(client):
     response = client.get("/api/health/")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_openapi_schema_and_docs_are_served_locally(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/tickets/{id}/dispatch/" in schema.content
+    page = client.get("/api/schema/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower() and "https://" not in page
