@@ -1,11 +1,31 @@
 """Reads. Every list a person sees starts from `tickets_visible_to`."""
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Citizen, Role, Ticket, TicketEvent, Unit
 
+# What a list row shows (api.representation.ticket_summary): a page of 20 rows then
+# reads and parses 15 columns per row, not all 35 with the full texts.
+LIST_COLUMNS = (
+    "number", "title", "state", "ticket_type", "urgency", "channel", "area", "due_at", "warn_at", "created_at",
+    "category__full_name", "lead_unit__name", "citizen__name", "citizen__phone",
+)
+SUBTREE_CACHE_SECONDS = 60
+
+
+def for_list(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.select_related("category", "lead_unit", "citizen").only(*LIST_COLUMNS)
+
 
 def unit_subtree_ids(unit: Unit) -> list[int]:
-    return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    """The unit and all units below it. Cached for a minute: every unit list asks, and
+    the tree changes a few times a year (a moved unit's staff wait at most that minute)."""
+    key = f"unit-subtree:{unit.path}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+        cache.set(key, ids, SUBTREE_CACHE_SECONDS)
+    return ids
 
 
 def tickets_visible_to(user) -> QuerySet[Ticket]:
@@ -61,6 +81,4 @@ def citizen_history(phone: str, limit: int = 20) -> list[Ticket]:
     citizen = Citizen.objects.filter(phone=phone).first()
     if citizen is None:
         return []
-    return list(
-        citizen.tickets.select_related("category", "lead_unit").order_by("-created_at")[:limit]
-    )
+    return list(for_list(citizen.tickets.all()).order_by("-created_at")[:limit])
