@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.models import TicketType, Urgency
 
+# A unit's part in a ticket other than "current lead unit" (which Ticket.lead_unit already
+# says): co-unit, an earlier round, returned or cancelled. Units also see these tickets.
+SIDE_PART = models.Q(role="co") | models.Q(is_current=False) | models.Q(state__in=["returned", "cancelled"])
+
 
 class Assignment(models.Model):
     """A unit's part in handling a ticket: one lead unit and optional co-units per round."""
@@ -53,6 +57,7 @@ class Assignment(models.Model):
             # A unit's co-unit work: a handful of rows among a unit's thousands of assignments.
             models.Index(fields=["unit", "ticket"], condition=models.Q(is_current=True, role="co"),
                          name="assignment_current_co"),
+            models.Index(fields=["unit", "ticket"], condition=SIDE_PART, name="assignment_side_part"),
         ]
 
     def __str__(self) -> str:

@@ -124,6 +124,10 @@ class Ticket(models.Model):
             # A unit's inbox in deadline order straight from the index: LIMIT stops after a page.
             models.Index(fields=["lead_unit", "due_at", "id"], name="ticket_unit_handling_due",
                          condition=models.Q(state__in=["dispatched", "in_progress"])),
+            # Lists by light, newest first: the deadlines are in the index, so a backward scan
+            # of the open tickets checks the light without visiting the table.
+            models.Index(fields=["created_at", "due_at", "warn_at"], name="ticket_handling_created",
+                         condition=models.Q(state__in=["dispatched", "in_progress"])),
             models.Index(fields=["state", "due_at"], name="ticket_state_due"),
             models.Index(fields=["state", "warn_at"], name="ticket_state_warn"),
             models.Index(fields=["leader", "state"], name="ticket_leader_state"),

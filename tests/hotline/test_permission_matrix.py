@@ -165,3 +165,26 @@ def test_token_endpoint_trades_credentials_for_a_token(people):
     assert r.status_code == 200 and len(r.json()["token"]) == 40
     r = APIClient().post("/api/auth/token/", {"username": "staff_a", "password": "wrong"}, format="json")
     assert r.status_code == 400 and "token" not in r.json()
+
+
+def test_units_keep_seeing_tickets_they_had_a_part_in(api, people):
+    from dispatch import services as d
+    from hotline.services import tickets as t
+
+    a, b, c = (api(people[k]) for k in ("staff_a", "staff_b", "outsider"))
+    returned = f.dispatched(people, co=False)
+    d.ticket_return(ticket=returned, actor=people["staff_a"], reason="非本单位")
+    d.ticket_dispatch(ticket=returned, actor=people["supervisor"], lead_unit=people["staff_b"].unit)
+    closed = f.replied(people)  # A lead, B co-unit
+    d.survey_record(ticket=closed, actor=people["operator"], result="satisfied")
+    merged = f.dispatched(people, co=False)
+    t.ticket_merge(ticket=merged, into=f.registered(people), actor=people["operator"])
+    reopened = f.replied(people)
+    d.survey_record(ticket=reopened, actor=people["operator"], result="dissatisfied")
+
+    ids = lambda client: {x["id"] for x in client.get("/api/tickets/?page_size=100").json()["results"]}  # noqa: E731
+    assert ids(a) == {returned.pk, closed.pk, merged.pk, reopened.pk}
+    assert ids(b) == {returned.pk, closed.pk, reopened.pk}
+    assert ids(c) == set()
+    assert a.get(f"/api/tickets/{merged.pk}/").status_code == 200
+    assert c.get(f"/api/tickets/{closed.pk}/").status_code == 404
