@@ -34,3 +34,16 @@ def test_seed_demo_makes_a_county_in_every_state_and_light_and_is_idempotent(set
     counts = Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert (Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()) == counts
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_on_postgresql(settings):
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=StringIO())
+    assert {t.state for t in Ticket.objects.all()} == set(TicketState.values)
+    numbers = list(Ticket.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
