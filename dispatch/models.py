@@ -344,3 +344,6 @@ class EventOutbox(models.Model):
 
     event = models.OneToOneField("hotline.TicketEvent", primary_key=True, on_delete=models.CASCADE,
                                  related_name="+")
+
+    def __str__(self) -> str:
+        return f"outbox {self.event_id}"
