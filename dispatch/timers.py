@@ -84,11 +84,16 @@ def notice_demand(note: str = "") -> str:
 
 
 def _as_datetime(value) -> dt.datetime | None:
-    """RETURNING hands back datetimes as text on SQLite (stored as naive UTC)."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    parsed = parse_datetime(str(value))
+    """Raw RETURNING on SQLite hands back naive UTC datetimes (or text); PostgreSQL aware ones."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
     return parsed if parsed is None or timezone.is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
+
+
+def _db_datetime(value: dt.datetime):
+    """A datetime as raw SQL wants it (naive UTC text on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _light_events(kind: str, rows: list[tuple], now: dt.datetime) -> list[TicketEvent]:
@@ -153,7 +158,7 @@ def remind_overdue(*, now: dt.datetime | None = None) -> list[int]:
                 f"SELECT id, %s, {column}, %s FROM {ticket_table} "
                 f"WHERE state IN (%s) AND {column} < %s AND {column} >= %s "
                 f"ON CONFLICT (ticket_id, kind, due_at) DO NOTHING RETURNING ticket_id, due_at",
-                [kind, now, state, now, now - REMINDER_LOOKBACK],
+                [kind, _db_datetime(now), state, _db_datetime(now), _db_datetime(now - REMINDER_LOOKBACK)],
             )
             rows = cursor.fetchall()
         label = TimerReminder.Kind(kind).label
@@ -177,7 +182,7 @@ def send_due_surveys(*, now: dt.datetime | None = None) -> list[int]:
                               created_at__lte=now - delay)
         .select_for_update(skip_locked=True).values("id")
     )
-    rows = _update_returning(Survey, "sent_at = %s", [now], due, "id, ticket_id")
+    rows = _update_returning(Survey, "sent_at = %s", [_db_datetime(now)], due, "id, ticket_id")
     events = [
         TicketEvent(ticket_id=tid, kind="survey_sent", actor=None, actor_label=SYSTEM,
                     payload={"survey_id": sid, "method": Survey.Method.SMS})
