@@ -4,6 +4,7 @@ import json
 import urllib.request
 
 import pytest
+from django.db import connection
 from channels.db import database_sync_to_async
 from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
@@ -65,3 +66,5 @@ async def test_dispatch_through_server_a_reaches_a_unit_socket_on_server_b(
         await asyncio.wait_for(ws_b.recv(), 0.5)  # unit B's socket on the same server hears nothing
     await ws_a.close()
     await ws_b.close()
+    # The helper thread's connection would keep the test database from being dropped.
+    await database_sync_to_async(lambda: connection.close())()
