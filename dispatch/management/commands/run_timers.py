@@ -5,6 +5,7 @@ so the same timers run on a laptop with nothing installed. With Redis, run
 `celery -A hotline worker` and `celery -A hotline beat` instead (docs in README).
 Overlapping with a real beat is harmless: every timer claims its rows.
 """
+import os
 import time
 
 from celery import current_app
@@ -17,8 +18,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run every timer once and exit")
+        parser.add_argument("--exit-with", type=int, metavar="PID",
+                            help="stop when this process (the web server bin/run started) is gone")
 
-    def handle(self, *args, once=False, **options):
+    def handle(self, *args, once=False, exit_with=None, **options):
         import hotline.celery  # noqa: F401  (registers the app and its tasks)
 
         schedule = settings.CELERY_BEAT_SCHEDULE
@@ -34,6 +37,16 @@ class Command(BaseCommand):
                     self.stdout.write(f"{entry['task']}: {result}")
                 except Exception as exc:  # one failing timer must not stop the others
                     self.stderr.write(f"{entry['task']} failed: {exc!r}")
-            if once:
+            if once or (exit_with and not alive(exit_with)):
                 return
-            time.sleep(max(0.5, min(next_run.values()) - time.monotonic()))
+            time.sleep(min(2.0, max(0.5, min(next_run.values()) - time.monotonic())))
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
