@@ -4,8 +4,8 @@ import json
 import urllib.request
 
 import pytest
-from django.db import connection
 from channels.db import database_sync_to_async
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
 
