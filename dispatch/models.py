@@ -339,11 +339,12 @@ class TimerReminder(models.Model):
 
 
 class EventOutbox(models.Model):
-    """Events written by the timers whose notifications are not yet delivered. Written in the
-    sweep's transaction, removed once delivered: a worker killed in between loses nothing."""
+    """Events written by the timers whose notifications are not yet delivered: one row per
+    batch, written in the timer's transaction, removed once delivered. A worker killed in
+    between loses nothing (the batch is delivered again)."""
 
-    event = models.OneToOneField("hotline.TicketEvent", primary_key=True, on_delete=models.CASCADE,
-                                 related_name="+")
+    event_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"outbox {self.event_id}"
+        return f"outbox {len(self.event_ids)} events"

@@ -40,7 +40,8 @@ REMINDERS = [
     (TimerReminder.Kind.SIGN_OVERDUE, "sign_due_at", TicketState.DISPATCHED),
     (TimerReminder.Kind.CALLBACK_DUE, "callback_due_at", TicketState.REPLIED),
 ]
-OUTBOX_BATCH = 200
+OUTBOX_BATCH = 500  # events per outbox row: one drain transaction
+CLAIM_BATCH = 5000
 
 
 @dataclass
@@ -60,16 +61,16 @@ def _update_returning(model, set_sql: str, set_params: list, queryset, returning
         return cursor.fetchall()
 
 
-def _claim_light(light: str, now: dt.datetime) -> list[tuple]:
-    """Mark tickets that are `light` now (dispatch.deadlines.light_q, the rule every read uses)
-    but were notified for a lower light; returns their (id, lead_unit_id, due_at, number, title)."""
-    _, before = LIGHT_NOTICES[light]
-    candidates = (
-        Ticket.objects.filter(light_q(light, now), light_notified__in=before)
-        .select_for_update(skip_locked=True).values("id")
-    )
-    return _update_returning(Ticket, "light_notified = %s", [light], candidates,
-                             "id, lead_unit_id, due_at, number, title")
+def _claim_light(light: str, now: dt.datetime, batch: int = CLAIM_BATCH) -> list[tuple]:
+    """Portable path: mark the candidates notified for `light`; returns their
+    (id, lead_unit_id, due_at, number, title)."""
+    claimed: list[tuple] = []
+    while True:
+        rows = _update_returning(Ticket, "light_notified = %s", [light], _candidates(light, now, batch),
+                                 "id, lead_unit_id, due_at, number, title")
+        claimed += rows
+        if len(rows) < batch:
+            return claimed
 
 
 def days_overdue(due_at: dt.datetime | None, now: dt.datetime) -> int:
@@ -121,9 +122,10 @@ def _light_events(kind: str, rows: list[tuple], now: dt.datetime) -> list[Ticket
     return events
 
 
-def _to_outbox(events: list[TicketEvent]) -> list[int]:
-    ids = [e.pk for e in events]
-    EventOutbox.objects.bulk_create([EventOutbox(event_id=pk) for pk in ids])
+def _to_outbox(events: list) -> list[int]:
+    ids = [e if isinstance(e, int) else e.pk for e in events]
+    EventOutbox.objects.bulk_create(
+        [EventOutbox(event_ids=ids[i:i + OUTBOX_BATCH]) for i in range(0, len(ids), OUTBOX_BATCH)])
     if ids:
         transaction.on_commit(schedule_outbox_drain)
     return ids
@@ -135,13 +137,44 @@ def sweep_lights(*, now: dt.datetime | None = None) -> SweepResult:
     exactly once per change. Red first: a ticket that skipped yellow gets only the red notice."""
     now = now or timezone.now()
     result = SweepResult()
-    red = _claim_light(Light.RED, now)
-    yellow = _claim_light(Light.YELLOW, now)
-    events = _light_events("supervise", red, now) + _light_events("urge", yellow, now)
-    result.supervised = [r[0] for r in red]
-    result.urged = [r[0] for r in yellow]
-    result.event_ids = _to_outbox(events)
+    event_ids: list[int] = []
+    for light, claimed in ((Light.RED, result.supervised), (Light.YELLOW, result.urged)):
+        kind = LIGHT_NOTICES[light][0]
+        if connection.vendor == "postgresql":
+            pairs = _claim_and_record_pg(light, kind, now)
+        else:
+            rows = _claim_light(light, now)
+            pairs = [(row[0], event.pk) for row, event in zip(rows, _light_events(kind, rows, now), strict=True)]
+        claimed += [ticket_id for ticket_id, _ in pairs]
+        event_ids += [event_id for _, event_id in pairs]
+    result.event_ids = _to_outbox(event_ids)
     return result
+
+
+def _candidates(light: str, now: dt.datetime, batch: int):
+    """Tickets that are `light` now (dispatch.deadlines.light_q, the rule every read uses) but were
+    notified for a lower light. Ordered by the deadline column and limited: the ORDER BY … LIMIT
+    makes PostgreSQL walk the partial index from its start (the planner cannot know that
+    light_notified tracks the light, and would otherwise scan the table) and bounds each statement."""
+    _, before = LIGHT_NOTICES[light]
+    column = "due_at" if light == Light.RED else "warn_at"
+    return (
+        Ticket.objects.filter(light_q(light, now), light_notified__in=before)
+        .order_by(column).select_for_update(skip_locked=True).values("id")[:batch]
+    )
+
+
+def _claim_and_record_pg(light: str, kind: str, now: dt.datetime, batch: int = CLAIM_BATCH) -> list[tuple]:
+    from .timers_pg import claim_and_record
+
+    pairs: list[tuple] = []
+    while True:
+        sql, params = _candidates(light, now, batch).query.sql_with_params()
+        got = claim_and_record(candidates_sql=sql, candidates_params=params, light=light, kind=kind,
+                               note=AUTO_NOTES[kind], actor_label=SYSTEM, demand=notice_demand(), now=now)
+        pairs += got
+        if len(got) < batch:
+            return pairs
 
 
 @transaction.atomic
@@ -192,23 +225,20 @@ def send_due_surveys(*, now: dt.datetime | None = None) -> list[int]:
     return _to_outbox(events)
 
 
-def drain_outbox(*, batch: int = OUTBOX_BATCH) -> int:
-    """Deliver the timers' committed events to the notify subscribers, oldest first. A batch is
-    claimed (locked, skipping rows another worker holds), delivered and removed in one transaction:
-    killed mid-batch, the rows come back and are delivered again."""
+def drain_outbox() -> int:
+    """Deliver the timers' committed events to the notify subscribers, oldest batch first.
+    A batch is claimed (locked, skipping batches another worker holds), delivered and removed
+    in one transaction: killed mid-batch, it comes back and is delivered again."""
     delivered = 0
     while True:
         with transaction.atomic():
-            ids = list(
-                EventOutbox.objects.select_for_update(skip_locked=True).order_by("event_id")
-                .values_list("event_id", flat=True)[:batch]
-            )
-            for event_id in ids:
+            batch = EventOutbox.objects.select_for_update(skip_locked=True).order_by("id").first()
+            if batch is None:
+                return delivered
+            for event_id in batch.event_ids:
                 deliver(event_id)
-            EventOutbox.objects.filter(event_id__in=ids).delete()
-        delivered += len(ids)
-        if len(ids) < batch:
-            return delivered
+            batch.delete()
+        delivered += len(batch.event_ids)
 
 
 def schedule_outbox_drain() -> None:

@@ -44,7 +44,9 @@ def timed(fn):
 
 def explain(light: str, now) -> str:
     _, before = timers.LIGHT_NOTICES[light]
-    qs = Ticket.objects.filter(timers.light_q(light, now), light_notified__in=before).values("id")
+    column = "due_at" if light == Light.RED else "warn_at"
+    qs = (Ticket.objects.filter(timers.light_q(light, now), light_notified__in=before)
+          .order_by(column).values("id")[:timers.CLAIM_BATCH])
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)

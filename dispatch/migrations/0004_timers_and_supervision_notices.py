@@ -38,7 +38,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='EventOutbox',
             fields=[
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='hotline.ticketevent')),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('event_ids', models.JSONField(default=list)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(

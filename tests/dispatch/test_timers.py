@@ -92,7 +92,7 @@ def test_tickets_no_unit_is_handling_are_left_alone(ticket, staff_a, django_capt
 
 def test_a_killed_worker_leaves_events_in_the_outbox_for_the_next_drain(ticket, delivered):
     timers.sweep_lights(now=ticket.warn_at + SECOND)  # commit hooks never run: as if killed right after commit
-    assert EventOutbox.objects.count() == 1 and delivered == []
+    assert EventOutbox.objects.get().event_ids and delivered == []
     assert timers.drain_outbox() == 1
     assert delivered == ["urge"] and not EventOutbox.objects.exists()
     assert timers.drain_outbox() == 0
