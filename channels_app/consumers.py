@@ -13,6 +13,7 @@ Protocol (JSON both ways):
 """
 import asyncio
 import logging
+import weakref
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -31,6 +32,34 @@ DISPLAY_SUBPROTOCOL = "hotline.display"
 AUTH_TIMEOUT_SECONDS = 10
 
 
+# Group membership changes per process in flight at once. When a server restarts, every
+# client reconnects within seconds; unbounded, their group_add calls would each take a
+# Redis connection and exhaust the pool (redis-py refuses, it does not wait).
+MEMBERSHIP_CONCURRENCY = 32
+_gates: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
+
+
+def membership_gate() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    gate = _gates.get(loop)
+    if gate is None:
+        gate = _gates[loop] = asyncio.Semaphore(MEMBERSHIP_CONCURRENCY)
+    return gate
+
+
+_last_event = {"id": 0, "at": 0.0}
+LAST_EVENT_TTL = 1.0
+
+
+async def recent_last_event_id() -> int:
+    """The newest event id, read at most once a second per process: when thousands of sockets
+    reconnect at once, each would otherwise queue a query on the one database thread."""
+    loop = asyncio.get_running_loop()
+    if loop.time() - _last_event["at"] > LAST_EVENT_TTL or _last_event.get("loop") is not loop:
+        _last_event.update(id=await database_sync_to_async(last_event_id)(), at=loop.time(), loop=loop)
+    return _last_event["id"]
+
+
 def parse_since(content) -> int | None:
     since = content.get("since") if isinstance(content, dict) else None
     if isinstance(since, bool) or not isinstance(since, int) or since < 0:
@@ -45,15 +74,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def join(self, names: list[str]) -> None:
         self.joined = list(names)
-        for name in self.joined:
-            await self.channel_layer.group_add(name, self.channel_name)
+        async with membership_gate():
+            for name in self.joined:
+                await self.channel_layer.group_add(name, self.channel_name)
 
     async def disconnect(self, code):
-        for name in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(name, self.channel_name)
+        async with membership_gate():
+            for name in getattr(self, "joined", []):
+                await self.channel_layer.group_discard(name, self.channel_name)
 
     async def send_hello(self) -> None:
-        await self.send_json({"type": "hello", "last_event_id": await database_sync_to_async(last_event_id)()})
+        await self.send_json({"type": "hello", "last_event_id": await recent_last_event_id()})
 
     async def send_catchup(self, since: int, fetch) -> None:
         payloads, truncated = await database_sync_to_async(fetch)(since)
@@ -86,7 +117,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     # Channel-layer message handlers ("ticket.event" → ticket_event).
     async def ticket_event(self, message):
-        await self.send_json({"type": "ticket-event", "event": message["event"]})
+        await self.send(text_data=message["text"])
 
 
 class StaffConsumer(LiveConsumer):
@@ -98,7 +129,7 @@ class StaffConsumer(LiveConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user
-        await self.join(await database_sync_to_async(groups.groups_for_staff)(user))
+        await self.join(groups.groups_for_staff(user))  # attributes only, no query
         await self.accept()
         await self.send_hello()
 

@@ -6,6 +6,7 @@ subscriber (`push_ticket_event`), the CTI services and the reports app
 (`push_display`).
 """
 import asyncio
+import json
 import logging
 
 from asgiref.sync import async_to_sync
@@ -39,10 +40,16 @@ def push_ticket_event(event_id: int) -> None:
     if event is None:
         return
     ticket, now = event.ticket, timezone.now()
-    staff = {"type": "ticket.event", "event": staff_payload(event, ticket, now)}
+    staff = ticket_event_message(staff_payload(event, ticket, now))
     messages = [(group, staff) for group in sorted(staff_groups_for(ticket))]
-    messages.append((groups.DISPLAY, {"type": "ticket.event", "event": display_payload(event, ticket, now)}))
+    messages.append((groups.DISPLAY, ticket_event_message(display_payload(event, ticket, now))))
     send_to_groups(messages)
+
+
+def ticket_event_message(payload: dict) -> dict:
+    """The layer message, with the socket frame serialised once here rather than once per socket."""
+    text = json.dumps({"type": "ticket-event", "event": payload}, ensure_ascii=False, separators=(",", ":"))
+    return {"type": "ticket.event", "text": text}
 
 
 def push_to_user(user_id: int, message_type: str, data: dict) -> None:

@@ -232,4 +232,25 @@ CELERY_BEAT_SCHEDULE = {
     # Safety net: delivers timer events a killed worker left in the outbox.
     "deliver-outbox": {"task": "dispatch.deliver_outbox", "schedule": 60.0, "options": {"expires": 60}},
 }
+if REDIS_URL:
+    # The pub/sub layer: a group_send is one PUBLISH that every ASGI process receives once and
+    # fans out to its own sockets. The list-based RedisChannelLayer makes one Redis message per
+    # member (1,000 sockets = 1,000 round trips per event) and silently drops beyond `capacity`
+    # (bench/live/push.py: p99 13 s, half lost, vs well under a second here). Pub/sub delivers
+    # at most once; live.js catches up after a reconnect, so nothing a page needs is lost.
+    # redis-py's pool refuses (does not wait) beyond max_connections (default 100), and its 5 s
+    # default socket timeout is too tight for blocking reads under load.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "max_connections": int(os.environ.get("CHANNEL_REDIS_MAX_CONNECTIONS", "500")),
+                    "socket_timeout": 30,
+                }],
+                "prefix": os.environ.get("CHANNEL_PREFIX", "hotline"),
+            },
+        }
+    }
 # --- end live push and timers ---

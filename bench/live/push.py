@@ -60,7 +60,8 @@ def start_servers(ports: list[int]) -> list[subprocess.Popen]:
     for port in ports:
         log = open(f"/tmp/bench-live-daphne-{port}.log", "wb")  # noqa: SIM115
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "hotline.asgi:application"],
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket_connect_timeout",
+             "30", "hotline.asgi:application"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, LOG_LEVEL="WARNING"),
         ))
     for port, proc in zip(ports, procs, strict=True):
@@ -126,9 +127,8 @@ def emit(supervisor, ticket) -> tuple[float, int]:
     return start, event.pk
 
 
-async def bench(args) -> None:
+async def bench(args, supervisor, ticket, sessions) -> None:
     ports = [int(p) for p in args.ports.split(",")]
-    supervisor, ticket, sessions = setup_people(args.clients)
     procs = start_servers(ports)
     try:
         clients = [Client(ports[i % len(ports)], s) for i, s in enumerate(sessions)]
@@ -138,7 +138,7 @@ async def bench(args) -> None:
         for i, c in enumerate(clients):
             tasks.append(asyncio.ensure_future(c.run(ready, counter, len(clients), stop)))
             if i % 50 == 49:
-                await asyncio.sleep(0.05)  # do not SYN-flood our own servers
+                await asyncio.sleep(args.ramp)  # clients arrive in waves, as after a restart
         await asyncio.wait_for(ready.wait(), 120)
         print(f"{len(clients)} sockets connected to {len(ports)} servers in {time.perf_counter() - t0:.1f}s")
         loop = asyncio.get_running_loop()
@@ -146,7 +146,10 @@ async def bench(args) -> None:
         for _ in range(args.events):
             sent.append(await loop.run_in_executor(None, emit, supervisor, ticket))
             await asyncio.sleep(args.gap)
-        await asyncio.sleep(2)
+        deadline = time.perf_counter() + args.wait
+        expected = {event_id for _, event_id in sent}
+        while time.perf_counter() < deadline and any(expected - c.received.keys() for c in clients):
+            await asyncio.sleep(0.2)
         latencies, missing = [], 0
         for start, event_id in sent:
             for c in clients:
@@ -164,7 +167,8 @@ async def bench(args) -> None:
             proc.wait(timeout=10)
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    print(f"deliveries: {len(latencies):,} of {len(sent) * len(clients):,} (missing {missing})")
+    print(f"deliveries: {len(latencies):,} of {len(sent) * len(clients):,} "
+          f"(not delivered within {args.wait:.0f}s: {missing})")
     print(f"SUMMARY clients={len(clients)} servers={len(ports)} events={len(sent)} "
           f"p50={p(0.50):.0f}ms p90={p(0.90):.0f}ms p99={p(0.99):.0f}ms max={latencies[-1] * 1000:.0f}ms "
           f"mean={statistics.mean(latencies) * 1000:.0f}ms")
@@ -174,14 +178,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--events", type=int, default=20)
-    parser.add_argument("--gap", type=float, default=0.5, help="seconds between events")
+    parser.add_argument("--gap", type=float, default=1.0, help="seconds between events")
+    parser.add_argument("--wait", type=float, default=30.0, help="seconds to wait for late deliveries")
     parser.add_argument("--ports", default="8320,8321")
+    parser.add_argument("--ramp", type=float, default=0.5, help="seconds between waves of 50 connections")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("set REDIS_URL: two processes share the Redis channel layer")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 8192)), hard))
-    asyncio.run(bench(args))
+    supervisor, ticket, sessions = setup_people(args.clients)
+    close_old_connections()
+    asyncio.run(bench(args, supervisor, ticket, sessions))
 
 
 if __name__ == "__main__":
