@@ -55,13 +55,21 @@ def wait_for_port(port: int, proc, timeout=30.0) -> None:
     sys.exit(f"server on {port} did not start")
 
 
-def start_servers(ports: list[int]) -> list[subprocess.Popen]:
+SERVERS = {
+    "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                            "--websocket_connect_timeout", "30", "hotline.asgi:application"],
+    "uvicorn": lambda port: [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
+                             "--no-access-log", "--ws", "websockets", "hotline.asgi:application"],
+}
+
+
+def start_servers(ports: list[int], server: str) -> list[subprocess.Popen]:
     procs = []
     for port in ports:
         log = open(f"/tmp/bench-live-daphne-{port}.log", "wb")  # noqa: SIM115
+        command = SERVERS[server](port)
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket_connect_timeout",
-             "30", "hotline.asgi:application"],
+            command,
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, LOG_LEVEL="WARNING"),
         ))
     for port, proc in zip(ports, procs, strict=True):
@@ -129,7 +137,7 @@ def emit(supervisor, ticket) -> tuple[float, int]:
 
 async def bench(args, supervisor, ticket, sessions) -> None:
     ports = [int(p) for p in args.ports.split(",")]
-    procs = start_servers(ports)
+    procs = start_servers(ports, args.server)
     try:
         clients = [Client(ports[i % len(ports)], s) for i, s in enumerate(sessions)]
         ready, stop, counter = asyncio.Event(), asyncio.Event(), [0]
@@ -169,7 +177,7 @@ async def bench(args, supervisor, ticket, sessions) -> None:
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     print(f"deliveries: {len(latencies):,} of {len(sent) * len(clients):,} "
           f"(not delivered within {args.wait:.0f}s: {missing})")
-    print(f"SUMMARY clients={len(clients)} servers={len(ports)} events={len(sent)} "
+    print(f"SUMMARY server={args.server} clients={len(clients)} processes={len(ports)} events={len(sent)} "
           f"p50={p(0.50):.0f}ms p90={p(0.90):.0f}ms p99={p(0.99):.0f}ms max={latencies[-1] * 1000:.0f}ms "
           f"mean={statistics.mean(latencies) * 1000:.0f}ms")
 
@@ -181,6 +189,7 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between events")
     parser.add_argument("--wait", type=float, default=30.0, help="seconds to wait for late deliveries")
     parser.add_argument("--ports", default="8320,8321")
+    parser.add_argument("--server", choices=sorted(SERVERS), default="uvicorn")
     parser.add_argument("--ramp", type=float, default=0.5, help="seconds between waves of 50 connections")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
