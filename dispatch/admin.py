@@ -7,6 +7,7 @@ from .models import (
     Assignment,
     CalendarOverride,
     ExtensionRequest,
+    SupervisionNotice,
     Survey,
     TimeLimitPolicy,
 )
@@ -48,3 +49,12 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
 class SurveyAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "method", "state", "result", "created_at", "answered_at")
     raw_id_fields = ("ticket",)
+
+
+@admin.register(SupervisionNotice)
+class SupervisionNoticeAdmin(ReadOnlyAdmin):
+    """督办通知书 are issued by the sweep or a supervisor's 督办, never edited by hand."""
+
+    list_display = ("serial", "ticket_number", "unit_name", "days_overdue", "issued_by", "created_at")
+    list_filter = ("issued_by",)
+    search_fields = ("ticket_number", "unit_name")

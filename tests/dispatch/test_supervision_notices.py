@@ -78,3 +78,12 @@ def test_the_pdf_text_is_real_chinese(notice, tmp_path):
     path.write_bytes(render_notice_pdf(notice))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "督办通知书" in text and notice.ticket_number in text
+
+
+def test_ticket_pages_can_list_the_notices_a_user_may_open(notice, staff_a, staff_b, supervisor):
+    from dispatch.views import notices_for
+
+    ticket = notice.ticket
+    assert notices_for(supervisor, ticket) == [notice]
+    assert notices_for(staff_a, ticket) == [notice]
+    assert notices_for(staff_b, ticket) == []
