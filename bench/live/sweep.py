@@ -73,6 +73,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--share", type=float, default=0.01)
     parser.add_argument("--drain", action="store_true", help="also time the outbox drain (push only)")
+    parser.add_argument("--reminders", action="store_true",
+                        help="also time the signing/callback reminders (first run, then steady state)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL database")
@@ -108,6 +110,13 @@ def main() -> None:
             from dispatch.models import EventOutbox
 
             EventOutbox.objects.all().delete()
+    if args.reminders:
+        first, first_s = timed(timers.remind_overdue)
+        steady, steady_s = timed(timers.remind_overdue)
+        print(f"reminders: first run {len(first):,} in {first_s:.2f}s; steady state {len(steady)} in {steady_s:.3f}s")
+        from dispatch.models import EventOutbox
+
+        EventOutbox.objects.all().delete()
     print("\nplan of the red claim when nothing changed:\n" + explain(Light.RED, timezone.now()))
     print(f"\nSUMMARY open={open_count:,} share={args.share:.0%} "
           f"quiet median={statistics.median(quiet_times):.3f}s max={max(quiet_times):.3f}s | "
