@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ChannelsAppConfig(AppConfig):
     name = "channels_app"
     verbose_name = "实时推送"
+
+    def ready(self):
+        from hotline.notify import subscribe
+
+        from .push import push_ticket_event
+
+        subscribe("channels_app.push", push_ticket_event)

@@ -10,6 +10,7 @@ from .models import (
     Assignment,
     CalendarOverride,
     ExtensionRequest,
+    SupervisionNotice,
     Survey,
     TimeLimitPolicy,
 )
@@ -73,3 +74,12 @@ class SurveyAdmin(ReadOnlyAdmin):
     list_select_related = ("ticket",)
     raw_id_fields = ("ticket",)
     show_full_result_count = False
+
+
+@admin.register(SupervisionNotice)
+class SupervisionNoticeAdmin(ReadOnlyAdmin):
+    """督办通知书 are issued by the sweep or a supervisor's 督办, never edited by hand."""
+
+    list_display = ("serial", "ticket_number", "unit_name", "days_overdue", "issued_by", "created_at")
+    list_filter = ("issued_by",)
+    search_fields = ("ticket_number", "unit_name")

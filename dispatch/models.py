@@ -354,3 +354,75 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'上班' if self.is_workday else '休息'}"
+
+
+def notice_path(instance: "SupervisionNotice", filename: str) -> str:
+    return f"supervision/{instance.ticket_id}/{filename}"
+
+
+class SupervisionNotice(models.Model):
+    """督办通知书: the written notice a red (or supervised) ticket earns. Its text is a snapshot
+    taken when it is issued, so the document does not change when the ticket moves on."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="supervision_notices")
+    # The `supervise` event that issued it: one notice per event, however often a worker retries.
+    event = models.OneToOneField("hotline.TicketEvent", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="supervision_notice")
+    unit = models.ForeignKey("hotline.Unit", verbose_name=_("承办单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="supervision_notices")
+    unit_name = models.CharField(_("承办单位"), max_length=100, blank=True)
+    ticket_number = models.CharField(_("工单编号"), max_length=16)
+    ticket_title = models.CharField(_("标题"), max_length=200)
+    due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    days_overdue = models.PositiveIntegerField(_("超期天数"), default=0)
+    demand = models.TextField(_("督办要求"))
+    issued_by = models.CharField(_("督办人"), max_length=60, default="系统")
+    created_at = models.DateTimeField(_("督办时间"), auto_now_add=True)
+    file = models.FileField(_("PDF文件"), upload_to=notice_path, blank=True)
+
+    class Meta:
+        verbose_name = _("督办通知书")
+        verbose_name_plural = _("督办通知书")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def serial(self) -> str:
+        year = self.created_at.year if self.created_at else ""
+        return f"督字〔{year}〕第{self.pk or 0:05d}号"
+
+
+class TimerReminder(models.Model):
+    """A reminder the sweep has sent (signing or callback overdue), one per ticket, kind and
+    deadline: the unique constraint is what makes a re-run or an overlapping run send nothing twice."""
+
+    class Kind(models.TextChoices):
+        SIGN_OVERDUE = "sign_overdue", _("签收超时提醒")
+        CALLBACK_DUE = "callback_due", _("回访到期提醒")
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("到期提醒")
+        verbose_name_plural = _("到期提醒")
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind", "due_at"], name="one_reminder_per_due")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+
+class EventOutbox(models.Model):
+    """Events written by the timers whose notifications are not yet delivered: one row per
+    batch, written in the timer's transaction, removed once delivered. A worker killed in
+    between loses nothing (the batch is delivered again)."""
+
+    event_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"outbox {len(self.event_ids)} events"

@@ -229,3 +229,47 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# --- live push and timers (channels_app, dispatch timers) ---
+# Shared secret the CTI (telephony) system sends in the X-CTI-Secret header; unset = webhook off.
+CTI_SECRET = os.environ.get("CTI_SECRET", "")
+# How long after a unit's reply the satisfaction survey SMS goes out.
+HOTLINE_SURVEY_DELAY_MINUTES = int(os.environ.get("SURVEY_DELAY_MINUTES", "30"))
+HOTLINE_SWEEP_SECONDS = int(os.environ.get("SWEEP_SECONDS", "60"))
+HOTLINE_OFFICE_NAME = os.environ.get("HOTLINE_OFFICE_NAME", "12345政务服务便民热线办公室")
+HOTLINE_SUPERVISION_DEMAND = os.environ.get(
+    "SUPERVISION_DEMAND",
+    "请你单位接到本通知后，立即组织力量办理，于1个工作日内办结，并通过热线系统回复办理结果；"
+    "确有困难的，须书面说明原因。逾期仍未办结的，热线办将予以通报，并纳入年度绩效考核。",
+)
+CELERY_BEAT_SCHEDULE = {
+    # `expires` drops a tick that waited longer than its period: the next one does the same work.
+    "sweep-lights": {"task": "dispatch.sweep_lights", "schedule": HOTLINE_SWEEP_SECONDS,
+                     "options": {"expires": HOTLINE_SWEEP_SECONDS}},
+    "send-due-surveys": {"task": "dispatch.send_due_surveys", "schedule": 60.0, "options": {"expires": 60}},
+    "remind-overdue": {"task": "dispatch.remind_overdue", "schedule": 300.0, "options": {"expires": 300}},
+    # Safety net: delivers timer events a killed worker left in the outbox.
+    "deliver-outbox": {"task": "dispatch.deliver_outbox", "schedule": 60.0, "options": {"expires": 60}},
+}
+if REDIS_URL:
+    # The pub/sub layer: a group_send is one PUBLISH that every ASGI process receives once and
+    # fans out to its own sockets. The list-based RedisChannelLayer makes one Redis message per
+    # member (1,000 sockets = 1,000 round trips per event) and silently drops beyond `capacity`
+    # (bench/live/push.py: p99 13 s, half lost, vs well under a second here). Pub/sub delivers
+    # at most once; live.js catches up after a reconnect, so nothing a page needs is lost.
+    # redis-py's pool refuses (does not wait) beyond max_connections (default 100), and its 5 s
+    # default socket timeout is too tight for blocking reads under load.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "max_connections": int(os.environ.get("CHANNEL_REDIS_MAX_CONNECTIONS", "500")),
+                    "socket_timeout": 30,
+                }],
+                "prefix": os.environ.get("CHANNEL_PREFIX", "hotline"),
+            },
+        }
+    }
+# --- end live push and timers ---

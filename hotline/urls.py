@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
     path("api/", include("hotline.api.urls")),
+    path("", include("channels_app.urls")),
+    path("", include("dispatch.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,33 @@
+"""Catch-up: the events a reconnecting client missed, filtered by what it may see."""
+from django.utils import timezone
+
+from hotline.models import TicketEvent
+from hotline.selectors import tickets_visible_to
+
+from .payloads import display_payload, staff_payload
+
+CATCHUP_LIMIT = 500
+
+
+def last_event_id() -> int:
+    return TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _events_since(since: int, visible=None):
+    qs = TicketEvent.objects.filter(id__gt=since).select_related("ticket", "ticket__category", "ticket__citizen")
+    if visible is not None:
+        qs = qs.filter(ticket__in=visible)
+    return list(qs.order_by("id")[: CATCHUP_LIMIT + 1])
+
+
+def staff_catchup(user, since: int) -> tuple[list[dict], bool]:
+    """(payloads, truncated): truncated means more were missed than we resend; reload instead."""
+    events = _events_since(since, tickets_visible_to(user).values("pk"))
+    now = timezone.now()
+    return [staff_payload(e, e.ticket, now) for e in events[:CATCHUP_LIMIT]], len(events) > CATCHUP_LIMIT
+
+
+def display_catchup(since: int) -> tuple[list[dict], bool]:
+    events = _events_since(since)
+    now = timezone.now()
+    return [display_payload(e, e.ticket, now) for e in events[:CATCHUP_LIMIT]], len(events) > CATCHUP_LIMIT

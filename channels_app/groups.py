@@ -1,0 +1,35 @@
+"""Channel-layer group names. One place so that consumers and senders agree.
+
+A staff socket joins its user's group, its role's group and (unit staff) its
+unit's group; a display socket joins the display group. Senders never address
+a socket directly: they decide which groups may see a payload.
+"""
+DISPLAY = "display"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def unit_group(unit_id: int) -> str:
+    return f"unit.{unit_id}"
+
+
+def role_group(role: str) -> str:
+    return f"role.{role}"
+
+
+def display_device_group(user_id: int) -> str:
+    return f"display.{user_id}"
+
+
+def groups_for_staff(user) -> list[str]:
+    """The groups a staff member's socket joins (mirrors hotline.selectors.tickets_visible_to)."""
+    from hotline.models import Role
+
+    groups = [user_group(user.pk), role_group(user.role)]
+    if user.is_superuser and user.role != Role.ADMIN:
+        groups.append(role_group(Role.ADMIN))
+    if user.role == Role.UNIT_STAFF and user.unit_id:
+        groups.append(unit_group(user.unit_id))
+    return groups

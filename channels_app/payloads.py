@@ -1,0 +1,140 @@
+"""What each audience may see of a ticket event.
+
+Staff payloads carry what the person could read on the ticket page anyway;
+the display payload is public: no names, no phone numbers, no exact
+addresses, only labels and a masked summary. `staff_groups_for` must agree
+with `hotline.selectors.tickets_visible_to`: a group receives an event
+exactly when its members may see the ticket.
+"""
+import re
+
+from django.utils import timezone
+
+from dispatch.deadlines import ticket_light
+from dispatch.models import Assignment, Instruction
+from hotline.models import Channel, Light, Role, Ticket, TicketEvent, TicketState, TicketType, Unit
+from hotline.privacy import PHONE_RE, mask_name, mask_phone
+from hotline.workflow import TRANSITIONS
+
+from . import groups
+
+KIND_LABELS = {name: t.label for name, t in TRANSITIONS.items()} | {
+    "register": "登记工单",
+    "urge": "催办",
+    "supervise": "督办",
+    "co_sign": "协办签收",
+    "co_reply": "协办回复",
+    "extension_requested": "申请延期",
+    "extension_approved": "同意延期",
+    "extension_rejected": "驳回延期",
+    "followup": "市民补充",
+    "merged_in": "并入工单",
+    "sign_overdue": "签收超时提醒",
+    "callback_due": "回访到期提醒",
+    "survey_sent": "发送回访短信",
+}
+
+OFFICE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+# Long digit runs (ID cards, landlines, house and plate numbers) and room-level addresses.
+LONG_DIGITS_RE = re.compile(r"\d{5,}[\dXx]*")
+ROOM_RE = re.compile(r"\d+\s*(号楼|栋|幢|单元|室|号|层|楼)")
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def light_label(light: str | None) -> str:
+    return str(Light(light).label) if light else ""
+
+
+def public_text(text: str, *, citizen=None, address: str = "", limit: int = 40) -> str:
+    """A summary fit for a public wall: the citizen's name and phone, the exact address,
+    phone-like and long numbers and room-level address parts are masked."""
+    text = (text or "").replace("\n", " ").strip()
+    if citizen is not None:
+        if citizen.name and len(citizen.name) >= 2:
+            text = text.replace(citizen.name, mask_name(citizen.name))
+        if citizen.phone:
+            text = text.replace(citizen.phone, mask_phone(citizen.phone))
+    if address and len(address) >= 4:
+        text = text.replace(address, "***")
+    text = PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = LONG_DIGITS_RE.sub("****", text)
+    text = ROOM_RE.sub(lambda m: f"*{m.group(1)}", text)
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def staff_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
+    light = ticket_light(ticket, now or timezone.now())
+    return {
+        "id": event.pk,
+        "ticket_id": ticket.pk,
+        "number": ticket.number,
+        "kind": event.kind,
+        "kind_label": kind_label(event.kind),
+        "state": ticket.state,
+        "state_label": str(TicketState(ticket.state).label),
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "light": light,
+        "light_label": light_label(light),
+        "title": ticket.title,
+        "ticket_type": ticket.ticket_type,
+        "urgency": ticket.urgency,
+        "lead_unit_id": ticket.lead_unit_id,
+        "leader_id": ticket.leader_id,
+        "actor": event.actor_label,
+        "created_at": event.created_at.isoformat(),
+        "data": event.payload,
+    }
+
+
+def display_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
+    light = ticket_light(ticket, now or timezone.now())
+    category = ticket.category.full_name.split("/")[0] if ticket.category_id else ""
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "kind_label": kind_label(event.kind),
+        "number": ticket.number,
+        "state": ticket.state,
+        "state_label": str(TicketState(ticket.state).label),
+        "light": light,
+        "light_label": light_label(light),
+        "ticket_type_label": str(TicketType(ticket.ticket_type).label),
+        "channel_label": str(Channel(ticket.channel).label),
+        "category": category,
+        "area": ticket.area,
+        "summary": public_text(ticket.title, citizen=ticket.citizen, address=ticket.address),
+        "created_at": event.created_at.isoformat(),
+    }
+
+
+def unit_ancestry(unit_ids: set[int]) -> set[int]:
+    """The units and all their ancestors: staff of a parent unit see their sub-units' tickets."""
+    result: set[int] = set()
+    for path in Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True):
+        result.update(int(part) for part in path.strip("/").split("/") if part)
+    return result | unit_ids
+
+
+def staff_groups_for(ticket: Ticket) -> set[str]:
+    """Every staff group whose members may see `ticket` (see hotline.selectors.tickets_visible_to)."""
+    result = {groups.role_group(role) for role in OFFICE_ROLES}
+    leaders = set(Instruction.objects.filter(ticket=ticket).values_list("leader_id", flat=True))
+    if ticket.leader_id:
+        leaders.add(ticket.leader_id)
+    result.update(groups.user_group(pk) for pk in leaders)
+    units = set(Assignment.objects.filter(ticket=ticket).values_list("unit_id", flat=True))
+    if ticket.lead_unit_id:
+        units.add(ticket.lead_unit_id)
+    result.update(groups.unit_group(pk) for pk in unit_ancestry(units))
+    return result
+
+
+def load_event(event_id: int) -> TicketEvent | None:
+    return (
+        TicketEvent.objects.select_related("ticket", "ticket__category", "ticket__citizen")
+        .filter(pk=event_id).first()
+    )

@@ -1,0 +1,45 @@
+"""Celery tasks for the timers. Thin: each calls one service in dispatch.timers / dispatch.notices.
+
+They take ids (or nothing), are idempotent (every service claims its rows with a
+conditional update), and retry database hiccups with exponential backoff. acks_late
+(settings) puts a task whose worker died back on the queue; the services' transactions
+mean a half-done run left nothing behind.
+"""
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import notices, timers
+
+RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(name="dispatch.sweep_lights", **RETRY)
+def sweep_lights() -> dict:
+    result = timers.sweep_lights()
+    return {"urged": len(result.urged), "supervised": len(result.supervised)}
+
+
+@shared_task(name="dispatch.remind_overdue", **RETRY)
+def remind_overdue() -> int:
+    return len(timers.remind_overdue())
+
+
+@shared_task(name="dispatch.send_due_surveys", **RETRY)
+def send_due_surveys() -> int:
+    return len(timers.send_due_surveys())
+
+
+@shared_task(name="dispatch.deliver_outbox", **RETRY)
+def deliver_outbox() -> int:
+    return timers.drain_outbox()
+
+
+@shared_task(name="dispatch.render_supervision_notice", **RETRY)
+def render_supervision_notice(notice_id: int) -> bool:
+    return notices.notice_render_file(notice_id=notice_id)

@@ -1,0 +1,82 @@
+"""A real Celery worker on the Redis broker runs the light sweep, twice at once, at every change."""
+import datetime as dt
+import time
+
+import pytest
+import redis
+from django.conf import settings
+from django.utils import timezone
+
+from dispatch import tasks
+from dispatch.models import EventOutbox, SupervisionNotice
+from hotline.celery import app
+from hotline.models import Ticket, TicketEvent
+
+from ..channels_app.helpers import dispatched
+from ..processes import start_celery_worker, stop
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+CROWD = 300  # further tickets crossing at the same moment, so that the two sweeps overlap
+
+
+@pytest.fixture
+def worker(tmp_path):
+    proc = start_celery_worker(tmp_path / "worker.log", concurrency=2)
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=1):
+        assert proc.poll() is None, (tmp_path / "worker.log").read_text()
+        assert time.monotonic() < deadline, "worker did not start"
+    yield proc
+    stop(proc)
+
+
+def wait_until_idle(timeout: float = 60) -> None:
+    """Until the queue is empty and no task is running (no result backend needed)."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline:
+        active = app.control.inspect(timeout=1).active() or {}
+        busy = broker.llen("celery") or any(active.values())
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 2:
+            return
+        time.sleep(0.3)
+    raise TimeoutError("worker still busy")
+
+
+def crowd_like(ticket: Ticket, n: int) -> list[int]:
+    fields = {f.attname: getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields if f.attname != "id"}
+    Ticket.objects.bulk_create([Ticket(**(fields | {"number": f"T{ticket.number[1:]}{i:04d}"[:16]}))
+                                for i in range(n)])
+    return list(Ticket.objects.exclude(pk=ticket.pk).values_list("pk", flat=True))
+
+
+def sweep_twice_at_once() -> None:
+    tasks.sweep_lights.delay()
+    tasks.sweep_lights.delay()
+    wait_until_idle()
+
+
+def test_yellow_then_red_gives_one_urge_and_one_supervision_notice(worker, operator, supervisor, unit_a):
+    ticket = dispatched(operator, supervisor, unit_a)
+    crowd = crowd_like(ticket, CROWD)
+    everyone = Ticket.objects.filter(pk__in=[ticket.pk, *crowd])
+    now = timezone.now()
+
+    everyone.update(warn_at=now - dt.timedelta(minutes=1))  # yellow
+    sweep_twice_at_once()
+    urges = TicketEvent.objects.filter(kind="urge")
+    assert urges.filter(ticket=ticket).count() == 1
+    assert urges.count() == CROWD + 1  # each ticket once, none twice
+
+    everyone.update(due_at=now - dt.timedelta(minutes=1), warn_at=now - dt.timedelta(days=1))  # red
+    sweep_twice_at_once()
+    sweep_twice_at_once()  # and again later: nothing new
+    supervisions = TicketEvent.objects.filter(kind="supervise")
+    assert supervisions.filter(ticket=ticket).count() == 1 and supervisions.count() == CROWD + 1
+    assert SupervisionNotice.objects.filter(ticket=ticket).count() == 1
+    assert SupervisionNotice.objects.count() == CROWD + 1
+    assert urges.count() == CROWD + 1
+    assert not EventOutbox.objects.exists()  # every event was delivered by the worker
+    assert SupervisionNotice.objects.get(ticket=ticket).file  # the worker rendered the PDF

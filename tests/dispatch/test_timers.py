@@ -1,0 +1,159 @@
+"""The timers: traffic-light notices exactly once per change, reminders, survey SMS, the outbox."""
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from dispatch import timers
+from dispatch.models import EventOutbox, SupervisionNotice, Survey, TimerReminder
+from dispatch.services import extension_decide, extension_request, ticket_reply, ticket_sign, ticket_supervise
+from hotline import notify
+from hotline.models import Ticket, TicketEvent
+
+from ..channels_app.helpers import dispatched
+
+pytestmark = pytest.mark.django_db
+SECOND = dt.timedelta(seconds=1)
+
+
+@pytest.fixture
+def delivered():
+    """Event kinds the notify subscribers were handed, in order."""
+    seen: list[str] = []
+    notify.subscribe("test.recorder", lambda event_id: seen.append(TicketEvent.objects.get(pk=event_id).kind))
+    yield seen
+    notify.unsubscribe("test.recorder")
+
+
+@pytest.fixture
+def ticket(operator, supervisor, unit_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return dispatched(operator, supervisor, unit_a)
+
+
+def sweep(now, capture):
+    with capture(execute=True):
+        return timers.sweep_lights(now=now)
+
+
+def kinds(ticket):
+    return list(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
+
+
+def test_yellow_then_red_sends_one_urge_and_one_supervision_notice(ticket, delivered,
+                                                                  django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    assert sweep(ticket.warn_at - SECOND, capture).event_ids == []  # still green
+
+    result = sweep(ticket.warn_at + SECOND, capture)
+    assert result.urged == [ticket.pk] and result.supervised == []
+    assert sweep(ticket.warn_at + 2 * SECOND, capture).event_ids == []  # re-run: nothing new
+
+    late = ticket.due_at + dt.timedelta(days=1, hours=2)
+    assert sweep(late, capture).supervised == [ticket.pk]
+    assert sweep(late, capture).event_ids == []
+
+    assert kinds(ticket) == ["register", "dispatch", "urge", "supervise"]
+    assert delivered.count("urge") == 1 and delivered.count("supervise") == 1
+    urge = TicketEvent.objects.get(ticket=ticket, kind="urge")
+    assert urge.actor is None and urge.actor_label == "系统"
+    assert urge.payload["unit_id"] == ticket.lead_unit_id and urge.payload["light"] == "yellow"
+    notice = SupervisionNotice.objects.get(ticket=ticket)
+    assert notice.event.kind == "supervise" and notice.unit_id == ticket.lead_unit_id
+    assert notice.days_overdue == 2 and notice.ticket_number == ticket.number
+    assert notice.file  # rendered by the worker (eager here)
+    assert not EventOutbox.objects.exists()
+    assert Ticket.objects.get(pk=ticket.pk).light_notified == "red"
+
+
+def test_a_ticket_that_skipped_yellow_gets_only_the_supervision_notice(ticket, django_capture_on_commit_callbacks):
+    sweep(ticket.due_at + SECOND, django_capture_on_commit_callbacks)
+    assert kinds(ticket)[-1:] == ["supervise"] and "urge" not in kinds(ticket)
+
+
+def test_an_approved_extension_lets_the_light_warn_again(ticket, staff_a, supervisor,
+                                                        django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    ticket_sign(ticket=ticket, actor=staff_a)
+    sweep(ticket.warn_at + SECOND, capture)
+    extension = extension_request(ticket=ticket, actor=staff_a, reason="需协调多个部门", extra_days=10)
+    extension_decide(extension=extension, actor=supervisor, approve=True)
+    moved = Ticket.objects.get(pk=ticket.pk)
+    assert moved.light_notified == "green"
+    assert sweep(moved.warn_at + SECOND, capture).urged == [ticket.pk]
+    assert kinds(ticket).count("urge") == 2
+
+
+def test_tickets_no_unit_is_handling_are_left_alone(ticket, staff_a, django_capture_on_commit_callbacks):
+    ticket_sign(ticket=ticket, actor=staff_a)
+    ticket_reply(ticket=ticket, actor=staff_a, text="已处理完毕")
+    assert sweep(ticket.due_at + SECOND, django_capture_on_commit_callbacks).event_ids == []
+
+
+def test_a_killed_worker_leaves_events_in_the_outbox_for_the_next_drain(ticket, delivered):
+    timers.sweep_lights(now=ticket.warn_at + SECOND)  # commit hooks never run: as if killed right after commit
+    assert EventOutbox.objects.get().event_ids and delivered == []
+    assert timers.drain_outbox() == 1
+    assert delivered == ["urge"] and not EventOutbox.objects.exists()
+    assert timers.drain_outbox() == 0
+
+
+def test_a_supervisors_supervision_also_issues_a_notice(ticket, supervisor, staff_a, client,
+                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = ticket_supervise(ticket=ticket, actor=supervisor, note="群众反映强烈，请加快办理")
+    notice = SupervisionNotice.objects.get(event=event)
+    assert notice.issued_by == str(supervisor) and "群众反映强烈" in notice.demand
+    assert notice.days_overdue == 0 and notice.file
+
+
+def test_sign_reminder_once_per_dispatch(ticket, staff_a, django_capture_on_commit_callbacks):
+    late = ticket.sign_due_at + dt.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(timers.remind_overdue(now=ticket.sign_due_at - SECOND)) == 0
+        assert len(timers.remind_overdue(now=late)) == 1
+        assert len(timers.remind_overdue(now=late + dt.timedelta(hours=1))) == 0
+    assert kinds(ticket).count("sign_overdue") == 1
+    ticket_sign(ticket=ticket, actor=staff_a)
+    assert timers.remind_overdue(now=late) == []
+
+
+def test_callback_due_reminder_once(ticket, staff_a):
+    ticket_sign(ticket=ticket, actor=staff_a)
+    ticket_reply(ticket=ticket, actor=staff_a, text="已修复")
+    replied = Ticket.objects.get(pk=ticket.pk)
+    late = replied.callback_due_at + SECOND
+    assert len(timers.remind_overdue(now=late)) == 1
+    assert timers.remind_overdue(now=late) == []
+    assert TimerReminder.objects.filter(ticket=ticket, kind="callback_due").count() == 1
+
+
+def test_survey_sms_goes_out_once_after_the_delay(ticket, staff_a, settings):
+    settings.HOTLINE_SURVEY_DELAY_MINUTES = 30
+    ticket_sign(ticket=ticket, actor=staff_a)
+    ticket_reply(ticket=ticket, actor=staff_a, text="已修复")
+    survey = Survey.objects.get(ticket=ticket)
+    assert survey.method == "sms"
+    assert timers.send_due_surveys(now=survey.created_at + dt.timedelta(minutes=29)) == []
+    later = survey.created_at + dt.timedelta(minutes=31)
+    assert len(timers.send_due_surveys(now=later)) == 1
+    assert timers.send_due_surveys(now=later) == []
+    survey.refresh_from_db()
+    assert survey.sent_at == later
+    event = TicketEvent.objects.get(ticket=ticket, kind="survey_sent")
+    assert event.payload["survey_id"] == survey.pk and event.actor_label == "系统"
+
+
+def test_phone_surveys_are_not_texted(operator, supervisor, unit_a, staff_a):
+    ticket = dispatched(operator, supervisor, unit_a, phone="0394-8123456")
+    ticket_sign(ticket=ticket, actor=staff_a)
+    ticket_reply(ticket=ticket, actor=staff_a, text="已修复")
+    assert Survey.objects.get(ticket=ticket).method == "phone"
+    assert timers.send_due_surveys(now=Survey.objects.get(ticket=ticket).created_at + dt.timedelta(days=1)) == []
+
+
+def test_run_timers_once_runs_the_whole_schedule(ticket, capsys):
+    Ticket.objects.filter(pk=ticket.pk).update(warn_at=ticket.dispatched_at, due_at=ticket.dispatched_at)
+    call_command("run_timers", "--once")
+    assert "supervise" in kinds(ticket)
+    assert "dispatch.sweep_lights" in capsys.readouterr().out
