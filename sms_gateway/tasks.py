@@ -25,7 +25,7 @@ def signed_post(url: str, params: dict, auth_token: str) -> int:
         headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
                  "X-Twilio-Signature": signature, "User-Agent": "hotline12345-sms/1.0"},
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only, checked on create)
+    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # http(s) only: checked on create
         return response.status
 
 

@@ -9,6 +9,7 @@ One thread does everything, in turn:
   watchdog (responses overdue, enquire_link unanswered) -> drop and reconnect;
   claim queued parts within the window and the rate -> submit_sm.
 """
+import contextlib
 import logging
 import select
 import threading
@@ -138,15 +139,11 @@ class Gateway:
             if in_doubt:
                 logger.warning("%s submit(s) unanswered when the session ended: in doubt", in_doubt)
         if client is not None:
-            try:
-                if client.state in (smpplib.consts.SMPP_CLIENT_STATE_BOUND_TRX,) and self.stop_event.is_set():
+            with contextlib.suppress(Exception):  # closing anyway
+                if client.state == smpplib.consts.SMPP_CLIENT_STATE_BOUND_TRX and self.stop_event.is_set():
                     client.unbind()
-            except Exception:  # closing anyway
-                pass
-            try:
+            with contextlib.suppress(Exception):
                 client.disconnect()
-            except Exception:
-                pass
 
     # --- one session ---------------------------------------------------------------
     def _run_session(self) -> None:

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import codec
-from ..models import IntakeState, InboundPart, Message, MessagePart, PartState, Status
+from ..models import InboundPart, IntakeState, Message, MessagePart, PartState, Status
 from ..status import set_status
 
 logger = logging.getLogger(__name__)
@@ -128,9 +128,11 @@ def _refresh_sent(message_ids) -> None:
     """A message is sent once the SMSC has every part."""
     if not message_ids:
         return
-    pending = set(MessagePart.objects.filter(message_id__in=message_ids).exclude(
-        state__in=[PartState.ACCEPTED, PartState.DELIVERED, PartState.UNDELIVERED]).values_list("message_id", flat=True))
-    for message in Message.objects.filter(pk__in=set(message_ids) - pending, status__in=[Status.QUEUED, Status.SENDING]):
+    done = [PartState.ACCEPTED, PartState.DELIVERED, PartState.UNDELIVERED]
+    pending = set(MessagePart.objects.filter(message_id__in=message_ids).exclude(state__in=done)
+                  .values_list("message_id", flat=True))
+    ready = Message.objects.filter(pk__in=set(message_ids) - pending, status__in=[Status.QUEUED, Status.SENDING])
+    for message in ready:
         set_status(message, Status.SENT)
 
 
