@@ -122,7 +122,7 @@ def test_bad_list_parameters_are_400_not_500(live_server, account):
 class CallbackSink(BaseHTTPRequestHandler):
     received: list = []
 
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         params = {k: v[0] for k, v in parse_qs(body).items()}
         self.received.append((self.headers.get("X-Twilio-Signature"), params))
