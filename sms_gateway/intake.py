@@ -69,7 +69,7 @@ def parse(text: str) -> Command:
         return Command("query", match.group(1) or "")
     if compact in SURVEY_ANSWERS:
         return Command("survey", SURVEY_ANSWERS[compact])
-    return Command("text", normalized)
+    return Command("text", (text or "").strip())  # NFKC is for reading commands; the ticket keeps the original
 
 
 def guess_type(text: str) -> str:
