@@ -1,5 +1,7 @@
 """Writes of the SMS gateway: queueing an outbound message, and opt-out."""
+import itertools
 import logging
+import random
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,6 +15,9 @@ from .models import ApiAccount, Direction, Message, Status
 from .transports import get_transport
 
 logger = logging.getLogger(__name__)
+# Our own concatenation reference counter: the parts of one long message share a value, and
+# consecutive long messages to one phone get different ones.
+_concat_refs = itertools.count(random.randrange(256))
 MAX_BODY = 1600  # Twilio's limit for one message, ~24 UCS2 parts
 
 
@@ -99,16 +104,21 @@ def sms_send(
             return existing
     transport = get_transport()
     text = codec.with_signature(body, settings.SMS_SIGNATURE)
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                account=account, direction=direction, from_number=from_number, to_number=to, body=body,
-                num_segments=codec.segment_count(text), status=Status.QUEUED, status_callback=status_callback,
-                transport=transport.name, kind=kind, optional=optional, ticket=ticket, dedupe_key=dedupe_key,
-            )
-    except IntegrityError:
-        # Two deliveries of the same event raced: the other one queued it.
-        return Message.objects.get(dedupe_key=dedupe_key)
+    fields = dict(
+        account=account, direction=direction, from_number=from_number, to_number=to, body=body,
+        num_segments=codec.segment_count(text), status=Status.QUEUED, status_callback=status_callback,
+        transport=transport.name, kind=kind, optional=optional, ticket=ticket, dedupe_key=dedupe_key,
+        concat_ref=next(_concat_refs) % 256,
+    )
+    if dedupe_key is None:
+        message = Message.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(**fields)
+        except IntegrityError:
+            # Two deliveries of the same event raced: the other one queued it.
+            return Message.objects.get(dedupe_key=dedupe_key)
     transport.enqueue(message)
     return message
 

@@ -51,11 +51,8 @@ class SmppTransport(Transport):
     name = "smpp"
 
     def enqueue(self, message: Message) -> None:
-        ref = message.pk % 256
         text = codec.with_signature(message.body, settings.SMS_SIGNATURE)
-        payloads = codec.encode_parts(text, ref)
-        message.concat_ref = ref
-        message.save(update_fields=["concat_ref"])
+        payloads = codec.encode_parts(text, message.concat_ref or 0)
         MessagePart.objects.bulk_create([
             MessagePart(message=message, seq=seq, total=len(payloads), payload=payload, state=PartState.QUEUED)
             for seq, payload in enumerate(payloads, start=1)

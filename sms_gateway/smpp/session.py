@@ -164,6 +164,7 @@ class Gateway:
         self.enquire_sent: float | None = None
         self.last_rx = now
         self.idle_until = 0.0
+        self.unbound = False
         self.next_housekeeping = now
         self.throttle = Throttle(options.rate, now)
         sock = client._socket
@@ -181,16 +182,27 @@ class Gateway:
             timeout = options.poll_interval
             if wants_to_send:
                 timeout = min(timeout, self.throttle.wait(now))
-            readable, _, _ = select.select([sock], [], [], max(0.0, timeout))
-            if readable:
-                self._read_batch(sock)
+            responses, receipts, mos = [], [], []
+            if select.select([sock], [], [], max(0.0, timeout))[0]:
+                responses, receipts, mos = self._read_batch(sock)
             now = time.monotonic()
+            self._throttle_feedback(responses, now)
             self._watchdog(now)
             if now >= self.next_housekeeping:
                 self._housekeeping()
                 self.next_housekeeping = now + HOUSEKEEPING_SECONDS
-            if options.window - len(self.outstanding) > 0 and now >= self.idle_until:
-                self._submit_batch(now)
+            allowed = 0
+            if now >= self.idle_until:
+                allowed = max(0, min(options.window - len(self.outstanding), self.throttle.available(now)))
+            if responses or receipts or allowed:
+                claimed = self._step(responses, receipts, allowed)
+                self._submit(claimed)
+                if allowed and not claimed:
+                    self.idle_until = now + options.poll_interval
+            for pdu in mos:
+                self._handle_mo(pdu)
+            if self.unbound:
+                raise SessionEnded("SMSC 发起 unbind")
 
     def _send(self, pdu) -> None:
         self.client.send_pdu(pdu)
@@ -201,7 +213,8 @@ class Gateway:
         self._send(pdu)
 
     # --- reading -------------------------------------------------------------------
-    def _read_batch(self, sock) -> None:
+    def _read_batch(self, sock) -> tuple[list, list, list]:
+        """Read every PDU already waiting; answer what needs no database at once."""
         responses, receipts, mos = [], [], []
         for _ in range(MAX_BATCH):
             pdu = self.client.read_pdu()
@@ -214,58 +227,54 @@ class Gateway:
                     status = pdu.status if command == "submit_sm_resp" else (pdu.status or 0x08)
                     responses.append((entry[0], status, message_id.strip("\x00")))
             elif command == "deliver_sm":
-                if codec.is_receipt(pdu.esm_class):
-                    receipts.append(pdu)
-                else:
-                    mos.append(pdu)
+                (receipts if codec.is_receipt(pdu.esm_class) else mos).append(pdu)
             elif command == "enquire_link":
                 self._respond("enquire_link_resp", pdu.sequence)
             elif command == "enquire_link_resp":
                 self.enquire_sent = None
             elif command == "unbind":
                 self._respond("unbind_resp", pdu.sequence)
-                self._handle(responses, receipts, mos)
-                raise SessionEnded("SMSC 发起 unbind")
+                self.unbound = True
+                break
             elif command == "generic_nack":
                 logger.warning("generic_nack from SMSC, status 0x%08X", pdu.status or 0)
             else:
                 logger.warning("unhandled SMPP command %s", command)
             if not select.select([sock], [], [], 0)[0]:
                 break
-        self._handle(responses, receipts, mos)
+        return responses, receipts, mos
 
-    def _handle(self, responses, receipts, mos) -> None:
-        if responses:
-            store.record_responses(responses, retry_delay=self.options.retry_delay)
-            now = time.monotonic()
-            for _, status, _ in responses:
-                if status == 0:
-                    self.stats.accepted += 1
-                    self.throttle.accepted()
-                elif status in store.THROTTLING:
-                    self.stats.throttled += 1
-                    self.throttle.throttled(now)
-            if any(status in store.THROTTLING for _, status, _ in responses):
-                logger.info("SMSC throttling: rate now %.1f/s, pause %.2fs", self.throttle.rate, self.throttle.pause)
-        if receipts:
-            self._handle_receipts(receipts)
-        for pdu in mos:
-            self._handle_mo(pdu)
+    def _throttle_feedback(self, responses, now: float) -> None:
+        for _, status, _ in responses:
+            if status == 0:
+                self.stats.accepted += 1
+                self.throttle.accepted()
+            elif status in store.THROTTLING:
+                self.stats.throttled += 1
+                self.throttle.throttled(now)
+        if any(status in store.THROTTLING for _, status, _ in responses):
+            logger.info("SMSC throttling: rate now %.1f/s, pause %.2fs", self.throttle.rate, self.throttle.pause)
 
-    def _handle_receipts(self, pdus) -> None:
+    def _step(self, responses, receipt_pdus, claim_limit: int):
+        """Commit the answers, the receipts and the next claim together, then tell the SMSC."""
         parsed = [codec.parse_receipt(
             short_message=pdu.short_message or b"", receipted_message_id=pdu.receipted_message_id,
             message_state=pdu.message_state, user_message_reference=pdu.user_message_reference,
-            source_addr=pdu.source_addr) for pdu in pdus]
-        status = ESME_ROK
+            source_addr=pdu.source_addr) for pdu in receipt_pdus]
         try:
-            store.apply_receipts([r for r in parsed if r is not None])
-            self.stats.receipts += len(pdus)
+            claimed = store.step(responses=responses, receipts=[r for r in parsed if r is not None],
+                                 claim_limit=claim_limit, session_id=self.session_id,
+                                 retry_delay=self.options.retry_delay)
         except Exception:
-            logger.exception("could not store %s receipt(s); the SMSC will deliver them again", len(pdus))
-            status = ESME_RX_T_APPN
-        for pdu in pdus:
-            self._respond("deliver_sm_resp", pdu.sequence, status)
+            logger.exception("could not store %s response(s) / %s receipt(s); the SMSC will resend the receipts",
+                             len(responses), len(receipt_pdus))
+            for pdu in receipt_pdus:
+                self._respond("deliver_sm_resp", pdu.sequence, ESME_RX_T_APPN)
+            raise
+        self.stats.receipts += len(receipt_pdus)
+        for pdu in receipt_pdus:
+            self._respond("deliver_sm_resp", pdu.sequence, ESME_ROK)
+        return claimed
 
     def _handle_mo(self, pdu) -> None:
         sar = None
@@ -309,15 +318,7 @@ class Gateway:
             handle_inbound(message)
 
     # --- sending -----------------------------------------------------------------------
-    def _submit_batch(self, now: float) -> None:
-        room = self.options.window - len(self.outstanding)
-        allowed = min(room, self.throttle.available(now))
-        if allowed <= 0:
-            return
-        claimed = store.claim(allowed, self.session_id)
-        if not claimed:
-            self.idle_until = now + self.options.poll_interval
-            return
+    def _submit(self, claimed) -> None:
         for part in claimed:
             pdu = smpplib.smpp.make_pdu(
                 "submit_sm", client=self.client,

@@ -19,12 +19,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import codec
 from ..models import InboundPart, IntakeState, Message, MessagePart, PartState, Status
-from ..status import set_status
+from ..status import RANK, set_status
 
 logger = logging.getLogger(__name__)
 
@@ -66,26 +67,30 @@ def session_ended(session_id: str) -> int:
         state=PartState.IN_DOUBT, doubt_since=_now())
 
 
-@transaction.atomic
-def claim(limit: int, session_id: str) -> list[Claimed]:
+def _claim(limit: int, session_id: str) -> list[Claimed]:
     if limit <= 0:
         return []
     now = _now()
-    candidates = MessagePart.objects.filter(state=PartState.QUEUED).exclude(next_try_at__gt=now).order_by("id")
+    candidates = (MessagePart.objects.filter(state=PartState.QUEUED).exclude(next_try_at__gt=now).order_by("id")
+                  .values_list("id", "message_id", "seq", "total", "payload", "message__to_number",
+                               "message__from_number"))
     if connection.features.has_select_for_update_skip_locked:
-        candidates = candidates.select_for_update(skip_locked=True)
-    ids = list(candidates.values_list("id", flat=True)[:limit])
-    if not ids:
+        # Locked rows are skipped, not waited for: a second gateway (by mistake) takes other parts.
+        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    rows = list(candidates[:limit])
+    if not rows:
         return []
+    ids = [r[0] for r in rows]
     # The conditional update is the claim: only rows still queued move, and only those are sent.
-    MessagePart.objects.filter(pk__in=ids, state=PartState.QUEUED).update(
+    moved = MessagePart.objects.filter(pk__in=ids, state=PartState.QUEUED).update(
         state=PartState.SUBMITTING, session=session_id, submitted_at=now, attempts=F("attempts") + 1,
         umr=F("id") % 65536,
     )
-    rows = (MessagePart.objects.filter(pk__in=ids, state=PartState.SUBMITTING, session=session_id)
-            .order_by("id").values_list("id", "message_id", "seq", "total", "payload", "umr",
-                                        "message__to_number", "message__from_number"))
-    claimed = [Claimed(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], r[6], r[7]) for r in rows]
+    if moved != len(ids):  # someone else claimed some in between (no row locks on this database)
+        mine = set(MessagePart.objects.filter(pk__in=ids, session=session_id, state=PartState.SUBMITTING)
+                   .values_list("id", flat=True))
+        rows = [r for r in rows if r[0] in mine]
+    claimed = [Claimed(r[0], r[1], r[2], r[3], bytes(r[4]), r[0] % 65536, r[5], r[6]) for r in rows]
     Message.objects.filter(pk__in={c.message_id for c in claimed}, status=Status.QUEUED).update(
         status=Status.SENDING, date_updated=now)
     return claimed
@@ -95,26 +100,37 @@ def _error_text(status: int) -> str:
     return f"短信中心拒绝：{ERROR_NAMES.get(status, 'SMPP')} (0x{status:08X})"
 
 
-@transaction.atomic
-def record_responses(results: list[tuple[int, int, str]], *, retry_delay: float = 1.0) -> None:
+def _update_many(sql: str, rows: list[tuple]) -> None:
+    """One statement, many rows (psycopg pipelines executemany into one round trip)."""
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql.format(table=MessagePart._meta.db_table), rows)
+
+
+def _record_responses(results: list[tuple[int, int, str]], *, retry_delay: float = 1.0) -> set[int]:
     """results: (part_id, command_status, message_id) from submit_sm_resp (or generic_nack)."""
     now = _now()
-    touched = set()
+    parts = MessagePart.objects.select_for_update().only("id", "message_id", "attempts", "state").in_bulk(
+        [r[0] for r in results])
+    accepted, touched = [], set()
     for part_id, status, smsc_id in results:
-        part = MessagePart.objects.select_related("message").filter(pk=part_id).first()
+        part = parts.get(part_id)
         if part is None:
             continue
         touched.add(part.message_id)
         if status == 0:
-            MessagePart.objects.filter(pk=part_id, state__in=[PartState.SUBMITTING, PartState.IN_DOUBT]).update(
-                state=PartState.ACCEPTED, smsc_message_id=smsc_id or None, accepted_at=now, doubt_since=None)
+            # .value: a driver may adapt an enum by its name, not its value
+            accepted.append((PartState.ACCEPTED.value, smsc_id or None, now, part_id,
+                             PartState.SUBMITTING.value, PartState.IN_DOUBT.value))
         elif status in TEMPORARY and part.attempts < settings.SMS_SMPP_MAX_ATTEMPTS:
             delay = retry_delay if status in THROTTLING else retry_delay * 2 ** part.attempts
             MessagePart.objects.filter(pk=part_id, state=PartState.SUBMITTING).update(
                 state=PartState.QUEUED, next_try_at=now + timedelta(seconds=min(delay, 300)), error_code=status)
         else:
-            _fail_message(part.message, status)
-    _refresh_sent(touched)
+            _fail_message(Message.objects.get(pk=part.message_id), status)
+    _update_many("UPDATE {table} SET state = %s, smsc_message_id = %s, accepted_at = %s, doubt_since = NULL "
+                 "WHERE id = %s AND state IN (%s, %s)", accepted)
+    return touched
 
 
 def _fail_message(message: Message, status: int) -> None:
@@ -124,20 +140,51 @@ def _fail_message(message: Message, status: int) -> None:
     set_status(message, Status.FAILED, error_code=PERMANENT_CODES.get(status, 30008), error_message=_error_text(status))
 
 
-def _refresh_sent(message_ids) -> None:
-    """A message is sent once the SMSC has every part."""
+def _refresh(message_ids) -> None:
+    """Status from the parts: sent once the SMSC has every part; delivered once every part
+    arrived; undelivered as soon as one part cannot be. Messages without a StatusCallback
+    move in one UPDATE per status; the others one by one, as each change owes a POST."""
     if not message_ids:
         return
-    done = [PartState.ACCEPTED, PartState.DELIVERED, PartState.UNDELIVERED]
-    pending = set(MessagePart.objects.filter(message_id__in=message_ids).exclude(state__in=done)
-                  .values_list("message_id", flat=True))
-    ready = Message.objects.filter(pk__in=set(message_ids) - pending, status__in=[Status.QUEUED, Status.SENDING])
-    for message in ready:
-        set_status(message, Status.SENT)
+    states: dict[int, list[tuple[str, int | None]]] = {}
+    current = {}
+    for message_id, state, error, status, callback in MessagePart.objects.filter(
+            message_id__in=message_ids).values_list("message_id", "state", "error_code", "message__status",
+                                                     "message__status_callback"):
+        states.setdefault(message_id, []).append((state, error))
+        current[message_id] = (status, callback)
+    bulk: dict[str, list[int]] = {Status.SENT: [], Status.DELIVERED: []}
+    for message_id, parts in states.items():
+        status, callback = current.get(message_id, (Status.FAILED, ""))
+        kinds = {state for state, _ in parts}
+        failed = [error for state, error in parts if state == PartState.UNDELIVERED]
+        if failed:
+            target = Status.UNDELIVERED
+        elif kinds == {PartState.DELIVERED}:
+            target = Status.DELIVERED
+        elif kinds <= {PartState.ACCEPTED, PartState.DELIVERED}:
+            target = Status.SENT
+        else:
+            continue
+        if RANK[target] <= RANK[status]:
+            continue
+        if callback or target == Status.UNDELIVERED:
+            message = Message.objects.get(pk=message_id)
+            if target != Status.SENT:
+                set_status(message, Status.SENT)  # a callback sees "sent" before the verdict
+            set_status(message, target, error_code=(failed[0] or 30008) if failed else None,
+                       error_message="短信中心回执：未能送达手机" if failed else "")
+        else:
+            bulk[target].append(message_id)
+    now = _now()
+    for target, ids in bulk.items():
+        if ids:
+            Message.objects.filter(pk__in=ids).update(status=target, date_sent=Coalesce("date_sent", Value(now)),
+                                                      date_updated=now)
 
 
 def _find_part(receipt: codec.Receipt) -> MessagePart | None:
-    for smsc_id in [receipt.message_id, *codec.alternate_ids(receipt.message_id)]:
+    for smsc_id in codec.alternate_ids(receipt.message_id):
         part = MessagePart.objects.filter(smsc_message_id=smsc_id).order_by("-id").first()
         if part:
             return part
@@ -155,47 +202,60 @@ def _find_part(receipt: codec.Receipt) -> MessagePart | None:
     return None
 
 
-@transaction.atomic
-def apply_receipts(receipts: list[codec.Receipt]) -> int:
-    now, touched, matched = _now(), set(), 0
+def _apply_receipts(receipts: list[codec.Receipt]) -> set[int]:
+    now, touched = _now(), set()
+    known = {p.smsc_message_id: p for p in MessagePart.objects.select_for_update().filter(
+        smsc_message_id__in=[r.message_id for r in receipts]).only("id", "message_id", "state", "smsc_message_id")}
+    verdicts: dict[tuple[str, int | None], list[int]] = {}
     for receipt in receipts:
-        part = _find_part(receipt)
+        part = known.get(receipt.message_id)
+        resolved = part is None
+        part = part or _find_part(receipt)
         if part is None:
             logger.warning("receipt for unknown message id %s (%s)", receipt.message_id, receipt.stat)
             continue
-        matched += 1
-        outcome, code = receipt.outcome
-        if outcome is None:  # ACCEPTD / ENROUTE: the SMSC has it, no verdict yet
-            if part.state in (PartState.IN_DOUBT, PartState.SUBMITTING):
-                part.state = PartState.ACCEPTED
-            part.doubt_since = None
-            part.save()
-            touched.add(part.message_id)
-            continue
         if part.state in (PartState.DELIVERED, PartState.UNDELIVERED):
             continue
-        part.state, part.done_at, part.doubt_since = outcome, now, None
-        part.error_code = code
-        part.save()
+        outcome, code = receipt.outcome
+        if resolved:  # an in-doubt part: it gets the SMSC's id it never had
+            MessagePart.objects.filter(pk=part.pk).update(smsc_message_id=part.smsc_message_id,
+                                                          accepted_at=part.accepted_at)
+        verdicts.setdefault((outcome or PartState.ACCEPTED, code), []).append(part.pk)
         touched.add(part.message_id)
-    _refresh_final(touched, receipts)
-    return matched
+    for (state, code), ids in verdicts.items():
+        fields = {"state": state, "doubt_since": None}
+        if state != PartState.ACCEPTED:
+            fields |= {"done_at": now, "error_code": code}
+        MessagePart.objects.filter(pk__in=ids).update(**fields)
+    return touched
 
 
-def _refresh_final(message_ids, receipts) -> None:
-    _refresh_sent(message_ids)
-    states: dict[int, list[tuple[str, int | None]]] = {}
-    for message_id, state, error in MessagePart.objects.filter(message_id__in=message_ids).values_list(
-            "message_id", "state", "error_code"):
-        states.setdefault(message_id, []).append((state, error))
-    for message in Message.objects.filter(pk__in=message_ids):
-        parts = states.get(message.pk, [])
-        failed = [error for state, error in parts if state == PartState.UNDELIVERED]
-        if failed:
-            set_status(message, Status.UNDELIVERED, error_code=failed[0] or 30008,
-                       error_message="短信中心回执：未能送达手机")
-        elif parts and all(state == PartState.DELIVERED for state, _ in parts):
-            set_status(message, Status.DELIVERED)
+@transaction.atomic
+def claim(limit: int, session_id: str) -> list[Claimed]:
+    return _claim(limit, session_id)
+
+
+@transaction.atomic
+def record_responses(results, *, retry_delay: float = 1.0) -> None:
+    _refresh(_record_responses(results, retry_delay=retry_delay))
+
+
+@transaction.atomic
+def apply_receipts(receipts: list[codec.Receipt]) -> None:
+    _refresh(_apply_receipts(receipts))
+
+
+@transaction.atomic
+def step(*, responses, receipts, claim_limit: int, session_id: str, retry_delay: float = 1.0) -> list[Claimed]:
+    """One loop turn in one transaction (one commit): what the SMSC answered, what it reported,
+    and the next parts to submit. Nothing is sent to the SMSC until this has committed."""
+    touched = set()
+    if responses:
+        touched |= _record_responses(responses, retry_delay=retry_delay)
+    if receipts:
+        touched |= _apply_receipts(receipts)
+    _refresh(touched)
+    return _claim(claim_limit, session_id)
 
 
 def release_doubtful(doubt_seconds: float) -> int:
