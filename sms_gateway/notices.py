@@ -50,7 +50,7 @@ def local_time(value) -> str:
 
 
 def ticket_context(ticket: Ticket) -> dict:
-    return {"number": ticket.number, "title": ticket.title[:20],
+    return {"number": ticket.number, "title": ticket.title[:20].rstrip("，。、,.!！?？；; "),
             "unit": ticket.lead_unit.name if ticket.lead_unit_id else "承办单位",
             "due": local_time(ticket.due_at)}
 
