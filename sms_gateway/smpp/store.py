@@ -100,37 +100,51 @@ def _error_text(status: int) -> str:
     return f"短信中心拒绝：{ERROR_NAMES.get(status, 'SMPP')} (0x{status:08X})"
 
 
-def _update_many(sql: str, rows: list[tuple]) -> None:
-    """One statement, many rows (psycopg pipelines executemany into one round trip)."""
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql.format(table=MessagePart._meta.db_table), rows)
-
-
 def _record_responses(results: list[tuple[int, int, str]], *, retry_delay: float = 1.0) -> set[int]:
-    """results: (part_id, command_status, message_id) from submit_sm_resp (or generic_nack)."""
+    """results: (part_id, command_status, message_id) from submit_sm_resp (or generic_nack).
+    The common case (accepted) is one statement for the whole batch; errors read the part."""
     now = _now()
-    parts = MessagePart.objects.select_for_update().only("id", "message_id", "attempts", "state").in_bulk(
-        [r[0] for r in results])
-    accepted, touched = [], set()
-    for part_id, status, smsc_id in results:
+    accepted = [(PartState.ACCEPTED.value, smsc_id or None, now, part_id,  # .value: a driver may adapt
+                 PartState.SUBMITTING.value, PartState.IN_DOUBT.value)      # an enum by its name
+                for part_id, status, smsc_id in results if status == 0]
+    touched = {row[0] for rows in _returning(
+        "UPDATE {table} SET state = %s, smsc_message_id = %s, accepted_at = %s, doubt_since = NULL "
+        "WHERE id = %s AND state IN (%s, %s) RETURNING message_id", accepted) for row in rows}
+    errors = [(part_id, status) for part_id, status, _ in results if status != 0]
+    parts = MessagePart.objects.select_for_update().in_bulk([part_id for part_id, _ in errors]) if errors else {}
+    for part_id, status in errors:
         part = parts.get(part_id)
         if part is None:
             continue
         touched.add(part.message_id)
-        if status == 0:
-            # .value: a driver may adapt an enum by its name, not its value
-            accepted.append((PartState.ACCEPTED.value, smsc_id or None, now, part_id,
-                             PartState.SUBMITTING.value, PartState.IN_DOUBT.value))
-        elif status in TEMPORARY and part.attempts < settings.SMS_SMPP_MAX_ATTEMPTS:
+        if status in TEMPORARY and part.attempts < settings.SMS_SMPP_MAX_ATTEMPTS:
             delay = retry_delay if status in THROTTLING else retry_delay * 2 ** part.attempts
             MessagePart.objects.filter(pk=part_id, state=PartState.SUBMITTING).update(
                 state=PartState.QUEUED, next_try_at=now + timedelta(seconds=min(delay, 300)), error_code=status)
         else:
             _fail_message(Message.objects.get(pk=part.message_id), status)
-    _update_many("UPDATE {table} SET state = %s, smsc_message_id = %s, accepted_at = %s, doubt_since = NULL "
-                 "WHERE id = %s AND state IN (%s, %s)", accepted)
     return touched
+
+
+def _returning(sql: str, rows: list[tuple]) -> list[list[tuple]]:
+    """Run an UPDATE … RETURNING for each row; the rows each returned, in order. On PostgreSQL
+    one pipelined executemany: one round trip for the whole batch."""
+    sql, out = sql.format(table=MessagePart._meta.db_table), []
+    if not rows:
+        return out
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            raw.executemany(sql, rows, returning=True)
+            while True:
+                out.append(raw.fetchall())
+                if not raw.nextset():
+                    break
+        else:
+            for row in rows:
+                cursor.execute(sql, row)
+                out.append(cursor.fetchall())
+    return out
 
 
 def _fail_message(message: Message, status: int) -> None:
@@ -203,30 +217,49 @@ def _find_part(receipt: codec.Receipt) -> MessagePart | None:
 
 
 def _apply_receipts(receipts: list[codec.Receipt]) -> set[int]:
-    now, touched = _now(), set()
-    known = {p.smsc_message_id: p for p in MessagePart.objects.select_for_update().filter(
-        smsc_message_id__in=[r.message_id for r in receipts]).only("id", "message_id", "state", "smsc_message_id")}
-    verdicts: dict[tuple[str, int | None], list[int]] = {}
+    """Fast path: one pipelined UPDATE … RETURNING per batch for parts known by their SMSC id.
+    What that does not find (an in-doubt part, an id in another spelling) goes the slow way."""
+    now, touched, slow = _now(), set(), []
+    final = (PartState.DELIVERED.value, PartState.UNDELIVERED.value)
+    verdicts, pending = [], []
     for receipt in receipts:
-        part = known.get(receipt.message_id)
-        resolved = part is None
-        part = part or _find_part(receipt)
+        outcome, code = receipt.outcome
+        if outcome is None:
+            pending.append((receipt.message_id, *final))
+        else:
+            verdicts.append((outcome, now, code, receipt.message_id, *final))
+    verdict_rows = _returning(
+        "UPDATE {table} SET state = %s, done_at = %s, error_code = %s, doubt_since = NULL "
+        "WHERE smsc_message_id = %s AND state NOT IN (%s, %s) RETURNING message_id", verdicts)
+    pending_rows = _returning(  # ACCEPTD / ENROUTE: the SMSC has it, no verdict yet
+        "UPDATE {table} SET doubt_since = NULL WHERE smsc_message_id = %s AND state NOT IN (%s, %s) "
+        "RETURNING message_id", pending)
+    by_id: dict[str, list] = {}
+    for row, rows in zip(verdicts, verdict_rows, strict=True):
+        by_id.setdefault(row[3], []).extend(rows)
+    for row, rows in zip(pending, pending_rows, strict=True):
+        by_id.setdefault(row[0], []).extend(rows)
+    for receipt in receipts:
+        rows = by_id.get(receipt.message_id)
+        if rows:
+            touched |= {r[0] for r in rows}
+        else:
+            slow.append(receipt)
+    for receipt in slow:
+        part = _find_part(receipt)
         if part is None:
-            logger.warning("receipt for unknown message id %s (%s)", receipt.message_id, receipt.stat)
+            if not MessagePart.objects.filter(smsc_message_id=receipt.message_id).exists():
+                logger.warning("receipt for unknown message id %s (%s)", receipt.message_id, receipt.stat)
             continue
         if part.state in (PartState.DELIVERED, PartState.UNDELIVERED):
             continue
         outcome, code = receipt.outcome
-        if resolved:  # an in-doubt part: it gets the SMSC's id it never had
-            MessagePart.objects.filter(pk=part.pk).update(smsc_message_id=part.smsc_message_id,
-                                                          accepted_at=part.accepted_at)
-        verdicts.setdefault((outcome or PartState.ACCEPTED, code), []).append(part.pk)
-        touched.add(part.message_id)
-    for (state, code), ids in verdicts.items():
-        fields = {"state": state, "doubt_since": None}
-        if state != PartState.ACCEPTED:
+        fields = {"state": outcome or PartState.ACCEPTED, "doubt_since": None,
+                  "smsc_message_id": part.smsc_message_id, "accepted_at": part.accepted_at}
+        if outcome:
             fields |= {"done_at": now, "error_code": code}
-        MessagePart.objects.filter(pk__in=ids).update(**fields)
+        MessagePart.objects.filter(pk=part.pk).update(**fields)
+        touched.add(part.message_id)
     return touched
 
 
