@@ -26,6 +26,7 @@ from django.utils import timezone
 from .. import codec
 from ..models import InboundPart, IntakeState, Message, MessagePart, PartState, Status
 from ..status import RANK, set_status
+from ..transports import TransportError
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,12 @@ def _error_text(status: int) -> str:
     return f"短信中心拒绝：{ERROR_NAMES.get(status, 'SMPP')} (0x{status:08X})"
 
 
+def submit_error(status: int) -> TransportError:
+    """What a non-zero submit_sm_resp means: retry later (throttled, busy) or give up."""
+    return TransportError(_error_text(status), permanent=status not in TEMPORARY,
+                          code=PERMANENT_CODES.get(status, 30008))
+
+
 def _record_responses(results: list[tuple[int, int, str]], *, retry_delay: float = 1.0) -> set[int]:
     """results: (part_id, command_status, message_id) from submit_sm_resp (or generic_nack).
     The common case (accepted) is one statement for the whole batch; errors read the part."""
@@ -117,7 +124,8 @@ def _record_responses(results: list[tuple[int, int, str]], *, retry_delay: float
         if part is None:
             continue
         touched.add(part.message_id)
-        if status in TEMPORARY and part.attempts < settings.SMS_SMPP_MAX_ATTEMPTS:
+        error = submit_error(status)
+        if not error.permanent and part.attempts < settings.SMS_SMPP_MAX_ATTEMPTS:
             delay = retry_delay if status in THROTTLING else retry_delay * 2 ** part.attempts
             MessagePart.objects.filter(pk=part_id, state=PartState.SUBMITTING).update(
                 state=PartState.QUEUED, next_try_at=now + timedelta(seconds=min(delay, 300)), error_code=status)
@@ -151,7 +159,8 @@ def _fail_message(message: Message, status: int) -> None:
     MessagePart.objects.filter(message=message).exclude(
         state__in=[PartState.ACCEPTED, PartState.DELIVERED, PartState.UNDELIVERED]
     ).update(state=PartState.FAILED, error_code=status, done_at=_now())
-    set_status(message, Status.FAILED, error_code=PERMANENT_CODES.get(status, 30008), error_message=_error_text(status))
+    error = submit_error(status)
+    set_status(message, Status.FAILED, error_code=error.code, error_message=error.message)
 
 
 def _refresh(message_ids) -> None:
