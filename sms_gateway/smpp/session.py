@@ -15,7 +15,7 @@ import select
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import smpplib.client
@@ -85,7 +85,6 @@ class Stats:
     mo: int = 0
     reconnects: int = 0
     last_error: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 class Gateway:

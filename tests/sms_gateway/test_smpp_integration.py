@@ -220,3 +220,16 @@ def test_enquire_link_keepalive_and_watchdog(smsc, gateway_for):
     smsc.kill()  # silence: the watchdog notices, and the gateway reconnects when the SMSC is back
     smsc.start()
     wait_for(lambda: smsc.state()["bound"] == 1, timeout=20, what="re-bind after the SMSC restarted")
+
+
+def test_watchdog_drops_a_silent_smsc(smsc, gateway_for):
+    import signal
+
+    gateway = gateway_for(SMS_SMPP_ENQUIRE_LINK_SECONDS="0.5")
+    wait_for(lambda: smsc.state()["bound"] == 1, what="bound")
+    smsc.process.send_signal(signal.SIGSTOP)  # the SMSC hangs: the socket stays open, nothing answers
+    try:
+        wait_for(lambda: "enquire_link 超过" in gateway.output(), timeout=20, what="the watchdog")
+    finally:
+        smsc.process.send_signal(signal.SIGCONT)
+    wait_for(lambda: smsc.state()["stats"]["binds"] >= 2, timeout=20, what="a fresh session")
