@@ -231,3 +231,11 @@ SMS_DEV_PHONE = env_bool("SMS_DEV_PHONE", DEBUG or not SMPP_URL)
 CELERY_BEAT_SCHEDULE["sms-retry-status-callbacks"] = {
     "task": "sms_gateway.tasks.retry_status_callbacks", "schedule": 60.0,
 }
+# Under ASGI (daphne) persistent connections leak one per request thread, so CONN_MAX_AGE must
+# be 0 there and every request pays a new PostgreSQL connection; DB_POOL=1 uses Django's
+# psycopg pool instead (opt-in; set by bench/sms/run.py for its daphne processes).
+if USING_POSTGRES and env_bool("DB_POOL", False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": int(os.environ.get("DB_POOL_SIZE", "8")), "timeout": 10,
+    }

@@ -61,9 +61,9 @@ def main() -> int:
     base = int(os.environ.get("SMS_BENCH_PORT_BASE", "8200"))
     workdir = Path(mkdtemp(prefix="sms-bench-"))
     ensure_database(database_url)
-    # CONN_MAX_AGE=0 under ASGI: persistent connections leak one per request thread there.
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "LOG_LEVEL": "WARNING", "DB_CONN_MAX_AGE": "0",
-           "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    # Under ASGI persistent connections leak one per request thread: a pool instead (DB_POOL).
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "LOG_LEVEL": "WARNING",
+           "DB_CONN_MAX_AGE": "0", "DB_POOL": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
