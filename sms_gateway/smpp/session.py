@@ -33,6 +33,7 @@ logger = logging.getLogger("sms_gateway.smpp")
 ESME_ROK = 0x00
 ESME_RX_T_APPN = 0x64  # "temporary application error": the SMSC will deliver it again
 HOUSEKEEPING_SECONDS = 1.0
+REPORT_SECONDS = 60.0
 MAX_BATCH = 256
 
 
@@ -165,6 +166,7 @@ class Gateway:
         self.idle_until = 0.0
         self.unbound = False
         self.next_housekeeping = now
+        self.next_report = now + REPORT_SECONDS
         self.throttle = Throttle(options.rate, now)
         sock = client._socket
         drain_until = None
@@ -310,6 +312,13 @@ class Gateway:
             self._send(smpplib.smpp.make_pdu("enquire_link", client=self.client))
 
     def _housekeeping(self) -> None:
+        now = time.monotonic()
+        if now >= self.next_report:
+            self.next_report = now + REPORT_SECONDS
+            s = self.stats
+            logger.info("SMPP: %s submitted, %s accepted, %s throttled, %s receipts, %s MO, %s reconnects; "
+                        "rate %.0f/s, %s awaiting response", s.submitted, s.accepted, s.throttled, s.receipts,
+                        s.mo, s.reconnects, self.throttle.rate, len(self.outstanding))
         store.release_doubtful(self.options.doubt_seconds)
         for message in store.flush_stale_mo():
             handle_inbound(message)

@@ -211,6 +211,7 @@ def test_throttling_slows_the_rate_without_loss(smsc, gateway):
     assert max(sum(1 for t in times if start <= t < start + 1000) for start in times) <= 10
     # The gateway backed off: far fewer refusals than submits (no hammering at 100/s).
     assert state["stats"]["throttled"] < 40
+    assert "SMSC throttling: rate now" in gateway.output()
     assert settings.SMS_SMPP_RATE >= 100
 
 
