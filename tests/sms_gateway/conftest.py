@@ -39,3 +39,12 @@ def text_in(committed):
         return message
 
     return send
+
+
+def pytest_configure(config):
+    # Django's threaded live server closes the shared in-memory SQLite connection from its
+    # per-request threads at teardown; harmless and not ours (only that thread's message).
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:Exception in thread .*process_request_thread:pytest.PytestUnhandledThreadExceptionWarning",
+    )

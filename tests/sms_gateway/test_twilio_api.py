@@ -12,13 +12,8 @@ from twilio.rest import Client
 from hotline.models import Citizen
 from sms_gateway.models import ApiAccount, Message, StatusCallback
 
-pytestmark = [
-    # live_server needs committed data; serialized_rollback puts back the migrations' rows after.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # Django's threaded live server closes the shared in-memory SQLite connection from its
-    # request threads at teardown; harmless, and not ours.
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
-]
+# live_server needs committed data; serialized_rollback puts back the migrations' rows after.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
