@@ -22,6 +22,7 @@ import smpplib.client
 import smpplib.consts
 import smpplib.exceptions
 import smpplib.smpp
+from django.db import close_old_connections
 
 from .. import codec
 from ..intake import handle_inbound
@@ -106,6 +107,7 @@ class Gateway:
         delay = self.options.reconnect_initial
         while not self.stop_event.is_set():
             started = time.monotonic()
+            close_old_connections()  # a database connection broken in the last session is replaced
             try:
                 self._run_session()
             except EXPECTED as exc:
@@ -119,6 +121,7 @@ class Gateway:
                     self._close()
                 except Exception:  # e.g. the database is down; recover_in_flight() fixes it at start-up
                     logger.exception("could not close the SMPP session cleanly")
+                    close_old_connections()
             if self.stop_event.is_set():
                 break
             if time.monotonic() - started > 30:

@@ -234,3 +234,15 @@ def test_watchdog_drops_a_silent_smsc(smsc, gateway_for):
     finally:
         smsc.process.send_signal(signal.SIGCONT)
     wait_for(lambda: smsc.state()["stats"]["binds"] >= 2, timeout=20, what="a fresh session")
+
+
+def test_gateway_survives_losing_its_database_connection(smsc, gateway):
+    first = [sms_send(to=f"134{i:08d}", body=f"第{i}条", kind="api") for i in range(5)]
+    all_final(first)
+    with connection.cursor() as cursor:  # as if PostgreSQL restarted under the gateway
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    second = [sms_send(to=f"133{i:08d}", body=f"第{i}条", kind="api") for i in range(5)]
+    all_final(second, timeout=30)
+    counts = submits_by_destination(smsc)
+    assert sum(counts.values()) == 10 and max(counts.values()) == 1
