@@ -154,3 +154,21 @@ def test_survey_send_is_idempotent(text_in, phone_inbox, serve, unit_a):
     assert survey_send(survey_id=survey.pk) is None
     assert len(phone_inbox(CITIZEN)) == count
     assert kinds(ticket).count("survey_sent") == 1
+
+
+def test_reopened_then_closed_in_one_conversation(text_in, phone_inbox, serve):
+    text_in(CITIZEN, "工地夜间施工，噪音扰民")
+    ticket = Ticket.objects.get()
+    assert ticket.ticket_type == "complaint" and ticket.number in phone_inbox(CITIZEN)[-1]
+    serve(ticket, result="已责令停工")
+    text_in(CITIZEN, "不满意")
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.REOPENED and ticket.reopen_count == 1
+    text_in(CITIZEN, f"cx{ticket.number}")
+    assert "重新办理" in phone_inbox(CITIZEN)[-1]
+    serve(ticket, result="已处罚施工单位并安装隔音屏障")
+    assert "隔音屏障" in "".join(phone_inbox(CITIZEN))
+    text_in(CITIZEN, "满意")
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.CLOSED
+    assert [s.result for s in Survey.objects.filter(ticket=ticket).order_by("id")] == ["dissatisfied", "satisfied"]
