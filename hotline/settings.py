@@ -89,7 +89,9 @@ SQLITE_PATH = VAR_DIR / "hotline.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # 0 by default: under ASGI persistent connections pile up one per request thread;
+        # processes that want reuse set DB_POOL_SIZE (a pool) or DB_CONN_MAX_AGE (workers).
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
 }
@@ -273,3 +275,23 @@ if REDIS_URL:
         }
     }
 # --- end live push and timers ---
+# --- sms_gateway ---
+# SMPP_URL set: messages go to the SMSC through `manage.py smpp_gateway`; unset: the local
+# transport keeps them for the dev phone page (/dev/phone/).
+SMS_TRANSPORT = "smpp" if SMPP_URL else "local"
+SMS_SOURCE_ADDR = os.environ.get("SMS_SOURCE_ADDR", "12345")  # our number, the From of every SMS
+SMS_SMPP_RATE = float(os.environ.get("SMS_SMPP_RATE", "100"))  # submit_sm per second at most
+SMS_SMPP_WINDOW = int(os.environ.get("SMS_SMPP_WINDOW", "10"))  # submit_sm awaiting a response at most
+SMS_SMPP_ENQUIRE_LINK_SECONDS = float(os.environ.get("SMS_SMPP_ENQUIRE_LINK_SECONDS", "30"))
+SMS_SMPP_RESPONSE_TIMEOUT = float(os.environ.get("SMS_SMPP_RESPONSE_TIMEOUT", "10"))  # watchdog
+SMS_SMPP_DOUBT_SECONDS = float(os.environ.get("SMS_SMPP_DOUBT_SECONDS", "120"))  # wait for a receipt before resending
+SMS_SMPP_RECONNECT_MAX_SECONDS = float(os.environ.get("SMS_SMPP_RECONNECT_MAX_SECONDS", "60"))
+SMS_SMPP_MAX_ATTEMPTS = int(os.environ.get("SMS_SMPP_MAX_ATTEMPTS", "10"))
+SMS_FOLLOWUP_MINUTES = int(os.environ.get("SMS_FOLLOWUP_MINUTES", "30"))  # a text within this joins the last ticket
+SMS_INBOUND_DEDUPE_SECONDS = int(os.environ.get("SMS_INBOUND_DEDUPE_SECONDS", "600"))
+SMS_MO_REASSEMBLY_SECONDS = int(os.environ.get("SMS_MO_REASSEMBLY_SECONDS", "600"))  # then keep what arrived
+# The dev phone page shows every SMS: on with DEBUG or the local transport, for logged-in office staff.
+SMS_DEV_PHONE = env_bool("SMS_DEV_PHONE", DEBUG or not SMPP_URL)
+CELERY_BEAT_SCHEDULE["sms-retry-status-callbacks"] = {
+    "task": "sms_gateway.tasks.retry_status_callbacks", "schedule": 60.0,
+}

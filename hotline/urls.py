@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("hotline.api.urls")),
     path("", include("channels_app.urls")),
     path("", include("dispatch.urls")),
+    path("", include("sms_gateway.urls")),
 ]
 
 if settings.DEBUG:

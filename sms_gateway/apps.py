@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class SmsGatewayConfig(AppConfig):
     name = "sms_gateway"
     verbose_name = "短信网关"
+
+    def ready(self):
+        from hotline.notify import subscribe
+
+        from .notices import on_ticket_event
+
+        subscribe("sms_notices", on_ticket_event)
