@@ -210,3 +210,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# --- web pages (hotline/web) ---------------------------------------------------
+INSTALLED_APPS += ["hotline.web"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["hotline.web.context.page_context"]
+# Citizen portal limits per client IP: (attempts, window in seconds).
+PORTAL_RATE_LIMITS = {
+    "portal_submit": (5, 3600),
+    "portal_query": (20, 600),
+    "portal_vote": (30, 3600),
+    "portal_survey": (10, 600),
+}
+# Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's.
+PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)
+# Where the operator's console links for calls that rang out (the live helper's page).
+WEB_MISSED_CALLS_URL = "/console/missed-calls/"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
     path("api/", include("hotline.api.urls")),
+    path("", include("hotline.web.urls")),
 ]
 
 if settings.DEBUG:

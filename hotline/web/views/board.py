@@ -1,0 +1,62 @@
+"""The supervisor's board: approval queue, returns, extension requests, red and yellow lists."""
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dispatch import services as dispatch_services
+from dispatch.models import ExtensionRequest
+from dispatch.selectors import approval_queue, light_list, pending_extensions, returned_queue
+from hotline.errors import HotlineError, NotFound
+from hotline.permissions import HOTLINE_STAFF, OFFICE
+
+from ..forms import DecideForm
+from .common import role_required, safe_next, with_lights
+
+ROWS = 15
+
+
+def _section(qs, order, now):
+    rows = with_lights(qs.select_related("category", "lead_unit").order_by(*order)[:ROWS], now)
+    return {"rows": rows, "count": qs.count()}
+
+
+@role_required(*HOTLINE_STAFF)
+def board(request):
+    now = timezone.now()
+    extensions = pending_extensions(request.user).select_related("ticket", "ticket__lead_unit", "requested_by")
+    return render(request, "board/board.html", {
+        "approval": _section(approval_queue(), ["created_at", "id"], now),
+        "returned": _section(returned_queue(), ["state_changed_at", "id"], now),
+        "red": _section(light_list("red"), ["due_at", "id"], now),
+        "yellow": _section(light_list("yellow"), ["due_at", "id"], now),
+        "extensions": {"rows": list(extensions.order_by("created_at")[:ROWS]), "count": extensions.count()},
+        "decide_form": DecideForm(), "nav": "board", "now": now,
+    })
+
+
+@require_POST
+@role_required(*OFFICE)
+def decide_extension(request, extension_id: int):
+    form = DecideForm(request.POST)
+    extension = ExtensionRequest.objects.filter(pk=extension_id).select_related("ticket").first()
+    if extension is None:
+        raise NotFound("延期申请不存在")
+    if not form.is_valid():
+        messages.error(request, "请选择同意或驳回")
+        return redirect("/board/")
+    try:
+        with transaction.atomic():
+            decided = dispatch_services.extension_decide(
+                extension=extension, actor=request.user, approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+            )
+    except HotlineError as exc:
+        messages.error(request, f"工单 {extension.ticket.number}：{exc.message}")
+    else:
+        verdict = "已同意" if form.cleaned_data["approve"] else "已驳回"
+        messages.success(request, f"工单 {extension.ticket.number} 的延期申请{verdict}"
+                         + (f"，新时限 {timezone.localtime(decided.new_due_at):%Y-%m-%d %H:%M}"
+                            if decided.new_due_at else ""))
+    return redirect(safe_next(request, "/board/"))
