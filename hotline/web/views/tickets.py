@@ -179,7 +179,8 @@ def ticket_action(request, ticket_id: int, action: str):
 def _service(action: str):
     return {
         "dispatch": dispatch_services.ticket_dispatch, "submit": dispatch_services.ticket_submit_for_approval,
-        "answer": ticket_services.ticket_answer_directly, "merge": _merge, "invalid": ticket_services.ticket_mark_invalid,
+        "answer": ticket_services.ticket_answer_directly, "merge": _merge,
+        "invalid": ticket_services.ticket_mark_invalid,
         "close": dispatch_services.ticket_close_without_callback, "callback": dispatch_services.survey_record,
         "urge": dispatch_services.ticket_urge, "supervise": dispatch_services.ticket_supervise,
     }[action]

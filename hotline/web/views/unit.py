@@ -60,11 +60,12 @@ def unit_ticket(request, ticket_id: int):
         done = _act(request, ticket, action, forms, errors)
         if done:
             return redirect(request.path if action != "return" else "/unit/")
+    lines = staff_lines(ticket_timeline(ticket))
     pending_ext = ticket.extension_requests.filter(state=ExtensionRequest.State.PENDING).first()
     return render(request, "unit/ticket.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
         "actions": actions, "forms": forms, "errors": errors, "pending_extension": pending_ext,
-        "lines": staff_lines(ticket_timeline(ticket)),
+        "lines": lines, "alerts": [line for line in lines if line.kind in ("urge", "supervise")],
         "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
         "instructions": ticket.instructions.select_related("leader"),
         "assignments": ticket.assignments.filter(is_current=True).select_related("unit"),
