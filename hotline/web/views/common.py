@@ -103,3 +103,19 @@ def safe_next(request, default: str) -> str:
                                                   require_https=request.is_secure()):
         return target
     return default
+
+
+def redactor_for(user, ticket):
+    """A function that hides the caller's phone and name from text for people who may not see them
+    (leaders), and leaves text alone for people who may."""
+    if may_see_citizen(user):
+        return lambda text: text or ""
+    name = (ticket.citizen.name if ticket.citizen_id else "").strip()
+
+    def redact(text: str) -> str:
+        text = mask_phones_in(text)
+        if len(name) >= 2:
+            text = text.replace(name, mask_name(name))
+        return text
+
+    return redact

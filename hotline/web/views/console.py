@@ -35,9 +35,10 @@ def _register(request, form) -> Ticket | None:
             )
             if request.POST.get("action") == "answer":
                 ticket_services.ticket_answer_directly(ticket=ticket, actor=request.user, answer=data["answer"])
-            elif data["next_step"] == "approval":
-                dispatch_services.ticket_submit_for_approval(ticket=ticket, actor=request.user,
-                                                             leader=data["leader"])
+            elif data["next_step"] == "approval" or dispatch_services.approval_policy_for(ticket) is not None:
+                # Policy-bound tickets (urgent, reports …) go to the leader at once; dispatch would refuse them.
+                ticket = dispatch_services.ticket_submit_for_approval(ticket=ticket, actor=request.user,
+                                                                      leader=data["leader"])
             return ticket
     except InvalidInput as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)

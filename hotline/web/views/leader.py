@@ -11,7 +11,7 @@ from hotline.selectors import ticket_get_for, ticket_timeline
 
 from ..forms import InstructForm
 from ..timeline import staff_lines
-from .common import call_service, citizen_view, light_of, mask_phones_in, role_required, with_lights
+from .common import call_service, citizen_view, light_of, redactor_for, role_required, with_lights
 
 QUICK_PHRASES = [
     "请尽快办理，及时回复群众。",
@@ -23,10 +23,19 @@ QUICK_PHRASES = [
 PAGE_SIZE = 50
 
 
+def redacted_rows(user, qs) -> list:
+    """Titles are often the first words of what the citizen said: mask them like the rest."""
+    rows = with_lights(qs)
+    for ticket in rows:
+        ticket.safe_title = redactor_for(user, ticket)(ticket.title)
+    return rows
+
+
 @role_required(Role.LEADER)
 def leader_home(request):
-    tickets = with_lights(
-        leader_queue(request.user).select_related("category").order_by("-created_at")[:PAGE_SIZE]
+    tickets = redacted_rows(
+        request.user,
+        leader_queue(request.user).select_related("category", "citizen").order_by("-created_at")[:PAGE_SIZE],
     )
     return render(request, "leader/home.html", {"tickets": tickets, "nav": "leader"})
 
@@ -34,8 +43,9 @@ def leader_home(request):
 @role_required(Role.LEADER)
 def leader_instructed(request):
     mine = Instruction.objects.filter(ticket=OuterRef("pk"), leader=request.user)
-    tickets = with_lights(
-        Ticket.objects.filter(Exists(mine)).select_related("lead_unit").order_by("-created_at")[:PAGE_SIZE]
+    tickets = redacted_rows(
+        request.user,
+        Ticket.objects.filter(Exists(mine)).select_related("lead_unit", "citizen").order_by("-created_at")[:PAGE_SIZE],
     )
     return render(request, "leader/instructed.html", {"tickets": tickets, "nav": "leader_done"})
 
@@ -70,10 +80,11 @@ def leader_ticket(request, ticket_id: int):
         messages.error(request, "该工单已不在待批示状态")
         return redirect(request.path)
     suggested = {u.pk for u in suggested_units(ticket)}
+    redact = redactor_for(request.user, ticket)
     return render(request, "leader/ticket.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
-        "content": mask_phones_in(ticket.content),
-        "lines": staff_lines(ticket_timeline(ticket), redact=mask_phones_in),
+        "title": redact(ticket.title), "content": redact(ticket.content), "address": redact(ticket.address),
+        "lines": staff_lines(ticket_timeline(ticket), redact=redact),
         "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
         "form": form, "phrases": QUICK_PHRASES, "suggested": suggested, "nav": "leader",
     })

@@ -120,7 +120,7 @@ def _dispatch_initial(ticket) -> dict:
 
 
 @role_required(*ALL_STAFF)
-def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200):
+def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200, error=""):
     user = request.user
     if user.role == Role.LEADER:
         return redirect(f"/m/tickets/{ticket_id}/")
@@ -130,7 +130,7 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200)
     actions = ticket_actions_for(user, ticket)
     return render(request, "tickets/detail.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(user, ticket), "actions": actions,
-        "forms": forms or _forms(ticket), "confirm": confirm,
+        "forms": forms or _forms(ticket), "confirm": confirm, "error": error,
         "deadline": deadline_preview(ticket) if "dispatch" in actions else None,
         "lines": staff_lines(ticket_timeline(ticket)),
         "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
@@ -144,6 +144,8 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200)
     }, status=status)
 
 
+# Form name → the action name in ticket_actions_for that shows that form.
+FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge"}
 OK_MESSAGES = {
     "dispatch": "已派单", "submit": "已呈报领导", "answer": "已直接答复办结", "merge": "已并单",
     "invalid": "已标记为无效工单", "close": "已办结", "callback": "回访结果已登记", "urge": "已催办",
@@ -171,7 +173,10 @@ def ticket_action(request, ticket_id: int, action: str):
         })
     result = call_service(form, _service(action), ticket=ticket, actor=user, **_arguments(action, data, user))
     if result is None:
-        return ticket_detail(request, ticket_id, forms=forms, status=409)
+        # The form of an action the ticket no longer allows is not shown: say why at the top.
+        shown = FORM_ACTIONS.get(action, action) in ticket_actions_for(user, ticket_get_for(user, ticket_id))
+        error = "" if shown else " ".join(form.non_field_errors())
+        return ticket_detail(request, ticket_id, forms=forms, status=409, error=error)
     messages.success(request, f"工单 {ticket.number}：{OK_MESSAGES[action]}")
     return redirect(safe_next(request, f"/tickets/{ticket.pk}/"))
 
