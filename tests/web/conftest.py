@@ -48,3 +48,6 @@ def replied(dispatched, staff_a):
     ds.ticket_reply(ticket=dispatched, actor=staff_a, text="已修复路面，联系人电话13999998888")
     dispatched.refresh_from_db()
     return dispatched
+
+
+from .browser import browser  # noqa: E402, F401 - the headless Chromium fixture for browser tests
