@@ -9,6 +9,7 @@ from dispatch import services as dispatch_services
 from dispatch.models import ExtensionRequest
 from dispatch.selectors import approval_queue, light_list, pending_extensions, returned_queue
 from hotline.errors import HotlineError, NotFound
+from hotline.models import Ticket, TicketState
 from hotline.permissions import HOTLINE_STAFF, OFFICE
 
 from ..forms import DecideForm
@@ -29,6 +30,7 @@ def board(request):
     return render(request, "board/board.html", {
         "approval": _section(approval_queue(), ["created_at", "id"], now),
         "returned": _section(returned_queue(), ["state_changed_at", "id"], now),
+        "with_leader": _section(Ticket.objects.filter(state=TicketState.PENDING_APPROVAL), ["created_at", "id"], now),
         "red": _section(light_list("red"), ["due_at", "id"], now),
         "yellow": _section(light_list("yellow"), ["due_at", "id"], now),
         "extensions": {"rows": list(extensions.order_by("created_at")[:ROWS]), "count": extensions.count()},

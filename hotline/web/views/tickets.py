@@ -26,7 +26,7 @@ from .common import call_service, citizen_view, light_of, role_required, safe_ne
 PAGE_SIZE = 50
 NUMBER_RE = re.compile(r"^\d{6,11}$")
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-QUEUES = {"approval", "returned", "red", "yellow"}
+QUEUES = {"approval", "returned", "red", "yellow", "with_leader"}
 
 
 def search_queryset(user, form, queue: str):
@@ -39,6 +39,8 @@ def search_queryset(user, form, queue: str):
         qs, order = qs & approval_queue(), ["created_at", "id"]
     elif queue == "returned":
         qs = qs.filter(state="returned")
+    elif queue == "with_leader":
+        qs, order = qs.filter(state="pending_approval"), ["created_at", "id"]
     elif queue in ("red", "yellow"):
         qs, order = qs.filter(light_q(queue, now)), ["due_at", "id"]
     if not form.is_valid():
