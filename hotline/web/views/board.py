@@ -10,17 +10,23 @@ from dispatch.models import ExtensionRequest
 from dispatch.selectors import approval_queue, light_list, pending_extensions, returned_queue
 from hotline.errors import HotlineError, NotFound
 from hotline.models import Ticket, TicketState
+from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import HOTLINE_STAFF, OFFICE
 
 from ..forms import DecideForm
+from ..lists import capped_count, head_by_state, yellow_candidates
 from .common import role_required, safe_next, with_lights
 
-ROWS = 15
+ROWS = 10
+APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED]
 
 
-def _section(qs, order, now):
-    rows = with_lights(qs.select_related("category", "lead_unit").order_by(*order)[:ROWS], now)
-    return {"rows": rows, "count": qs.count()}
+def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
+    source = qs if rows_from is None else rows_from
+    rows = with_lights(head_by_state(source.select_related("category", "lead_unit"), states, order, ROWS, scan=scan),
+                       now)
+    count, capped = capped_count(qs)
+    return {"rows": rows, "count": count, "capped": capped}
 
 
 @role_required(*HOTLINE_STAFF)
@@ -28,11 +34,13 @@ def board(request):
     now = timezone.now()
     extensions = pending_extensions(request.user).select_related("ticket", "ticket__lead_unit", "requested_by")
     return render(request, "board/board.html", {
-        "approval": _section(approval_queue(), ["created_at", "id"], now),
-        "returned": _section(returned_queue(), ["state_changed_at", "id"], now),
-        "with_leader": _section(Ticket.objects.filter(state=TicketState.PENDING_APPROVAL), ["created_at", "id"], now),
-        "red": _section(light_list("red"), ["due_at", "id"], now),
-        "yellow": _section(light_list("yellow"), ["due_at", "id"], now),
+        "approval": _section(approval_queue(), APPROVAL_STATES, "created_at", now),
+        "returned": _section(returned_queue(), [TicketState.RETURNED], "created_at", now),
+        "with_leader": _section(Ticket.objects.filter(state=TicketState.PENDING_APPROVAL),
+                                [TicketState.PENDING_APPROVAL], "created_at", now),
+        "red": _section(light_list("red"), HANDLING_STATES, "due_at", now),
+        "yellow": _section(light_list("yellow"), HANDLING_STATES, "due_at", now, scan="-warn_at",
+                           rows_from=yellow_candidates(now)),
         "extensions": {"rows": list(extensions.order_by("created_at")[:ROWS]), "count": extensions.count()},
         "decide_form": DecideForm(), "nav": "board", "now": now,
     })

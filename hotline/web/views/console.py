@@ -153,10 +153,15 @@ def callbacks(request):
         forms_by_ticket[str(ticket_id)] = form
     queue = callback_queue().select_related("ticket__citizen", "ticket__lead_unit").order_by("due_at", "id")
     page = Paginator(queue, 20).get_page(request.GET.get("page"))
+    surveys = list(page)
+    replies = {}
+    for reply in Reply.objects.filter(ticket_id__in=[s.ticket_id for s in surveys], is_lead=True).select_related(
+            "unit").order_by("created_at"):
+        replies[reply.ticket_id] = reply  # the latest lead reply wins
     rows = []
-    for survey in page:
+    for survey in surveys:
         ticket = survey.ticket
-        reply = Reply.objects.filter(ticket=ticket, is_lead=True).order_by("-created_at").first()
+        reply = replies.get(ticket.pk)
         form = forms_by_ticket.get(str(ticket.pk)) or CallbackForm(prefix=f"t{ticket.pk}")
         rows.append({"survey": survey, "ticket": ticket, "reply": reply, "form": form})
     return render(request, "console/callbacks.html", {"page": page, "rows": rows, "nav": "callbacks"})

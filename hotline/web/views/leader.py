@@ -10,6 +10,7 @@ from hotline.models import Role, Ticket, Unit
 from hotline.selectors import ticket_get_for, ticket_timeline
 
 from ..forms import InstructForm
+from ..lists import LIST_DEFER
 from ..timeline import staff_lines
 from .common import call_service, citizen_view, light_of, redactor_for, role_required, with_lights
 
@@ -35,7 +36,8 @@ def redacted_rows(user, qs) -> list:
 def leader_home(request):
     tickets = redacted_rows(
         request.user,
-        leader_queue(request.user).select_related("category", "citizen").order_by("-created_at")[:PAGE_SIZE],
+        leader_queue(request.user).select_related("category", "citizen").defer(*LIST_DEFER)
+        .order_by("-created_at")[:PAGE_SIZE],
     )
     return render(request, "leader/home.html", {"tickets": tickets, "nav": "leader"})
 

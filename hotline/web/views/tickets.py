@@ -19,12 +19,13 @@ from hotline.selectors import ticket_get_for, ticket_timeline, tickets_visible_t
 from hotline.services import tickets as ticket_services
 
 from .. import forms as f
+from ..lists import LIST_DEFER
 from ..notices import supervision_notices
 from ..timeline import staff_lines
 from .common import call_service, citizen_view, light_of, role_required, safe_next, with_lights
 
 PAGE_SIZE = 50
-NUMBER_RE = re.compile(r"^\d{6,11}$")
+NUMBER_RE = re.compile(r"^\d{6,16}$")
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 QUEUES = {"approval", "returned", "red", "yellow", "with_leader"}
 
@@ -49,7 +50,8 @@ def search_queryset(user, form, queue: str):
     q = data["q"].strip()
     if q:
         if NUMBER_RE.match(q) and not PHONE_RE.match(q):
-            qs = qs.filter(number__startswith=q)
+            # A whole number is one unique-index probe; a prefix (a day, "261122") a range on it.
+            qs = qs.filter(number=q) if len(q) >= 11 else qs.filter(number__startswith=q)
         elif PHONE_RE.match(q):
             qs = qs.filter(citizen__phone=ticket_services.normalize_phone(q))
         else:
@@ -81,7 +83,7 @@ def ticket_search(request):
     qs = search_queryset(request.user, form if request.GET else f.SearchForm({}), queue)
     # One row more than a page tells whether a next page exists without counting a million rows.
     start = (page - 1) * PAGE_SIZE
-    rows = list(qs.select_related("category", "lead_unit")[start:start + PAGE_SIZE + 1])
+    rows = list(qs.select_related("category", "lead_unit").defer(*LIST_DEFER)[start:start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     params = request.GET.copy()
     params.pop("page", None)
