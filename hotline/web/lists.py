@@ -13,10 +13,10 @@ from hotline.models import Ticket
 
 COUNT_CAP = 1000
 # Long texts a list never shows: leaving them in the database halves what a list reads.
-LIST_DEFER = ("content", "direct_answer", "address")
+LIST_DEFER = ("content", "direct_answer", "address", "area", "call_id", "light_notified")
 
 
-def head_by_state(qs: QuerySet, states, order: str, limit: int, *, scan: str = "", scan_limit: int = 60) -> list:
+def head_by_state(qs: QuerySet, states, order: str, limit: int, *, scan: str = "", scan_limit: int = 40) -> list:
     """The first `limit` rows of `qs` (whose states are within `states`) by one field, ascending.
 
     `scan` reads each state along another index (up to `scan_limit` rows) before sorting by

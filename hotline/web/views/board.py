@@ -23,7 +23,7 @@ APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REO
 
 def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
     source = qs if rows_from is None else rows_from
-    rows = with_lights(head_by_state(source.select_related("category", "lead_unit"), states, order, ROWS, scan=scan),
+    rows = with_lights(head_by_state(source.select_related("lead_unit"), states, order, ROWS, scan=scan),
                        now)
     count, capped = capped_count(qs)
     return {"rows": rows, "count": count, "capped": capped}
