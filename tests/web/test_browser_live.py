@@ -57,3 +57,23 @@ def test_console_slots_stay_empty_when_the_endpoints_are_absent(browser, live_se
     page.wait_for_timeout(200)
     assert page.inner_html("#suggest") == "" and page.inner_html("#dup-warning") == ""
     assert not page.is_visible("#suggest")
+
+
+def test_live_refresh_never_wipes_what_is_being_typed(browser, live_server, people, unit_a):
+    ticket = ts.ticket_register(actor=people["operator"], channel=Channel.PHONE, ticket_type="help",
+                                content="路灯不亮", citizen_phone="13812345678")
+    ticket = ds.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=unit_a)
+    ds.ticket_sign(ticket=ticket, actor=people["staff_a"])
+    ds.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已修好")
+    page = new_page(browser, DESKTOP)
+    login(page, live_server.url, "operator")
+    page.goto(f"{live_server.url}/console/callbacks/")
+    field = f"#id_t{ticket.pk}-comment"
+    page.fill(field, "市民说晚上亮了，很满意")
+    seen = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.evaluate("document.body.dispatchEvent(new CustomEvent('ticket-event', {detail: {ticket_id: 1}}))")
+    page.wait_for_timeout(1500)
+    refreshed = any("/console/callbacks/" in url for url in seen)
+    assert not refreshed
+    assert page.input_value(field) == "市民说晚上亮了，很满意"
