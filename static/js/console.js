@@ -70,6 +70,13 @@
     $("id_citizen_name").focus();
   });
 
+  // After the number is looked up, a known caller's name fills an empty name field.
+  document.body.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target.id !== "caller") return;
+    var known = document.querySelector("#caller-box [data-name]");
+    if (known && !$("id_citizen_name").value) $("id_citizen_name").value = known.dataset.name;
+  });
+
   // Suggestions and similar open tickets: another app's JSON endpoints; a 404 means "not installed".
   function getJSON(url) {
     return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
