@@ -39,7 +39,8 @@ def leader_home(request):
         leader_queue(request.user).select_related("category", "citizen").defer(*LIST_DEFER)
         .order_by("-created_at")[:PAGE_SIZE],
     )
-    return render(request, "leader/home.html", {"tickets": tickets, "nav": "leader"})
+    total = leader_queue(request.user).count()  # one (leader, state) index range
+    return render(request, "leader/home.html", {"tickets": tickets, "total": total, "nav": "leader"})
 
 
 @role_required(Role.LEADER)
