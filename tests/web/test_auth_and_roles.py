@@ -51,3 +51,17 @@ def test_base_page_loads_live_js_and_htmx_only_from_our_static(web, operator):
     assert "/static/js/live.js" in html and "/static/vendor/htmx/htmx.min.js" in html
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
     assert "/static/js/live.js" not in web().get("/login/").content.decode()
+
+
+def test_sms_link_to_a_ticket_survives_the_login(web, leader):
+    client = web()
+    r = client.get("/m/tickets/5/")
+    assert r["Location"] == "/login/?next=/m/tickets/5/"
+    r = client.post("/login/?next=/m/tickets/5/", {"username": "leader", "password": "pass-12345",
+                                                   "next": "/m/tickets/5/"})
+    assert r["Location"] == "/m/tickets/5/"
+
+
+def test_login_ignores_an_outside_next(web, leader):
+    r = web().post("/login/", {"username": "leader", "password": "pass-12345", "next": "https://evil.example/"})
+    assert r["Location"] == "/m/"
