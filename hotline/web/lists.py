@@ -33,6 +33,21 @@ def head_by_state(qs: QuerySet, states, order: str, limit: int, *, scan: str = "
     return rows[:limit]
 
 
+def capped_counts(querysets: dict, cap: int = COUNT_CAP) -> dict:
+    """Several capped counts in one round trip: {name: (count, capped)}."""
+    from django.db import connection
+
+    parts, params = [], []
+    for qs in querysets.values():
+        sql, p = qs.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
+        params += list(p)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counts = cursor.fetchone()
+    return {name: (min(n, cap), n > cap) for name, n in zip(querysets, counts, strict=True)}
+
+
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(count, capped): counts at most `cap` rows."""
     n = qs.order_by()[: cap + 1].count()

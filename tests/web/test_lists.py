@@ -43,3 +43,13 @@ def test_capped_count(make_ticket):
         make_ticket(content=f"诉求{i}")
     assert capped_count(Ticket.objects.all(), cap=10) == (4, False)
     assert capped_count(Ticket.objects.all(), cap=3) == (3, True)
+
+
+def test_capped_counts_in_one_query(make_ticket, django_assert_num_queries):
+    for i in range(4):
+        make_ticket(content=f"诉求{i}")
+    from hotline.web.lists import capped_counts
+
+    with django_assert_num_queries(1):
+        counts = capped_counts({"all": Ticket.objects.all(), "none": Ticket.objects.filter(state="closed")}, cap=3)
+    assert counts == {"all": (3, True), "none": (0, False)}

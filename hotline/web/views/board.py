@@ -14,7 +14,7 @@ from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import HOTLINE_STAFF, OFFICE
 
 from ..forms import DecideForm
-from ..lists import capped_count, head_by_state, yellow_candidates
+from ..lists import capped_counts, head_by_state, yellow_candidates
 from .common import role_required, safe_next, with_lights
 
 ROWS = 10
@@ -25,15 +25,14 @@ def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
     source = qs if rows_from is None else rows_from
     rows = with_lights(head_by_state(source.select_related("lead_unit"), states, order, ROWS, scan=scan),
                        now)
-    count, capped = capped_count(qs)
-    return {"rows": rows, "count": count, "capped": capped}
+    return {"rows": rows, "qs": qs}
 
 
 @role_required(*HOTLINE_STAFF)
 def board(request):
     now = timezone.now()
     extensions = pending_extensions(request.user).select_related("ticket", "ticket__lead_unit", "requested_by")
-    return render(request, "board/board.html", {
+    sections = {
         "approval": _section(approval_queue(), APPROVAL_STATES, "created_at", now),
         "returned": _section(returned_queue(), [TicketState.RETURNED], "created_at", now),
         "with_leader": _section(Ticket.objects.filter(state=TicketState.PENDING_APPROVAL),
@@ -41,9 +40,12 @@ def board(request):
         "red": _section(light_list("red"), HANDLING_STATES, "due_at", now),
         "yellow": _section(light_list("yellow"), HANDLING_STATES, "due_at", now, scan="-warn_at",
                            rows_from=yellow_candidates(now)),
-        "extensions": {"rows": list(extensions.order_by("created_at")[:ROWS]), "count": extensions.count()},
-        "decide_form": DecideForm(), "nav": "board", "now": now,
-    })
+        "extensions": {"rows": list(extensions.order_by("created_at")[:ROWS]), "qs": extensions},
+    }
+    counts = capped_counts({name: section.pop("qs") for name, section in sections.items()})
+    for name, (count, capped) in counts.items():
+        sections[name] |= {"count": count, "capped": capped}
+    return render(request, "board/board.html", sections | {"decide_form": DecideForm(), "nav": "board", "now": now})
 
 
 @require_POST
