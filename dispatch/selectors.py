@@ -8,7 +8,7 @@ from hotline.selectors import tickets_visible_to, unit_subtree_ids
 from hotline.workflow import TRANSITIONS
 
 from .deadlines import light_q
-from .models import Assignment, ExtensionRequest, Survey
+from .models import Assignment, ExtensionRequest, SupervisionNotice, Survey
 
 OFFICE_ACTIONS = {
     "answer_directly": "answer", "submit_for_approval": "submit-for-approval", "dispatch": "dispatch",
@@ -96,3 +96,11 @@ def light_list(light: str, user=None) -> QuerySet[Ticket]:
 
 def callback_queue() -> QuerySet[Survey]:
     return Survey.objects.filter(state=Survey.State.PENDING).select_related("ticket")
+
+
+def notices_for(user, ticket) -> list[SupervisionNotice]:
+    """The notices of a ticket this user may open (for ticket pages to link to), newest first."""
+    notices = SupervisionNotice.objects.filter(ticket=ticket)
+    if user.role == Role.UNIT_STAFF and not user.is_superuser:
+        notices = notices.filter(unit_id__in=unit_subtree_ids(user.unit))
+    return list(notices)

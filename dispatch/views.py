@@ -12,14 +12,6 @@ from .models import SupervisionNotice
 from .notices import notice_context, notice_pdf_bytes
 
 
-def notices_for(user, ticket) -> list[SupervisionNotice]:
-    """The notices of a ticket this user may open (for ticket pages to link to), newest first."""
-    notices = SupervisionNotice.objects.filter(ticket=ticket)
-    if user.role == Role.UNIT_STAFF and not user.is_superuser:
-        notices = notices.filter(unit_id__in=unit_subtree_ids(user.unit))
-    return list(notices)
-
-
 def notice_for(user, ticket_id: int, notice_id: int) -> SupervisionNotice:
     """Visible when the ticket is; a unit sees only the notices addressed to it (or its sub-units)."""
     try:

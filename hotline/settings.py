@@ -295,3 +295,17 @@ SMS_DEV_PHONE = env_bool("SMS_DEV_PHONE", DEBUG or not SMPP_URL)
 CELERY_BEAT_SCHEDULE["sms-retry-status-callbacks"] = {
     "task": "sms_gateway.tasks.retry_status_callbacks", "schedule": 60.0,
 }
+# --- web pages (hotline/web) ---------------------------------------------------
+INSTALLED_APPS += ["hotline.web"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["hotline.web.context.page_context"]
+# Citizen portal limits per client IP: (attempts, window in seconds).
+PORTAL_RATE_LIMITS = {
+    "portal_submit": (5, 3600),
+    "portal_query": (20, 600),
+    "portal_vote": (30, 3600),
+    "portal_survey": (10, 600),
+}
+# Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's.
+PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)
+# Where the operator's console links for calls that rang out (the live helper's page).
+WEB_MISSED_CALLS_URL = "/console/missed-calls/"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("channels_app.urls")),
     path("", include("dispatch.urls")),
     path("", include("sms_gateway.urls")),
+    path("", include("hotline.web.urls")),
 ]
 
 if settings.DEBUG:

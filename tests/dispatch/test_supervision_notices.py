@@ -81,7 +81,7 @@ def test_the_pdf_text_is_real_chinese(notice, tmp_path):
 
 
 def test_ticket_pages_can_list_the_notices_a_user_may_open(notice, staff_a, staff_b, supervisor):
-    from dispatch.views import notices_for
+    from dispatch.selectors import notices_for
 
     ticket = notice.ticket
     assert notices_for(supervisor, ticket) == [notice]

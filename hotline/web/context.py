@@ -1,0 +1,26 @@
+"""What every page's base template needs: the signed-in user's navigation."""
+from hotline.models import Role
+
+NAV = {
+    Role.OPERATOR: [("console", "/console/", "登记工单"), ("callbacks", "/console/callbacks/", "回访"),
+                    ("missed", "/console/missed-calls/", "未接来电"), ("tickets", "/tickets/", "工单查询")],
+    Role.SUPERVISOR: [("board", "/board/", "值班台"), ("console", "/console/", "登记工单"),
+                      ("callbacks", "/console/callbacks/", "回访"), ("tickets", "/tickets/", "工单查询")],
+    Role.LEADER: [("leader", "/m/", "待批示"), ("leader_done", "/m/instructed/", "我批示的")],
+    Role.UNIT_STAFF: [("unit", "/unit/", "待办工单")],
+}
+NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "系统配置")]
+
+
+def nav_for(user) -> list[tuple[str, str, str]]:
+    if not user.is_authenticated:
+        return []
+    role = Role.ADMIN if user.is_superuser else user.role
+    return NAV.get(role, [])
+
+
+def page_context(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": nav_for(user)}

@@ -1,0 +1,201 @@
+"""Forms for the staff pages. They parse and label in Chinese; the services decide."""
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from dispatch.models import Survey
+from dispatch.services.extensions import MAX_EXTRA_DAYS
+from hotline.errors import InvalidInput
+from hotline.models import Category, Role, TicketState, TicketType, Unit, Urgency, User
+from hotline.services.tickets import validate_phone
+
+TEXT_MAX = settings.HOTLINE_MAX_TEXT_LENGTH
+
+
+def active_units():
+    return Unit.objects.filter(is_active=True).order_by("path")
+
+
+def active_leaders():
+    return User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk")
+
+
+class LeaderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name or obj.username
+
+
+class TicketForm(forms.Form):
+    """The operator's new-ticket form (one call, one ticket)."""
+
+    NEXT_CHOICES = [("office", "交值班长派单"), ("approval", "呈报领导批示")]
+
+    citizen_phone = forms.CharField(label="来电号码", max_length=30, required=False)
+    citizen_name = forms.CharField(label="市民姓名", max_length=50, required=False)
+    ticket_type = forms.ChoiceField(label="诉求类型", choices=TicketType.choices, widget=forms.RadioSelect,
+                                    initial=TicketType.CONSULTATION)
+    category = forms.ModelChoiceField(label="诉求分类", queryset=Category.objects.filter(is_active=True),
+                                      required=False, widget=forms.HiddenInput,
+                                      error_messages={"invalid_choice": "请从分类树中选择一个分类"})
+    address = forms.CharField(label="事发地点", max_length=200, required=False)
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, widget=forms.RadioSelect,
+                                initial=Urgency.NORMAL)
+    title = forms.CharField(label="标题", max_length=200, required=False,
+                            help_text="不填则取诉求内容的前30个字")
+    content = forms.CharField(label="诉求内容", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
+    answer = forms.CharField(label="答复内容", max_length=TEXT_MAX, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="咨询类可当场答复并办结")
+    next_step = forms.ChoiceField(label="登记后", choices=NEXT_CHOICES, widget=forms.RadioSelect, initial="office")
+    leader = LeaderChoiceField(label="主管领导", queryset=active_leaders(), required=False,
+                               empty_label="按审批规则自动选择")
+    call_id = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = active_leaders()
+
+    def clean_citizen_phone(self):
+        raw = self.cleaned_data["citizen_phone"].strip()
+        if not raw:
+            return ""
+        try:
+            return validate_phone(raw)
+        except InvalidInput as exc:
+            raise ValidationError(exc.message) from None
+
+    def clean(self):
+        data = super().clean()
+        if self.data.get("action") == "answer" and not (data.get("answer") or "").strip():
+            self.add_error("answer", "直接答复办结须填写答复内容")
+        return data
+
+
+class CallbackForm(forms.Form):
+    RESOLVED_CHOICES = [("", "未说明"), ("yes", "已解决"), ("no", "未解决")]
+
+    result = forms.ChoiceField(label="满意度", choices=Survey.Result.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "请选择市民的满意度"})
+    resolved = forms.ChoiceField(label="问题是否解决", choices=RESOLVED_CHOICES, required=False)
+    comment = forms.CharField(label="市民意见", max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def resolved_value(self):
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("resolved") or "")
+
+
+class InstructForm(forms.Form):
+    text = forms.CharField(label="批示内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": "请填写批示内容"})
+    units = forms.ModelMultipleChoiceField(label="承办单位", queryset=Unit.objects.none(), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = active_units()
+
+
+class DispatchForm(forms.Form):
+    lead_unit = forms.ModelChoiceField(label="主办单位", queryset=Unit.objects.none(), empty_label="请选择主办单位",
+                                       error_messages={"required": "请选择主办单位"})
+    co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label="派单意见", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = active_units()
+        self.fields["co_units"].queryset = active_units()
+
+    def clean(self):
+        data = super().clean()
+        lead, co = data.get("lead_unit"), data.get("co_units") or []
+        if lead is not None and lead in co:
+            self.add_error("co_units", "协办单位不能与主办单位相同")
+        return data
+
+
+class SubmitForm(forms.Form):
+    leader = LeaderChoiceField(label="主管领导", queryset=User.objects.none(), required=False,
+                               empty_label="按审批规则自动选择")
+    note = forms.CharField(label="呈报说明", max_length=1000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = active_leaders()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label="办理结果", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}),
+                           error_messages={"required": "请填写办理结果"})
+    files = MultipleFileField(label="附件", required=False, help_text="可多选，每个不超过20MB")
+
+
+class ExtensionForm(forms.Form):
+    extra_days = forms.IntegerField(label="延长工作日", min_value=1, max_value=MAX_EXTRA_DAYS, initial=3,
+                                    error_messages={"min_value": f"延长天数须为1到{MAX_EXTRA_DAYS}个工作日",
+                                                    "max_value": f"延长天数须为1到{MAX_EXTRA_DAYS}个工作日",
+                                                    "invalid": "请输入整数天数"})
+    reason = forms.CharField(label="延期理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写延期理由"})
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写理由"})
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", max_length=1000, required=False)
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label="办结说明", max_length=1000, error_messages={"required": "请填写办结说明"})
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复内容", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写答复内容"})
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label="并入工单编号", max_length=32, error_messages={"required": "请填写目标工单编号"})
+    reason = forms.CharField(label="并单说明", max_length=500, required=False)
+
+
+class DecideForm(forms.Form):
+    approve = forms.TypedChoiceField(label="审核", choices=[("1", "同意"), ("0", "驳回")],
+                                     coerce=lambda v: v == "1", error_messages={"required": "请选择同意或驳回"})
+    note = forms.CharField(label="审核意见", max_length=1000, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="关键词", max_length=100, required=False)
+    state = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *TicketState.choices], required=False)
+    ticket_type = forms.ChoiceField(label="类型", choices=[("", "全部类型"), *TicketType.choices], required=False)
+    light = forms.ChoiceField(label="灯色", choices=[("", "全部灯色"), ("red", "红灯"), ("yellow", "黄灯"),
+                                                      ("green", "绿灯")], required=False)
+    unit = forms.ModelChoiceField(label="主办单位", queryset=Unit.objects.none(), required=False,
+                                  empty_label="全部单位")
+    date_from = forms.DateField(label="登记日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = active_units()

@@ -1,0 +1,52 @@
+"""The citizen portal's forms: Chinese labels and errors, and the captcha answer."""
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from dispatch.models import Survey
+from hotline.errors import InvalidInput
+from hotline.models import TicketType
+from hotline.services.tickets import validate_phone
+
+# Citizens may not file internal kinds; 表扬 and 建议 are welcome.
+PORTAL_TYPES = [c for c in TicketType.choices if c[0] != TicketType.OTHER]
+
+
+class PortalSubmitForm(forms.Form):
+    ticket_type = forms.ChoiceField(label="诉求类型", choices=PORTAL_TYPES, initial=TicketType.CONSULTATION,
+                                    error_messages={"required": "请选择诉求类型"})
+    citizen_name = forms.CharField(label="您的姓名", max_length=50, required=False,
+                                   help_text="可不填；不会在网站上公开")
+    citizen_phone = forms.CharField(label="联系电话", max_length=30,
+                                    error_messages={"required": "请填写联系电话，用于查询进度和回访"},
+                                    help_text="用于查询进度和回访，不会公开")
+    title = forms.CharField(label="标题", max_length=200, required=False)
+    content = forms.CharField(label="诉求内容", max_length=settings.HOTLINE_MAX_TEXT_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 6}),
+                              error_messages={"required": "请填写诉求内容"})
+    address = forms.CharField(label="事发地点", max_length=200, required=False)
+    captcha = forms.CharField(label="验证码", max_length=8, error_messages={"required": "请填写验证码"},
+                              help_text="请计算图中算式的结果")
+
+    def clean_citizen_phone(self):
+        try:
+            return validate_phone(self.cleaned_data["citizen_phone"])
+        except InvalidInput as exc:
+            raise ValidationError(exc.message) from None
+
+
+class QueryForm(forms.Form):
+    number = forms.RegexField(label="工单编号", regex=r"^\s*\d{11}\s*$", max_length=20,
+                              error_messages={"required": "请填写工单编号", "invalid": "工单编号为11位数字"})
+    last4 = forms.RegexField(label="联系电话后四位", regex=r"^\d{4}$", max_length=4,
+                             error_messages={"required": "请填写联系电话后四位", "invalid": "请填写4位数字"})
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip()
+
+
+class PortalSurveyForm(forms.Form):
+    result = forms.ChoiceField(label="您对办理结果是否满意", choices=Survey.Result.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "请选择满意程度"})
+    comment = forms.CharField(label="意见或建议", max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))

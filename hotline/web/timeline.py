@@ -1,0 +1,115 @@
+"""Turning TicketEvents into lines a person reads, for staff and for the citizen."""
+from dataclasses import dataclass
+
+from hotline.models import TicketState
+from hotline.workflow import TRANSITIONS
+
+from .scrub import scrub_public
+
+EXTRA_LABELS = {
+    "register": "登记受理",
+    "co_sign": "协办单位签收",
+    "co_reply": "协办单位回复",
+    "urge": "催办",
+    "supervise": "督办",
+    "extension_requested": "申请延期",
+    "extension_approved": "同意延期",
+    "extension_rejected": "驳回延期",
+    "followup": "市民补充",
+    "merged_in": "并入工单",
+}
+# Payload keys worth a reader's attention, in the order they are shown.
+DETAIL_KEYS = [
+    ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"), ("unit_names", "建议单位"),
+    ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason", "理由"), ("note", "说明"),
+    ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"), ("from", "来自"),
+    ("extra_days", "延长工作日"), ("channel", "渠道"),
+]
+ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied"}
+
+
+@dataclass
+class Line:
+    id: int
+    kind: str
+    label: str
+    actor: str
+    at: object
+    detail: str
+    state_label: str
+    alert: bool
+
+
+def kind_label(kind: str) -> str:
+    if kind in TRANSITIONS:
+        return TRANSITIONS[kind].label
+    return EXTRA_LABELS.get(kind, kind)
+
+
+def _detail(payload: dict) -> str:
+    parts = []
+    for key, label in DETAIL_KEYS:
+        value = payload.get(key)
+        if value in (None, "", [], {}):
+            continue
+        if key == "channel":
+            from hotline.models import Channel
+
+            value = Channel(value).label if value in Channel.values else value
+        if isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        parts.append(f"{label}：{value}" if label else str(value))
+    return "；".join(parts)
+
+
+def staff_lines(events, *, redact=None) -> list[Line]:
+    """Every event, with who did it. `redact` masks text for people who may not see phones."""
+    lines = []
+    for e in events:
+        detail = _detail(e.payload or {})
+        if redact:
+            detail = redact(detail)
+        lines.append(Line(e.pk, e.kind, kind_label(e.kind), e.actor_label or (str(e.actor) if e.actor else "系统"),
+                          e.created_at, detail,
+                          TicketState(e.to_state).label if e.to_state in TicketState.values else "",
+                          e.kind in ALERT_KINDS))
+    return lines
+
+
+PUBLIC_LABELS = {
+    "register": "您的诉求已受理",
+    "submit_for_approval": "已呈报领导",
+    "instruct": "领导已批示",
+    "dispatch": "已转交承办单位办理",
+    "redispatch": "已重新转交承办单位办理",
+    "sign": "承办单位已签收，正在办理",
+    "reply": "承办单位已答复",
+    "return": "工单重新分派中",
+    "answer_directly": "热线已直接答复",
+    "callback_satisfied": "回访完成，工单办结",
+    "callback_dissatisfied": "您不满意，工单重新办理",
+    "close_without_callback": "工单办结",
+    "merge": "已与相同诉求合并办理",
+    "mark_invalid": "工单无效",
+    "extension_approved": "办理期限已延长",
+}
+
+
+def public_lines(events, *, names=()) -> list[Line]:
+    """The citizen's view: milestones only, no staff names, no internal notes, text scrubbed."""
+    lines = []
+    for e in events:
+        if e.kind not in PUBLIC_LABELS:
+            continue
+        payload = e.payload or {}
+        detail = ""
+        if e.kind in ("dispatch", "redispatch"):
+            detail = f"承办单位：{payload.get('lead_unit', '')}"
+        elif e.kind == "reply":
+            detail = scrub_public(payload.get("text", ""), names=names)
+        elif e.kind == "answer_directly":
+            detail = scrub_public(payload.get("answer", ""), names=names)
+        elif e.kind == "merge":
+            detail = f"合并至工单 {payload.get('into', '')}"
+        lines.append(Line(e.pk, e.kind, PUBLIC_LABELS[e.kind], "", e.created_at, detail, "", False))
+    return lines

@@ -1,0 +1,38 @@
+"""Page URLs (the shared URL map in the project brief)."""
+from django.urls import path
+
+from .views import auth, board, console, leader, portal, tickets, unit
+
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("login/", auth.StaffLoginView.as_view(), name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    # operator
+    path("console/", console.console, name="console"),
+    path("console/caller/", console.caller, name="console-caller"),
+    path("console/categories/", console.categories, name="console-categories"),
+    path("console/callbacks/", console.callbacks, name="console-callbacks"),
+    # leader (phone)
+    path("m/", leader.leader_home, name="leader-home"),
+    path("m/instructed/", leader.leader_instructed, name="leader-instructed"),
+    path("m/tickets/<int:ticket_id>/", leader.leader_ticket, name="leader-ticket"),
+    # handling unit
+    path("unit/", unit.unit_home, name="unit-home"),
+    path("unit/tickets/<int:ticket_id>/", unit.unit_ticket, name="unit-ticket"),
+    # supervisor
+    path("board/", board.board, name="board"),
+    path("board/extensions/<int:extension_id>/decide/", board.decide_extension, name="board-decide-extension"),
+    path("tickets/", tickets.ticket_search, name="ticket-search"),
+    path("tickets/<int:ticket_id>/", tickets.ticket_detail, name="ticket-detail"),
+    path("tickets/<int:ticket_id>/do/<slug:action>/", tickets.ticket_action, name="ticket-action"),
+    path("attachments/<int:attachment_id>/", tickets.attachment_download, name="attachment"),
+    # citizens
+    path("portal/", portal.portal_home, name="portal"),
+    path("portal/submit/", portal.portal_submit, name="portal-submit"),
+    path("portal/submitted/", portal.portal_submitted, name="portal-submitted"),
+    path("portal/query/", portal.portal_query, name="portal-query"),
+    path("portal/progress/<str:number>/", portal.portal_progress, name="portal-progress"),
+    path("portal/progress/<str:number>/survey/", portal.portal_survey, name="portal-survey"),
+    path("portal/cases/", portal.portal_cases, name="portal-cases"),
+    path("portal/cases/<int:ticket_id>/vote/", portal.portal_vote, name="portal-vote"),
+]

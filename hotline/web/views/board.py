@@ -1,0 +1,74 @@
+"""The supervisor's board: approval queue, returns, extension requests, red and yellow lists."""
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dispatch import services as dispatch_services
+from dispatch.models import ExtensionRequest
+from dispatch.selectors import approval_queue, light_list, pending_extensions, returned_queue
+from hotline.errors import HotlineError, NotFound
+from hotline.models import Ticket, TicketState
+from hotline.models.tickets import HANDLING_STATES
+from hotline.permissions import HOTLINE_STAFF, OFFICE
+
+from ..forms import DecideForm
+from ..lists import capped_counts, head_by_state, yellow_candidates
+from .common import role_required, safe_next, with_lights
+
+ROWS = 10
+APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED]
+
+
+def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
+    source = qs if rows_from is None else rows_from
+    rows = with_lights(head_by_state(source.select_related("lead_unit"), states, order, ROWS, scan=scan),
+                       now)
+    return {"rows": rows, "qs": qs}
+
+
+@role_required(*HOTLINE_STAFF)
+def board(request):
+    now = timezone.now()
+    extensions = pending_extensions(request.user).select_related("ticket", "ticket__lead_unit", "requested_by")
+    sections = {
+        "approval": _section(approval_queue(), APPROVAL_STATES, "created_at", now),
+        "returned": _section(returned_queue(), [TicketState.RETURNED], "created_at", now),
+        "with_leader": _section(Ticket.objects.filter(state=TicketState.PENDING_APPROVAL),
+                                [TicketState.PENDING_APPROVAL], "created_at", now),
+        "red": _section(light_list("red"), HANDLING_STATES, "due_at", now),
+        "yellow": _section(light_list("yellow"), HANDLING_STATES, "due_at", now, scan="-warn_at",
+                           rows_from=yellow_candidates(now)),
+        "extensions": {"rows": list(extensions.order_by("created_at")[:ROWS]), "qs": extensions},
+    }
+    counts = capped_counts({name: section.pop("qs") for name, section in sections.items()})
+    for name, (count, capped) in counts.items():
+        sections[name] |= {"count": count, "capped": capped}
+    return render(request, "board/board.html", sections | {"decide_form": DecideForm(), "nav": "board", "now": now})
+
+
+@require_POST
+@role_required(*OFFICE)
+def decide_extension(request, extension_id: int):
+    form = DecideForm(request.POST)
+    extension = ExtensionRequest.objects.filter(pk=extension_id).select_related("ticket").first()
+    if extension is None:
+        raise NotFound("延期申请不存在")
+    if not form.is_valid():
+        messages.error(request, "请选择同意或驳回")
+        return redirect("/board/")
+    try:
+        with transaction.atomic():
+            decided = dispatch_services.extension_decide(
+                extension=extension, actor=request.user, approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+            )
+    except HotlineError as exc:
+        messages.error(request, f"工单 {extension.ticket.number}：{exc.message}")
+    else:
+        verdict = "已同意" if form.cleaned_data["approve"] else "已驳回"
+        messages.success(request, f"工单 {extension.ticket.number} 的延期申请{verdict}"
+                         + (f"，新时限 {timezone.localtime(decided.new_due_at):%Y-%m-%d %H:%M}"
+                            if decided.new_due_at else ""))
+    return redirect(safe_next(request, "/board/"))

@@ -1,0 +1,121 @@
+"""What every page view shares: role checks, calling a service from a form, lights, citizens."""
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.utils import timezone
+
+from dispatch.deadlines import ticket_light
+from hotline.api.serializers import may_see_citizen
+from hotline.errors import Conflict, HotlineError, InvalidInput, NotAllowed, NotFound
+from hotline.models import Role
+from hotline.privacy import PHONE_RE, mask_name, mask_phone
+
+HOME_BY_ROLE = {
+    Role.OPERATOR: "/console/",
+    Role.SUPERVISOR: "/board/",
+    Role.ADMIN: "/board/",
+    Role.LEADER: "/m/",
+    Role.UNIT_STAFF: "/unit/",
+    Role.DISPLAY: "/display/",
+}
+
+
+def home_url(user) -> str:
+    if user.is_superuser:
+        return "/board/"
+    return HOME_BY_ROLE.get(user.role, "/portal/")
+
+
+def role_required(*roles):
+    """Signed-in users with one of `roles` only; others get a Chinese 403 page with a way home."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.has_role(*roles):
+                return render(request, "errors/403.html", {"home": home_url(user)}, status=403)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                return render(request, "errors/404.html", {"message": exc.message, "home": home_url(user)},
+                              status=404)
+            except NotAllowed as exc:
+                return render(request, "errors/403.html", {"message": exc.message, "home": home_url(user)},
+                              status=403)
+
+        return wrapper
+
+    return decorator
+
+
+def call_service(form, service, **kwargs):
+    """Run a service; a domain error lands on the form (on its field when it has one).
+
+    Returns the service's result, or None when it failed (the form now has the error).
+    """
+    try:
+        return service(**kwargs)
+    except InvalidInput as exc:
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)
+    except (Conflict, NotAllowed, NotFound, HotlineError) as exc:
+        form.add_error(None, exc.message)
+    return None
+
+
+def light_of(ticket, now=None) -> str | None:
+    return ticket_light(ticket, now or timezone.now())
+
+
+def with_lights(tickets, now=None) -> list:
+    """Attach `.light` to each ticket (a pure function of its deadline and now)."""
+    now = now or timezone.now()
+    rows = list(tickets)
+    for ticket in rows:
+        ticket.light = ticket_light(ticket, now)
+    return rows
+
+
+def citizen_view(user, ticket) -> dict | None:
+    """The caller as this user may see them: whole for the office and units, masked for leaders."""
+    citizen = ticket.citizen
+    if citizen is None:
+        return None
+    if may_see_citizen(user):
+        return {"name": citizen.name, "phone": citizen.phone, "masked": False}
+    return {"name": mask_name(citizen.name), "phone": mask_phone(citizen.phone), "masked": True}
+
+
+def mask_phones_in(text: str) -> str:
+    return PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text or "")
+
+
+def safe_next(request, default: str) -> str:
+    """A local `next` from the form, never an outside address."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+def redactor_for(user, ticket):
+    """A function that hides the caller's phone and name from text for people who may not see them
+    (leaders), and leaves text alone for people who may."""
+    if may_see_citizen(user):
+        return lambda text: text or ""
+    name = (ticket.citizen.name if ticket.citizen_id else "").strip()
+
+    def redact(text: str) -> str:
+        text = mask_phones_in(text)
+        if len(name) >= 2:
+            text = text.replace(name, mask_name(name))
+        return text
+
+    return redact

@@ -1,0 +1,227 @@
+"""The public citizen portal: submit, query progress, answer the survey, browse published cases.
+
+No login. Citizens' names and phones never appear here (at most a masked phone to the
+person who just proved they know it); public text is scrubbed (hotline.web.scrub).
+"""
+import secrets
+
+from django.contrib import messages
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dispatch import services as dispatch_services
+from dispatch.models import Reply, Survey
+from hotline.errors import HotlineError
+from hotline.models import Channel, Ticket, TicketState, TicketType
+from hotline.privacy import mask_phone
+from hotline.selectors import ticket_by_number, ticket_timeline
+from hotline.services import tickets as ticket_services
+
+from .. import captcha, ratelimit
+from ..models import CaseVote
+from ..portal_forms import PortalSubmitForm, PortalSurveyForm, QueryForm
+from ..scrub import scrub_public
+from ..timeline import public_lines
+
+VERIFIED_KEY = "portal_verified"
+VOTER_COOKIE = "portal_voter"
+CASES_PER_PAGE = 10
+PORTAL_LABEL = "市民（网站）"
+# Reports (举报) can name the reported; they are never published.
+PUBLISHED_TYPES = [t for t in TicketType.values if t != TicketType.REPORT]
+
+
+def portal_home(request):
+    return render(request, "portal/home.html", {"query_form": QueryForm()})
+
+
+def portal_submit(request):
+    if request.method == "POST":
+        form = PortalSubmitForm(request.POST)
+        if not ratelimit.allow(request, "portal_submit"):
+            form.add_error(None, "提交过于频繁，请稍后再试或拨打12345热线")
+        elif form.is_valid():
+            if not captcha.check(request, form.cleaned_data["captcha"]):
+                form.add_error("captcha", "验证码不正确，请重新计算新的算式")
+            else:
+                ticket = _register(form)
+                if ticket is not None:
+                    _verify(request, ticket)
+                    request.session["portal_submitted"] = ticket.pk
+                    return redirect("/portal/submitted/")
+    else:
+        form = PortalSubmitForm()
+    # A fresh question on every showing of the form; the typed answer is cleared, the rest kept.
+    form.data = form.data.copy() if form.is_bound else form.data
+    if form.is_bound:
+        form.data["captcha"] = ""
+    return render(request, "portal/submit.html", {"form": form, "captcha_image": captcha.new_challenge(request)})
+
+
+def _register(form):
+    data = form.cleaned_data
+    try:
+        return ticket_services.ticket_register(
+            actor=None, actor_label=PORTAL_LABEL, channel=Channel.WEB, ticket_type=data["ticket_type"],
+            content=data["content"], citizen_phone=data["citizen_phone"], citizen_name=data["citizen_name"],
+            title=data["title"], address=data["address"],
+        )
+    except HotlineError as exc:
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)
+        return None
+
+
+def portal_submitted(request):
+    ticket_id = request.session.get("portal_submitted")
+    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
+    if ticket is None:
+        return redirect("/portal/")
+    return render(request, "portal/submitted.html", {"ticket": ticket})
+
+
+def _verify(request, ticket):
+    verified = [i for i in request.session.get(VERIFIED_KEY, []) if i != ticket.pk][-9:]
+    request.session[VERIFIED_KEY] = [*verified, ticket.pk]
+
+
+def _is_verified(request, ticket) -> bool:
+    return ticket.pk in request.session.get(VERIFIED_KEY, [])
+
+
+def portal_query(request):
+    form = QueryForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.allow(request, "portal_query"):
+            form.add_error(None, "查询过于频繁，请10分钟后再试")
+        elif form.is_valid():
+            ticket = ticket_by_number(form.cleaned_data["number"])
+            phone = ticket.citizen.phone if ticket is not None and ticket.citizen_id else ""
+            if ticket is None or not phone.endswith(form.cleaned_data["last4"]):
+                # One message for both, so that the form does not tell which numbers exist.
+                form.add_error(None, "工单编号或电话后四位不正确")
+            else:
+                _verify(request, ticket)
+                return redirect(f"/portal/progress/{ticket.number}/")
+    return render(request, "portal/query.html", {"form": form})
+
+
+def portal_progress(request, number: str):
+    ticket = ticket_by_number(number)
+    if ticket is None or not _is_verified(request, ticket):
+        messages.info(request, "请输入工单编号和联系电话后四位查询")
+        return redirect("/portal/query/")
+    return _progress(request, ticket, PortalSurveyForm())
+
+
+def _progress(request, ticket, survey_form, status=200):
+    names = (ticket.citizen.name,) if ticket.citizen_id else ()
+    pending = Survey.objects.filter(ticket=ticket, state=Survey.State.PENDING).exists()
+    return render(request, "portal/progress.html", {
+        "ticket": ticket, "title": scrub_public(ticket.title, names=names),
+        "content": scrub_public(ticket.content, names=names),
+        "phone": mask_phone(ticket.citizen.phone) if ticket.citizen_id else "",
+        "lines": public_lines(ticket_timeline(ticket), names=names),
+        "survey_form": survey_form if pending else None,
+        "answered": Survey.objects.filter(ticket=ticket, state=Survey.State.ANSWERED).order_by("-id").first(),
+    }, status=status)
+
+
+@require_POST
+def portal_survey(request, number: str):
+    ticket = ticket_by_number(number)
+    if ticket is None or not _is_verified(request, ticket):
+        return redirect("/portal/query/")
+    form = PortalSurveyForm(request.POST)
+    if not ratelimit.allow(request, "portal_survey"):
+        form.add_error(None, "提交过于频繁，请稍后再试")
+    elif form.is_valid():
+        try:
+            dispatch_services.survey_record(
+                ticket=ticket, actor=None, actor_label=PORTAL_LABEL, result=form.cleaned_data["result"],
+                comment=form.cleaned_data["comment"],
+            )
+        except HotlineError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "感谢您的评价！")
+            return redirect(f"/portal/progress/{ticket.number}/")
+    return _progress(request, ticket, form, status=400)
+
+
+def published_cases():
+    """Recently closed cases fit for the public: resolved by a unit or the hotline, not reports."""
+    return Ticket.objects.filter(state=TicketState.CLOSED, ticket_type__in=PUBLISHED_TYPES).order_by("-created_at")
+
+
+def portal_cases(request):
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 50))
+    except ValueError:
+        page = 1
+    start = (page - 1) * CASES_PER_PAGE
+    tickets = list(published_cases().select_related("lead_unit", "citizen")[start:start + CASES_PER_PAGE + 1])
+    has_next = len(tickets) > CASES_PER_PAGE
+    tickets = tickets[:CASES_PER_PAGE]
+    ids = [t.pk for t in tickets]
+    votes = {row["ticket"]: row for row in CaseVote.objects.filter(ticket_id__in=ids).values("ticket").annotate(
+        up=Count("id", filter=Q(choice=CaseVote.Choice.SATISFIED)),
+        down=Count("id", filter=Q(choice=CaseVote.Choice.DISSATISFIED)))}
+    voter = _voter(request)
+    mine = dict(CaseVote.objects.filter(ticket_id__in=ids, voter=voter).values_list("ticket_id", "choice")) \
+        if voter else {}
+    replies = {}
+    for reply in Reply.objects.filter(ticket_id__in=ids, is_lead=True).order_by("created_at"):
+        replies[reply.ticket_id] = reply.text
+    cases = []
+    for t in tickets:
+        names = (t.citizen.name,) if t.citizen_id else ()
+        answer = t.direct_answer if t.closed_by_hotline else replies.get(t.pk, "")
+        cases.append({
+            "id": t.pk, "type": t.get_ticket_type_display(), "created_at": t.created_at, "closed_at": t.closed_at,
+            "title": scrub_public(t.title, names=names, max_length=40),
+            "content": scrub_public(t.content, names=names, max_length=160),
+            "answer": scrub_public(answer, names=names, max_length=200),
+            "unit": t.lead_unit.name if t.lead_unit_id else "12345热线",
+            "up": votes.get(t.pk, {}).get("up", 0), "down": votes.get(t.pk, {}).get("down", 0),
+            "mine": mine.get(t.pk),
+        })
+    return render(request, "portal/cases.html", {"cases": cases, "page": page, "has_next": has_next})
+
+
+def _voter(request) -> str:
+    try:
+        return request.get_signed_cookie(VOTER_COOKIE, salt="portal-vote")
+    except (KeyError, signing.BadSignature):
+        return ""
+
+
+@require_POST
+def portal_vote(request, ticket_id: int):
+    ticket = published_cases().filter(pk=ticket_id).first()
+    if ticket is None:
+        raise Http404("案例不存在")
+    choice = request.POST.get("choice", "")
+    target = f"/portal/cases/?page={request.POST.get('page', '1')}#case-{ticket.pk}"
+    if choice not in CaseVote.Choice.values:
+        messages.error(request, "请选择满意或不满意")
+        return redirect(target)
+    if not ratelimit.allow(request, "portal_vote"):
+        messages.error(request, "评价过于频繁，请稍后再试")
+        return redirect(target)
+    voter = _voter(request) or secrets.token_hex(16)
+    try:
+        with transaction.atomic():
+            CaseVote.objects.create(ticket=ticket, choice=choice, voter=voter)
+    except IntegrityError:
+        messages.info(request, "您已评价过该案例，谢谢参与")
+    else:
+        messages.success(request, "感谢您的评价")
+    response = redirect(target)
+    response.set_signed_cookie(VOTER_COOKIE, voter, salt="portal-vote", max_age=3 * 365 * 24 * 3600,
+                               httponly=True, samesite="Lax")
+    return response

@@ -1,0 +1,228 @@
+"""Full ticket search and a ticket's page with every office action (dispatch, report, answer ...)."""
+import re
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dispatch import services as dispatch_services
+from dispatch.deadlines import deadlines_from, light_q, limits_for_ticket
+from dispatch.models import Attachment, Survey
+from dispatch.selectors import ticket_actions_for
+from hotline.errors import NotFound
+from hotline.models import Role, Ticket
+from hotline.permissions import ALL_STAFF, HOTLINE_STAFF
+from hotline.selectors import ticket_get_for, ticket_timeline, tickets_visible_to
+from hotline.services import tickets as ticket_services
+
+from .. import forms as f
+from ..lists import LIST_DEFER
+from ..notices import supervision_notices
+from ..timeline import staff_lines
+from .common import call_service, citizen_view, light_of, role_required, safe_next, with_lights
+
+PAGE_SIZE = 50
+NUMBER_RE = re.compile(r"^\d{6,16}$")
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+QUEUES = {"approval", "returned", "red", "yellow", "with_leader"}
+
+
+def search_queryset(user, form, queue: str):
+    qs = tickets_visible_to(user)
+    now = timezone.now()
+    order = ["-created_at", "-id"]
+    if queue == "approval":
+        from dispatch.selectors import approval_queue
+
+        qs, order = qs & approval_queue(), ["created_at", "id"]
+    elif queue == "returned":
+        qs = qs.filter(state="returned")
+    elif queue == "with_leader":
+        qs, order = qs.filter(state="pending_approval"), ["created_at", "id"]
+    elif queue in ("red", "yellow"):
+        qs, order = qs.filter(light_q(queue, now)), ["due_at", "id"]
+    if not form.is_valid():
+        return qs.order_by(*order)
+    data = form.cleaned_data
+    q = data["q"].strip()
+    if q:
+        if NUMBER_RE.match(q) and not PHONE_RE.match(q):
+            # A whole number is one unique-index probe; a prefix (a day, "261122") a range on it.
+            qs = qs.filter(number=q) if len(q) >= 11 else qs.filter(number__startswith=q)
+        elif PHONE_RE.match(q):
+            qs = qs.filter(citizen__phone=ticket_services.normalize_phone(q))
+        else:
+            qs = qs.filter(title__icontains=q)
+    if data["state"]:
+        qs = qs.filter(state=data["state"])
+    if data["ticket_type"]:
+        qs = qs.filter(ticket_type=data["ticket_type"])
+    if data["light"]:
+        qs = qs.filter(light_q(data["light"], now))
+    if data["unit"]:
+        qs = qs.filter(lead_unit=data["unit"])
+    if data["date_from"]:
+        qs = qs.filter(created_at__date__gte=data["date_from"])
+    if data["date_to"]:
+        qs = qs.filter(created_at__date__lte=data["date_to"])
+    return qs.order_by(*order)
+
+
+@role_required(*HOTLINE_STAFF)
+def ticket_search(request):
+    form = f.SearchForm(request.GET or None)
+    queue = request.GET.get("queue", "")
+    queue = queue if queue in QUEUES else ""
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    qs = search_queryset(request.user, form if request.GET else f.SearchForm({}), queue)
+    # One row more than a page tells whether a next page exists without counting a million rows.
+    start = (page - 1) * PAGE_SIZE
+    rows = list(qs.select_related("category", "lead_unit").defer(*LIST_DEFER)[start:start + PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "tickets/search.html", {
+        "form": form or f.SearchForm(), "tickets": with_lights(rows[:PAGE_SIZE]), "page": page,
+        "has_next": has_next, "query": params.urlencode(), "queue": queue, "nav": "tickets",
+    })
+
+
+def deadline_preview(ticket: Ticket):
+    """The deadlines a dispatch made now would set, shown before the supervisor confirms."""
+    return deadlines_from(timezone.now(), limits_for_ticket(ticket))
+
+
+def _forms(ticket, data=None, which=None):
+    """Fresh forms for every action; the one that was posted is bound to what the user typed."""
+    forms = {
+        "dispatch": f.DispatchForm(initial=_dispatch_initial(ticket)), "submit": f.SubmitForm(),
+        "answer": f.AnswerForm(), "merge": f.MergeForm(), "invalid": f.ReasonForm(), "close": f.RequiredNoteForm(),
+        "callback": f.CallbackForm(), "urge": f.NoteForm(), "supervise": f.NoteForm(),
+    }
+    if which in forms and data is not None:
+        forms[which] = type(forms[which])(data)
+    return forms
+
+
+def _dispatch_initial(ticket) -> dict:
+    units = []
+    last = ticket.instructions.order_by("-created_at").first() if ticket.pk else None
+    if last is not None:
+        units = list(last.units.values_list("pk", flat=True))
+    if not units:
+        node = ticket.category
+        while node is not None and not units:
+            units = [node.default_unit_id] if node.default_unit_id else []
+            node = node.parent
+    return {"lead_unit": units[0] if units else None, "co_units": units[1:]}
+
+
+@role_required(*ALL_STAFF)
+def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200, error=""):
+    user = request.user
+    if user.role == Role.LEADER:
+        return redirect(f"/m/tickets/{ticket_id}/")
+    if user.role == Role.UNIT_STAFF:
+        return redirect(f"/unit/tickets/{ticket_id}/")
+    ticket = ticket_get_for(user, ticket_id)
+    actions = ticket_actions_for(user, ticket)
+    return render(request, "tickets/detail.html", {
+        "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(user, ticket), "actions": actions,
+        "forms": forms or _forms(ticket), "confirm": confirm, "error": error,
+        "deadline": deadline_preview(ticket) if "dispatch" in actions else None,
+        "lines": staff_lines(ticket_timeline(ticket)),
+        "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
+        "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
+        "assignments": ticket.assignments.select_related("unit").order_by("-round", "role", "id"),
+        "surveys": ticket.surveys.order_by("-id"), "extensions": ticket.extension_requests.order_by("-id"),
+        "returns": ticket.returns.select_related("unit").order_by("-id"),
+        "history": with_lights(ticket.citizen.tickets.exclude(pk=ticket.pk).order_by("-created_at")[:5])
+        if ticket.citizen_id else [],
+        "notices": supervision_notices(request.user, ticket), "nav": "tickets",
+    }, status=status)
+
+
+# Form name → the action name in ticket_actions_for that shows that form.
+FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge"}
+OK_MESSAGES = {
+    "dispatch": "已派单", "submit": "已呈报领导", "answer": "已直接答复办结", "merge": "已并单",
+    "invalid": "已标记为无效工单", "close": "已办结", "callback": "回访结果已登记", "urge": "已催办",
+    "supervise": "已督办",
+}
+
+
+@require_POST
+@role_required(*HOTLINE_STAFF)
+def ticket_action(request, ticket_id: int, action: str):
+    user = request.user
+    ticket = ticket_get_for(user, ticket_id)
+    forms = _forms(ticket, request.POST, action)
+    if action not in forms:
+        raise NotFound("未知操作")
+    form = forms[action]
+    if not form.is_valid():
+        return ticket_detail(request, ticket_id, forms=forms, status=400)
+    data = form.cleaned_data
+    if action == "dispatch" and request.POST.get("confirm") != "1":
+        # Step one: show the units and the deadline; the supervisor confirms with step two.
+        return ticket_detail(request, ticket_id, forms=forms, confirm={
+            "lead_unit": data["lead_unit"], "co_units": data["co_units"], "note": data["note"],
+            "deadline": deadline_preview(ticket),
+        })
+    result = call_service(form, _service(action), ticket=ticket, actor=user, **_arguments(action, data, user))
+    if result is None:
+        # The form of an action the ticket no longer allows is not shown: say why at the top.
+        shown = FORM_ACTIONS.get(action, action) in ticket_actions_for(user, ticket_get_for(user, ticket_id))
+        error = "" if shown else " ".join(form.non_field_errors())
+        return ticket_detail(request, ticket_id, forms=forms, status=409, error=error)
+    messages.success(request, f"工单 {ticket.number}：{OK_MESSAGES[action]}")
+    return redirect(safe_next(request, f"/tickets/{ticket.pk}/"))
+
+
+def _service(action: str):
+    return {
+        "dispatch": dispatch_services.ticket_dispatch, "submit": dispatch_services.ticket_submit_for_approval,
+        "answer": ticket_services.ticket_answer_directly, "merge": _merge,
+        "invalid": ticket_services.ticket_mark_invalid,
+        "close": dispatch_services.ticket_close_without_callback, "callback": dispatch_services.survey_record,
+        "urge": dispatch_services.ticket_urge, "supervise": dispatch_services.ticket_supervise,
+    }[action]
+
+
+def _arguments(action: str, data: dict, user) -> dict:
+    if action == "dispatch":
+        return {"lead_unit": data["lead_unit"], "co_units": list(data["co_units"]), "note": data["note"]}
+    if action == "submit":
+        return {"leader": data["leader"], "note": data["note"]}
+    if action == "callback":
+        return {"result": data["result"], "comment": data["comment"], "method": Survey.Method.PHONE,
+                "resolved": {"yes": True, "no": False}.get(data.get("resolved") or "")}
+    if action == "merge":
+        return {"into": data["into"], "reason": data["reason"], "user": user}
+    return dict(data)
+
+
+@transaction.atomic
+def _merge(*, ticket, actor, into: str, reason: str, user):
+    from hotline.errors import InvalidInput
+
+    target = tickets_visible_to(user).filter(number=into.strip()).first()
+    if target is None:
+        raise InvalidInput(f"目标工单「{into}」不存在", field="into")
+    return ticket_services.ticket_merge(ticket=ticket, into=target, actor=actor, reason=reason)
+
+
+@role_required(*ALL_STAFF)
+def attachment_download(request, attachment_id: int):
+    """Attachments are served only to people who may see the ticket (never as public media)."""
+    attachment = Attachment.objects.select_related("reply__ticket").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("附件不存在")
+    ticket_get_for(request.user, attachment.reply.ticket_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

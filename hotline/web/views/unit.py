@@ -1,0 +1,126 @@
+"""The unit inbox (desktop and phone): lights first, then sign, reply, extend, return."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from dispatch import services as dispatch_services
+from dispatch.models import Assignment, ExtensionRequest
+from dispatch.selectors import ticket_actions_for, unit_inbox
+from hotline.models import Role, Ticket
+from hotline.models.tickets import HANDLING_STATES
+from hotline.selectors import ticket_get_for, ticket_timeline, unit_subtree_ids
+
+from ..forms import ExtensionForm, ReasonForm, ReplyForm
+from ..lists import LIST_DEFER
+from ..notices import supervision_notices
+from ..timeline import staff_lines
+from .common import call_service, citizen_view, light_of, role_required, with_lights
+
+PAGE_SIZE = 30
+LIGHT_FILTERS = {"red", "yellow", "green"}
+
+
+def inbox_tickets(user):
+    """The same tickets as dispatch.selectors.unit_inbox, read as two index scans (the unit's lead
+    tickets, and its current co-assignments by id) instead of an OR over an EXISTS, which makes
+    PostgreSQL test every ticket in hand city-wide."""
+    if user.role != Role.UNIT_STAFF or not user.unit_id:
+        return unit_inbox(user)
+    units = unit_subtree_ids(user.unit)
+    co_ids = list(Assignment.objects.filter(unit_id__in=units, is_current=True, role=Assignment.Role.CO)
+                  .values_list("ticket_id", flat=True)[:5000])
+    return Ticket.objects.filter(state__in=HANDLING_STATES).filter(Q(lead_unit_id__in=units) | Q(pk__in=co_ids))
+
+
+def inbox_ordered(user, now, light: str = ""):
+    """Red first (most overdue first), then yellow, then green, each by deadline."""
+    qs = inbox_tickets(user).annotate(light_rank=Case(
+        When(due_at__lt=now, then=Value(0)),
+        When(warn_at__lte=now, then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    ))
+    if light in LIGHT_FILTERS:
+        qs = qs.filter(light_rank={"red": 0, "yellow": 1, "green": 2}[light])
+    return qs.select_related("category", "lead_unit").defer(*LIST_DEFER).order_by("light_rank", "due_at", "id")
+
+
+@role_required(Role.UNIT_STAFF)
+def unit_home(request):
+    now = timezone.now()
+    light = request.GET.get("light", "")
+    page = Paginator(inbox_ordered(request.user, now, light), PAGE_SIZE).get_page(request.GET.get("page"))
+    tickets = with_lights(page.object_list, now)
+    pending = set(Assignment.objects.filter(
+        ticket__in=[t.pk for t in tickets], unit_id=request.user.unit_id, is_current=True,
+        state=Assignment.State.PENDING).values_list("ticket_id", flat=True))
+    for t in tickets:
+        t.needs_sign = t.pk in pending
+    return render(request, "unit/home.html", {"page": page, "tickets": tickets, "light": light, "nav": "unit"})
+
+
+ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReasonForm}
+
+
+@role_required(Role.UNIT_STAFF)
+def unit_ticket(request, ticket_id: int):
+    ticket = ticket_get_for(request.user, ticket_id)
+    actions = ticket_actions_for(request.user, ticket)
+    forms = {"reply": ReplyForm(), "extension": ExtensionForm(), "return": ReasonForm()}
+    errors = []
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        done = _act(request, ticket, action, forms, errors)
+        if done:
+            return redirect(request.path if action != "return" else "/unit/")
+    lines = staff_lines(ticket_timeline(ticket))
+    pending_ext = ticket.extension_requests.filter(state=ExtensionRequest.State.PENDING).first()
+    return render(request, "unit/ticket.html", {
+        "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
+        "actions": actions, "forms": forms, "errors": errors, "pending_extension": pending_ext,
+        "lines": lines, "alerts": [line for line in lines if line.kind in ("urge", "supervise")],
+        "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
+        "instructions": ticket.instructions.select_related("leader"),
+        "assignments": ticket.assignments.filter(is_current=True).select_related("unit"),
+        "notices": supervision_notices(request.user, ticket), "nav": "unit",
+    })
+
+
+def _act(request, ticket, action, forms, errors) -> bool:
+    """Run one unit action; on failure the bound form (with the user's input) carries the error."""
+    user = request.user
+    if action == "sign":
+        from ..forms import NoteForm
+
+        form = NoteForm({})
+        form.is_valid()
+        if call_service(form, dispatch_services.ticket_sign, ticket=ticket, actor=user) is not None:
+            messages.success(request, f"已签收工单 {ticket.number}")
+            return True
+        errors.extend(form.non_field_errors())
+        return False
+    if action not in ACTION_FORMS:
+        errors.append("未知操作")
+        return False
+    form = ACTION_FORMS[action](request.POST, request.FILES)
+    forms[action] = form
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    if action == "reply":
+        result = call_service(form, dispatch_services.ticket_reply, ticket=ticket, actor=user,
+                              text=data["text"], files=data["files"])
+        ok_message = "办理结果已回复"
+    elif action == "extension":
+        result = call_service(form, dispatch_services.extension_request, ticket=ticket, actor=user,
+                              reason=data["reason"], extra_days=data["extra_days"])
+        ok_message = "延期申请已提交，等待热线办审核"
+    else:
+        result = call_service(form, dispatch_services.ticket_return, ticket=ticket, actor=user,
+                              reason=data["reason"])
+        ok_message = f"工单 {ticket.number} 已退回热线办"
+    if result is None:
+        return False
+    messages.success(request, ok_message)
+    return True

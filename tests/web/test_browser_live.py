@@ -1,0 +1,79 @@
+"""What the pages do with other apps' parts when they are there: live.js's `ticket-event`
+refreshes lists in place; the suggestion and duplicate endpoints fill the console's slots
+(and leave them empty when they answer 404)."""
+import json
+
+import pytest
+
+from dispatch import services as ds
+from hotline.models import Channel
+from hotline.services import tickets as ts
+
+from .browser import DESKTOP, PHONE, login, new_page, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_ticket_event_refreshes_the_leader_queue_without_reload(browser, live_server, people):
+    page = new_page(browser, PHONE, mobile=True)
+    login(page, live_server.url, "leader")
+    assert "暂无待批示" in page.inner_text("#leader-queue")
+    page.evaluate("window.__marker = 'same page'")
+    ticket = ts.ticket_register(actor=people["operator"], channel=Channel.PHONE, ticket_type="help",
+                                content="独居老人家中停水三天", citizen_phone="13812345678")
+    ds.ticket_submit_for_approval(ticket=ticket, actor=people["supervisor"], leader=people["leader"])
+    page.evaluate("""(t) => document.body.dispatchEvent(new CustomEvent('ticket-event', {detail:
+        {id: 1, ticket_id: t.id, number: t.number, kind: 'submit_for_approval', state: 'pending_approval'}}))""",
+                  {"id": ticket.pk, "number": ticket.number})
+    page.wait_for_selector(f"#leader-queue >> text={ticket.number}")
+    assert page.evaluate("window.__marker") == "same page"
+
+
+def test_console_shows_suggestions_and_similar_tickets(browser, live_server, people):
+    page = new_page(browser, DESKTOP)
+    page.route("**/api/intelligence/suggest/**", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body=json.dumps({"category": {"id": 1, "full_name": "城乡建设", "confidence": 0.87},
+                         "unit": {"id": 2, "name": "县住房和城乡建设局"}})))
+    page.route("**/api/intelligence/duplicates/**", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body=json.dumps([{"id": 9, "number": "26112200009", "title": "幸福小区施工噪音", "state_label": "办理中"}])))
+    login(page, live_server.url, "operator")
+    page.fill("#id_content", "幸福小区工地夜间施工噪音扰民")
+    page.wait_for_selector("#suggest >> text=县住房和城乡建设局")
+    page.wait_for_selector("#dup-warning >> text=26112200009")
+    assert "87%" in page.inner_text("#suggest")
+    page.click("[data-adopt-category]")
+    assert page.input_value("#id_category") == "1"
+    shot(page, "14-console-suggestions-1920")
+
+
+def test_console_slots_stay_empty_when_the_endpoints_are_absent(browser, live_server, people):
+    page = new_page(browser, DESKTOP)
+    login(page, live_server.url, "operator")
+    with page.expect_response("**/api/intelligence/duplicates/**") as response:
+        page.fill("#id_content", "幸福小区工地夜间施工噪音扰民")
+    assert response.value.status == 404
+    page.wait_for_timeout(200)
+    assert page.inner_html("#suggest") == "" and page.inner_html("#dup-warning") == ""
+    assert not page.is_visible("#suggest")
+
+
+def test_live_refresh_never_wipes_what_is_being_typed(browser, live_server, people, unit_a):
+    ticket = ts.ticket_register(actor=people["operator"], channel=Channel.PHONE, ticket_type="help",
+                                content="路灯不亮", citizen_phone="13812345678")
+    ticket = ds.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=unit_a)
+    ds.ticket_sign(ticket=ticket, actor=people["staff_a"])
+    ds.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已修好")
+    page = new_page(browser, DESKTOP)
+    login(page, live_server.url, "operator")
+    page.goto(f"{live_server.url}/console/callbacks/")
+    field = f"#id_t{ticket.pk}-comment"
+    page.fill(field, "市民说晚上亮了，很满意")
+    seen = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.evaluate("document.body.dispatchEvent(new CustomEvent('ticket-event', {detail: {ticket_id: 1}}))")
+    page.wait_for_timeout(1500)
+    refreshed = any("/console/callbacks/" in url for url in seen)
+    assert not refreshed
+    assert page.input_value(field) == "市民说晚上亮了，很满意"
