@@ -210,3 +210,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# --- reports ---
+# Rollups every minute, keyword counts every 5 minutes, the display snapshot every 30 s
+# (and, debounced, after ticket events). Trained classifier files live under var/models/.
+CELERY_BEAT_SCHEDULE.update({
+    "reports-refresh-rollups": {"task": "reports.tasks.refresh_rollups", "schedule": 60.0},
+    "reports-refresh-keywords": {"task": "reports.tasks.refresh_keywords", "schedule": 300.0},
+    "reports-display-snapshot": {"task": "reports.tasks.rebuild_display_snapshot", "schedule": 30.0},
+})
+REPORTS_MODEL_DIR = Path(os.environ.get("REPORTS_MODEL_DIR", VAR_DIR / "models"))
