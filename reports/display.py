@@ -34,6 +34,8 @@ RECENT_CASES = 15
 RANKING_ROWS = 10
 TITLE_LENGTH = 28
 HOT_TOPICS = 8
+LOCAL_TTL = 1.0  # seconds a process reuses the entry it last read from the shared cache
+_local: dict = {"entry": None, "until": 0.0}
 
 
 def _pct(value: float | None) -> str:
@@ -156,6 +158,7 @@ def rebuild() -> dict:
     entry = encode(build_snapshot())
     cache.set(CACHE_KEY, entry, timeout=None)
     cache.delete(DIRTY_KEY)
+    _local.update(entry=None, until=0.0)
     logger.debug("display snapshot rebuilt in %.0f ms", (time.monotonic() - started) * 1000)
     _push(entry["snapshot"])
     return entry
@@ -174,7 +177,17 @@ def _push(snap: dict) -> None:
 
 def current() -> dict:
     """The cached snapshot; rebuilt here only when missing, expired or stale after events
-    (one request rebuilds while the others keep serving the previous one)."""
+    (one request rebuilds while the others keep serving the previous one). Each process
+    keeps the entry for LOCAL_TTL so a burst of pollers costs one cache read a second."""
+    now = time.monotonic()
+    if _local["entry"] is not None and now < _local["until"]:
+        return _local["entry"]
+    entry = _shared_entry()
+    _local.update(entry=entry, until=time.monotonic() + LOCAL_TTL)
+    return entry
+
+
+def _shared_entry() -> dict:
     entry = cache.get(CACHE_KEY)
     if entry is None:
         return rebuild()

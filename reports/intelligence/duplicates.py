@@ -61,6 +61,19 @@ def _by_caller(phone: str) -> list[int]:
                 .order_by("-created_at").values_list("pk", flat=True)[:PER_SOURCE])
 
 
+def _nearest_addresses(address: str) -> list[int]:
+    """KNN on the GiST trigram index: the open tickets with the closest addresses."""
+    states = _open_states()
+    placeholders = ", ".join("%s" for _ in states)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM hotline_ticket WHERE state IN ({placeholders}) AND address <> '' "
+            f"ORDER BY address <-> %s LIMIT %s",
+            [*states, address, PER_SOURCE],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _trigram(column: str, value: str, since: dt.datetime | None) -> list[int]:
     states = _open_states()
     placeholders = ", ".join("%s" for _ in states)
@@ -90,7 +103,7 @@ def candidates(*, text: str, phone: str, address: str, now: dt.datetime) -> tupl
     since = now - dt.timedelta(days=RECENT_DAYS)
     if connection.vendor == "postgresql":
         if len(address) >= 3:
-            ids += _trigram("address", address, None)
+            ids += _nearest_addresses(address)
         if len(text) >= 4:
             ids += _trigram("title", text[:60], since)
     elif text or address:

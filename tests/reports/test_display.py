@@ -19,8 +19,10 @@ ADDRESSES = ["人民路128号", "幸福小区3栋2单元501室", "解放西路45
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    display._local.update(entry=None, until=0.0)
     yield
     cache.clear()
+    display._local.update(entry=None, until=0.0)
 
 
 @pytest.fixture
@@ -121,6 +123,7 @@ def test_feed_is_served_from_the_snapshot(client, display_device, django_assert_
 
 
 def test_events_mark_the_snapshot_stale(display_device, leaky_tickets, monkeypatch):
+    monkeypatch.setattr(display, "LOCAL_TTL", 0)
     first = display.current()
     display.mark_dirty(1)
     monkeypatch.setattr(display, "STALE_AFTER", -1)
