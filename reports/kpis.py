@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from hotline.models import Category, Channel, TicketType, Unit
 
-from .models import DailyStat
+from .models import ROLLUPS
 
 COUNTS = [
     "received", "direct_answered", "dispatched", "closed", "due", "closed_on_time", "signed_on_time",
@@ -106,8 +106,32 @@ def category_q(category: Category) -> Q:
     return {1: Q(cat1_id=category.pk), 2: Q(cat2_id=category.pk)}.get(category.level, Q(category_id=category.pk))
 
 
-def stats(filters: Filters) -> QuerySet[DailyStat]:
-    qs = DailyStat.objects.filter(day__gte=filters.start, day__lte=filters.end)
+CATEGORY_COLUMN = {1: "cat1_id", 2: "cat2_id", 3: "category_id"}
+
+
+def needed_columns(filters: Filters, group_by: str | None) -> set[str]:
+    needed = set()
+    if filters.unit is not None or filters.scope_unit is not None:
+        needed.add("unit_id")
+    if filters.channel:
+        needed.add("channel")
+    if filters.ticket_type:
+        needed.add("ticket_type")
+    if filters.category is not None:
+        needed.add(CATEGORY_COLUMN.get(filters.category.level, "category_id"))
+    if group_by:
+        needed.add(group_by)
+    return needed
+
+
+def rollup_for(needed: set[str]):
+    """The smallest rollup table that has every column a query needs."""
+    return next(model for model in ROLLUPS if needed <= model.DIMENSIONS)
+
+
+def stats(filters: Filters, group_by: str | None = None) -> QuerySet:
+    model = rollup_for(needed_columns(filters, group_by))
+    qs = model.objects.filter(day__gte=filters.start, day__lte=filters.end)
     for unit in (filters.scope_unit, filters.unit):
         if unit is not None:
             qs = qs.filter(unit_id__in=subtree_ids(unit))
@@ -180,7 +204,7 @@ def breakdown(filters: Filters, dimension: str) -> list[dict]:
     if dimension == "unit":
         return unit_ranking(filters)
     column = COLUMN.get(dimension, dimension)
-    rows = list(stats(filters).values(column).annotate(**sums()))
+    rows = list(stats(filters, column).values(column).annotate(**sums()))
     labels = _labels(dimension, [r[column] for r in rows])
     out = []
     for row in rows:
@@ -209,12 +233,14 @@ def ranking_units(parent: Unit | None = None, scope: Unit | None = None) -> list
 
 
 def _has_own_tickets(unit: Unit) -> bool:
-    return DailyStat.objects.filter(unit_id=unit.pk).exists()
+    from .models import DailyUnitStat
+
+    return DailyUnitStat.objects.filter(unit_id=unit.pk).exists()
 
 
 def unit_ranking(filters: Filters, parent: Unit | None = None) -> list[dict]:
     """交办量, rates and score per unit, each unit's figures including its sub-units."""
-    per_unit = {row["unit_id"]: row for row in stats(filters).exclude(unit_id=None)
+    per_unit = {row["unit_id"]: row for row in stats(filters, "unit_id").exclude(unit_id=None)
                 .values("unit_id").annotate(**sums())}
     units = ranking_units(parent or filters.unit, filters.scope_unit)
     paths = dict(Unit.objects.filter(pk__in=list(per_unit)).values_list("pk", "path"))

@@ -9,22 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class DailyStat(models.Model):
-    """Counts over the tickets registered on `day` (受理日口径), per dimension combination.
-
-    Unit is the ticket's current lead unit (the unit accountable for it); tickets
-    never dispatched have none. Category ids are denormalised to each level so a
-    breakdown by any level is one GROUP BY.
-    """
+class Counts(models.Model):
+    """The counts every KPI is made of (definitions in docs/REPORTS.md and reports.kpis)."""
 
     day = models.DateField()
-    unit_id = models.BigIntegerField(null=True)
-    channel = models.CharField(max_length=10)
-    ticket_type = models.CharField(max_length=16)
-    category_id = models.BigIntegerField(null=True)
-    cat1_id = models.BigIntegerField(null=True)
-    cat2_id = models.BigIntegerField(null=True)
-
     received = models.IntegerField(default=0)  # registered that day
     direct_answered = models.IntegerField(default=0)  # closed by the hotline itself (直接答复)
     dispatched = models.IntegerField(default=0)  # ever dispatched to a unit
@@ -39,6 +27,32 @@ class DailyStat(models.Model):
     resolved = models.IntegerField(default=0)  # answered surveys saying the problem was solved
     open_now = models.IntegerField(default=0)  # still open at refresh time
 
+    # The dimension columns a table has (besides day); queries pick the smallest table
+    # that has every column they filter or group on.
+    DIMENSIONS: frozenset = frozenset()
+
+    class Meta:
+        abstract = True
+
+
+class DailyStat(Counts):
+    """The finest rollup: one row per (registration day, lead unit, channel, type, category),
+    counting the tickets registered that day (受理日口径) as they stand at refresh time.
+
+    Unit is the ticket's current lead unit (the unit accountable for it); tickets
+    never dispatched have none. Category ids are denormalised to each level so a
+    breakdown by any level is one GROUP BY. The coarser rollups below are summed from it.
+    """
+
+    unit_id = models.BigIntegerField(null=True)
+    channel = models.CharField(max_length=10)
+    ticket_type = models.CharField(max_length=16)
+    category_id = models.BigIntegerField(null=True)
+    cat1_id = models.BigIntegerField(null=True)
+    cat2_id = models.BigIntegerField(null=True)
+
+    DIMENSIONS = frozenset({"unit_id", "channel", "ticket_type", "cat1_id", "cat2_id", "category_id"})
+
     class Meta:
         verbose_name = _("日统计")
         verbose_name_plural = _("日统计")
@@ -49,6 +63,62 @@ class DailyStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} unit={self.unit_id} {self.channel}/{self.ticket_type}: {self.received}"
+
+
+class DailyCube(Counts):
+    """Per day, unit, channel, type and first-level category (unit-filtered breakdowns)."""
+
+    unit_id = models.BigIntegerField(null=True)
+    channel = models.CharField(max_length=10)
+    ticket_type = models.CharField(max_length=16)
+    cat1_id = models.BigIntegerField(null=True)
+
+    DIMENSIONS = frozenset({"unit_id", "channel", "ticket_type", "cat1_id"})
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day"], name="dailycube_day"),
+            models.Index(fields=["unit_id", "day"], name="dailycube_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} unit={self.unit_id}: {self.received}"
+
+
+class DailyUnitStat(Counts):
+    """Per day and unit: the unit ranking and unit totals (a few dozen rows a day)."""
+
+    unit_id = models.BigIntegerField(null=True)
+
+    DIMENSIONS = frozenset({"unit_id"})
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "unit_id"], name="dailyunit_day_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.day} unit={self.unit_id}: {self.received}"
+
+
+class DailyDimStat(Counts):
+    """Per day, channel, type and first-level category: the city-wide dashboard."""
+
+    channel = models.CharField(max_length=10)
+    ticket_type = models.CharField(max_length=16)
+    cat1_id = models.BigIntegerField(null=True)
+
+    DIMENSIONS = frozenset({"channel", "ticket_type", "cat1_id"})
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="dailydim_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel}/{self.ticket_type}: {self.received}"
+
+
+COUNT_FIELDS = [f.name for f in Counts._meta.fields if f.name not in ("id", "day")]
+
+# Smallest first: a query uses the first table that has every dimension it needs.
+ROLLUPS = [DailyUnitStat, DailyDimStat, DailyCube, DailyStat]
 
 
 class RollupState(models.Model):
@@ -73,9 +143,15 @@ class KeywordDaily(models.Model):
     area = models.CharField(max_length=50, blank=True, default="")
     cat1_id = models.BigIntegerField(null=True)
     count = models.IntegerField(default=0)
+    # True: the city-wide count of the term that day (area and category ignored), so the
+    # default view sums a few thousand rows a day instead of every area × category cell.
+    is_total = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["day", "term"], name="keyword_day_term")]
+        indexes = [
+            models.Index(fields=["day", "term"], name="keyword_day_term"),
+            models.Index(fields=["is_total", "day"], name="keyword_total_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.term} ×{self.count}"

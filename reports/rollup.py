@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from hotline.models.tickets import FINAL_STATES, HANDLING_STATES
 
-from .models import DailyStat, RollupState
+from .models import COUNT_FIELDS, ROLLUPS, DailyStat, RollupState
 
 OVERLAP = dt.timedelta(minutes=5)
 STATE_NAME = "daily"
@@ -98,13 +98,27 @@ def insert_sql() -> tuple[str, list[str]]:
     """, final
 
 
+def derive_sql(model) -> str:
+    """Sum a coarser rollup from the finest one (DailyStat), set-based."""
+    dims = sorted(model.DIMENSIONS)
+    columns = ", ".join(["day", *dims, *COUNT_FIELDS])
+    sums = ", ".join(f"SUM({c})" for c in COUNT_FIELDS)
+    keys = ", ".join(["day", *dims])
+    return (f"INSERT INTO {model._meta.db_table} ({columns}) SELECT {keys}, {sums} "
+            f"FROM {DailyStat._meta.db_table} WHERE day >= %s AND day <= %s GROUP BY {keys}")
+
+
 def rebuild_range(first: dt.date, last: dt.date, now: dt.datetime) -> None:
-    """Rebuild the rows of days first..last (inclusive) in one transaction."""
+    """Rebuild the rows of days first..last (inclusive) of every rollup in one transaction."""
     sql, final = insert_sql()
     lo, hi = _db_time(day_start(first)), _db_time(day_start(last + dt.timedelta(days=1)))
     with transaction.atomic(), connection.cursor() as cursor:
-        DailyStat.objects.filter(day__gte=first, day__lte=last).delete()
+        for model in ROLLUPS:
+            model.objects.filter(day__gte=first, day__lte=last).delete()
         cursor.execute(sql, [*final, _db_time(now), *final, lo, hi, lo, hi])
+        for model in ROLLUPS:
+            if model is not DailyStat:
+                cursor.execute(derive_sql(model), [first, last])
 
 
 def _db_time(value: dt.datetime):
@@ -177,7 +191,8 @@ def refresh(*, full: bool = False, now: dt.datetime | None = None) -> RollupStat
         state = RollupState.objects.select_for_update().get(name=STATE_NAME)
         runs: list[tuple[dt.date, dt.date]]
         if full or state.watermark is None:
-            DailyStat.objects.all().delete()
+            for model in ROLLUPS:
+                model.objects.all().delete()
             bounds = all_days()
             runs = list(month_chunks(*bounds)) if bounds else []
         else:

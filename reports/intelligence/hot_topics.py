@@ -10,6 +10,7 @@ import math
 from collections import Counter
 
 import jieba.analyse
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Substr
@@ -56,6 +57,7 @@ def refresh_days(days: list[dt.date]) -> int:
     written = 0
     for day in days:
         counts: Counter = Counter()
+        totals: Counter = Counter()
         tickets = (
             Ticket.objects.filter(created_at__gte=day_start(day), created_at__lt=day_start(day + dt.timedelta(days=1)))
             .exclude(state=TicketState.INVALID)
@@ -66,13 +68,16 @@ def refresh_days(days: list[dt.date]) -> int:
             cat1 = roots.get(category_id) if category_id else None
             for term in ticket_terms(title, head or ""):
                 counts[(term[:40], (area or "")[:50], cat1)] += 1
+                totals[term[:40]] += 1
         with transaction.atomic():
             KeywordDaily.objects.filter(day=day).delete()
             KeywordDaily.objects.bulk_create(
-                [KeywordDaily(day=day, term=t, area=a, cat1_id=c, count=n) for (t, a, c), n in counts.items()],
+                [KeywordDaily(day=day, term=t, area=a, cat1_id=c, count=n) for (t, a, c), n in counts.items()]
+                + [KeywordDaily(day=day, term=t, count=n, is_total=True) for t, n in totals.items()],
                 batch_size=5000,
             )
-        written += len(counts)
+        written += len(counts) + len(totals)
+    cache.delete_many(list(_cached_keys))
     return written
 
 
@@ -82,6 +87,9 @@ def refresh_recent(days: int = 2, now: dt.datetime | None = None) -> int:
 
 
 def _scope(qs, area: str = "", cat1_id: int | None = None):
+    if not area and not cat1_id:
+        return qs.filter(is_total=True)
+    qs = qs.filter(is_total=False)
     if area:
         qs = qs.filter(area=area)
     if cat1_id:
@@ -89,10 +97,25 @@ def _scope(qs, area: str = "", cat1_id: int | None = None):
     return qs
 
 
+CACHE_SECONDS = 300  # the counts change every 5 minutes at most
+_cached_keys: set[str] = set()
+
+
 def rising(*, days: int = 7, limit: int = 10, area: str = "", cat1_id: int | None = None,
            end: dt.date | None = None, min_count: int = 2) -> list[dict]:
-    """Terms ranked by how far the window's count rises above what the baseline predicts."""
+    """Terms ranked by how far the window's count rises above what the baseline predicts
+    (cached for CACHE_SECONDS; a keyword refresh clears this process's entries)."""
     end = end or timezone.localdate()
+    key = f"reports:hot:{days}:{limit}:{area}:{cat1_id}:{end}:{min_count}"
+    result = cache.get(key)
+    if result is None:
+        result = _rising(days=days, limit=limit, area=area, cat1_id=cat1_id, end=end, min_count=min_count)
+        cache.set(key, result, CACHE_SECONDS)
+        _cached_keys.add(key)
+    return result
+
+
+def _rising(*, days: int, limit: int, area: str, cat1_id: int | None, end: dt.date, min_count: int) -> list[dict]:
     start = end - dt.timedelta(days=days - 1)
     base_start = start - dt.timedelta(days=days * BASELINE_FACTOR)
     window = dict(

@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,11 +59,21 @@ def common(request, scope, filters, granularity) -> dict:
     }
 
 
+LIGHT_CACHE_SECONDS = 30
+
+
 def light_counts(request, scope) -> dict:
-    now = timezone.now()
-    base = _light_base(request, scope)
-    return {"red": base.filter(light_q(Light.RED, now)).count(),
-            "yellow": base.filter(light_q(Light.YELLOW, now)).count()}
+    """Red and yellow counts, at most LIGHT_CACHE_SECONDS old (counting a city's open
+    tickets on every page view is the one thing here that grows with the ticket table)."""
+    key = f"reports:lights:{scope.pk if scope else 'all'}"
+    counts = cache.get(key)
+    if counts is None:
+        now = timezone.now()
+        base = _light_base(request, scope)
+        counts = {"red": base.filter(light_q(Light.RED, now)).count(),
+                  "yellow": base.filter(light_q(Light.YELLOW, now)).count()}
+        cache.set(key, counts, LIGHT_CACHE_SECONDS)
+    return counts
 
 
 def _light_base(request, scope):

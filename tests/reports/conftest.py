@@ -8,6 +8,19 @@ from hotline.models import Category, Unit
 from .factories import at, make_ticket
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Report caches (light counts, hot topics, the display snapshot) start empty per test."""
+    from django.core.cache import cache
+
+    from reports import display
+
+    cache.clear()
+    display._local.update(entry=None, until=0.0)
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def unit_a_sub(unit_a) -> Unit:
     return Unit.objects.create(name="县住建局城建监察大队", code="zjj-jc", parent=unit_a)

@@ -116,8 +116,8 @@ def test_classifier_throughput(model_dir, split_files, db):
     call_command("classifier_train", str(split_files["train"]), "--holdout", "0", stdout=io.StringIO())
     samples = classifier.read_csv(split_files["test"]) * 5
     result = classifier.evaluate(classifier.active_bundle()["level1"], samples)
-    # ≥ 2,000 texts/s on a quiet machine; a shared CI core gets a margin.
-    assert result["texts_per_second"] >= 800
+    # ≥ 2,000 texts/s on a quiet machine (bench/README.md); here only a floor, as CI cores are shared.
+    assert result["texts_per_second"] >= 200
 
 
 def test_duplicates_same_caller_and_similar_text(api, operator, unit_a):
