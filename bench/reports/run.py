@@ -19,7 +19,6 @@ import asyncio
 import datetime as dt
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time

@@ -34,7 +34,8 @@ def board_data(transactional_db, unit_a, unit_b, display_device):
     display._local.update(entry=None, until=0.0)
     from hotline.models import Ticket
 
-    titles = ["张建国反映人民路128号路灯不亮，电话13812345678", "幸福小区3栋噪音扰民", "学校乱收费，身份证430102199003071234",
+    titles = ["张建国反映人民路128号路灯不亮，电话13812345678", "幸福小区3栋噪音扰民",
+              "学校乱收费，身份证430102199003071234",
               "公交站台破损", "油烟扰民", "人民路井盖缺失", "解放路井盖缺失"]
     for i, title in enumerate(titles):
         t = make_ticket(created="2025-03-03 09:00", title=title, content=title, lead_unit=[unit_a, unit_b][i % 2],
