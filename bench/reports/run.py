@@ -66,7 +66,7 @@ def user(username, role, **extra):
     return u
 
 
-def bench_refresh(skip: bool):
+def bench_refresh(skip: bool, keyword_days: int):
     from reports import rollup
     from reports.intelligence import hot_topics
     from reports.models import DailyStat
@@ -75,8 +75,8 @@ def bench_refresh(skip: bool):
         ms, state = timed(lambda: rollup.refresh(full=True))
         print(f"rollup full rebuild: {ms / 1000:.1f} s, {state.days_refreshed} days, "
               f"{DailyStat.objects.count():,} rollup rows", flush=True)
-        ms, _ = timed(lambda: hot_topics.refresh_recent(days=35))
-        print(f"keyword backfill, 35 days: {ms / 1000:.1f} s", flush=True)
+        ms, _ = timed(lambda: hot_topics.refresh_recent(days=keyword_days))
+        print(f"keyword backfill, {keyword_days} days: {ms / 1000:.1f} s", flush=True)
     ms, state = timed(lambda: rollup.refresh())
     print(f"rollup incremental refresh: {ms:.0f} ms ({state.days_refreshed} days)", flush=True)
     ms, _ = timed(lambda: hot_topics.refresh_recent(days=1))
@@ -208,6 +208,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--skip-refresh", action="store_true", help="reuse the rollup if there is one")
+    parser.add_argument("--keyword-days", type=int, default=35, help="hot-topic terms to backfill (days)")
     parser.add_argument("--only", choices=["refresh", "pages", "duplicates", "feed"], action="append")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -215,7 +216,7 @@ def main():
     only = set(args.only or ["refresh", "pages", "duplicates", "feed"])
     print(f"tickets: {Ticket.objects.count():,}", flush=True)
     if "refresh" in only:
-        bench_refresh(args.skip_refresh)
+        bench_refresh(args.skip_refresh, args.keyword_days)
     if "pages" in only:
         bench_pages(args.rounds)
     if "duplicates" in only:

@@ -24,13 +24,14 @@ from .text import ensure_ready, words
 
 TERMS_PER_TICKET = 5
 BASELINE_FACTOR = 4  # the baseline is the 4 windows before the current one
-CONTENT_CHARS = 120
+CONTENT_CHARS = 80
 
 
 def ticket_terms(title: str, content: str) -> list[str]:
     """The ticket's most distinctive terms by TF-IDF, title counted twice."""
     ensure_ready()
-    tokens = words(f"{title} {title} {content[:CONTENT_CHARS]}")
+    head = words(title)
+    tokens = head + head + words(content[:CONTENT_CHARS])
     if not tokens:
         return []
     idf = jieba.analyse.default_tfidf.idf_freq
