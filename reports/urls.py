@@ -5,6 +5,7 @@ from .views import display, intelligence, pages
 urlpatterns = [
     path("reports/", pages.dashboard, name="reports-dashboard"),
     path("reports/ranking/", pages.ranking, name="reports-ranking"),
+    path("reports/categories/", pages.categories, name="reports-categories"),
     path("reports/lights/", pages.lights, name="reports-lights"),
     path("reports/hot-topics/", pages.hot_topics, name="reports-hot-topics"),
     path("reports/export.<str:fmt>", pages.export, name="reports-export"),

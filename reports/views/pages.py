@@ -112,7 +112,23 @@ def ranking(request, scope):
     parent = filters.unit
     return render(request, "reports/ranking.html", {
         **common(request, scope, filters, granularity), "rows": kpis.unit_ranking(filters, parent=parent),
-        "cat_rows": kpis.breakdown(filters, "cat2")[:50],
+    })
+
+
+CATEGORY_LEVELS = {"1": ("cat1", "一级分类"), "2": ("cat2", "二级分类"), "3": ("category", "三级分类")}
+
+
+@require_GET
+@report_view
+def categories(request, scope):
+    filters, granularity = parse_filters(request.GET, scope_unit=scope)
+    level = request.GET.get("level", "1")
+    if level not in CATEGORY_LEVELS:
+        raise InvalidInput("level 只能是 1、2 或 3", field="level")
+    dimension, label = CATEGORY_LEVELS[level]
+    return render(request, "reports/categories.html", {
+        **common(request, scope, filters, granularity), "rows": kpis.breakdown(filters, dimension),
+        "level": level, "level_label": label, "dimension": dimension, "levels": CATEGORY_LEVELS.items(),
     })
 
 

@@ -111,3 +111,12 @@ def test_lights_page_lists_overdue(client, supervisor, refreshed):
     page = client.get("/reports/lights/?light=red").content.decode()
     assert refreshed[4].number in page
     assert client.get("/reports/lights/?light=blue").status_code == 400
+
+
+def test_category_page_each_level(client, supervisor, refreshed, leaf_category):
+    client.force_login(supervisor)
+    for level, name in (("1", leaf_category.parent.parent.name), ("2", leaf_category.parent.name),
+                        ("3", leaf_category.name)):
+        page = client.get(f"/reports/categories/?{MARCH}&level={level}").content.decode()
+        assert name in page and "未分类" in page
+    assert client.get(f"/reports/categories/?{MARCH}&level=9").status_code == 400
