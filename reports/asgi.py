@@ -7,6 +7,8 @@ process-local copy of the cached snapshot (reports.display), with the same token
 as the Django view (reports.access). Everything else — session-authenticated polls
 from the kiosk page, bad input, other paths — goes on to Django unchanged.
 """
+import asyncio
+import logging
 import time
 from urllib.parse import parse_qs
 
@@ -14,6 +16,7 @@ from asgiref.sync import sync_to_async
 
 from . import access, display
 
+logger = logging.getLogger(__name__)
 PATHS = {"/api/display/summary.json": "json", "/api/display/summary.txt": "txt"}
 NO_CACHE = [(b"cache-control", b"max-age=0, no-cache, no-store, must-revalidate, private")]
 
@@ -34,9 +37,27 @@ async def _allowed(key: str) -> bool:
     return await sync_to_async(access.feed_user_id, thread_sensitive=False)(key) is not None
 
 
+STALE_LIMIT = 10.0  # seconds: past this a request waits for a fresh copy itself
+_refresher: dict = {"task": None}
+
+
+async def _refresh_forever() -> None:
+    """Keep this process's copy of the snapshot fresh in the background, so that a poll
+    never waits for the shared cache (or a rebuild)."""
+    while True:
+        try:
+            await sync_to_async(display.current, thread_sensitive=False)()
+        except Exception:  # keep serving the last copy; try again next round
+            logger.exception("refreshing the display snapshot copy failed")
+        await asyncio.sleep(display.LOCAL_TTL)
+
+
 async def _entry() -> dict:
+    task = _refresher["task"]
+    if task is None or task.done():
+        _refresher["task"] = asyncio.get_running_loop().create_task(_refresh_forever())
     local = display._local
-    if local["entry"] is not None and time.monotonic() < local["until"]:
+    if local["entry"] is not None and time.monotonic() < local["until"] + STALE_LIMIT:
         return local["entry"]
     return await sync_to_async(display.current, thread_sensitive=False)()
 
