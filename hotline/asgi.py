@@ -9,10 +9,11 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from channels_app.routing import websocket_application  # noqa: E402
+from reports.asgi import DisplayFeedFastPath  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": DisplayFeedFastPath(django_asgi_app),
         "websocket": websocket_application(),
     }
 )

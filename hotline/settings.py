@@ -309,3 +309,12 @@ PORTAL_RATE_LIMITS = {
 PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)
 # Where the operator's console links for calls that rang out (the live helper's page).
 WEB_MISSED_CALLS_URL = "/console/missed-calls/"
+# --- reports ---
+# Rollups every minute, keyword counts every 5 minutes, the display snapshot every 30 s
+# (and, debounced, after ticket events). Trained classifier files live under var/models/.
+CELERY_BEAT_SCHEDULE.update({
+    "reports-refresh-rollups": {"task": "reports.tasks.refresh_rollups", "schedule": 60.0},
+    "reports-refresh-keywords": {"task": "reports.tasks.refresh_keywords", "schedule": 300.0},
+    "reports-display-snapshot": {"task": "reports.tasks.rebuild_display_snapshot", "schedule": 30.0},
+})
+REPORTS_MODEL_DIR = Path(os.environ.get("REPORTS_MODEL_DIR", VAR_DIR / "models"))

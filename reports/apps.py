@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "统计报表"
+
+    def ready(self):
+        from hotline.notify import subscribe
+
+        from .display import mark_dirty
+
+        # Any ticket event may change the public summary: mark it stale (debounced rebuild).
+        subscribe("reports.display", mark_dirty)

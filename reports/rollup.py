@@ -1,0 +1,211 @@
+"""Refreshing the daily rollup (`DailyStat`) with set-based SQL.
+
+A day's rows are always rebuilt whole: DELETE the day, then one INSERT … SELECT
+… GROUP BY over the tickets registered that day. A refresh rebuilds only the
+dirty days:
+- days of tickets that have an event since the last refresh (minus an overlap,
+  because transactions commit out of order);
+- days of open tickets whose deadline passed since then (they become "due");
+- today.
+The first refresh (or `full=True`) rebuilds everything, a month at a time.
+"""
+import datetime as dt
+import time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hotline.models.tickets import FINAL_STATES, HANDLING_STATES
+
+from .models import COUNT_FIELDS, ROLLUPS, DailyStat, RollupState
+
+OVERLAP = dt.timedelta(minutes=5)
+STATE_NAME = "daily"
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=local_tz())
+
+
+def day_sql(column: str) -> str:
+    """SQL for the local calendar day of a timestamp column."""
+    if connection.vendor == "postgresql":
+        return f"(({column}) AT TIME ZONE '{settings.TIME_ZONE}')::date"
+    # SQLite stores UTC text; the zone has had a fixed offset since 1991.
+    offset = dt.datetime.now(local_tz()).utcoffset()
+    hours = int(offset.total_seconds() // 3600)
+    return f"date({column}, '{hours:+d} hours')"
+
+
+def _in(values) -> str:
+    return ", ".join("%s" for _ in values)
+
+
+def _states(states) -> list[str]:
+    return sorted(str(s) for s in states)
+
+
+def insert_sql() -> tuple[str, list[str]]:
+    final = _states(FINAL_STATES)
+    day = day_sql("t.created_at")
+    return f"""
+    INSERT INTO reports_dailystat (
+        day, unit_id, channel, ticket_type, category_id, cat1_id, cat2_id,
+        received, direct_answered, dispatched, closed, due, closed_on_time, signed_on_time,
+        callback_due, called_back, valid_callbacks, satisfied, resolved, open_now)
+    SELECT {day}, t.lead_unit_id, t.channel, t.ticket_type, t.category_id,
+        CASE c.level WHEN 1 THEN c.id WHEN 2 THEN c.parent_id WHEN 3 THEN p.parent_id END,
+        CASE c.level WHEN 2 THEN c.id WHEN 3 THEN c.parent_id END,
+        COUNT(*),
+        SUM(CASE WHEN t.closed_by_hotline THEN 1 ELSE 0 END),
+        SUM(CASE WHEN t.dispatched_at IS NOT NULL THEN 1 ELSE 0 END),
+        SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.state = 'closed' THEN 1 ELSE 0 END),
+        SUM(CASE WHEN t.dispatched_at IS NOT NULL AND (t.state = 'closed' OR (
+                 t.state NOT IN ({_in(final)}) AND t.due_at < %s
+                 AND (t.replied_at IS NULL OR t.replied_at > t.due_at))) THEN 1 ELSE 0 END),
+        SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.state = 'closed' AND t.closed_on_time
+                 THEN 1 ELSE 0 END),
+        SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.signed_at IS NOT NULL
+                 AND t.sign_due_at IS NOT NULL AND t.signed_at <= t.sign_due_at THEN 1 ELSE 0 END),
+        SUM(CASE WHEN sv.surveys > 0 THEN 1 ELSE 0 END),
+        SUM(CASE WHEN sv.answered > 0 THEN 1 ELSE 0 END),
+        COALESCE(SUM(sv.answered), 0),
+        COALESCE(SUM(sv.satisfied), 0),
+        COALESCE(SUM(sv.resolved), 0),
+        SUM(CASE WHEN t.state NOT IN ({_in(final)}) THEN 1 ELSE 0 END)
+    FROM hotline_ticket t
+    LEFT JOIN hotline_category c ON c.id = t.category_id
+    LEFT JOIN hotline_category p ON p.id = c.parent_id
+    LEFT JOIN (
+        SELECT s.ticket_id,
+            SUM(CASE WHEN s.state <> 'cancelled' THEN 1 ELSE 0 END) AS surveys,
+            SUM(CASE WHEN s.state = 'answered' THEN 1 ELSE 0 END) AS answered,
+            SUM(CASE WHEN s.state = 'answered' AND s.result IN ('satisfied', 'basic') THEN 1 ELSE 0 END)
+                AS satisfied,
+            SUM(CASE WHEN s.state = 'answered' AND s.resolved THEN 1 ELSE 0 END) AS resolved
+        FROM dispatch_survey s JOIN hotline_ticket t2 ON t2.id = s.ticket_id
+        WHERE t2.created_at >= %s AND t2.created_at < %s
+        GROUP BY s.ticket_id
+    ) sv ON sv.ticket_id = t.id
+    WHERE t.created_at >= %s AND t.created_at < %s
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    """, final
+
+
+def derive_sql(model) -> str:
+    """Sum a coarser rollup from the finest one (DailyStat), set-based."""
+    dims = sorted(model.DIMENSIONS)
+    columns = ", ".join(["day", *dims, *COUNT_FIELDS])
+    sums = ", ".join(f"SUM({c})" for c in COUNT_FIELDS)
+    keys = ", ".join(["day", *dims])
+    return (f"INSERT INTO {model._meta.db_table} ({columns}) SELECT {keys}, {sums} "
+            f"FROM {DailyStat._meta.db_table} WHERE day >= %s AND day <= %s GROUP BY {keys}")
+
+
+def rebuild_range(first: dt.date, last: dt.date, now: dt.datetime) -> None:
+    """Rebuild the rows of days first..last (inclusive) of every rollup in one transaction."""
+    sql, final = insert_sql()
+    lo, hi = _db_time(day_start(first)), _db_time(day_start(last + dt.timedelta(days=1)))
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in ROLLUPS:
+            model.objects.filter(day__gte=first, day__lte=last).delete()
+        cursor.execute(sql, [*final, _db_time(now), *final, lo, hi, lo, hi])
+        for model in ROLLUPS:
+            if model is not DailyStat:
+                cursor.execute(derive_sql(model), [first, last])
+
+
+def _db_time(value: dt.datetime):
+    """A timestamp as the backend stores it (SQLite: UTC text), for raw SQL parameters."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Contiguous runs of sorted days: fewer, larger statements."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if runs and day - runs[-1][1] == dt.timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def dirty_days(since: dt.datetime, now: dt.datetime) -> list[dt.date]:
+    handling = _states(HANDLING_STATES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT {day_sql('t.created_at')} FROM hotline_ticketevent e "
+            f"JOIN hotline_ticket t ON t.id = e.ticket_id WHERE e.created_at >= %s",
+            [_db_time(since)],
+        )
+        days = {_as_date(row[0]) for row in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT DISTINCT {day_sql('created_at')} FROM hotline_ticket "
+            f"WHERE state IN ({_in(handling)}) AND due_at >= %s AND due_at < %s",
+            [*handling, _db_time(since), _db_time(now)],
+        )
+        days |= {_as_date(row[0]) for row in cursor.fetchall()}
+    days.add(timezone.localtime(now, local_tz()).date())
+    return sorted(days)
+
+
+def all_days() -> tuple[dt.date, dt.date] | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(created_at), MAX(created_at) FROM hotline_ticket")
+        first, last = cursor.fetchone()
+    if first is None:
+        return None
+    if isinstance(first, str):  # SQLite
+        first, last = dt.datetime.fromisoformat(first), dt.datetime.fromisoformat(last)
+        first, last = first.replace(tzinfo=dt.UTC), last.replace(tzinfo=dt.UTC)
+    return timezone.localtime(first, local_tz()).date(), timezone.localtime(last, local_tz()).date()
+
+
+def month_chunks(first: dt.date, last: dt.date):
+    start = first
+    while start <= last:
+        next_month = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        end = min(last, next_month - dt.timedelta(days=1))
+        yield start, end
+        start = end + dt.timedelta(days=1)
+
+
+def refresh(*, full: bool = False, now: dt.datetime | None = None) -> RollupState:
+    """Bring the rollup up to date. Safe to run concurrently with writers; callers that
+    may overlap (beat and an on-demand refresh) are serialised by a row lock."""
+    now = now or timezone.now()
+    started = time.monotonic()
+    with transaction.atomic():
+        RollupState.objects.get_or_create(name=STATE_NAME)
+        state = RollupState.objects.select_for_update().get(name=STATE_NAME)
+        runs: list[tuple[dt.date, dt.date]]
+        if full or state.watermark is None:
+            for model in ROLLUPS:
+                model.objects.all().delete()
+            bounds = all_days()
+            runs = list(month_chunks(*bounds)) if bounds else []
+        else:
+            runs = _runs(dirty_days(state.watermark - OVERLAP, now))
+        for first, last in runs:
+            rebuild_range(first, last, now)
+        state.watermark = now
+        state.refreshed_at = timezone.now()
+        state.days_refreshed = sum((last - first).days + 1 for first, last in runs)
+        state.duration_ms = int((time.monotonic() - started) * 1000)
+        state.save()
+    return state
+
+
+def last_refresh() -> RollupState | None:
+    return RollupState.objects.filter(name=STATE_NAME).first()

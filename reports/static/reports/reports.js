@@ -1,0 +1,44 @@
+// Charts for the report pages (echarts, served from static/vendor). The tables carry
+// the same figures, so the page is complete without JavaScript.
+(function () {
+  "use strict";
+  var el = document.getElementById("chart-data");
+  if (!el || !window.echarts) return;
+  var data = JSON.parse(el.textContent);
+  function chart(id, option) {
+    var node = document.getElementById(id);
+    if (!node) return;
+    var c = echarts.init(node);
+    c.setOption(option);
+    window.addEventListener("resize", function () { c.resize(); });
+  }
+  function pct(v) { return v === null ? null : Math.round(v * 1000) / 10; }
+  chart("chart-trend", {
+    title: { text: "受理与办结趋势", left: 10, top: 6, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" }, legend: { top: 6, right: 10 },
+    grid: { left: 50, right: 50, top: 50, bottom: 30 },
+    xAxis: { type: "category", data: data.trend.map(function (r) { return r.label; }) },
+    yAxis: [{ type: "value", name: "件" }, { type: "value", name: "%", max: 100 }],
+    series: [
+      { name: "受理", type: "bar", data: data.trend.map(function (r) { return r.received; }) },
+      { name: "办结", type: "bar", data: data.trend.map(function (r) { return r.closed; }) },
+      { name: "办结率", type: "line", yAxisIndex: 1, data: data.trend.map(function (r) { return pct(r.closure_rate); }) },
+      { name: "满意率", type: "line", yAxisIndex: 1, data: data.trend.map(function (r) { return pct(r.satisfaction_rate); }) }
+    ]
+  });
+  chart("chart-channel", {
+    title: { text: "来源渠道", left: 10, top: 6, textStyle: { fontSize: 14 } }, tooltip: { trigger: "item" },
+    series: [{ type: "pie", radius: ["35%", "65%"], data: data.channel }]
+  });
+  function bars(id, title, rows) {
+    chart(id, {
+      title: { text: title, left: 10, top: 6, textStyle: { fontSize: 14 } }, tooltip: { trigger: "axis" },
+      grid: { left: 120, right: 20, top: 40, bottom: 20 },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+      series: [{ type: "bar", data: rows.map(function (r) { return r.value; }) }]
+    });
+  }
+  bars("chart-type", "诉求类型", data.ticket_type);
+  bars("chart-cat1", "一级分类", data.cat1);
+})();

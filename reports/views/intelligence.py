@@ -1,0 +1,54 @@
+"""Text intelligence for the operator form and the API: suggestions and duplicates."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.response import Response
+
+from hotline.api.views import StaffOnly
+from hotline.errors import InvalidInput, NotAllowed
+from hotline.models import Role
+
+from ..intelligence import classifier, duplicates
+
+MAX_TEXT = 2000
+INTAKE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.LEADER)
+
+
+@extend_schema(
+    summary="分类与承办单位建议",
+    parameters=[OpenApiParameter("text", str, required=True, description="诉求标题或内容")],
+)
+@api_view(["GET"])
+@permission_classes([StaffOnly])
+def suggest(request):
+    text = request.query_params.get("text", "").strip()
+    if not text:
+        raise InvalidInput("请提供 text 参数（诉求内容）", field="text")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"text 不能超过{MAX_TEXT}个字", field="text")
+    return Response(classifier.suggest(text))
+
+
+@extend_schema(
+    summary="疑似重复工单（并单建议）",
+    parameters=[OpenApiParameter("text", str), OpenApiParameter("phone", str), OpenApiParameter("address", str),
+                OpenApiParameter("exclude", int, description="正在编辑的工单编号（id），不列出它自己")],
+)
+@api_view(["GET"])
+@permission_classes([StaffOnly])
+def duplicates_view(request):
+    if not request.user.has_role(*INTAKE_ROLES):
+        raise NotAllowed("您的角色无权查询重复工单")
+    params = request.query_params
+    text, phone, address = params.get("text", ""), params.get("phone", ""), params.get("address", "")
+    if len(text) > MAX_TEXT or len(address) > 200 or len(phone) > 30:
+        raise InvalidInput("参数过长", field="text")
+    if len(text.strip()) < 2 and not phone.strip() and len(address.strip()) < 2:
+        raise InvalidInput("请至少提供 text、phone 或 address 之一", field="text")
+    try:
+        exclude = int(params["exclude"]) if params.get("exclude") else None
+    except ValueError:
+        raise InvalidInput("exclude 必须是工单 id", field="exclude")
+    return Response({"results": duplicates.find(text=text, phone=phone, address=address, exclude_id=exclude)})
+
+
+
