@@ -86,7 +86,8 @@
     ws.onmessage = function (msg) {
       var data = null;
       try { data = JSON.parse(msg.data); } catch (e) { /* not JSON: treat as a nudge */ }
-      var snap = data && (data.snapshot || (data.payload && data.payload.snapshot));
+      // The display consumer sends {"type": "display-update", "data": {"kind", "snapshot"}}.
+      var snap = data && data.data && data.data.snapshot;
       if (snap && snap.today) render(snap); else fetchSnapshot();
     };
     ws.onclose = function () {
