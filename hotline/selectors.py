@@ -28,9 +28,15 @@ def unit_subtree_ids(unit: Unit) -> list[int]:
     return ids
 
 
-def tickets_visible_to(user) -> QuerySet[Ticket]:
+def tickets_visible_to(user, *, one_statement: bool = False) -> QuerySet[Ticket]:
     """Hotline staff see everything; a leader what is routed to them; a unit its own
-    (and its sub-units') tickets; anyone else nothing."""
+    (and its sub-units') tickets; anyone else nothing.
+
+    For lists, the few tickets seen through a side door (a leader's instructions, a unit's
+    co-unit, returned or earlier parts) are looked up first and passed as ids: "main
+    condition OR EXISTS(…)" made PostgreSQL test every ticket in the city. For one ticket
+    (`one_statement`), a subquery keeps the check in one statement, so that a concurrent
+    change (say, the unit's own return committing in between) cannot make it vanish."""
     from dispatch.models import SIDE_PART, Assignment, Instruction
 
     qs = Ticket.objects.all()
@@ -38,24 +44,22 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
         return qs.none()
     if user.is_superuser or user.role in (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN):
         return qs
-    # The few tickets seen through a side door are looked up first and passed as ids:
-    # "main condition OR EXISTS(…)" made PostgreSQL test every ticket in the city.
     if user.role == Role.LEADER:
-        instructed = list(Instruction.objects.filter(leader=user).values_list("ticket_id", flat=True))
-        return qs.filter(Q(leader=user) | Q(pk__in=instructed)) if instructed else qs.filter(leader=user)
-    if user.role == Role.UNIT_STAFF and user.unit_id:
+        mine, side = Q(leader=user), Instruction.objects.filter(leader=user).values("ticket_id")
+    elif user.role == Role.UNIT_STAFF and user.unit_id:
         units = unit_subtree_ids(user.unit)
-        other_parts = list(
-            Assignment.objects.filter(SIDE_PART, unit_id__in=units)
-            .values_list("ticket_id", flat=True).distinct()
-        )
         mine = Q(lead_unit_id__in=units)
-        return qs.filter(mine | Q(pk__in=other_parts)) if other_parts else qs.filter(mine)
-    return qs.none()
+        side = Assignment.objects.filter(SIDE_PART, unit_id__in=units).values("ticket_id")
+    else:
+        return qs.none()
+    if one_statement:
+        return qs.filter(mine | Q(pk__in=side))
+    side_ids = list(side.values_list("ticket_id", flat=True).distinct())
+    return qs.filter(mine | Q(pk__in=side_ids)) if side_ids else qs.filter(mine)
 
 
 def ticket_visible_to(user, ticket: Ticket) -> bool:
-    return tickets_visible_to(user).filter(pk=ticket.pk).exists()
+    return tickets_visible_to(user, one_statement=True).filter(pk=ticket.pk).exists()
 
 
 MAX_ID = 2**63 - 1  # bigint: a larger id in a URL is simply not there
@@ -68,7 +72,7 @@ def ticket_get_for(user, ticket_id) -> Ticket:
         pk = int(ticket_id)
         if not 0 < pk <= MAX_ID:
             raise ValueError(pk)
-        return tickets_visible_to(user).select_related(
+        return tickets_visible_to(user, one_statement=True).select_related(
             "category", "citizen", "lead_unit", "leader"
         ).get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):

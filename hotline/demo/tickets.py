@@ -168,6 +168,8 @@ class Writer:
             start = self.start_for_light(limits_for(ticket_type=candidate, urgency=Urgency.NORMAL), light)
             if start is not None:
                 break
+        else:  # no limit shows that light today (not seen yet): keep the ticket, whatever its light
+            start = self.now - 2 * DAY
         ticket = self.register(sample, start - self.rng.uniform(0.3, 3) * HOUR, urgency=Urgency.NORMAL,
                                ticket_type=candidate)
         unit, at = self.dispatch(ticket, start)

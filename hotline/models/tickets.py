@@ -121,6 +121,7 @@ class Ticket(models.Model):
         verbose_name_plural = _("工单")
         indexes = [
             models.Index(fields=["lead_unit", "state", "due_at"], name="ticket_unit_inbox"),
+            models.Index(fields=["lead_unit", "created_at"], name="ticket_unit_created"),  # a unit's list
             # A unit's inbox in deadline order straight from the index: LIMIT stops after a page.
             models.Index(fields=["lead_unit", "due_at", "id"], name="ticket_unit_handling_due",
                          condition=models.Q(state__in=["dispatched", "in_progress"])),
