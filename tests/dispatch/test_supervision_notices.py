@@ -56,11 +56,15 @@ def test_anonymous_visitors_are_sent_to_login(client, notice):
 def test_a_unit_the_ticket_moved_to_does_not_get_the_previous_units_notice(client, notice, staff_a, staff_b,
                                                                           supervisor, unit_b):
     ticket = Ticket.objects.get(pk=notice.ticket_id)
+    client.force_login(staff_a)
+    assert urls(notice)[0] in client.get(f"/unit/tickets/{ticket.pk}/").content.decode()
     ticket_sign(ticket=ticket, actor=staff_a)
     ticket_return(ticket=ticket, actor=staff_a, reason="不属于本单位职责")
     ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_b)
     client.force_login(staff_b)
-    assert client.get(f"/tickets/{ticket.pk}/").status_code in (200, 404)  # the web helper's page, if present
+    page = client.get(f"/unit/tickets/{ticket.pk}/")
+    assert page.status_code == 200
+    assert urls(notice)[0] not in page.content.decode()
     assert client.get(urls(notice)[0]).status_code == 404
     client.force_login(supervisor)
     assert client.get(urls(notice)[0]).status_code == 200
