@@ -4,7 +4,7 @@ from django.utils import timezone
 from hotline.models import TicketEvent
 from hotline.selectors import tickets_visible_to
 
-from .payloads import display_payload, staff_payload
+from .payloads import NOT_FOR_DISPLAY, display_payload, staff_payload
 
 CATCHUP_LIMIT = 500
 
@@ -13,10 +13,12 @@ def last_event_id() -> int:
     return TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _events_since(since: int, visible=None):
+def _events_since(since: int, visible=None, exclude_kinds=()):
     qs = TicketEvent.objects.filter(id__gt=since).select_related("ticket", "ticket__category", "ticket__citizen")
     if visible is not None:
         qs = qs.filter(ticket__in=visible)
+    if exclude_kinds:
+        qs = qs.exclude(kind__in=exclude_kinds)
     return list(qs.order_by("id")[: CATCHUP_LIMIT + 1])
 
 
@@ -28,6 +30,6 @@ def staff_catchup(user, since: int) -> tuple[list[dict], bool]:
 
 
 def display_catchup(since: int) -> tuple[list[dict], bool]:
-    events = _events_since(since)
+    events = _events_since(since, exclude_kinds=NOT_FOR_DISPLAY)
     now = timezone.now()
     return [display_payload(e, e.ticket, now) for e in events[:CATCHUP_LIMIT]], len(events) > CATCHUP_LIMIT

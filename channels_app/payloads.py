@@ -35,6 +35,8 @@ KIND_LABELS = {name: t.label for name, t in TRANSITIONS.items()} | {
 }
 
 OFFICE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+# Lines about messages to one person: nothing for the public board.
+NOT_FOR_DISPLAY = frozenset({"sms_sent"})
 # Long digit runs (ID cards, landlines, house and plate numbers) and room-level addresses.
 LONG_DIGITS_RE = re.compile(r"\d{5,}[\dXx]*")
 ROOM_RE = re.compile(r"\d+\s*(号楼|栋|幢|单元|室|号|层|楼)")

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import groups
-from .payloads import display_payload, load_event, staff_groups_for, staff_payload
+from .payloads import NOT_FOR_DISPLAY, display_payload, load_event, staff_groups_for, staff_payload
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ def push_ticket_event(event_id: int) -> None:
     ticket, now = event.ticket, timezone.now()
     staff = ticket_event_message(staff_payload(event, ticket, now))
     messages = [(group, staff) for group in sorted(staff_groups_for(ticket))]
-    messages.append((groups.DISPLAY, ticket_event_message(display_payload(event, ticket, now))))
+    if event.kind not in NOT_FOR_DISPLAY:
+        messages.append((groups.DISPLAY, ticket_event_message(display_payload(event, ticket, now))))
     send_to_groups(messages)
 
 

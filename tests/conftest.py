@@ -118,3 +118,36 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "integration" in item.keywords:
             item.add_marker(skip)
+
+
+def ensure_reference_data() -> None:
+    """Put back the rows the data migrations load (categories, default policies, SMS templates).
+
+    A transactional test ends with a flush that empties every table; the next one would find no
+    category tree. Django's serialized_rollback cannot restore them reliably on SQLite once another
+    transactional test has recreated content types, so this reloads them with the migrations' own
+    functions instead."""
+    import importlib
+
+    from django.apps import apps
+
+    from dispatch.models import TimeLimitPolicy
+    from hotline.models import Category
+    from hotline.taxonomy import load_taxonomy
+    from sms_gateway.models import SmsTemplate
+
+    if not Category.objects.exists():
+        load_taxonomy(Category)
+    if not TimeLimitPolicy.objects.exists():
+        importlib.import_module("dispatch.migrations.0003_default_policies").forwards(apps, None)
+    if not SmsTemplate.objects.exists():
+        importlib.import_module("sms_gateway.migrations.0002_default_templates").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    request.getfixturevalue("transactional_db")
+    ensure_reference_data()

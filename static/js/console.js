@@ -11,11 +11,6 @@
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
   }
-  function nameOf(x) {
-    if (x == null) return "";
-    if (typeof x === "string") return x;
-    return x.full_name || x.name || x.label || x.title || "";
-  }
   function chooseCategory(id, name) {
     $("id_category").value = id;
     $("cat-chosen").innerHTML = "已选：<strong>" + esc(name) + "</strong>";
@@ -77,38 +72,35 @@
     if (known && !$("id_citizen_name").value) $("id_citizen_name").value = known.dataset.name;
   });
 
-  // Suggestions and similar open tickets: another app's JSON endpoints; a 404 means "not installed".
+  // Suggestions and similar open tickets (reports' endpoints, shapes in docs/REPORTS.md).
+  // Either may fail or find nothing: the slot then stays empty and the form works as before.
   function getJSON(url) {
     return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.ok ? r.json() : null; })
       .catch(function () { return null; });
   }
-  function first(list) { return Array.isArray(list) && list.length ? list[0] : null; }
+  function percent(x) { return x != null ? '<span class="meta">（置信度 ' + Math.round(x * 100) + "%）</span>" : ""; }
   function renderSuggest(data) {
     var box = $("suggest");
     if (!data) { box.innerHTML = ""; return; }
-    var cat = data.category || first(data.categories) || first(data.suggestions);
-    var unit = data.unit || first(data.units) || (cat && cat.unit);
+    var cat = data.deeper || (data.categories && data.categories[0]) || null;
     var parts = [];
-    if (cat && nameOf(cat)) {
-      var id = cat.id || cat.category_id || data.category_id;
-      parts.push("建议分类：<strong>" + esc(nameOf(cat)) + "</strong>" +
-        (cat.confidence != null ? '<span class="meta">（置信度 ' + Math.round(cat.confidence * 100) + "%）</span>" : "") +
-        (id ? ' <button type="button" class="btn small secondary" data-adopt-category="' + esc(id) +
-          '" data-name="' + esc(nameOf(cat)) + '">采用</button>' : ""));
+    if (cat && cat.label) {
+      parts.push("建议分类：<strong>" + esc(cat.label) + "</strong>" + percent(cat.confidence) +
+        (cat.category_id ? ' <button type="button" class="btn small secondary" data-adopt-category="' +
+          esc(cat.category_id) + '" data-name="' + esc(cat.label) + '">采用</button>' : ""));
     }
-    if (unit && nameOf(unit)) parts.push("建议承办单位：<strong>" + esc(nameOf(unit)) + "</strong>");
+    if (data.unit && data.unit.name) parts.push("建议承办单位：<strong>" + esc(data.unit.name) + "</strong>");
     box.innerHTML = parts.join("<br>");
   }
   function renderDuplicates(data) {
     var box = $("dup-warning");
-    var list = Array.isArray(data) ? data : data && (data.results || data.candidates || data.duplicates || data.tickets);
+    var list = data && data.results;
     if (!list || !list.length) { box.innerHTML = ""; return; }
     box.innerHTML = "<strong>注意：发现相似的未办结工单</strong><ul class=\"list\">" + list.slice(0, 5).map(function (t) {
-      var id = t.id || t.ticket_id;
-      return "<li>" + (id ? '<a href="/tickets/' + esc(id) + '/" target="_blank" rel="noopener">' : "") +
-        '<span class="num">' + esc(t.number) + "</span> " + esc(t.title) + (id ? "</a>" : "") +
-        ' <span class="tag">' + esc(t.state_label || t.state || "") + "</span></li>";
+      return '<li><a href="/tickets/' + esc(t.id) + '/" target="_blank" rel="noopener"><span class="num">' +
+        esc(t.number) + "</span> " + esc(t.title) + '</a> <span class="tag">' + esc(t.state_label) + "</span>" +
+        (t.reasons && t.reasons.length ? ' <span class="meta">' + esc(t.reasons.join("、")) + "</span>" : "") + "</li>";
     }).join("") + "</ul>";
   }
   var timer = null, lastText = "";

@@ -37,7 +37,12 @@ def sweep(now, capture):
 
 
 def kinds(ticket):
-    return list(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
+    """The ticket's own story, without the SMS gateway's sms_sent lines."""
+    return list(TicketEvent.objects.filter(ticket=ticket).exclude(kind="sms_sent").values_list("kind", flat=True))
+
+
+def sms_templates(ticket) -> list[str]:
+    return [e.payload["template"] for e in TicketEvent.objects.filter(ticket=ticket, kind="sms_sent")]
 
 
 def test_yellow_then_red_sends_one_urge_and_one_supervision_notice(ticket, delivered,
@@ -55,6 +60,9 @@ def test_yellow_then_red_sends_one_urge_and_one_supervision_notice(ticket, deliv
 
     assert kinds(ticket) == ["register", "dispatch", "urge", "supervise"]
     assert delivered.count("urge") == 1 and delivered.count("supervise") == 1
+    # …and the unit head got exactly one urge text and one supervision text.
+    assert sms_templates(ticket).count("unit_urge") == 1
+    assert sms_templates(ticket).count("unit_supervise") == 1
     urge = TicketEvent.objects.get(ticket=ticket, kind="urge")
     assert urge.actor is None and urge.actor_label == "系统"
     assert urge.payload["unit_id"] == ticket.lead_unit_id and urge.payload["light"] == "yellow"

@@ -17,7 +17,7 @@ from sms_gateway.services import sms_send
 
 from .smsc import GatewayProcess, Smsc, wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 # Our port range; xdist workers (gw0, gw1, …) each take their own pair.
 PORT_BASE = int(os.environ.get("SMS_TEST_PORT_BASE", "8200")) + 2 * int(
     os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)

@@ -12,8 +12,8 @@ from twilio.rest import Client
 from hotline.models import Citizen
 from sms_gateway.models import ApiAccount, Message, StatusCallback
 
-# live_server needs committed data; serialized_rollback puts back the migrations' rows after.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# live_server needs committed data (tests/conftest.py reloads the migrations' rows before each test).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from hotline.web import captcha
 
 from .browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def captcha_answer(page) -> str:

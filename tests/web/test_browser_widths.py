@@ -8,7 +8,7 @@ from hotline.services import tickets as ts
 
 from .browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONG = ("小区东门外的道路因为燃气管道施工被挖开后一直没有恢复，" * 4) + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 3
 
