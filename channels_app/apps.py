@@ -11,3 +11,9 @@ class ChannelsAppConfig(AppConfig):
         from .push import push_ticket_event
 
         subscribe("channels_app.push", push_ticket_event)
+
+        from django.contrib.auth.signals import user_logged_out
+
+        from .push import close_session_sockets
+
+        user_logged_out.connect(close_session_sockets, dispatch_uid="channels_app.logout")

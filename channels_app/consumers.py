@@ -129,7 +129,11 @@ class StaffConsumer(LiveConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user
-        await self.join(groups.groups_for_staff(user))  # attributes only, no query
+        names = groups.groups_for_staff(user)  # attributes only, no query
+        session = self.scope.get("session")
+        if session is not None and session.session_key:
+            names.append(groups.session_group(session.session_key))
+        await self.join(names)
         await self.accept()
         await self.send_hello()
 
@@ -141,6 +145,10 @@ class StaffConsumer(LiveConsumer):
 
     async def missed_call(self, message):
         await self.send_json({"type": "missed-call", "call": message["data"]})
+
+    async def session_ended(self, message):
+        """The user logged out in this browser: its sockets stop receiving at once."""
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
 
 @database_sync_to_async

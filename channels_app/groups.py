@@ -4,6 +4,8 @@ A staff socket joins its user's group, its role's group and (unit staff) its
 unit's group; a display socket joins the display group. Senders never address
 a socket directly: they decide which groups may see a payload.
 """
+import hashlib
+
 DISPLAY = "display"
 
 
@@ -21,6 +23,11 @@ def role_group(role: str) -> str:
 
 def display_device_group(user_id: int) -> str:
     return f"display.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """A browser session's sockets (hashed: session keys are credentials)."""
+    return f"session.{hashlib.sha256(session_key.encode()).hexdigest()[:32]}"
 
 
 def groups_for_staff(user) -> list[str]:

@@ -96,3 +96,13 @@ def push_display(payload: dict) -> None:
     """Broadcast a board update to every display device: {"type": "display-update", "data": payload}.
     The payload must already be public (no names, phones or exact addresses)."""
     send_to_groups([(groups.DISPLAY, {"type": "display.update", "data": payload})])
+
+
+def close_session_sockets(sender, request=None, user=None, **kwargs) -> None:
+    """user_logged_out receiver: close the websockets this browser session opened."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if session_key:
+        try:
+            send_to_groups([(groups.session_group(session_key), {"type": "session.ended"})])
+        except Exception:  # logging out must never fail because Redis is away
+            logger.exception("could not close the sockets of a logged-out session")

@@ -34,7 +34,7 @@ AUTO_NOTES = {
 }
 # Reminders look back this far only: older deadlines were reminded about long ago
 # (or the ticket is on the red list anyway), and the window keeps each run cheap.
-REMINDER_LOOKBACK = dt.timedelta(days=7)
+REMINDER_LOOKBACK = dt.timedelta(days=1)
 REMINDERS = [
     # kind, the deadline column, the state in which it is still pending
     (TimerReminder.Kind.SIGN_OVERDUE, "sign_due_at", TicketState.DISPATCHED),

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import resource
 import statistics
 import subprocess
@@ -30,6 +31,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import websockets  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
@@ -107,8 +109,19 @@ class Client:
     def __init__(self, port: int, session: str):
         self.port, self.session = port, session
         self.received: dict[int, float] = {}  # event id → arrival time
+        self.retries = 0
 
     async def run(self, ready: asyncio.Event, counter: list[int], total: int, stop: asyncio.Event) -> None:
+        """Connect (retrying with backoff like live.js: a loaded server may drop a handshake)."""
+        for attempt in range(8):
+            try:
+                await self.connect_once(ready, counter, total, stop)
+                return
+            except (OSError, websockets.exceptions.InvalidHandshake, websockets.exceptions.InvalidMessage):
+                self.retries += 1
+                await asyncio.sleep(min(30, 2 ** attempt) * (0.5 + random.random() / 2))
+
+    async def connect_once(self, ready, counter, total, stop) -> None:
         async with connect(f"ws://127.0.0.1:{self.port}/ws/staff/", origin=f"http://127.0.0.1:{self.port}",
                            additional_headers={"Cookie": f"sessionid={self.session}"}, open_timeout=60,
                            ping_interval=None) as ws:
@@ -147,8 +160,9 @@ async def bench(args, supervisor, ticket, sessions) -> None:
             tasks.append(asyncio.ensure_future(c.run(ready, counter, len(clients), stop)))
             if i % 50 == 49:
                 await asyncio.sleep(args.ramp)  # clients arrive in waves, as after a restart
-        await asyncio.wait_for(ready.wait(), 120)
-        print(f"{len(clients)} sockets connected to {len(ports)} servers in {time.perf_counter() - t0:.1f}s")
+        await asyncio.wait_for(ready.wait(), 300)
+        print(f"{len(clients)} sockets connected to {len(ports)} servers in {time.perf_counter() - t0:.1f}s "
+              f"({sum(c.retries for c in clients)} handshakes retried)")
         loop = asyncio.get_running_loop()
         sent = []
         for _ in range(args.events):
@@ -190,7 +204,7 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=30.0, help="seconds to wait for late deliveries")
     parser.add_argument("--ports", default="8320,8321")
     parser.add_argument("--server", choices=sorted(SERVERS), default="uvicorn")
-    parser.add_argument("--ramp", type=float, default=0.5, help="seconds between waves of 50 connections")
+    parser.add_argument("--ramp", type=float, default=1.0, help="seconds between waves of 50 connections")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("set REDIS_URL: two processes share the Redis channel layer")

@@ -218,3 +218,26 @@ def test_push_audience_matches_ticket_visibility(operator, supervisor, leader, s
             reaches = bool(audience & set(groups_for_staff(user)))
             assert reaches == ticket_visible_to(user, ticket), (user, ticket)
     assert Unit.objects.count() >= 3
+
+
+async def test_logging_out_closes_that_browsers_sockets(staff_a):
+    from django.contrib.auth import logout
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    cookie = await database_sync_to_async(session_cookie)(staff_a)
+    comm = communicator("/ws/staff/", cookie)
+    assert (await comm.connect())[0]
+    assert (await comm.receive_json_from())["type"] == "hello"
+    other = await staff_socket(staff_a)  # the same person in another browser stays connected
+
+    def log_out():
+        request = RequestFactory().post("/logout/")
+        request.session = SessionStore(session_key=cookie.decode().split("=", 1)[1])
+        request.user = staff_a
+        logout(request)
+
+    await database_sync_to_async(log_out)()
+    assert (await comm.receive_output(timeout=2))["code"] == CLOSE_UNAUTHENTICATED
+    assert await other.receive_nothing(timeout=QUIET)
+    await other.disconnect()

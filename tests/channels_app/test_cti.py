@@ -185,3 +185,15 @@ def test_missed_call_list_and_calling_back(client, operator, staff_a):
     assert client.get("/console/missed-calls/").status_code == 403
     client.logout()
     assert client.get("/console/missed-calls/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_demo_command_plays_answered_and_missed_calls(operator):
+    from django.core.management import CommandError, call_command
+
+    call_command("cti_call", "13900007777", "--extension", "8001")
+    call_command("cti_call", "13900008888", "--missed")
+    assert sorted(Call.objects.values_list("caller", "state")) == [
+        ("13900007777", "completed"), ("13900008888", "missed")]
+    with pytest.raises(CommandError):
+        call_command("cti_call", "not-a-number", "--missed")
