@@ -3,6 +3,25 @@ import re
 
 PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
+# Who sees a caller whole: the hotline office, and handling units (who must call them back).
+# Leaders see them masked; display devices and the public never see them at all.
+ROLES_THAT_SEE_CITIZENS = frozenset({"operator", "supervisor", "admin", "unit_staff"})
+
+
+def may_see_citizen(user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or user.role in ROLES_THAT_SEE_CITIZENS
+
+
+def citizen_as_seen_by(user, citizen) -> dict | None:
+    """The caller as this user may see them: {"name", "phone", "masked"}, or None without a caller."""
+    if citizen is None:
+        return None
+    if may_see_citizen(user):
+        return {"name": citizen.name, "phone": citizen.phone, "masked": False}
+    return {"name": mask_name(citizen.name), "phone": mask_phone(citizen.phone), "masked": True}
+
 
 def mask_phone(phone: str) -> str:
     if not phone:

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from dispatch.deadlines import ticket_light
 from dispatch.selectors import ticket_actions_for
 from hotline.models import TicketState, TicketType
-from hotline.privacy import mask_name, mask_phone
+from hotline.privacy import citizen_as_seen_by
 
 
 def when(moment: dt.datetime | None) -> str | None:
@@ -36,14 +36,7 @@ def label(choices, value: str) -> str:
 
 
 def citizen(ticket, user) -> dict | None:
-    from .serializers import may_see_citizen
-
-    person = ticket.citizen
-    if person is None:
-        return None
-    if may_see_citizen(user):
-        return {"name": person.name, "phone": person.phone, "masked": False}
-    return {"name": mask_name(person.name), "phone": mask_phone(person.phone), "masked": True}
+    return citizen_as_seen_by(user, ticket.citizen)
 
 
 def ticket_summary(ticket, *, user, now) -> dict:

@@ -19,18 +19,11 @@ from hotline.models import (
     Urgency,
     User,
 )
-from hotline.privacy import mask_name, mask_phone
+from hotline.privacy import citizen_as_seen_by
 
 from . import representation
 
 TEXT_MAX = settings.HOTLINE_MAX_TEXT_LENGTH
-
-
-def may_see_citizen(user) -> bool:
-    """Hotline staff and handling units (who must call the citizen) see the contact;
-    leaders see it masked; nobody else sees it at all."""
-    return bool(user and user.is_authenticated and user.role in (
-        Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.UNIT_STAFF)) or bool(user and user.is_superuser)
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -76,13 +69,8 @@ class CitizenField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, ticket: Ticket):
-        citizen = ticket.citizen
-        if citizen is None:
-            return None
         user = self.context["request"].user if "request" in self.context else None
-        if may_see_citizen(user):
-            return {"name": citizen.name, "phone": citizen.phone, "masked": False}
-        return {"name": mask_name(citizen.name), "phone": mask_phone(citizen.phone), "masked": True}
+        return citizen_as_seen_by(user, ticket.citizen)
 
 
 class TicketListSerializer(serializers.ModelSerializer):

@@ -6,10 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dispatch.deadlines import ticket_light
-from hotline.api.serializers import may_see_citizen
 from hotline.errors import Conflict, HotlineError, InvalidInput, NotAllowed, NotFound
 from hotline.models import Role
-from hotline.privacy import PHONE_RE, mask_name, mask_phone
+from hotline.privacy import PHONE_RE, citizen_as_seen_by, mask_name, may_see_citizen
 
 HOME_BY_ROLE = {
     Role.OPERATOR: "/console/",
@@ -82,12 +81,7 @@ def with_lights(tickets, now=None) -> list:
 
 def citizen_view(user, ticket) -> dict | None:
     """The caller as this user may see them: whole for the office and units, masked for leaders."""
-    citizen = ticket.citizen
-    if citizen is None:
-        return None
-    if may_see_citizen(user):
-        return {"name": citizen.name, "phone": citizen.phone, "masked": False}
-    return {"name": mask_name(citizen.name), "phone": mask_phone(citizen.phone), "masked": True}
+    return citizen_as_seen_by(user, ticket.citizen)
 
 
 def mask_phones_in(text: str) -> str:
