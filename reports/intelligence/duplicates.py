@@ -50,8 +50,15 @@ def containment(query: set[str], doc: set[str]) -> float:
     return len(query & doc) / len(query)
 
 
+# The same values in the same order as the partial indexes' predicate (migration 0002):
+# PostgreSQL uses a partial index only when it can prove the query's IN list implies it.
+INDEXED_OPEN_STATES = ["registered", "pending_approval", "approved", "dispatched", "in_progress", "returned",
+                       "replied", "reopened"]
+assert set(INDEXED_OPEN_STATES) == {str(s) for s in OPEN_STATES}, "update migration 0002's indexes too"
+
+
 def _open_states() -> list[str]:
-    return sorted(str(s) for s in OPEN_STATES)
+    return INDEXED_OPEN_STATES
 
 
 def _by_caller(phone: str) -> list[int]:
@@ -73,6 +80,19 @@ def _nearest_addresses(address: str) -> list[int]:
             [*states, address, PER_SOURCE],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+PLACE_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]*[省市区县]|某[市区县]")
+COMMON_WORDS = ("关于", "反映", "投诉", "咨询", "举报", "建议", "请求", "要求", "问题", "情况", "相关", "的")
+
+
+def search_core(text: str) -> str:
+    """The part of typed text worth an index lookup: district prefixes (A市A3区, 某县) and
+    filler words appear in most titles, and their trigrams would match most of the table."""
+    core = PLACE_PREFIX.sub("", text)
+    for word in COMMON_WORDS:
+        core = core.replace(word, "")
+    return core.strip()
 
 
 def _similar_titles(text: str) -> list[int]:
@@ -105,8 +125,9 @@ def candidates(*, text: str, phone: str, address: str, now: dt.datetime) -> tupl
     if connection.vendor == "postgresql":
         if len(address) >= 3:
             ids += _nearest_addresses(address)
-        if len(text) >= MIN_TEXT:
-            ids += _similar_titles(text[:60])
+        core = search_core(text[:60])
+        if len(core) >= MIN_TEXT - 2:
+            ids += _similar_titles(core)
     elif text or address:
         ids += _recent_open(since)
     return list(dict.fromkeys(ids)), same_caller
