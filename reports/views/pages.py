@@ -69,8 +69,10 @@ def light_counts(request, scope) -> dict:
     if scope is None:
         from .. import display
 
-        return display.current()["snapshot"]["cards"]
-    key = f"reports:lights:{scope.pk}"
+        entry = cache.get(display.CACHE_KEY)  # never rebuild the snapshot inside a report request
+        if entry is not None:
+            return entry["snapshot"]["cards"]
+    key = f"reports:lights:{scope.pk if scope else 'all'}"
     counts = cache.get(key)
     if counts is None:
         now = timezone.now()
