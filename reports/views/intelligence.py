@@ -1,5 +1,6 @@
 """Text intelligence for the operator form and the API: suggestions and duplicates."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 
@@ -15,6 +16,8 @@ INTAKE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.LEADER)
 
 @extend_schema(
     summary="分类与承办单位建议",
+    responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="model_version, categories[], deeper, unit "
+                                                                      "（见 docs/REPORTS.md）")},
     parameters=[OpenApiParameter("text", str, required=True, description="诉求标题或内容")],
 )
 @api_view(["GET"])
@@ -30,6 +33,8 @@ def suggest(request):
 
 @extend_schema(
     summary="疑似重复工单（并单建议）",
+    responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="results[]: id, number, title, state, "
+                                                                      "score, reasons（见 docs/REPORTS.md）")},
     parameters=[OpenApiParameter("text", str), OpenApiParameter("phone", str), OpenApiParameter("address", str),
                 OpenApiParameter("exclude", int, description="正在编辑的工单编号（id），不列出它自己")],
 )
