@@ -68,7 +68,7 @@ class Ticket(models.Model):
     area = models.CharField(_("所属区域"), max_length=50, blank=True, db_index=True)
     citizen = models.ForeignKey(
         "hotline.Citizen", verbose_name=_("市民"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="tickets",
+        on_delete=models.PROTECT, db_index=False, related_name="tickets",
     )
     state = models.CharField(
         _("状态"), max_length=20, choices=TicketState.choices, default=TicketState.REGISTERED
@@ -76,12 +76,12 @@ class Ticket(models.Model):
     state_changed_at = models.DateTimeField(_("状态变更时间"), auto_now_add=True)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("主管领导"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="tickets_to_instruct",
+        on_delete=models.PROTECT, db_index=False, related_name="tickets_to_instruct",
     )
     # The current lead unit, kept on the ticket so a unit's inbox is one index scan.
     lead_unit = models.ForeignKey(
         "hotline.Unit", verbose_name=_("主办单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="lead_tickets",
+        on_delete=models.PROTECT, db_index=False, related_name="lead_tickets",
     )
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
@@ -102,7 +102,7 @@ class Ticket(models.Model):
     )
     merged_into = models.ForeignKey(
         "self", verbose_name=_("并入工单"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="merged_tickets",
+        on_delete=models.PROTECT, db_index=False, related_name="merged_tickets",
     )
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     # Bumped by every write to the row. Clients send it back as If-Match so that of two
@@ -111,11 +111,15 @@ class Ticket(models.Model):
     call_id = models.CharField(_("通话编号"), max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, db_index=False, related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # Index budget: every ticket write (and the light sweep's UPDATE of thousands of rows)
+    # inserts into each index, so none duplicates another. citizen, leader and lead_unit are
+    # served by the composite indexes they lead; created_by and merged_into are only followed
+    # forwards, never searched (bench/README.md, "Live push and timers").
     class Meta:
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
