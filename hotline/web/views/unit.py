@@ -1,16 +1,15 @@
 """The unit inbox (desktop and phone): lights first, then sign, reply, extend, return."""
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dispatch import services as dispatch_services
 from dispatch.models import Assignment, ExtensionRequest
 from dispatch.selectors import ticket_actions_for, unit_inbox
-from hotline.models import Role, Ticket
-from hotline.models.tickets import HANDLING_STATES
-from hotline.selectors import ticket_get_for, ticket_timeline, unit_subtree_ids
+from hotline.models import Role
+from hotline.selectors import ticket_get_for, ticket_timeline
 
 from ..forms import ExtensionForm, ReasonForm, ReplyForm
 from ..lists import LIST_DEFER
@@ -22,21 +21,9 @@ PAGE_SIZE = 30
 LIGHT_FILTERS = {"red", "yellow", "green"}
 
 
-def inbox_tickets(user):
-    """The same tickets as dispatch.selectors.unit_inbox, read as two index scans (the unit's lead
-    tickets, and its current co-assignments by id) instead of an OR over an EXISTS, which makes
-    PostgreSQL test every ticket in hand city-wide."""
-    if user.role != Role.UNIT_STAFF or not user.unit_id:
-        return unit_inbox(user)
-    units = unit_subtree_ids(user.unit)
-    co_ids = list(Assignment.objects.filter(unit_id__in=units, is_current=True, role=Assignment.Role.CO)
-                  .values_list("ticket_id", flat=True)[:5000])
-    return Ticket.objects.filter(state__in=HANDLING_STATES).filter(Q(lead_unit_id__in=units) | Q(pk__in=co_ids))
-
-
 def inbox_ordered(user, now, light: str = ""):
     """Red first (most overdue first), then yellow, then green, each by deadline."""
-    qs = inbox_tickets(user).annotate(light_rank=Case(
+    qs = unit_inbox(user).annotate(light_rank=Case(
         When(due_at__lt=now, then=Value(0)),
         When(warn_at__lte=now, then=Value(1)),
         default=Value(2), output_field=IntegerField(),
