@@ -15,7 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from hotline.models import Light, Ticket, TicketType, Urgency
@@ -165,3 +165,16 @@ def light_q(light: str, now: dt.datetime, *, handling_known: bool = False) -> Q:
     if light == Light.GREEN:
         return handling & Q(due_at__gte=now) & (Q(warn_at__gt=now) | Q(warn_at__isnull=True))
     raise ValueError(f"unknown light {light!r}")
+
+
+LIGHT_RANK = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
+
+
+def light_rank(now: dt.datetime) -> Case:
+    """The light as a sortable number (red 0, yellow 1, green 2) for tickets in hand: the order a
+    unit works through its inbox. The same rule as `light_at` and `light_q`."""
+    return Case(
+        When(due_at__lt=now, then=Value(LIGHT_RANK[Light.RED])),
+        When(warn_at__lte=now, then=Value(LIGHT_RANK[Light.YELLOW])),
+        default=Value(LIGHT_RANK[Light.GREEN]), output_field=IntegerField(),
+    )

@@ -1,11 +1,11 @@
 """The unit inbox (desktop and phone): lights first, then sign, reply, extend, return."""
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dispatch import services as dispatch_services
+from dispatch.deadlines import LIGHT_RANK, light_rank
 from dispatch.models import Assignment, ExtensionRequest
 from dispatch.selectors import ticket_actions_for, unit_inbox
 from hotline.models import Role
@@ -23,13 +23,9 @@ LIGHT_FILTERS = {"red", "yellow", "green"}
 
 def inbox_ordered(user, now, light: str = ""):
     """Red first (most overdue first), then yellow, then green, each by deadline."""
-    qs = unit_inbox(user).annotate(light_rank=Case(
-        When(due_at__lt=now, then=Value(0)),
-        When(warn_at__lte=now, then=Value(1)),
-        default=Value(2), output_field=IntegerField(),
-    ))
+    qs = unit_inbox(user).annotate(light_rank=light_rank(now))
     if light in LIGHT_FILTERS:
-        qs = qs.filter(light_rank={"red": 0, "yellow": 1, "green": 2}[light])
+        qs = qs.filter(light_rank=LIGHT_RANK[light])
     return qs.select_related("category", "lead_unit").defer(*LIST_DEFER).order_by("light_rank", "due_at", "id")
 
 
