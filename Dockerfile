@@ -1,5 +1,5 @@
-# The one image for every process of docker-compose.yml: web (uvicorn), celery worker and
-# beat, the SMPP gateway. Static files are collected at build time and served by WhiteNoise.
+# The one image for every process of docker-compose.yml: web (gunicorn), ws (uvicorn),
+# celery worker and beat, the SMPP gateway. Static files are collected at build time and served by WhiteNoise.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -21,7 +21,5 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --no-input -v0 \
 USER hotline
 
 EXPOSE 8000
-# 2 cores: 2 workers, each with a bounded database pool (DB_POOL_SIZE). See bench/README.md.
-CMD ["uvicorn", "hotline.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", \
-     "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--proxy-headers", \
-     "--forwarded-allow-ips", "*", "--no-access-log"]
+# HTTP by default (gunicorn.conf.py); docker-compose.yml runs the websockets with uvicorn.
+CMD ["gunicorn", "hotline.wsgi:application", "-c", "gunicorn.conf.py"]

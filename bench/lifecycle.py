@@ -7,9 +7,15 @@
 (a) registration: POST /api/tickets/ by operators (token auth), concurrent clients;
 (b) inbox: GET /api/inbox/ of one unit at a time, with filters (light, type, state) and
     the next page by cursor, with the generated tickets in the table.
-Starts the production server (uvicorn, --workers), warms it up, measures each part for
---duration seconds, stops it, prints throughput and p50/p95/p99 and writes JSON to
+Starts the production HTTP server (gunicorn.conf.py, --workers), warms it up, measures each
+part for --duration seconds, stops it, prints throughput and p50/p95/p99 and writes JSON to
 var/bench-lifecycle.json. Bounded: about 2 × (warm-up + duration) + start-up.
+
+With REDIS_URL set it runs as production does (docker-compose.yml): HOTLINE_NOTIFY_ASYNC=1,
+so each registration queues its SMS receipt and push in the outbox, and a Celery worker
+(nice 10, one process: on this machine it shares the two cores with the server, the
+database and the load) delivers them. After the run it waits for the backlog to drain
+and prints how long that took.
 """
 import argparse
 import asyncio
@@ -51,15 +57,17 @@ def server_command(kind: str, port: int, workers: int) -> list[str]:
         return [sys.executable, "-m", "uvicorn", "hotline.asgi:application", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
                 "--no-access-log", "--log-level", "warning"]
-    if kind == "gunicorn":  # WSGI, threaded workers with keep-alive, for comparison (no websockets)
-        return [sys.executable, "-m", "gunicorn", "hotline.wsgi:application", "-b", f"127.0.0.1:{port}",
-                "-w", str(workers), "-k", "gthread", "--threads", "4", "--keep-alive", "30",
-                "--log-level", "warning"]
+    if kind == "gunicorn":  # production HTTP: gunicorn.conf.py (threaded WSGI workers, keep-alive)
+        return [sys.executable, "-m", "gunicorn", "hotline.wsgi:application", "-c", "gunicorn.conf.py",
+                "-b", f"127.0.0.1:{port}", "-w", str(workers)]
     raise SystemExit(f"unknown server {kind}")
 
 
 def start_server(kind: str, port: int, workers: int) -> subprocess.Popen:
     env = os.environ | {"LOG_LEVEL": "ERROR", "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    # As docker-compose.yml: a persistent connection per gunicorn thread, a pool per uvicorn process.
+    env |= ({"DB_CONN_MAX_AGE": "600", "DB_POOL_SIZE": "0"} if kind == "gunicorn"
+            else {"DB_CONN_MAX_AGE": "0", "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "4")})
     process = subprocess.Popen(server_command(kind, port, workers), cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -71,6 +79,28 @@ def start_server(kind: str, port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.3)
     stop_server(process)
     raise SystemExit("server did not start")
+
+
+def start_worker() -> subprocess.Popen:
+    env = os.environ | {"LOG_LEVEL": "ERROR", "HOTLINE_NOTIFY_ASYNC": "1", "DB_CONN_MAX_AGE": "600",
+                        "DB_POOL_SIZE": "0"}
+    return subprocess.Popen(["nice", "-n", "10", sys.executable, "-m", "celery", "-A", "hotline", "worker",
+                             "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                            cwd=ROOT, env=env, start_new_session=True)
+
+
+def wait_for_outbox(limit_s: float = 600) -> dict:
+    """Wait until the worker has delivered every queued notification."""
+    from dispatch import outbox
+
+    start, backlog = time.monotonic(), outbox.pending()
+    while (left := outbox.pending()) and time.monotonic() - start < limit_s:
+        time.sleep(0.5)
+    connection.close()
+    result = {"backlog_at_end": backlog, "drain_s": round(time.monotonic() - start, 1), "left": left}
+    print(f"notifications: {backlog:,} events still queued when the load stopped, delivered in "
+          f"{result['drain_s']} s ({left} left)", flush=True)
+    return result
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -143,17 +173,33 @@ def cpu_seconds(group: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU of the PostgreSQL server processes on this machine (0 when it runs elsewhere)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if text[text.index("(") + 1:].startswith("postgres"):
+            fields = text.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def measure(name, port, make, args, server) -> dict:
     asyncio.run(run("127.0.0.1", port, make, concurrency=args.concurrency, duration=args.warmup))
-    cpu_before, load_before = cpu_seconds(server.pid), os.getloadavg()[0]
+    cpu_before, db_before, load_before = cpu_seconds(server.pid), postgres_cpu_seconds(), os.getloadavg()[0]
     result = asyncio.run(run("127.0.0.1", port, make, concurrency=args.concurrency, duration=args.duration))
-    cpu = cpu_seconds(server.pid) - cpu_before
+    cpu, db_cpu = cpu_seconds(server.pid) - cpu_before, postgres_cpu_seconds() - db_before
     per_request = round(cpu * 1000 / max(result.count, 1), 2)
     summary = result.summary() | {"name": name, "server_cpu_ms_per_request": per_request,
+                                  "db_cpu_ms_per_request": round(db_cpu * 1000 / max(result.count, 1), 2),
                                   "load_average_before": round(load_before, 2)}
     print(f"{name:<10} {summary['throughput_per_s']:>7.1f}/s  p50 {summary['p50_ms']:>6.1f} ms  "
           f"p95 {summary['p95_ms']:>6.1f} ms  p99 {summary['p99_ms']:>6.1f} ms  "
-          f"server CPU {summary['server_cpu_ms_per_request']} ms/request  "
+          f"server CPU {summary['server_cpu_ms_per_request']} ms/request, "
+          f"PostgreSQL {summary['db_cpu_ms_per_request']} ms/request  "
           f"({summary['requests']} requests, statuses {summary['statuses']}, load before {load_before:.1f})",
           flush=True)
     return summary
@@ -161,7 +207,7 @@ def measure(name, port, make, args, server) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--server", default="uvicorn", choices=["uvicorn", "gunicorn"])
+    parser.add_argument("--server", default="gunicorn", choices=["gunicorn", "uvicorn"])
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--duration", type=float, default=30)
@@ -178,6 +224,10 @@ def main() -> None:
     connection.close()
     print(f"{tickets:,} tickets; server {args.server} × {args.workers} workers; "
           f"{args.concurrency} concurrent clients; {args.duration:.0f} s each", flush=True)
+    worker = None
+    if os.environ.get("REDIS_URL"):
+        os.environ["HOTLINE_NOTIFY_ASYNC"] = "1"
+        worker = start_worker()
     server = start_server(args.server, args.port, args.workers)
     results = {"tickets_before": tickets, "server": args.server, "workers": args.workers,
                "concurrency": args.concurrency, "duration": args.duration, "cpus": os.cpu_count()}
@@ -187,8 +237,12 @@ def main() -> None:
             results["inbox"] = measure("inbox", args.port, inbox_requests(unit_tokens, pages), args, server)
         if args.only in (None, "register"):
             results["register"] = measure("register", args.port, register_requests(operator_token, 1), args, server)
+            if worker:
+                results["register"]["notifications"] = wait_for_outbox()
     finally:
         stop_server(server)
+        if worker:
+            stop_server(worker)
     out = ROOT / "var" / "bench-lifecycle.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))

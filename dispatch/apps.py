@@ -6,8 +6,13 @@ class DispatchConfig(AppConfig):
     verbose_name = "派单督办"
 
     def ready(self):
-        from hotline.notify import subscribe
+        from django.conf import settings
+
+        from hotline.notify import defer_to, subscribe
 
         from .notices import on_supervise_event
+        from .outbox import enqueue_one
 
         subscribe("dispatch.supervision_notice", on_supervise_event)
+        if settings.HOTLINE_NOTIFY_ASYNC:
+            defer_to(enqueue_one)

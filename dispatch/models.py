@@ -426,3 +426,28 @@ class EventOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {len(self.event_ids)} events"
+
+
+class LightTimer(models.Model):
+    """A traffic-light notice still owed: the urge when the ticket turns yellow (at warn_at), the
+    supervision when it turns red (after due_at). Written when a ticket is dispatched or its
+    deadline moves; the sweep claims the rows that came due by deleting them, and writes the
+    notices in the same transaction. So the sweep reads a small index of what is due and never
+    rewrites ticket rows (each rewrite inserted into every index of the ticket table)."""
+
+    class Kind(models.TextChoices):
+        YELLOW = "yellow", _("黄灯催办")
+        RED = "red", _("红灯督办")
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="+", db_index=False)
+    light = models.CharField(_("灯色"), max_length=10, choices=Kind.choices)
+    fires_at = models.DateTimeField(_("到点时间"))
+
+    class Meta:
+        verbose_name = _("灯色提醒")
+        verbose_name_plural = _("灯色提醒")
+        constraints = [models.UniqueConstraint(fields=["ticket", "light"], name="light_timer_once")]
+        indexes = [models.Index(fields=["light", "fires_at"], name="light_timer_due")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.light} @ {self.fires_at:%Y-%m-%d %H:%M}"

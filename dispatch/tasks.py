@@ -8,7 +8,7 @@ mean a half-done run left nothing behind.
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import notices, timers
+from . import notices, outbox, timers
 
 RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),
@@ -37,7 +37,7 @@ def send_due_surveys() -> int:
 
 @shared_task(name="dispatch.deliver_outbox", **RETRY)
 def deliver_outbox() -> int:
-    return timers.drain_outbox()
+    return outbox.drain()
 
 
 @shared_task(name="dispatch.render_supervision_notice", **RETRY)

@@ -1,9 +1,10 @@
 """The timers' services: traffic-light notices, reminders and survey SMS.
 
-Each is one set-based statement that *claims* what it acts on — a conditional
-UPDATE … RETURNING (or INSERT … ON CONFLICT DO NOTHING RETURNING) — so two
-overlapping runs never claim the same row and a re-run finds nothing new. The
-events they write go into EventOutbox in the same transaction; `drain_outbox`
+Each is one set-based statement that *claims* what it acts on — deleting the due
+LightTimer rows (light notices), a conditional UPDATE … RETURNING (surveys) or an
+INSERT … ON CONFLICT DO NOTHING RETURNING (reminders) — so two overlapping runs
+never claim the same row and a re-run finds nothing new. The
+events they write go into the outbox (dispatch.outbox) in the same transaction, which
 delivers them to the notify subscribers (push, SMS) after commit, so a process
 killed in between loses nothing (delivery is at-least-once).
 """
@@ -13,21 +14,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from hotline.models import Light, Ticket, TicketEvent, TicketState, Unit
-from hotline.notify import deliver
 
+from . import outbox
 from .deadlines import light_q
-from .models import EventOutbox, SupervisionNotice, Survey, TimerReminder
+from .models import LightTimer, SupervisionNotice, Survey, TimerReminder
 
 SYSTEM = "系统"
-# Light → (event kind, lights a ticket may have been notified for before this one).
-LIGHT_NOTICES = {
-    Light.YELLOW: ("urge", [Light.GREEN]),
-    Light.RED: ("supervise", [Light.GREEN, Light.YELLOW]),
-}
+# Light → the event its notice writes.
+LIGHT_NOTICES = {Light.YELLOW: "urge", Light.RED: "supervise"}
 AUTO_NOTES = {
     "urge": "工单即将到期，请抓紧办理并按时回复（系统自动催办）",
     "supervise": "工单已超过办理时限，请立即办理并回复（系统自动督办）",
@@ -40,7 +39,6 @@ REMINDERS = [
     (TimerReminder.Kind.SIGN_OVERDUE, "sign_due_at", TicketState.DISPATCHED),
     (TimerReminder.Kind.CALLBACK_DUE, "callback_due_at", TicketState.REPLIED),
 ]
-OUTBOX_BATCH = 500  # events per outbox row: one drain transaction
 CLAIM_BATCH = 5000
 
 
@@ -61,16 +59,42 @@ def _update_returning(model, set_sql: str, set_params: list, queryset, returning
         return cursor.fetchall()
 
 
+def schedule_light_timers(*, ticket: Ticket, now: dt.datetime, only_future: bool = False) -> None:
+    """Owe `ticket` its urge at warn_at and its supervision after due_at, replacing what it was owed.
+    On dispatch every notice is owed, even one already due (a ticket dispatched with hours left
+    is urged at the next sweep); `only_future` (a moved deadline) owes only the lights the ticket
+    has not reached yet, so an extension that leaves it yellow does not urge it twice."""
+    LightTimer.objects.filter(ticket_id=ticket.pk).delete()
+    timers = [(LightTimer.Kind.YELLOW, ticket.warn_at), (LightTimer.Kind.RED, ticket.due_at)]
+    LightTimer.objects.bulk_create([
+        LightTimer(ticket_id=ticket.pk, light=light, fires_at=at)
+        for light, at in timers if at is not None and not (only_future and at <= now)
+    ])
+
+
 def _claim_light(light: str, now: dt.datetime, batch: int = CLAIM_BATCH) -> list[tuple]:
-    """Portable path: mark the candidates notified for `light`; returns their
-    (id, lead_unit_id, due_at, number, title)."""
+    """Portable path: take the timers of `light` that came due (deleting them) and return the
+    tickets that are `light` now as (id, lead_unit_id, due_at, number, title). A due timer whose
+    ticket left the units' hands (replied, returned) is dropped without a notice."""
     claimed: list[tuple] = []
     while True:
-        rows = _update_returning(Ticket, "light_notified = %s", [light], _candidates(light, now, batch),
-                                 "id, lead_unit_id, due_at, number, title")
+        due = list(_due_timers(light, now, batch).values_list("id", "ticket_id"))
+        LightTimer.objects.filter(pk__in=[timer_id for timer_id, _ in due]).delete()
+        rows = list(Ticket.objects.filter(light_q(light, now), pk__in=[tid for _, tid in due])
+                    .order_by("pk").values_list("id", "lead_unit_id", "due_at", "number", "title"))
+        if light == Light.RED:  # red first: a ticket that skipped yellow is not urged afterwards
+            LightTimer.objects.filter(ticket_id__in=[row[0] for row in rows], light=Light.YELLOW).delete()
         claimed += rows
-        if len(rows) < batch:
+        if len(due) < batch:
             return claimed
+
+
+def _due_timers(light: str, now: dt.datetime, batch: int):
+    """The timers of `light` that came due, oldest first, skipping rows another sweep holds.
+    Red is strictly after due_at and yellow from warn_at on: the rule of light_q."""
+    due = Q(fires_at__lt=now) if light == Light.RED else Q(fires_at__lte=now)
+    return (LightTimer.objects.filter(due, light=light).order_by("fires_at")
+            .select_for_update(skip_locked=True)[:batch])
 
 
 def days_overdue(due_at: dt.datetime | None, now: dt.datetime) -> int:
@@ -123,12 +147,7 @@ def _light_events(kind: str, rows: list[tuple], now: dt.datetime) -> list[Ticket
 
 
 def _to_outbox(events: list) -> list[int]:
-    ids = [e if isinstance(e, int) else e.pk for e in events]
-    EventOutbox.objects.bulk_create(
-        [EventOutbox(event_ids=ids[i:i + OUTBOX_BATCH]) for i in range(0, len(ids), OUTBOX_BATCH)])
-    if ids:
-        transaction.on_commit(schedule_outbox_drain)
-    return ids
+    return outbox.enqueue([e if isinstance(e, int) else e.pk for e in events])
 
 
 @transaction.atomic
@@ -139,7 +158,7 @@ def sweep_lights(*, now: dt.datetime | None = None) -> SweepResult:
     result = SweepResult()
     event_ids: list[int] = []
     for light, claimed in ((Light.RED, result.supervised), (Light.YELLOW, result.urged)):
-        kind = LIGHT_NOTICES[light][0]
+        kind = LIGHT_NOTICES[light]
         if connection.vendor == "postgresql":
             pairs = _claim_and_record_pg(light, kind, now)
         else:
@@ -151,29 +170,16 @@ def sweep_lights(*, now: dt.datetime | None = None) -> SweepResult:
     return result
 
 
-def _candidates(light: str, now: dt.datetime, batch: int):
-    """Tickets that are `light` now (dispatch.deadlines.light_q, the rule every read uses) but were
-    notified for a lower light. Ordered by the deadline column and limited: the ORDER BY … LIMIT
-    makes PostgreSQL walk the partial index from its start (the planner cannot know that
-    light_notified tracks the light, and would otherwise scan the table) and bounds each statement."""
-    _, before = LIGHT_NOTICES[light]
-    column = "due_at" if light == Light.RED else "warn_at"
-    return (
-        Ticket.objects.filter(light_q(light, now), light_notified__in=before)
-        .order_by(column).select_for_update(skip_locked=True).values("id")[:batch]
-    )
-
-
 def _claim_and_record_pg(light: str, kind: str, now: dt.datetime, batch: int = CLAIM_BATCH) -> list[tuple]:
     from .timers_pg import claim_and_record
 
     pairs: list[tuple] = []
     while True:
-        sql, params = _candidates(light, now, batch).query.sql_with_params()
-        got = claim_and_record(candidates_sql=sql, candidates_params=params, light=light, kind=kind,
-                               note=AUTO_NOTES[kind], actor_label=SYSTEM, demand=notice_demand(), now=now)
+        sql, params = _due_timers(light, now, batch).values("id").query.sql_with_params()
+        fired, got = claim_and_record(due_sql=sql, due_params=params, light=light, kind=kind,
+                                      note=AUTO_NOTES[kind], actor_label=SYSTEM, demand=notice_demand(), now=now)
         pairs += got
-        if len(got) < batch:
+        if fired < batch:
             return pairs
 
 
@@ -223,25 +229,3 @@ def send_due_surveys(*, now: dt.datetime | None = None) -> list[int]:
     ]
     TicketEvent.objects.bulk_create(events)
     return _to_outbox(events)
-
-
-def drain_outbox() -> int:
-    """Deliver the timers' committed events to the notify subscribers, oldest batch first.
-    A batch is claimed (locked, skipping batches another worker holds), delivered and removed
-    in one transaction: killed mid-batch, it comes back and is delivered again."""
-    delivered = 0
-    while True:
-        with transaction.atomic():
-            batch = EventOutbox.objects.select_for_update(skip_locked=True).order_by("id").first()
-            if batch is None:
-                return delivered
-            for event_id in batch.event_ids:
-                deliver(event_id)
-            batch.delete()
-        delivered += len(batch.event_ids)
-
-
-def schedule_outbox_drain() -> None:
-    from .tasks import deliver_outbox
-
-    deliver_outbox.delay()

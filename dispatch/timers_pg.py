@@ -3,15 +3,18 @@
 Same rule and same rows as the portable path in dispatch.timers (which SQLite uses), but
 data-modifying CTEs keep the claimed rows inside PostgreSQL: no round trip of thousands of
 rows through Python, which is most of the cost when many tickets change light at once.
+The due timers are claimed by deleting them; the tickets are only read.
 tests/dispatch/test_integration_celery.py checks its events and notices field by field.
 """
 import datetime as dt
+import json
 
 from django.db import connection
 
 from hotline.models import Light, Ticket, TicketEvent, Unit
 
-from .models import SupervisionNotice
+from .deadlines import light_q
+from .models import LightTimer, SupervisionNotice
 
 
 def _name(model) -> str:
@@ -23,10 +26,23 @@ ISO_DUE = ("to_char(c.due_at AT TIME ZONE 'UTC', CASE WHEN date_trunc('second', 
            "THEN 'YYYY-MM-DD\"T\"HH24:MI:SS' ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.US' END) || '+00:00'")
 
 
-def claim_and_record(*, candidates_sql: str, candidates_params, light: str, kind: str, note: str,
-                     actor_label: str, demand: str, now: dt.datetime) -> list[tuple[int, int]]:
-    """Claim the candidate tickets for `light`, write their events (and notices on red);
-    returns [(ticket_id, event_id)]."""
+def _is_light_now(light: str, now: dt.datetime) -> tuple[str, list]:
+    """dispatch.deadlines.light_q as SQL over hotline_ticket: the rule every read uses."""
+    query = Ticket.objects.filter(light_q(light, now)).query
+    return query.where.as_sql(query.get_compiler(connection=connection), connection)
+
+
+def claim_and_record(*, due_sql: str, due_params, light: str, kind: str, note: str,
+                     actor_label: str, demand: str, now: dt.datetime) -> tuple[int, list[tuple[int, int]]]:
+    """Claim the due timers of `light` (the ids `due_sql` selects), write the events (and notices on
+    red) of those tickets that are `light` now; returns (timers claimed, [(ticket_id, event_id)])."""
+    light_sql, light_params = _is_light_now(light, now)
+    t = _name(Ticket)  # light_sql names the table, not an alias
+    skip_yellow = ""
+    if light == Light.RED:  # a ticket that went straight to red is not urged afterwards
+        skip_yellow = f""", skipped AS (
+            DELETE FROM {_name(LightTimer)} y USING claimed c WHERE y.ticket_id = c.id AND y.light = 'yellow'
+        )"""
     notices = ""
     notice_params: list = []
     if light == Light.RED:
@@ -40,10 +56,13 @@ def claim_and_record(*, candidates_sql: str, candidates_params, light: str, kind
         )"""
         notice_params = [now, demand, actor_label, now]
     sql = f"""
-        WITH claimed AS (
-            UPDATE {_name(Ticket)} SET light_notified = %s WHERE id IN ({candidates_sql})
-            RETURNING id, lead_unit_id, due_at, number, title
-        ), events AS (
+        WITH fired AS (
+            DELETE FROM {_name(LightTimer)} WHERE id IN ({due_sql}) RETURNING ticket_id
+        ), claimed AS (
+            SELECT {t}.id, {t}.lead_unit_id, {t}.due_at, {t}.number, {t}.title
+            FROM {t} JOIN fired ON fired.ticket_id = {t}.id
+            WHERE {light_sql}
+        ){skip_yellow}, events AS (
             INSERT INTO {_name(TicketEvent)} (ticket_id, kind, actor_id, actor_label, from_state, to_state,
                                               payload, created_at)
             SELECT c.id, %s, NULL, %s, '', '',
@@ -53,8 +72,11 @@ def claim_and_record(*, candidates_sql: str, candidates_params, light: str, kind
             FROM claimed c LEFT JOIN {_name(Unit)} u ON u.id = c.lead_unit_id
             RETURNING id, ticket_id
         ){notices}
-        SELECT ticket_id, id FROM events ORDER BY id"""
-    params = [light, *candidates_params, kind, actor_label, note, light, now, *notice_params]
+        SELECT (SELECT count(*) FROM fired),
+               coalesce((SELECT json_agg(json_build_array(ticket_id, id) ORDER BY id) FROM events), '[]')"""
+    params = [*due_params, *light_params, kind, actor_label, note, light, now, *notice_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        fired, pairs = cursor.fetchone()
+    pairs = json.loads(pairs) if isinstance(pairs, str) else pairs
+    return fired, [(ticket_id, event_id) for ticket_id, event_id in pairs]

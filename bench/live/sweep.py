@@ -27,10 +27,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from dispatch import timers  # noqa: E402
+from dispatch import outbox, timers  # noqa: E402
+from dispatch.models import LightTimer  # noqa: E402
 from hotline import notify  # noqa: E402
 from hotline.models import Light, Ticket  # noqa: E402
 from hotline.models.tickets import HANDLING_STATES  # noqa: E402
@@ -43,28 +44,27 @@ def timed(fn):
 
 
 def explain(light: str, now) -> str:
-    _, before = timers.LIGHT_NOTICES[light]
-    column = "due_at" if light == Light.RED else "warn_at"
-    qs = (Ticket.objects.filter(timers.light_q(light, now), light_notified__in=before)
-          .order_by(column).values("id")[:timers.CLAIM_BATCH])
-    sql, params = qs.query.sql_with_params()
+    sql, params = timers._due_timers(light, now, timers.CLAIM_BATCH).values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def make_changes(share: float, now) -> int:
-    """Move `share` of the open tickets that are green and notified green across a light."""
+    """Move `share` of the open tickets that are green (still owed their urge) across a light:
+    their deadline and the timer of that light, as if that much time had passed for them."""
     open_count = Ticket.objects.filter(state__in=HANDLING_STATES).count()
     n = int(open_count * share)
-    ids = list(Ticket.objects.filter(timers.light_q(Light.GREEN, now), light_notified=Light.GREEN)
-               .order_by("?").values_list("id", flat=True)[:n])
+    ids = list(LightTimer.objects.filter(light=Light.YELLOW, fires_at__gt=now, ticket__state__in=HANDLING_STATES)
+               .order_by("?").values_list("ticket_id", flat=True)[:n])
     half = len(ids) // 2
-    minute = timezone.timedelta(minutes=1)
-    Ticket.objects.filter(pk__in=ids[:half]).update(warn_at=now - minute)
-    Ticket.objects.filter(pk__in=ids[half:]).update(due_at=now - minute)
+    past = now - timezone.timedelta(minutes=1)
+    Ticket.objects.filter(pk__in=ids[:half]).update(warn_at=past)
+    LightTimer.objects.filter(ticket_id__in=ids[:half], light=Light.YELLOW).update(fires_at=past)
+    Ticket.objects.filter(pk__in=ids[half:]).update(due_at=past)
+    LightTimer.objects.filter(ticket_id__in=ids[half:], light=Light.RED).update(fires_at=past)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE hotline_ticket")
+        cursor.execute("ANALYZE dispatch_lighttimer")
     return len(ids)
 
 
@@ -79,7 +79,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL database")
     # The sweep's after-commit hook would drain the outbox inline (eager Celery); here that is timed apart.
-    timers.schedule_outbox_drain = lambda: None
+    outbox.schedule_drain = lambda: None
     for name in list(notify.subscribers()):
         if name != "channels_app.push":
             notify.unsubscribe(name)
@@ -104,7 +104,7 @@ def main() -> None:
         assert not again.event_ids, "a re-run must find nothing"
         print(f"round {round_no}: re-run: 0 notices in {again_s:.3f}s")
         if args.drain:
-            delivered, drain_s = timed(timers.drain_outbox)
+            delivered, drain_s = timed(outbox.drain)
             print(f"round {round_no}: drained {delivered:,} events (push) in {drain_s:.1f}s")
         else:
             from dispatch.models import EventOutbox
@@ -117,7 +117,8 @@ def main() -> None:
         from dispatch.models import EventOutbox
 
         EventOutbox.objects.all().delete()
-    print("\nplan of the red claim when nothing changed:\n" + explain(Light.RED, timezone.now()))
+    with transaction.atomic():  # the claim locks its rows
+        print("\nplan of the red claim when nothing changed:\n" + explain(Light.RED, timezone.now()))
     print(f"\nSUMMARY open={open_count:,} share={args.share:.0%} "
           f"quiet median={statistics.median(quiet_times):.3f}s max={max(quiet_times):.3f}s | "
           f"changed median={statistics.median(busy_times):.3f}s max={max(busy_times):.3f}s")

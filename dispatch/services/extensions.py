@@ -3,13 +3,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hotline.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from hotline.models import Light, Ticket, TicketState
+from hotline.models import Ticket, TicketState
 from hotline.permissions import OFFICE, require_role
 from hotline.services.tickets import validate_text
 from hotline.workflow import lock_ticket, record_event, touch
 
-from ..deadlines import add_working_days, iso_local, light_at, limits_for_ticket, warn_time
+from ..deadlines import add_working_days, iso_local, limits_for_ticket, warn_time
 from ..models import Assignment, ExtensionRequest
+from ..timers import schedule_light_timers
 from .handling import require_assignment
 
 MAX_EXTRA_DAYS = 30
@@ -63,11 +64,9 @@ def extension_decide(*, extension: ExtensionRequest, actor, approve: bool, note:
         start = locked_ticket.dispatched_at or now
         locked_ticket.due_at = new_due
         locked_ticket.warn_at = warn_time(start, new_due, limits_for_ticket(locked_ticket))
-        # Notices follow the light: a deadline that moves back to green may warn again.
-        current = light_at(new_due, locked_ticket.warn_at, now)
-        if current == Light.GREEN:
-            locked_ticket.light_notified = Light.GREEN
-        touch(locked_ticket, "due_at", "warn_at", "light_notified")
+        touch(locked_ticket, "due_at", "warn_at")
+        # Notices follow the new deadline: a light the ticket has not reached yet may notify again.
+        schedule_light_timers(ticket=locked_ticket, now=now, only_future=True)
         payload |= {"old_due_at": iso_local(locked.old_due_at), "new_due_at": iso_local(new_due)}
     locked.save()
     record_event(ticket=locked_ticket, kind="extension_approved" if approve else "extension_rejected",

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hotline.errors import Conflict, InvalidInput, NotAllowed
-from hotline.models import Light, Role, Ticket, TicketState, Unit
+from hotline.models import Role, Ticket, TicketState, Unit
 from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.services.tickets import validate_text
@@ -12,6 +12,7 @@ from hotline.workflow import lock_ticket, record_event, transition
 
 from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_ticket
 from ..models import Assignment, Attachment, ExtensionRequest, Reply, TicketReturn
+from ..timers import schedule_light_timers
 from .approval import approval_policy_for
 from .callbacks import survey_open
 
@@ -93,9 +94,10 @@ def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note
         changes={
             "lead_unit": lead_unit, "dispatched_at": now, "signed_at": None, "replied_at": None,
             "sign_due_at": deadlines.sign_due_at, "due_at": deadlines.due_at, "warn_at": deadlines.warn_at,
-            "light_notified": Light.GREEN, "callback_due_at": None,
+            "callback_due_at": None,
         },
     )
+    schedule_light_timers(ticket=dispatched, now=now)
     Assignment.objects.bulk_create(
         [Assignment(ticket=dispatched, unit=lead_unit, role=Assignment.Role.LEAD,
                     round=previous_round + 1, assigned_by=actor)]

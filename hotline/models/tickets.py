@@ -96,10 +96,6 @@ class Ticket(models.Model):
     closed_on_time = models.BooleanField(_("按时办结"), null=True, blank=True)
     closed_by_hotline = models.BooleanField(_("直接答复"), default=False)
     direct_answer = models.TextField(_("答复内容"), blank=True)
-    # The last light for which a notice went out; the sweep compares it to now.
-    light_notified = models.CharField(
-        _("已通知灯色"), max_length=10, choices=Light.choices, default=Light.GREEN
-    )
     merged_into = models.ForeignKey(
         "self", verbose_name=_("并入工单"), null=True, blank=True,
         on_delete=models.PROTECT, db_index=False, related_name="merged_tickets",

@@ -13,7 +13,7 @@ from hotline.models import Ticket
 
 COUNT_CAP = 1000
 # Long texts a list never shows: leaving them in the database halves what a list reads.
-LIST_DEFER = ("content", "direct_answer", "address", "area", "call_id", "light_notified")
+LIST_DEFER = ("content", "direct_answer", "address", "area", "call_id")
 
 
 def head_by_state(qs: QuerySet, states, order: str, limit: int, *, scan: str = "", scan_limit: int = 40) -> list:

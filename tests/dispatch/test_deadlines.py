@@ -8,7 +8,7 @@ import pytest
 from dispatch import services as d
 from dispatch.calendar import WorkCalendar
 from dispatch.deadlines import Limits, add_working_days, deadlines_from, light_at, light_q, limits_for, ticket_light
-from dispatch.models import CalendarOverride, LimitUnit, TimeLimitPolicy
+from dispatch.models import CalendarOverride, LightTimer, LimitUnit, TimeLimitPolicy
 from hotline.clock import frozen_at
 from hotline.models import Category, Ticket
 from tests import factories as f
@@ -121,7 +121,8 @@ def test_extension_moves_the_deadline_across_the_holiday(people):
         moved = f.fresh(ticket)
         assert moved.due_at == end_of(2026, 10, 12)  # Sat Oct 10 (worked) and Mon Oct 12
         assert ticket_light(moved) == "green"
-        assert moved.light_notified == "green"
+        # Green again: the urge and the supervision are both owed once more.
+        assert set(LightTimer.objects.filter(ticket=ticket).values_list("light", flat=True)) == {"yellow", "red"}
 
 
 def test_extension_after_the_deadline_counts_from_the_decision(people):

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from dispatch import tasks
-from dispatch.models import EventOutbox, SupervisionNotice
+from dispatch.models import EventOutbox, LightTimer, SupervisionNotice
 from hotline.celery import app
 from hotline.models import Ticket, TicketEvent
 
 from ..channels_app.helpers import dispatched
 from ..processes import start_celery_worker, stop
+from .crowd import crowd_like
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 CROWD = 300  # further tickets crossing at the same moment, so that the two sweeps overlap
@@ -45,13 +46,6 @@ def wait_until_idle(timeout: float = 60) -> None:
     raise TimeoutError("worker still busy")
 
 
-def crowd_like(ticket: Ticket, n: int) -> list[int]:
-    fields = {f.attname: getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields if f.attname != "id"}
-    Ticket.objects.bulk_create([Ticket(**(fields | {"number": f"T{ticket.number[1:]}{i:04d}"[:16]}))
-                                for i in range(n)])
-    return list(Ticket.objects.exclude(pk=ticket.pk).values_list("pk", flat=True))
-
-
 def sweep_twice_at_once() -> None:
     tasks.sweep_lights.delay()
     tasks.sweep_lights.delay()
@@ -60,17 +54,20 @@ def sweep_twice_at_once() -> None:
 
 def test_yellow_then_red_gives_one_urge_and_one_supervision_notice(worker, operator, supervisor, unit_a):
     ticket = dispatched(operator, supervisor, unit_a)
-    crowd = crowd_like(ticket, CROWD)
+    crowd = crowd_like(ticket, CROWD, prefix="T")
     everyone = Ticket.objects.filter(pk__in=[ticket.pk, *crowd])
     now = timezone.now()
 
+    ids = [ticket.pk, *crowd]
     everyone.update(warn_at=now - dt.timedelta(minutes=1))  # yellow
+    LightTimer.objects.filter(ticket_id__in=ids, light="yellow").update(fires_at=now - dt.timedelta(minutes=1))
     sweep_twice_at_once()
     urges = TicketEvent.objects.filter(kind="urge")
     assert urges.filter(ticket=ticket).count() == 1
     assert urges.count() == CROWD + 1  # each ticket once, none twice
 
     everyone.update(due_at=now - dt.timedelta(minutes=1), warn_at=now - dt.timedelta(days=1))  # red
+    LightTimer.objects.filter(ticket_id__in=ids, light="red").update(fires_at=now - dt.timedelta(minutes=1))
     sweep_twice_at_once()
     sweep_twice_at_once()  # and again later: nothing new
     supervisions = TicketEvent.objects.filter(kind="supervise")

@@ -6,18 +6,19 @@ import threading
 import pytest
 from django.db import connection
 
-from dispatch import timers
+from dispatch import outbox, timers
 from dispatch.models import SupervisionNotice
-from hotline.models import Ticket, TicketEvent
+from hotline.models import TicketEvent
 
 from ..channels_app.helpers import dispatched
+from .crowd import crowd_like
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_events_and_notices_match_the_portable_path(operator, supervisor, unit_a, monkeypatch):
     assert connection.vendor == "postgresql"
-    monkeypatch.setattr(timers, "schedule_outbox_drain", lambda: None)
+    monkeypatch.setattr(outbox, "schedule_drain", lambda: None)
     ticket = dispatched(operator, supervisor, unit_a, title="路灯损坏")
     timers.sweep_lights(now=ticket.warn_at + dt.timedelta(seconds=1))
     late = ticket.due_at + dt.timedelta(days=1, hours=1)
@@ -38,10 +39,9 @@ def test_events_and_notices_match_the_portable_path(operator, supervisor, unit_a
 
 
 def test_two_sweeps_at_the_same_instant_notify_each_ticket_once(operator, supervisor, unit_a, monkeypatch):
-    monkeypatch.setattr(timers, "schedule_outbox_drain", lambda: None)
+    monkeypatch.setattr(outbox, "schedule_drain", lambda: None)
     first = dispatched(operator, supervisor, unit_a)
-    fields = {f.attname: getattr(first, f.attname) for f in Ticket._meta.concrete_fields if f.attname != "id"}
-    Ticket.objects.bulk_create([Ticket(**(fields | {"number": f"P{i:07d}"})) for i in range(2000)])
+    crowd_like(first, 2000, prefix="P")
     now = first.due_at + dt.timedelta(seconds=1)
     start = threading.Barrier(2)
     results, errors = [], []

@@ -4,10 +4,11 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from dispatch import timers
-from dispatch.models import EventOutbox, SupervisionNotice, Survey, TimerReminder
+from dispatch import outbox, timers
+from dispatch.models import EventOutbox, LightTimer, SupervisionNotice, Survey, TimerReminder
 from dispatch.services import extension_decide, extension_request, ticket_reply, ticket_sign, ticket_supervise
 from hotline import notify
+from hotline.clock import frozen_at
 from hotline.models import Ticket, TicketEvent
 
 from ..channels_app.helpers import dispatched
@@ -41,6 +42,11 @@ def kinds(ticket):
     return list(TicketEvent.objects.filter(ticket=ticket).exclude(kind="sms_sent").values_list("kind", flat=True))
 
 
+def owed(ticket) -> dict:
+    """The light notices the ticket is still owed: {light: when}."""
+    return dict(LightTimer.objects.filter(ticket=ticket).values_list("light", "fires_at"))
+
+
 def sms_templates(ticket) -> list[str]:
     return [e.payload["template"] for e in TicketEvent.objects.filter(ticket=ticket, kind="sms_sent")]
 
@@ -71,7 +77,7 @@ def test_yellow_then_red_sends_one_urge_and_one_supervision_notice(ticket, deliv
     assert notice.days_overdue == 2 and notice.ticket_number == ticket.number
     assert notice.file  # rendered by the worker (eager here)
     assert not EventOutbox.objects.exists()
-    assert Ticket.objects.get(pk=ticket.pk).light_notified == "red"
+    assert not LightTimer.objects.filter(ticket=ticket).exists()  # nothing more is owed
 
 
 def test_a_ticket_that_skipped_yellow_gets_only_the_supervision_notice(ticket, django_capture_on_commit_callbacks):
@@ -87,23 +93,40 @@ def test_an_approved_extension_lets_the_light_warn_again(ticket, staff_a, superv
     extension = extension_request(ticket=ticket, actor=staff_a, reason="需协调多个部门", extra_days=10)
     extension_decide(extension=extension, actor=supervisor, approve=True)
     moved = Ticket.objects.get(pk=ticket.pk)
-    assert moved.light_notified == "green"
+    assert owed(ticket) == {"yellow": moved.warn_at, "red": moved.due_at}
     assert sweep(moved.warn_at + SECOND, capture).urged == [ticket.pk]
     assert kinds(ticket).count("urge") == 2
+
+
+def test_an_extension_after_the_supervision_supervises_again_when_late_again(
+        ticket, staff_a, supervisor, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    ticket_sign(ticket=ticket, actor=staff_a)
+    late = ticket.due_at + SECOND
+    assert sweep(late, capture).supervised == [ticket.pk]
+    with frozen_at(late):
+        extension = extension_request(ticket=ticket, actor=staff_a, reason="需协调多个部门", extra_days=1)
+        extension_decide(extension=extension, actor=supervisor, approve=True)
+    moved = Ticket.objects.get(pk=ticket.pk)
+    # Already past its (new) warning time: no second urge is owed, only the supervision.
+    assert owed(ticket) == {"red": moved.due_at}
+    assert sweep(moved.due_at + SECOND, capture).supervised == [ticket.pk]
+    assert kinds(ticket).count("supervise") == 2 and kinds(ticket).count("urge") == 0
 
 
 def test_tickets_no_unit_is_handling_are_left_alone(ticket, staff_a, django_capture_on_commit_callbacks):
     ticket_sign(ticket=ticket, actor=staff_a)
     ticket_reply(ticket=ticket, actor=staff_a, text="已处理完毕")
     assert sweep(ticket.due_at + SECOND, django_capture_on_commit_callbacks).event_ids == []
+    assert owed(ticket) == {}  # the timers that came due were dropped without a notice
 
 
 def test_a_killed_worker_leaves_events_in_the_outbox_for_the_next_drain(ticket, delivered):
     timers.sweep_lights(now=ticket.warn_at + SECOND)  # commit hooks never run: as if killed right after commit
     assert EventOutbox.objects.get().event_ids and delivered == []
-    assert timers.drain_outbox() == 1
+    assert outbox.drain() == 1
     assert delivered == ["urge"] and not EventOutbox.objects.exists()
-    assert timers.drain_outbox() == 0
+    assert outbox.drain() == 0
 
 
 def test_a_supervisors_supervision_also_issues_a_notice(ticket, supervisor, staff_a, client,
@@ -162,6 +185,7 @@ def test_phone_surveys_are_not_texted(operator, supervisor, unit_a, staff_a):
 
 def test_run_timers_once_runs_the_whole_schedule(ticket, capsys):
     Ticket.objects.filter(pk=ticket.pk).update(warn_at=ticket.dispatched_at, due_at=ticket.dispatched_at)
+    LightTimer.objects.filter(ticket=ticket).update(fires_at=ticket.dispatched_at)
     call_command("run_timers", "--once")
     assert "supervise" in kinds(ticket)
     assert "dispatch.sweep_lights" in capsys.readouterr().out

@@ -11,11 +11,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_compose_has_every_process_with_health_checks_and_volumes():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat", "smpp", "migrate"} <= set(services)
-    for name in ("postgres", "redis", "web", "worker", "beat", "smpp"):
+    assert {"postgres", "redis", "proxy", "web", "ws", "worker", "beat", "smpp", "migrate"} <= set(services)
+    for name in ("postgres", "redis", "proxy", "web", "ws", "worker", "beat", "smpp"):
         assert services[name]["healthcheck"]["test"], name
     assert "smpp_gateway" in services["smpp"]["command"]
-    assert "uvicorn" in (ROOT / "Dockerfile").read_text()
+    assert "gunicorn" in (ROOT / "Dockerfile").read_text()
+    assert "uvicorn" in services["ws"]["command"] and "gunicorn" in services["web"]["command"]
     assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
     env = services["web"]["environment"]
     for variable in ("DATABASE_URL", "REDIS_URL", "SMPP_URL", "SMS_SIGNATURE", "SECRET_KEY", "ALLOWED_HOSTS",

@@ -1,0 +1,71 @@
+"""The durable queue between an event's transaction and its notifications (push, SMS).
+
+Events go into EventOutbox in the transaction that wrote them; a Celery task delivers
+them to the hotline.notify subscribers after commit and removes the rows. A process
+killed in between loses nothing: the rows stay and are delivered again (at-least-once;
+the subscribers are idempotent: SMS notices carry a dedupe key, pushes are re-sendable).
+
+The timers always use it. Requests use it when settings.HOTLINE_NOTIFY_ASYNC is on
+(production): registering a ticket then costs one small INSERT instead of the SMS
+receipt and the websocket push, which run in a worker.
+"""
+from django.core.cache import cache
+from django.db import transaction
+
+from hotline.notify import deliver
+
+from .models import EventOutbox
+
+ROW_EVENTS = 500  # events per outbox row written by a timer batch
+DRAIN_ROWS = 50  # rows claimed per drain transaction
+# Set while a drain is queued or running: requests that commit meanwhile need not queue
+# another one. It expires, so a worker that died holding it only delays (the beat
+# safety net in settings drains every minute anyway).
+DRAIN_PENDING_KEY = "dispatch:outbox-drain-pending"
+DRAIN_PENDING_SECONDS = 30
+
+
+def enqueue(event_ids: list[int]) -> list[int]:
+    """Queue the events in the current transaction; a drain is scheduled once it commits."""
+    if not event_ids:
+        return event_ids
+    EventOutbox.objects.bulk_create([EventOutbox(event_ids=event_ids[i:i + ROW_EVENTS])
+                                     for i in range(0, len(event_ids), ROW_EVENTS)])
+    transaction.on_commit(schedule_drain)
+    return event_ids
+
+
+def enqueue_one(event_id: int) -> None:
+    """hotline.notify deferrer (settings.HOTLINE_NOTIFY_ASYNC)."""
+    enqueue([event_id])
+
+
+def schedule_drain() -> None:
+    from .tasks import deliver_outbox
+
+    if cache.add(DRAIN_PENDING_KEY, 1, timeout=DRAIN_PENDING_SECONDS):
+        deliver_outbox.delay()
+
+
+def drain() -> int:
+    """Deliver the queued events, oldest first. Rows are claimed (locked, skipping rows another
+    worker holds), delivered and removed in one transaction: killed mid-batch, they come back."""
+    # Cleared first: an event committed from now on schedules a drain of its own, and one
+    # committed before is seen by the loop below.
+    cache.delete(DRAIN_PENDING_KEY)
+    delivered = 0
+    while True:
+        with transaction.atomic():
+            rows = list(EventOutbox.objects.select_for_update(skip_locked=True).order_by("id")[:DRAIN_ROWS])
+            if not rows:
+                return delivered
+            for row in rows:
+                for event_id in row.event_ids:
+                    deliver(event_id)
+                delivered += len(row.event_ids)
+            EventOutbox.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+
+def pending() -> int:
+    """Events still waiting for delivery (for the benchmark and the health page)."""
+    return sum(len(ids) for ids in EventOutbox.objects.values_list("event_ids", flat=True))
