@@ -7,10 +7,12 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from dispatch import tasks
+from dispatch import outbox, tasks
 from dispatch.models import EventOutbox, LightTimer, SupervisionNotice
+from hotline import notify
 from hotline.celery import app
 from hotline.models import Ticket, TicketEvent
+from sms_gateway.models import Message
 
 from ..channels_app.helpers import dispatched
 from ..processes import start_celery_worker, stop
@@ -77,3 +79,26 @@ def test_yellow_then_red_gives_one_urge_and_one_supervision_notice(worker, opera
     assert urges.count() == CROWD + 1
     assert not EventOutbox.objects.exists()  # every event was delivered by the worker
     assert SupervisionNotice.objects.get(ticket=ticket).file  # the worker rendered the PDF
+
+
+def test_a_registration_returns_before_its_notifications_which_the_worker_delivers(worker, operator, client):
+    """Production (HOTLINE_NOTIFY_ASYNC): the request only queues; the citizen's receipt text
+    and the timeline line come from the worker, once."""
+    notify.defer_to(outbox.enqueue_one)
+    try:
+        client.force_login(operator)
+        response = client.post("/api/tickets/", {
+            "channel": "phone", "ticket_type": "help", "title": "小区路灯不亮",
+            "content": "幸福小区3栋门口路灯坏了一周", "citizen_phone": "13912345678"}, content_type="application/json")
+    finally:
+        notify.defer_to(None)
+    assert response.status_code == 201, response.content
+    ticket = Ticket.objects.get(number=response.json()["number"])
+    deadline = time.monotonic() + 30
+    while EventOutbox.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    wait_until_idle()
+    assert not EventOutbox.objects.exists()
+    receipts = TicketEvent.objects.filter(ticket=ticket, kind="sms_sent", payload__template="citizen_receipt")
+    assert receipts.count() == 1
+    assert Message.objects.filter(ticket=ticket, to_number__endswith="13912345678").count() == 1
