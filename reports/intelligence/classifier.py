@@ -1,8 +1,13 @@
 """Category and handling-unit suggestions from a ticket's text.
 
-Features: character 1–3-grams (robust to unknown place names and typos) plus jieba
-words with the local dictionary and stopwords; a linear SVM on top. Confidence is the
-softmax of the SVM's decision scores (a relative, not a calibrated, probability).
+Features: character 1–3-grams (robust to unknown place names and typos), jieba words
+with the local dictionary and stopwords, and the character 1–3-grams of the title once
+more (a citizen's title names the topic; the detail mostly tells the story). A linear SVM
+with balanced class weights, so that small categories are not swallowed by big ones. The
+category tree (hotline/data/taxonomy.csv) adds one short pseudo-document per level-2/3
+entry ("二级。三级") to the categories the training labels have, never to others: the
+official names are the vocabulary a small training set has not seen yet. Confidence is
+the softmax of the SVM's decision scores (a relative, not a calibrated, probability).
 
 Models are versioned: each training writes var/models/classifier-v<N>.joblib and a
 `ClassifierModel` row; the newest active row is used. With no model the product still
@@ -13,6 +18,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import joblib
@@ -23,7 +29,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
+
+from hotline.taxonomy import DEFAULT_TAXONOMY
 
 from ..models import ClassifierModel
 from .text import ensure_ready, stopwords
@@ -32,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 MAX_CHARS = 300  # the start of a message carries its topic; longer texts only cost time
 WORD_CHARS = 100  # jieba is the slow part: words from the title and the first lines
+TITLE_CHARS = 40  # the sample's titles are ≤ 35 characters long
 MIN_PER_LABEL = 2
 _loaded: dict = {"version": None, "bundle": None}
 _lock = threading.Lock()
@@ -55,11 +65,45 @@ def jieba_words(text: str) -> list[str]:
     return [w for w in jieba.lcut(text[:WORD_CHARS], HMM=False) if len(w) >= 2 and w not in stop]
 
 
+def titles(texts) -> list[str]:
+    """The title: up to the first "。" (read_csv and tickets put the title first and end it so);
+    text with no "。" in its first 40 characters (the operator form's content) gives those 40."""
+    heads = []
+    for text in texts:
+        end = text.find("。")
+        heads.append(text[:end] if 0 < end <= TITLE_CHARS else text[:TITLE_CHARS])
+    return heads
+
+
 def make_model():
+    # Measured by bench/reports/classifier_cv.py; docs/REPORTS.md has the figures of each choice.
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2, max_features=200_000)
     words = TfidfVectorizer(tokenizer=jieba_words, token_pattern=None, lowercase=False, sublinear_tf=True, min_df=1)
-    features = FeatureUnion([("chars", chars), ("words", words)], transformer_weights={"chars": 1.0, "words": 0.5})
-    return make_pipeline(features, LinearSVC(C=1.0))
+    title = make_pipeline(FunctionTransformer(titles),
+                          TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True))
+    features = FeatureUnion([("chars", chars), ("words", words), ("title", title)])
+    # random_state: the dual solver shuffles; fixed so that the same data gives the same model
+    return make_pipeline(features, LinearSVC(C=1.0, class_weight="balanced", random_state=0))
+
+
+@lru_cache(maxsize=1)
+def _taxonomy() -> tuple[tuple[str, ...], ...]:
+    with open(DEFAULT_TAXONOMY, encoding="utf-8-sig", newline="") as f:
+        rows = [tuple(c.strip() for c in row[:3]) for row in csv.reader(f)]
+    return tuple(row for row in rows if row and row[0] and row[0] != "一级分类")
+
+
+def taxonomy_docs(labels: set[str]) -> tuple[list[str], list[str]]:
+    """One pseudo-document "二级。三级" per taxonomy entry, labelled with the deepest of its
+    names that is a training label; entries under categories the labels lack are left out."""
+    docs, doc_labels = [], []
+    for row in _taxonomy():
+        names = [n for n in row if n]
+        label = next((lab for lab in ("/".join(names[:d]) for d in range(len(names), 0, -1)) if lab in labels), None)
+        if label and len(names) > 1:
+            docs.append("。".join(names[1:]))
+            doc_labels.append(label)
+    return docs, doc_labels
 
 
 def read_csv(path: str | Path) -> list[Sample]:
@@ -98,14 +142,17 @@ def _fit(texts: list[str], labels: list[str]):
     keep = [i for i, label in enumerate(labels) if counts[label] >= MIN_PER_LABEL]
     if len({labels[i] for i in keep}) < 2:
         return None
+    texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+    docs, doc_labels = taxonomy_docs(set(labels))
     model = make_model()
-    model.fit([texts[i] for i in keep], [labels[i] for i in keep])
+    model.fit(texts + docs, labels + doc_labels)
     return model
 
 
 def evaluate(model, samples: list[Sample]) -> dict:
     texts = [s.text for s in samples]
     ensure_ready()  # loading the dictionary is start-up time, not classification time
+    predict_labels(model, texts[:1])  # so is the first call's one-off cost (~5 ms: lazy imports, caches)
     started = time.perf_counter()
     predicted = predict_labels(model, texts)
     elapsed = time.perf_counter() - started
