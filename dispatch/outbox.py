@@ -67,5 +67,5 @@ def drain() -> int:
 
 
 def pending() -> int:
-    """Events still waiting for delivery (for the benchmark and the health page)."""
+    """Events still waiting for delivery (bench/lifecycle.py waits for it to reach 0)."""
     return sum(len(ids) for ids in EventOutbox.objects.values_list("event_ids", flat=True))

@@ -16,9 +16,14 @@ _lock = threading.Lock()
 
 
 class SharedRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        # Worked out once per cache object: _cache is read on every cache call.
+        self._location = (tuple(self._servers), repr(sorted(self._options.items())))
+
     @property
     def _cache(self):
-        key = (os.getpid(), tuple(self._servers), repr(sorted(self._options.items())))
+        key = (os.getpid(), self._location)
         client = _clients.get(key)
         if client is None:
             with _lock:
