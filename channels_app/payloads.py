@@ -134,9 +134,3 @@ def staff_groups_for(ticket: Ticket) -> set[str]:
     result.update(groups.unit_group(pk) for pk in unit_ancestry(units))
     return result
 
-
-def load_event(event_id: int) -> TicketEvent | None:
-    return (
-        TicketEvent.objects.select_related("ticket", "ticket__category", "ticket__citizen")
-        .filter(pk=event_id).first()
-    )

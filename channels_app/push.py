@@ -16,8 +16,10 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
+from hotline.models import TicketEvent
+
 from . import groups
-from .payloads import NOT_FOR_DISPLAY, display_payload, load_event, staff_groups_for, staff_payload
+from .payloads import NOT_FOR_DISPLAY, display_payload, staff_groups_for, staff_payload
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +66,8 @@ def send_to_groups(messages: list[tuple[str, dict]]) -> None:
         async_to_sync(_send_all)(messages)
 
 
-def push_ticket_event(event_id: int) -> None:
+def push_ticket_event(event: TicketEvent) -> None:
     """hotline.notify subscriber: one committed TicketEvent to everyone allowed to see it."""
-    event = load_event(event_id)
-    if event is None:
-        return
     ticket, now = event.ticket, timezone.now()
     staff = ticket_event_message(staff_payload(event, ticket, now))
     messages = [(group, staff) for group in sorted(staff_groups_for(ticket))]

@@ -42,10 +42,9 @@ def supervision_notice_issue(*, event: TicketEvent) -> SupervisionNotice:
         return SupervisionNotice.objects.get(event=event)
 
 
-def on_supervise_event(event_id: int) -> None:
+def on_supervise_event(event: TicketEvent) -> None:
     """hotline.notify subscriber: every `supervise` event has its notice, rendered to PDF."""
-    event = TicketEvent.objects.select_related("ticket__lead_unit").filter(pk=event_id, kind="supervise").first()
-    if event is None:
+    if event.kind != "supervise":
         return
     notice = supervision_notice_issue(event=event)
     if not notice.file:

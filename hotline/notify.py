@@ -1,10 +1,11 @@
 """The single notification hook.
 
 Every service that writes a TicketEvent calls `publish_after_commit(event)`.
-Once the transaction commits, each registered subscriber (websocket push,
-SMS notices, timers) gets the event id. Subscribers register in their
-AppConfig.ready(); a failing subscriber is logged and never affects the others
-or the request that caused the event.
+Once the transaction commits, the event is read once (with its ticket, the ticket's
+citizen, category and lead unit) and each registered subscriber (websocket push, SMS
+notices, supervision notices, the display board) is handed that TicketEvent. Subscribers
+register in their AppConfig.ready(); a failing subscriber is logged and never affects
+the others or the request that caused the event.
 
 By default delivery runs in this process right after commit (the embedded default
 and tests). With a deferrer registered (dispatch's durable outbox, when
@@ -15,19 +16,24 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+if TYPE_CHECKING:
+    from .models import TicketEvent
+
 logger = logging.getLogger(__name__)
 
-Subscriber = Callable[[int], None]
+Subscriber = Callable[["TicketEvent"], None]
+Deferrer = Callable[[int], None]
 _subscribers: dict[str, Subscriber] = {}
-_deferrer: Subscriber | None = None
+_deferrer: Deferrer | None = None
 _muted = threading.local()
 
 
 def subscribe(name: str, subscriber: Subscriber) -> None:
-    """Register `subscriber(event_id)` under a unique name (re-registering replaces it)."""
+    """Register `subscriber(event)` under a unique name (re-registering replaces it)."""
     _subscribers[name] = subscriber
 
 
@@ -39,15 +45,36 @@ def subscribers() -> dict[str, Subscriber]:
     return dict(_subscribers)
 
 
+def load_events(event_ids: list[int]) -> dict:
+    """The events by id, each with what every subscriber reads of its ticket, in one query."""
+    from .models import TicketEvent
+
+    return (TicketEvent.objects
+            .select_related("ticket", "ticket__citizen", "ticket__category", "ticket__lead_unit")
+            .in_bulk(event_ids))
+
+
+def deliver_events(event_ids: list[int]) -> None:
+    """Hand each event, in order, to every subscriber. An id with no row (its transaction
+    rolled back after all, or the ticket was purged) is skipped."""
+    events = load_events(event_ids)
+    subscribers = list(_subscribers.items())
+    for event_id in event_ids:
+        event = events.get(event_id)
+        if event is None:
+            continue
+        for name, subscriber in subscribers:
+            try:
+                subscriber(event)
+            except Exception:  # one broken channel must not silence the others
+                logger.exception("notification subscriber %s failed for event %s", name, event_id)
+
+
 def deliver(event_id: int) -> None:
-    for name, subscriber in list(_subscribers.items()):
-        try:
-            subscriber(event_id)
-        except Exception:  # one broken channel must not silence the others
-            logger.exception("notification subscriber %s failed for event %s", name, event_id)
+    deliver_events([event_id])
 
 
-def defer_to(deferrer: Subscriber | None) -> None:
+def defer_to(deferrer: Deferrer | None) -> None:
     """Queue events with `deferrer(event_id)` (called inside the event's transaction) instead of
     delivering them here after commit; None restores in-process delivery."""
     global _deferrer

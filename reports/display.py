@@ -201,7 +201,7 @@ def _shared_entry() -> dict:
     return entry
 
 
-def mark_dirty(event_id: int | None = None) -> None:
+def mark_dirty(event=None) -> None:
     """notify subscriber: a ticket changed; rebuild soon, at most once per STALE_AFTER."""
     cache.set(DIRTY_KEY, 1, timeout=MAX_AGE * 10)
     from django.conf import settings

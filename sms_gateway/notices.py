@@ -128,18 +128,16 @@ def send_notice(*, ticket: Ticket, notice: Notice, event_id: int | None, transac
         raise
 
 
-def on_ticket_event(event_id: int) -> None:
+def on_ticket_event(event: TicketEvent) -> None:
     """hotline.notify subscriber: runs after commit, once per event."""
-    event = (TicketEvent.objects.select_related("ticket__citizen", "ticket__lead_unit")
-             .filter(pk=event_id).first())
-    if event is None or event.kind == "sms_sent":
+    if event.kind == "sms_sent":
         return
     transactional = event.kind == "register" and event.ticket.channel == Channel.SMS
     for notice in notices_for(event):
         try:
             send_notice(ticket=event.ticket, notice=notice, event_id=event.pk, transactional=transactional)
         except Exception:  # one bad number must not stop the other recipients
-            logger.exception("SMS notice %s for event %s failed", notice.template, event_id)
+            logger.exception("SMS notice %s for event %s failed", notice.template, event.pk)
 
 
 @transaction.atomic

@@ -6,7 +6,13 @@ from hotline.errors import InvalidInput
 
 
 class TicketCursorPagination(CursorPagination):
-    """Keyset pagination: page N costs the same as page 1 with millions of rows."""
+    """Keyset pagination: page N costs the same as page 1 with millions of rows.
+
+    Keys first, rows second: a list that joins other tables (a ticket's category, unit,
+    citizen) picks its page on its own table, then reads those rows with their joins.
+    In one statement PostgreSQL misjudges how many of a unit's tickets pass a filter
+    (light, type, state) and joined every candidate before sorting: ~1,000 citizen and
+    category lookups for a page of 20, 7 ms where the page alone takes well under one."""
 
     page_size = 20
     page_size_query_param = "page_size"
@@ -16,10 +22,20 @@ class TicketCursorPagination(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         # A mangled cursor is the client's mistake, not a missing page: undecodable (NotFound),
         # or decodable with a position the database cannot compare (ValidationError).
+        joins = bool(getattr(queryset, "query", None) and queryset.query.select_related)
+        keys = queryset
+        if joins:
+            order_fields = [name.lstrip("-") for name in self.get_ordering(request, queryset, view)]
+            keys = queryset.select_related(None).only(*order_fields)
         try:
-            return super().paginate_queryset(queryset, request, view)
+            page = super().paginate_queryset(keys, request, view)
         except (NotFound, ValidationError):
             raise InvalidInput("分页游标无效，请从第一页重新加载", field="cursor") from None
+        if joins and page:
+            rows = queryset.in_bulk([item.pk for item in page])
+            # A row that left the list between the two reads (closed that instant) is left out.
+            self.page = page = [rows[item.pk] for item in page if item.pk in rows]
+        return page
 
 
 class InboxPagination(TicketCursorPagination):

@@ -26,6 +26,7 @@ from hotline.selectors import citizen_history, for_list, ticket_get_for, ticket_
 from hotline.services import tickets as ticket_services
 from hotline.workflow import expect_version
 
+from . import parsing
 from . import serializers as s
 from .filters import InboxFilter, TicketFilter
 from .pagination import InboxPagination, OldestFirstPagination
@@ -49,9 +50,7 @@ def mark_fresh(ticket: Ticket) -> None:
 
 
 def parse(serializer_class, request, data=None):
-    serializer = serializer_class(data=request.data if data is None else data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    return parsing.parse(serializer_class, request.data if data is None else data)
 
 
 def if_match_version(request) -> int | None:

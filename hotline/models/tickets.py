@@ -123,7 +123,10 @@ class Ticket(models.Model):
             models.Index(fields=["lead_unit", "state", "due_at"], name="ticket_unit_inbox"),
             models.Index(fields=["lead_unit", "created_at"], name="ticket_unit_created"),  # a unit's list
             # A unit's inbox in deadline order straight from the index: LIMIT stops after a page.
+            # The inbox filters' columns ride along, so its page of ids (api.pagination: keys
+            # first) is an index-only scan whatever the light, type or state asked for.
             models.Index(fields=["lead_unit", "due_at", "id"], name="ticket_unit_handling_due",
+                         include=["warn_at", "ticket_type", "state"],
                          condition=models.Q(state__in=["dispatched", "in_progress"])),
             # Lists by light, newest first: the deadlines are in the index, so a backward scan
             # of the open tickets checks the light without visiting the table.

@@ -21,7 +21,7 @@ SECOND = dt.timedelta(seconds=1)
 def delivered():
     """Event kinds the notify subscribers were handed, in order."""
     seen: list[str] = []
-    notify.subscribe("test.recorder", lambda event_id: seen.append(TicketEvent.objects.get(pk=event_id).kind))
+    notify.subscribe("test.recorder", lambda event: seen.append(event.kind))
     yield seen
     notify.unsubscribe("test.recorder")
 

@@ -53,8 +53,8 @@ def test_event_delivered_twice_sends_once(ticket, phone_inbox):
     from sms_gateway.notices import on_ticket_event
 
     event = ticket.events.get(kind="register")
-    on_ticket_event(event.pk)
-    on_ticket_event(event.pk)
+    on_ticket_event(event)
+    on_ticket_event(event)
     assert len(phone_inbox("13812345678")) == 1
     assert len(sms_events(ticket)) == 1
 
