@@ -48,3 +48,17 @@ def test_ticket_list_pages_newest_first_for_the_office(api, people, inbox_of_a):
     newest_first = Ticket.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
     assert [row["id"] for row in rows] == list(newest_first)
     assert rows[0]["category_name"] is None or isinstance(rows[0]["category_name"], str)
+
+
+def test_text_search_finds_chinese_in_the_content_and_latin_in_any_case(api, people):
+    noise = f.registered(people, title="夜间施工", content="小区门口工地夜里十二点还在打桩")
+    wifi = f.registered(people, title="WiFi 信号差", content="图书馆的无线网络连不上")
+    other = f.registered(people, title="路灯不亮", content="东街路灯坏了一周")
+    office = api(people["supervisor"])
+
+    def found(term: str) -> set[int]:
+        return {row["id"] for row in walk(office, f"/api/tickets/?q={term}")}
+
+    assert found("小区") == {noise.pk}
+    assert found("wifi") == found("WIFI") == {wifi.pk}
+    assert found(other.number) == {other.pk}
