@@ -89,3 +89,8 @@ class TicketFilter(AskedFiltersOnly, django_filters.FilterSet):
 
 class InboxFilter(TicketFilter):
     handling_known = True
+    # Validated here, applied by dispatch.selectors.unit_inbox(states=...).
+    state = django_filters.MultipleChoiceFilter(choices=TicketState.choices, method="states_applied_by_selector")
+
+    def states_applied_by_selector(self, queryset, name, value):
+        return queryset

@@ -256,7 +256,9 @@ class InboxViewSet(FilterWhenAsked, mixins.ListModelMixin, viewsets.GenericViewS
             return Ticket.objects.none()
         if self.request.user.role != Role.UNIT_STAFF:
             raise NotAllowed("只有承办单位有待办箱")
-        return for_list(unit_inbox(self.request.user))
+        # ?state= is applied here, by the selector (InboxFilter only validates it).
+        states = self.request.query_params.getlist("state") or None
+        return for_list(unit_inbox(self.request.user, states=states))
 
     def get_serializer_context(self):
         return super().get_serializer_context() | {"now": timezone.now()}

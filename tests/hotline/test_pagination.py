@@ -62,3 +62,12 @@ def test_text_search_finds_chinese_in_the_content_and_latin_in_any_case(api, peo
     assert found("小区") == {noise.pk}
     assert found("wifi") == found("WIFI") == {wifi.pk}
     assert found(other.number) == {other.pk}
+
+
+def test_inbox_state_filter_keeps_to_handling_states_and_refuses_unknown_ones(api, people, inbox_of_a):
+    a = api(people["staff_a"])
+    assert walk(a, "/api/inbox/?state=closed") == []
+    both = walk(a, "/api/inbox/?state=dispatched&state=in_progress&state=closed")
+    assert len(both) == len(inbox_of_a)
+    response = a.get("/api/inbox/?state=bogus")
+    assert response.status_code == 400 and response.json()["error"]["field"] == "state"
