@@ -76,10 +76,13 @@ class FilterWhenAsked:
     """Build the filter set only when the request has a filter parameter: constructing
     its form is a good part of an unfiltered list's CPU."""
 
+    filtered = False  # read by the paginator: an unfiltered list needs no keys-first read
+
     def filter_queryset(self, queryset):
         params = self.request.query_params
         if not any(name in params for name in self.filterset_class.base_filters):
             return queryset
+        self.filtered = True
         return super().filter_queryset(queryset)
 
 
