@@ -20,6 +20,9 @@ class AskedFiltersOnly:
     its fields, as Django forms do)."""
 
     def get_form_class(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if getattr(renderer, "format", None) == "api":  # the browsable API shows the whole form
+            return super().get_form_class()
         asked = tuple(name for name in self.filters if name in self.data)
         key = (type(self), asked)
         form_class = _FORM_CLASSES.get(key)

@@ -71,3 +71,10 @@ def test_inbox_state_filter_keeps_to_handling_states_and_refuses_unknown_ones(ap
     assert len(both) == len(inbox_of_a)
     response = a.get("/api/inbox/?state=bogus")
     assert response.status_code == 400 and response.json()["error"]["field"] == "state"
+
+
+def test_the_browsable_api_still_offers_every_filter(api, people, inbox_of_a):
+    page = api(people["staff_a"]).get("/api/inbox/?light=red", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert all(f'name="{name}"' in html for name in ("light", "ticket_type", "urgency", "q", "created_from"))
