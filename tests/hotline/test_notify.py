@@ -1,0 +1,45 @@
+"""Subscribers are handed each event once, read with what they need, and one failing does not
+silence the others."""
+import pytest
+
+from hotline import notify
+from hotline.models import TicketEvent
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def only_recorders():
+    """Just this test's subscribers, for the length of the test."""
+    saved = notify.subscribers()
+    for name in saved:
+        notify.unsubscribe(name)
+    yield
+    for name in notify.subscribers():
+        notify.unsubscribe(name)
+    for name, subscriber in saved.items():
+        notify.subscribe(name, subscriber)
+
+
+def test_a_batch_of_events_is_read_in_one_query_with_the_ticket_details(people, only_recorders,
+                                                                          django_assert_num_queries):
+    tickets = [f.dispatched(people, co=False) for _ in range(3)]
+    events = list(TicketEvent.objects.filter(ticket__in=tickets).order_by("id").values_list("pk", flat=True))
+    seen = []
+    notify.subscribe("test.details", lambda event: seen.append(
+        (event.pk, event.ticket.citizen.phone, event.ticket.lead_unit.name, event.ticket.category)))
+    with django_assert_num_queries(1):
+        notify.deliver_events(events + [987654321])  # an id without a row is skipped
+    assert [pk for pk, *_ in seen] == events
+    assert {unit for _, _, unit, _ in seen} == {people["staff_a"].unit.name}
+
+
+def test_a_failing_subscriber_does_not_stop_the_others(people, only_recorders, caplog):
+    event = f.registered(people).events.get(kind="register")
+    seen = []
+    notify.subscribe("test.broken", lambda event: 1 / 0)
+    notify.subscribe("test.working", lambda event: seen.append(event.kind))
+    notify.deliver(event.pk)
+    assert seen == ["register"]
+    assert "test.broken failed" in caplog.text
