@@ -160,31 +160,29 @@ def collect_next_pages(port: int, unit_tokens: list[str]) -> list[tuple[str, str
     return pages
 
 
-def cpu_seconds(group: int) -> float:
-    """User + system CPU of every process in the server's process group (from /proc)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group:  # field 5 of stat: process group id
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def postgres_cpu_seconds() -> float:
-    """CPU of the PostgreSQL server processes on this machine (0 when it runs elsewhere)."""
+def _cpu_seconds_of(chosen) -> float:
+    """User + system CPU of every process for which chosen(command name, stat fields) holds
+    (from /proc; the fields are those after the command name: fields[2] is the process group)."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue
-        if text[text.index("(") + 1:].startswith("postgres"):
-            fields = text.rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+        name, fields = text[text.index("(") + 1:text.rindex(")")], text.rsplit(")", 1)[1].split()
+        if chosen(name, fields):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(group: int) -> float:
+    """CPU of every process in the server's process group."""
+    return _cpu_seconds_of(lambda name, fields: int(fields[2]) == group)
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU of the PostgreSQL server processes on this machine (0 when it runs elsewhere)."""
+    return _cpu_seconds_of(lambda name, fields: name.startswith("postgres"))
 
 
 def measure(name, port, make, args, server) -> dict:

@@ -9,8 +9,8 @@ the others or the request that caused the event.
 
 By default delivery runs in this process right after commit (the embedded default
 and tests). With a deferrer registered (dispatch's durable outbox, when
-settings.HOTLINE_NOTIFY_ASYNC is on) the event is queued in its own transaction
-instead and a worker delivers it: the request does not wait for SMS and push.
+settings.HOTLINE_NOTIFY_ASYNC is on) the event is queued in the transaction that
+wrote it instead and a worker delivers it: the request does not wait for SMS and push.
 """
 import logging
 import threading

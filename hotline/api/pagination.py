@@ -14,7 +14,8 @@ class TicketCursorPagination(CursorPagination):
     (light, type, state) and joined every candidate before sorting: ~1,000 citizen and
     category lookups for a page of 20, 7 ms where the page alone takes well under one.
     Unfiltered, the joined statement already walks the list's index and stops after a page,
-    so a view that says it did not filter (`view.filtered` False) is read in one statement."""
+    so only a view that says it filtered the list (`view.filtered`, set by FilterWhenAsked)
+    is read keys first."""
 
     page_size = 20
     page_size_query_param = "page_size"
@@ -25,7 +26,7 @@ class TicketCursorPagination(CursorPagination):
         # A mangled cursor is the client's mistake, not a missing page: undecodable (NotFound),
         # or decodable with a position the database cannot compare (ValidationError).
         joins = bool(getattr(queryset, "query", None) and queryset.query.select_related
-                     and getattr(view, "filtered", True))
+                     and getattr(view, "filtered", False))
         keys = queryset
         if joins:
             order_fields = [name.lstrip("-") for name in self.get_ordering(request, queryset, view)]

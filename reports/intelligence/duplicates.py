@@ -26,7 +26,7 @@ MIN_SCORE = 0.35
 RESULTS = 5
 TEXT_CHARS = 200
 TRGM_THRESHOLD = 0.3
-MIN_TEXT = 6  # shorter typed text says too little to search by
+MIN_CORE = 4  # typed text whose search core is shorter says too little to look titles up by
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -57,21 +57,17 @@ INDEXED_OPEN_STATES = ["registered", "pending_approval", "approved", "dispatched
 assert set(INDEXED_OPEN_STATES) == {str(s) for s in OPEN_STATES}, "update migration 0002's indexes too"
 
 
-def _open_states() -> list[str]:
-    return INDEXED_OPEN_STATES
-
-
 def _by_caller(phone: str) -> list[int]:
     citizen = Citizen.objects.filter(phone=phone).only("pk").first()
     if citizen is None:
         return []
-    return list(Ticket.objects.filter(citizen=citizen, state__in=_open_states())
+    return list(Ticket.objects.filter(citizen=citizen, state__in=INDEXED_OPEN_STATES)
                 .order_by("-created_at").values_list("pk", flat=True)[:PER_SOURCE])
 
 
 def _nearest_addresses(address: str) -> list[int]:
     """KNN on the GiST trigram index: the open tickets with the closest addresses."""
-    states = _open_states()
+    states = INDEXED_OPEN_STATES
     placeholders = ", ".join("%s" for _ in states)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -99,7 +95,7 @@ def _similar_titles(text: str) -> list[int]:
     """Open tickets whose title is trigram-similar (GIN index on open tickets' titles).
     No ORDER BY: the bitmap scan stops after PER_SOURCE matches instead of fetching and
     sorting every loose match (common words match thousands); scoring ranks them after."""
-    states = _open_states()
+    states = INDEXED_OPEN_STATES
     placeholders = ", ".join("%s" for _ in states)
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRGM_THRESHOLD)])
@@ -111,7 +107,7 @@ def _similar_titles(text: str) -> list[int]:
 
 
 def _recent_open(since: dt.datetime) -> list[int]:
-    return list(Ticket.objects.filter(state__in=_open_states(), created_at__gte=since)
+    return list(Ticket.objects.filter(state__in=INDEXED_OPEN_STATES, created_at__gte=since)
                 .order_by("-created_at").values_list("pk", flat=True)[:PER_SOURCE * 10])
 
 
@@ -126,7 +122,7 @@ def candidates(*, text: str, phone: str, address: str, now: dt.datetime) -> tupl
         if len(address) >= 3:
             ids += _nearest_addresses(address)
         core = search_core(text[:60])
-        if len(core) >= MIN_TEXT - 2:
+        if len(core) >= MIN_CORE:
             ids += _similar_titles(core)
     elif text or address:
         ids += _recent_open(since)
