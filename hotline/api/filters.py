@@ -17,13 +17,25 @@ class AskedFiltersOnly:
     filter for each request and validates all fourteen fields, absent ones included: a third of
     a filtered list's CPU. An absent filter filters nothing, so leaving it out changes no result,
     and the form class for each combination asked for is built once (each form still copies
-    its fields, as Django forms do)."""
+    its fields, as Django forms do). Likewise only the filters asked for are copied for the
+    request: django-filter deep-copies every one, querysets and choices included."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if not self._whole_form_wanted(request):
+            # Read by FilterSet.__init__ in place of the class's every filter.
+            self.base_filters = {name: f for name, f in self.base_filters.items() if name in (data or ())}
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    @staticmethod
+    def _whole_form_wanted(request) -> bool:
+        """The browsable API shows the whole form."""
+        renderer = getattr(request, "accepted_renderer", None)
+        return getattr(renderer, "format", None) == "api"
 
     def get_form_class(self):
-        renderer = getattr(self.request, "accepted_renderer", None)
-        if getattr(renderer, "format", None) == "api":  # the browsable API shows the whole form
+        if self._whole_form_wanted(self.request):
             return super().get_form_class()
-        asked = tuple(name for name in self.filters if name in self.data)
+        asked = tuple(self.filters)  # __init__ kept only the filters the request names
         key = (type(self), asked)
         form_class = _FORM_CLASSES.get(key)
         if form_class is None:

@@ -22,14 +22,14 @@ from dispatch.selectors import pending_extensions, unit_inbox
 from hotline.errors import InvalidInput, NotAllowed, NotFound
 from hotline.models import Category, Role, Ticket, Unit
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, require_role
-from hotline.selectors import citizen_history, for_list, ticket_get_for, ticket_timeline, tickets_visible_to
+from hotline.selectors import citizen_history, ticket_get_for, ticket_timeline, tickets_visible_to
 from hotline.services import tickets as ticket_services
 from hotline.workflow import expect_version
 
 from . import parsing
 from . import serializers as s
 from .filters import InboxFilter, TicketFilter
-from .pagination import InboxPagination, OldestFirstPagination
+from .pagination import InboxPagination, OldestFirstPagination, TicketListPagination
 
 FRESH_TICKET_RELATIONS = ("assignments", "instructions", "replies", "surveys", "extension_requests")
 
@@ -76,13 +76,10 @@ class FilterWhenAsked:
     """Build the filter set only when the request has a filter parameter: constructing
     its form is a good part of an unfiltered list's CPU."""
 
-    filtered = False  # read by the paginator: an unfiltered list needs no keys-first read
-
     def filter_queryset(self, queryset):
         params = self.request.query_params
         if not any(name in params for name in self.filterset_class.base_filters):
             return queryset
-        self.filtered = True
         return super().filter_queryset(queryset)
 
 
@@ -97,10 +94,11 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
                     viewsets.GenericViewSet):
     permission_classes = [StaffOnly]
     filterset_class = TicketFilter
+    pagination_class = TicketListPagination
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
-        return for_list(tickets_visible_to(self.request.user))
+        return tickets_visible_to(self.request.user)  # paged by TicketListPagination
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -261,7 +259,7 @@ class InboxViewSet(FilterWhenAsked, mixins.ListModelMixin, viewsets.GenericViewS
             raise NotAllowed("只有承办单位有待办箱")
         # ?state= is applied here, by the selector (InboxFilter only validates it).
         states = self.request.query_params.getlist("state") or None
-        return for_list(unit_inbox(self.request.user, states=states))
+        return unit_inbox(self.request.user, states=states)
 
     def get_serializer_context(self):
         return super().get_serializer_context() | {"now": timezone.now()}

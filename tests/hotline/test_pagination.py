@@ -1,12 +1,14 @@
-"""Cursor pages (keys first, rows second) walk a list completely, in order, with every filter."""
+"""Cursor pages walk a list completely, in order, with every filter; a page is one statement."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hotline.models import Ticket
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]
 
 
 def walk(client, path: str) -> list[dict]:
@@ -78,3 +80,31 @@ def test_the_browsable_api_still_offers_every_filter(api, people, inbox_of_a):
     assert page.status_code == 200
     html = page.content.decode()
     assert all(f'name="{name}"' in html for name in ("light", "ticket_type", "urgency", "q", "created_from"))
+
+
+def test_walking_back_by_previous_links_gives_the_same_pages(api, people, inbox_of_a):
+    a = api(people["staff_a"])
+    pages, url = [], "/api/inbox/?page_size=5&light=green"
+    while url:
+        body = a.get(url).json()
+        pages.append([row["id"] for row in body["results"]])
+        url, back = body["next"], body["previous"]
+    back_pages = [pages[-1]]
+    while back:
+        body = a.get(back).json()
+        back_pages.append([row["id"] for row in body["results"]])
+        back = body["previous"]
+    assert len(pages) == 3 and back_pages[::-1] == pages
+
+
+@pytest.mark.parametrize("path", ["/api/inbox/?light=green&page_size=",
+                                  "/api/tickets/?ticket_type=complaint&page_size="])
+def test_a_page_costs_the_same_statements_however_many_rows_it_holds(api, people, inbox_of_a, path):
+    user = people["staff_a"] if "inbox" in path else people["supervisor"]
+    a = api(user)
+    a.get(path + "1")  # the token and the unit tree are remembered after the first request
+    with CaptureQueriesContext(connection) as one:
+        assert len(a.get(path + "1").json()["results"]) == 1
+    with CaptureQueriesContext(connection) as twelve:
+        assert len(a.get(path + "12").json()["results"]) == 12
+    assert len(one) == len(twelve) <= (2 if "inbox" in path else 1)  # inbox: its co-unit tickets, then the page

@@ -9,6 +9,9 @@ from rest_framework.test import APIRequestFactory
 from dispatch import services as d
 from hotline.api import serializers as s
 from hotline.api.views import TicketViewSet
+from hotline.models import Category, Ticket
+from hotline.selectors import ticket_list_rows
+from hotline.services import tickets as ticket_services
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +43,22 @@ def test_fast_json_equals_drf_json(people, role):
     for extension in detailed.extension_requests.all():
         serializer = s.ExtensionSerializer(extension)
         assert serializer.data == drf_default(serializer, extension)
+
+
+@pytest.mark.postgres_too
+@pytest.mark.parametrize("role", ["supervisor", "leader", "staff_a"])
+def test_a_list_row_read_as_plain_values_shows_what_the_ticket_shows(people, role):
+    dispatched = f.dispatched(people, category=Category.objects.filter(parent__isnull=False).first())
+    walk_in = f.registered(people, channel="walk_in")  # no category, no unit, a caller
+    anonymous = ticket_services.ticket_register(actor=people["operator"], channel="phone", ticket_type="consultation",
+                                                content="匿名咨询")  # no caller at all
+    request = APIRequestFactory().get("/")
+    request.user = people[role]
+    context = {"request": request, "now": timezone.now()}
+    tickets = [dispatched, walk_in, anonymous]
+    rows = ticket_list_rows(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).order_by("-id")[:3])
+    assert [row.pk for row in rows] == [t.pk for t in reversed(tickets)]
+    assert rows[-1].category.full_name.count("/") == 1 and rows[-1].lead_unit.name
+    for row in rows:
+        ticket = TicketViewSet.with_details(row)
+        assert s.TicketListSerializer(row, context=context).data == s.TicketListSerializer(ticket, context=context).data
