@@ -64,12 +64,20 @@ def next_ticket_number() -> str:
 
     One upsert. Called outside the registration's transaction, it commits at once, so
     concurrent registrations do not queue on the counter row until each one commits; a
-    registration that fails afterwards leaves a gap in the day's numbers, nothing worse."""
+    registration that fails afterwards leaves a gap in the day's numbers, nothing worse.
+
+    On PostgreSQL that commit does not wait for the disk (synchronous_commit off for this
+    one statement): the registration's own commit, which does wait, writes the log up to
+    and past it, so no ticket can outlive a crash that loses its number; a crash in between
+    loses only a number nobody holds. It saved one disk flush per registration."""
     today = timezone.localdate()
     table = connection.ops.quote_name(DailyCounter._meta.db_table)
+    source = "VALUES (%s, 1)"
+    if connection.vendor == "postgresql":
+        source = "SELECT %s::date, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (day, value) VALUES (%s, 1) "
+            f"INSERT INTO {table} (day, value) {source} "
             f"ON CONFLICT (day) DO UPDATE SET value = {table}.value + 1 RETURNING value",
             [today],
         )
