@@ -23,6 +23,7 @@ import smpplib.consts
 import smpplib.exceptions
 import smpplib.smpp
 from django.db import close_old_connections
+from django.utils import timezone
 
 from .. import codec
 from ..intake import handle_inbound
@@ -160,6 +161,7 @@ class Gateway:
         self.session_id = uuid.uuid4().hex[:16]
         self.stats.sessions += 1
         self.bound.set()
+        self.bound_since = timezone.now()
         logger.info("bound to %s:%s as %s (session %s)", self.url.host, self.url.port, self.url.system_id,
                     self.session_id)
         now = time.monotonic()
@@ -322,7 +324,7 @@ class Gateway:
             logger.info("SMPP: %s submitted, %s accepted, %s throttled, %s receipts, %s MO, %s reconnects; "
                         "rate %.0f/s, %s awaiting response", s.submitted, s.accepted, s.throttled, s.receipts,
                         s.mo, s.reconnects, self.throttle.rate, len(self.outstanding))
-        store.release_doubtful(self.options.doubt_seconds)
+        store.release_doubtful(self.options.doubt_seconds, bound_since=self.bound_since)
         for message in store.flush_stale_mo():
             handle_inbound(message)
         for message in store.pending_intake():

@@ -9,13 +9,14 @@ Exactly once, as far as the SMSC can tell:
 - a session that ends with parts still awaiting a response leaves them in_doubt: the
   SMSC may or may not have them. They are not resent at once. A receipt naming their
   user_message_reference (which SMPP 3.4 SMSCs echo in deliver_sm) proves the SMSC had
-  them; only when none comes within SMS_SMPP_DOUBT_SECONDS is the part resent.
+  them; only when none comes within SMS_SMPP_DOUBT_SECONDS of a bound link is the part
+  resent (a duplicate is then possible, a loss is not).
 Inbound: a deliver_sm is stored (or recognised as a re-delivery) and committed before
 its deliver_sm_resp, so the SMSC re-delivers anything that was not safely kept.
 """
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -300,9 +301,15 @@ def step(*, responses, receipts, claim_limit: int, session_id: str, retry_delay:
     return _claim(claim_limit, session_id)
 
 
-def release_doubtful(doubt_seconds: float) -> int:
-    """In doubt for long enough with no receipt: the SMSC never had it; send again."""
+def release_doubtful(doubt_seconds: float, *, bound_since: datetime) -> int:
+    """In doubt for long enough with no receipt: the SMSC never had it; send again.
+
+    Only time on a bound link counts: receipts arrive over a session, and an SMSC that was
+    down (or restarting) while the doubt began sends what it stored soon after the next
+    bind. Counting the outage too resent, as a duplicate, what the SMSC had taken."""
     cutoff = _now() - timedelta(seconds=doubt_seconds)
+    if bound_since > cutoff:
+        return 0
     stale = MessagePart.objects.filter(state=PartState.IN_DOUBT, doubt_since__lte=cutoff)
     released = stale.filter(attempts__lt=settings.SMS_SMPP_MAX_ATTEMPTS).update(
         state=PartState.QUEUED, next_try_at=None, doubt_since=None)

@@ -4,6 +4,7 @@ Each test starts the simulator (tools/smsc-simulator/smsc.js) and `manage.py smp
 as separate processes on the test database. Run by `bin/test --integration`.
 """
 import os
+import time
 from collections import Counter
 
 import pytest
@@ -188,10 +189,13 @@ def test_gateway_killed_mid_send_every_message_exactly_once(smsc, gateway_for):
 
 
 def test_smsc_restart_mid_send(smsc, gateway):
+    """Down for longer than the gateway's doubt wait (3 s here): what was on the wire when it
+    fell is settled by the receipts it sends after the restart, not sent a second time."""
     messages = [sms_send(to=f"136{i:08d}", body=f"第{i}条", kind="api") for i in range(40)]
     smsc.configure(maxPerSecond=20)
     wait_for(lambda: len(smsc.state()["submits"]) >= 10, what="sending under way")
     smsc.kill()
+    time.sleep(4)
     smsc.start()
     smsc.configure(maxPerSecond=50)
     all_final(messages, timeout=45)

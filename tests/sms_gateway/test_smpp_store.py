@@ -80,17 +80,31 @@ def test_in_doubt_resolved_by_receipt_not_resent():
     message.refresh_from_db()
     assert part.state == PartState.DELIVERED and part.smsc_message_id == "SMSC-77"
     assert message.status == "delivered"
-    assert store.release_doubtful(0) == 0
+    assert store.release_doubtful(0, bound_since=timezone.now()) == 0
 
 
 def test_in_doubt_without_receipt_is_resent_after_the_wait():
     queue(1)
     store.claim(1, "gone")
     store.recover_in_flight()
-    assert store.release_doubtful(3600) == 0
+    long_bound = timezone.now() - timedelta(hours=3)
+    assert store.release_doubtful(3600, bound_since=long_bound) == 0
     MessagePart.objects.update(doubt_since=timezone.now() - timedelta(hours=2))
-    assert store.release_doubtful(3600) == 1
+    assert store.release_doubtful(3600, bound_since=long_bound) == 1
     assert len(store.claim(1, "again")) == 1
+
+
+def test_the_doubt_wait_counts_only_time_bound_to_the_smsc():
+    """An SMSC that restarted sends the receipts it stored after the next bind: a part
+    whose doubt began before the outage waits a whole doubt period on the new link."""
+    queue(1)
+    store.claim(1, "before-the-restart")
+    store.session_ended("before-the-restart")
+    MessagePart.objects.update(doubt_since=timezone.now() - timedelta(hours=2))
+    just_bound = timezone.now() - timedelta(seconds=5)
+    assert store.release_doubtful(3600, bound_since=just_bound) == 0
+    assert MessagePart.objects.get().state == PartState.IN_DOUBT
+    assert store.release_doubtful(3600, bound_since=just_bound - timedelta(hours=1)) == 1
 
 
 def test_receipt_in_decimal_for_a_hex_id():
