@@ -18,7 +18,9 @@ Distributions (a 12345 hotline's typical mix):
   recent ones open, with green/yellow/red lights in natural proportions;
 - --open-share forces that share of tickets into dispatched/in-progress with deadlines
   spread so that about 70% are green, 15% yellow and 15% red (for the timers benchmark);
-- replies land on time ~85% of the time; callbacks 85% 满意, 11% 基本满意, 4% 不满意.
+- replies land on time ~85% of the time; callbacks 85% 满意, 11% 基本满意, 4% 不满意;
+- other units' parts: a co-unit on 6% of dispatched tickets, and on 4% a first round
+  another unit returned (the lead unit's part is then round 2).
 The units, users and categories it needs are created with the ORM if missing.
 """
 import argparse
@@ -216,8 +218,28 @@ INSERT INTO dispatch_assignment (ticket_id, unit_id, role, state, round, is_curr
                                  assigned_at, signed_at, signed_by_id, replied_at)
 SELECT id, lead_unit_id, 'lead',
        CASE state WHEN 'dispatched' THEN 'pending' WHEN 'in_progress' THEN 'signed' ELSE 'replied' END,
-       1, true, NULL, dispatched_at, signed_at, NULL, replied_at
+       CASE WHEN id %% 50 IN (3, 4) THEN 2 ELSE 1 END, true, NULL, dispatched_at, signed_at, NULL, replied_at
 FROM hotline_ticket WHERE id > %(after)s AND lead_unit_id IS NOT NULL
+"""
+
+# The parts other units have: a co-unit on 6% of dispatched tickets, and on 4% a first round
+# that another unit returned before the lead unit got it. Each unit sees these tickets too,
+# so a year of them is what its lists look up besides the tickets it leads.
+SIDE_ASSIGNMENT_SQL = """
+INSERT INTO dispatch_assignment (ticket_id, unit_id, role, state, round, is_current, assigned_by_id,
+                                 assigned_at, signed_at, signed_by_id, replied_at)
+SELECT id, other_unit, CASE WHEN co THEN 'co' ELSE 'lead' END,
+       CASE WHEN NOT co THEN 'returned' WHEN state = 'dispatched' THEN 'pending'
+            WHEN state = 'in_progress' THEN 'signed' ELSE 'replied' END,
+       1, co, NULL,
+       CASE WHEN co THEN dispatched_at ELSE dispatched_at - interval '1 day' END,
+       CASE WHEN co THEN signed_at END, NULL, CASE WHEN co THEN replied_at END
+FROM (
+  SELECT *, id %% 50 < 3 AS co,
+         (%(units)s::bigint[])[1 + (id / 50) %% %(n_units)s] AS other_unit
+  FROM hotline_ticket WHERE id > %(after)s AND lead_unit_id IS NOT NULL AND id %% 50 < 5
+) AS t
+WHERE other_unit <> lead_unit_id
 """
 
 # The light notices still owed: each ticket in hand was notified for the light it has now.
@@ -303,6 +325,7 @@ def main() -> None:
             log(f"tickets: {done:,}/{args.tickets:,} ({size / (time.monotonic() - t0):,.0f} rows/s)")
         log("assignments, light timers and surveys")
         cursor.execute(ASSIGNMENT_SQL, {"after": after})
+        cursor.execute(SIDE_ASSIGNMENT_SQL, {"after": after, "units": unit_ids, "n_units": len(unit_ids)})
         cursor.execute(LIGHT_TIMER_SQL, {"after": after, "now": now})
         cursor.execute(SURVEY_SQL, {"after": after})
         cursor.execute("SET session_replication_role = DEFAULT")

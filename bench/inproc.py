@@ -7,7 +7,8 @@
 Drives the app with Django's test client (no HTTP server, no network) on the database that
 bench/generate.py filled, with the requests bench/lifecycle.py makes: (a) `register`, an
 operator's POST /api/tickets/; (b) `inbox`, GET /api/inbox/ of each generated unit in turn
-with its filters (first pages only). Prints CPU and wall time per request.
+with its filters (first pages only); (c) `unit-list`, the same requests on GET /api/tickets/
+(every ticket the unit may see, side parts included). Prints CPU and wall time per request.
 
 `--instructions` counts machine instructions instead, with valgrind's callgrind: the part
 runs twice (after the same warm-up, SHORT and SHORT + LONG requests) and the difference is
@@ -40,7 +41,10 @@ def measure(part: str, requests: int, warmup: int) -> None:
 
     operator, units = tokens()
     # lifecycle.py's own requests; the inbox without its next pages (they need a running server).
-    make = register_requests(operator, seed=1) if part == "register" else inbox_requests(units, [])
+    if part == "register":
+        make = register_requests(operator, seed=1)
+    else:  # a unit's inbox, or its list of every ticket it may see (/api/tickets/), same filters
+        make = inbox_requests(units, [], list_path="/api/inbox/" if part == "inbox" else "/api/tickets/")
     expected = 201 if part == "register" else 200
     client = Client()
 
@@ -91,7 +95,7 @@ def instructions(part: str, warmup: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["inbox", "register"])
+    parser.add_argument("part", choices=["inbox", "unit-list", "register"])
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")

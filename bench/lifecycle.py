@@ -135,13 +135,13 @@ def register_requests(token: str, seed: int):
     return make
 
 
-def inbox_requests(unit_tokens: list[str], next_pages: list[tuple[str, str]]):
+def inbox_requests(unit_tokens: list[str], next_pages: list[tuple[str, str]], list_path: str = "/api/inbox/"):
     def make(n: int) -> Request:
         if next_pages and n % 4 == 3:
             token, path = next_pages[n % len(next_pages)]
         else:
             token = unit_tokens[n % len(unit_tokens)]
-            path = "/api/inbox/" + INBOX_FILTERS[(n // len(unit_tokens)) % len(INBOX_FILTERS)]
+            path = list_path + INBOX_FILTERS[(n // len(unit_tokens)) % len(INBOX_FILTERS)]
         return Request("GET", path, {"Authorization": f"Token {token}", "Accept": "application/json"})
 
     return make

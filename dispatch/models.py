@@ -8,6 +8,9 @@ from hotline.models import TicketType, Urgency
 # A unit's part in a ticket other than "current lead unit" (which Ticket.lead_unit already
 # says): co-unit, an earlier round, returned or cancelled. Units also see these tickets.
 SIDE_PART = models.Q(role="co") | models.Q(is_current=False) | models.Q(state__in=["returned", "cancelled"])
+# A co-unit part still to be done (a unit's inbox shows it): the partial index over these
+# stays as small as the work in hand, where every co-unit part ever held grows by the year.
+OPEN_CO_PART = models.Q(is_current=True, role="co", state__in=["pending", "signed"])
 
 
 class Assignment(models.Model):
@@ -55,8 +58,7 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "is_current", "ticket"], name="assignment_unit_current"),
             models.Index(fields=["ticket", "is_current"], name="assignment_ticket_current"),
             # A unit's co-unit work: a handful of rows among a unit's thousands of assignments.
-            models.Index(fields=["unit", "ticket"], condition=models.Q(is_current=True, role="co"),
-                         name="assignment_current_co"),
+            models.Index(fields=["unit", "ticket"], condition=OPEN_CO_PART, name="assignment_open_co"),
             models.Index(fields=["unit", "ticket"], condition=SIDE_PART, name="assignment_side_part"),
         ]
 

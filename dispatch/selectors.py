@@ -8,7 +8,7 @@ from hotline.selectors import tickets_visible_to, unit_subtree_ids
 from hotline.workflow import TRANSITIONS
 
 from .deadlines import light_q
-from .models import Assignment, ExtensionRequest, SupervisionNotice, Survey
+from .models import OPEN_CO_PART, Assignment, ExtensionRequest, SupervisionNotice, Survey
 
 OFFICE_ACTIONS = {
     "answer_directly": "answer", "submit_for_approval": "submit-for-approval", "dispatch": "dispatch",
@@ -53,12 +53,14 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
 
 
 def unit_inbox(user, *, states: list[str] | None = None) -> QuerySet[Ticket]:
-    """Tickets a unit (with its sub-units) is handling now, as lead or co-unit; `states`
-    narrows them to some of the handling states (an empty list: none).
+    """Tickets a unit (with its sub-units) is handling now: as lead unit, or as co-unit until
+    it has replied (its part done, the ticket leaves its inbox but stays in its list);
+    `states` narrows them to some of the handling states (an empty list: none).
 
-    The co-unit tickets are looked up first (few, through a partial index) and passed
-    as literal ids, so that the database can combine two index scans instead of testing
-    a subquery against every open ticket in the city. The states are one condition, not
+    The co-unit tickets are looked up first (few: a partial index holds only unfinished
+    co-unit parts, not every one the unit ever had) and passed as ids, so that the page is
+    read as two index scans (hotline.lookups) instead of testing every open ticket in the
+    city against both conditions. The states are one condition, not
     the handling states and then the asked ones: PostgreSQL would multiply the two
     estimates and, expecting a handful of rows, sort all of the unit's tickets."""
     states = sorted(HANDLING_STATES) if states is None else sorted(set(states) & HANDLING_STATES)
@@ -66,13 +68,12 @@ def unit_inbox(user, *, states: list[str] | None = None) -> QuerySet[Ticket]:
         return Ticket.objects.none()
     units = unit_subtree_ids(user.unit)
     co_ticket_ids = list(
-        Assignment.objects.filter(unit_id__in=units, is_current=True, role=Assignment.Role.CO,
-                                  ticket__state__in=HANDLING_STATES)
+        Assignment.objects.filter(OPEN_CO_PART, unit_id__in=units, ticket__state__in=HANDLING_STATES)
         .values_list("ticket_id", flat=True)
     )
     mine = Q(lead_unit_id__in=units)
     if co_ticket_ids:
-        mine |= Q(pk__in=co_ticket_ids)
+        mine |= Q(pk__seen_through=co_ticket_ids)
     return Ticket.objects.filter(mine, state__in=states)
 
 

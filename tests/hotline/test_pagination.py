@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dispatch import services as d
 from hotline.models import Ticket
 from tests import factories as f
 
@@ -108,3 +109,53 @@ def test_a_page_costs_the_same_statements_however_many_rows_it_holds(api, people
     with CaptureQueriesContext(connection) as twelve:
         assert len(a.get(path + "12").json()["results"]) == 12
     assert len(one) == len(twelve) <= (2 if "inbox" in path else 1)  # inbox: its co-unit tickets, then the page
+
+
+@pytest.fixture
+def seen_by_b(people):
+    """Unit B leads 7 tickets, is co-unit on 6 still to do and on 1 it has replied to; 2 are
+    unit A's alone. Deadlines interleave B's own tickets with its co-unit ones."""
+    unit_b, sup, staff_b = people["staff_b"].unit, people["supervisor"], people["staff_b"]
+    own = [d.ticket_dispatch(ticket=f.registered(people, ticket_type="help" if n % 3 == 0 else "complaint"),
+                             actor=sup, lead_unit=unit_b) for n in range(7)]
+    co = [f.dispatched(people, ticket_type="help" if n % 2 else "complaint") for n in range(6)]
+    done = f.dispatched(people)
+    d.ticket_sign(ticket=done, actor=staff_b)
+    d.ticket_reply(ticket=done, actor=staff_b, text="交通局已设置临时围挡")
+    a_alone = [f.dispatched(people, co=False) for _ in range(2)]
+    base = own[0].due_at
+    for n, ticket in enumerate([*own, *co, done, *a_alone]):
+        Ticket.objects.filter(pk=ticket.pk).update(due_at=base + dt.timedelta(hours=(5 * n) % 7))
+    return {"inbox": [*own, *co], "list": [*own, *co, done]}
+
+
+@pytest.mark.parametrize("query", ["", "&ticket_type=help"])
+def test_a_co_unit_walks_its_own_and_co_unit_tickets_as_one_list(api, people, seen_by_b, query):
+    b = api(people["staff_b"])
+    with CaptureQueriesContext(connection) as queries:
+        inbox = walk(b, f"/api/inbox/?page_size=4{query}")
+    statements = [q["sql"] for q in queries.captured_queries]  # now: the next request clears the log
+    listed = walk(b, f"/api/tickets/?page_size=4{query}")
+    wanted = {"ticket_type": "help"} if query else {}
+    expected_inbox = Ticket.objects.filter(pk__in=[t.pk for t in seen_by_b["inbox"]], **wanted)
+    expected_list = Ticket.objects.filter(pk__in=[t.pk for t in seen_by_b["list"]], **wanted)
+    assert [row["id"] for row in inbox] == list(expected_inbox.order_by("due_at", "id").values_list("pk", flat=True))
+    assert [row["id"] for row in listed] == list(
+        expected_list.order_by("-created_at", "-id").values_list("pk", flat=True))
+    if connection.vendor == "postgresql":  # its own and its co-unit tickets read by two index scans
+        assert any("UNION ALL" in sql for sql in statements)
+
+
+def test_a_co_unit_walks_back_the_same_merged_pages(api, people, seen_by_b):
+    b = api(people["staff_b"])
+    pages, url = [], "/api/tickets/?page_size=3"
+    while url:
+        body = b.get(url).json()
+        pages.append([row["id"] for row in body["results"]])
+        url, back = body["next"], body["previous"]
+    back_pages = [pages[-1]]
+    while back:
+        body = b.get(back).json()
+        back_pages.append([row["id"] for row in body["results"]])
+        back = body["previous"]
+    assert len(pages) == 5 and back_pages[::-1] == pages
