@@ -6,25 +6,12 @@ would block every registration for the length of a scan of all tickets).
 """
 from django.db import migrations, models
 
+from hotline.migration_ops import swap_index_operation
+
 HANDLING = models.Q(state__in=["dispatched", "in_progress"])
 OLD = models.Index(fields=["lead_unit", "due_at", "id"], name="ticket_unit_handling_due", condition=HANDLING)
 NEW = models.Index(fields=["lead_unit", "due_at", "id"], name="ticket_unit_handling_due",
                    include=["warn_at", "ticket_type", "state"], condition=HANDLING)
-BUILDING = "ticket_unit_handling_due_next"
-
-
-def swap(apps, schema_editor, old: models.Index, new: models.Index) -> None:
-    ticket = apps.get_model("hotline", "Ticket")
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.remove_index(ticket, old)
-        schema_editor.add_index(ticket, new)
-        return
-    sql = str(new.create_sql(ticket, schema_editor)).replace(
-        f'INDEX "{new.name}"', f'INDEX CONCURRENTLY "{BUILDING}"', 1)
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{BUILDING}"')  # a build cut off earlier
-    schema_editor.execute(sql)
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{old.name}"')
-    schema_editor.execute(f'ALTER INDEX "{BUILDING}" RENAME TO "{new.name}"')
 
 
 class Migration(migrations.Migration):
@@ -35,14 +22,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.RemoveIndex(model_name="ticket", name="ticket_unit_handling_due"),
-                migrations.AddIndex(model_name="ticket", index=NEW),
-            ],
-            database_operations=[
-                migrations.RunPython(lambda apps, editor: swap(apps, editor, OLD, NEW),
-                                     lambda apps, editor: swap(apps, editor, NEW, OLD)),
-            ],
-        ),
+        swap_index_operation("hotline", "ticket", OLD, NEW),
     ]
