@@ -119,6 +119,7 @@ def test_every_ticket_action_of_the_api_is_in_the_matrix():
     assert actions - {"timeline"} <= covered | {"extensions"}
 
 
+@pytest.mark.postgres_too  # there, a co-unit's list is read as two index scans (hotline.lookups)
 @pytest.mark.parametrize("role", ["leader", "staff_a", "staff_b", "outsider"])
 def test_lists_show_only_what_is_theirs(role, api, people):
     mine = {
