@@ -8,7 +8,7 @@ from hotline.permissions import HOTLINE_STAFF, OFFICE, require_role
 from hotline.services.tickets import validate_text
 from hotline.workflow import transition
 
-from ..models import Survey
+from ..models import OPEN_CO_PART, Assignment, Survey
 
 RESULT_ACTIONS = {
     Survey.Result.SATISFIED: "callback_satisfied",
@@ -74,6 +74,8 @@ def survey_record(
     if method:
         survey.method = method
     survey.save()
+    if action == "callback_satisfied":
+        _end_unfinished_co_parts(ticket)
     if action == "callback_dissatisfied":
         from .handling import release_units
 
@@ -92,7 +94,16 @@ def ticket_close_without_callback(*, ticket: Ticket, actor, note: str) -> Ticket
     require_role(actor, *OFFICE, what="办结工单")
     note = validate_text(note, field="note", label="办结说明", max_length=1000)
     Survey.objects.filter(ticket=ticket, state=Survey.State.PENDING).update(state=Survey.State.EXPIRED)
-    return transition(
+    closed = transition(
         ticket=ticket, action="close_without_callback", actor=actor, payload={"note": note},
         changes={"closed_at": timezone.now(), "closed_on_time": _on_time(ticket)},
     )
+    _end_unfinished_co_parts(closed)
+    return closed
+
+
+def _end_unfinished_co_parts(ticket: Ticket) -> None:
+    """The ticket is closed: a co-unit part never signed or replied ends as cancelled. The
+    co-unit still finds the ticket in its list; nothing is left looking like open work (and
+    the index of unfinished co-unit parts does not keep it for ever)."""
+    Assignment.objects.filter(OPEN_CO_PART, ticket=ticket).update(state=Assignment.State.CANCELLED)
