@@ -57,7 +57,7 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit", "is_current", "ticket"], name="assignment_unit_current"),
             models.Index(fields=["ticket", "is_current"], name="assignment_ticket_current"),
-            # A unit's co-unit work: a handful of rows among a unit's thousands of assignments.
+            # A unit's unfinished co-unit work: a handful of rows among its thousands of assignments.
             models.Index(fields=["unit", "ticket"], condition=OPEN_CO_PART, name="assignment_open_co"),
             models.Index(fields=["unit", "ticket"], condition=SIDE_PART, name="assignment_side_part"),
         ]

@@ -76,7 +76,7 @@ def survey_record(
     survey.save()
     if action == "callback_satisfied":
         _end_unfinished_co_parts(ticket)
-    if action == "callback_dissatisfied":
+    else:
         from .handling import release_units
 
         release_units(ticket, note="回访不满意，工单重办")
