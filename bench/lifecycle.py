@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -185,19 +186,39 @@ def postgres_cpu_seconds() -> float:
     return _cpu_seconds_of(lambda name, fields: name.startswith("postgres"))
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine spent busy (all cores, from /proc/stat): what is left of
+    cores × seconds after the server, PostgreSQL and this load generator is everything else."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(name, port, make, args, server) -> dict:
     asyncio.run(run("127.0.0.1", port, make, concurrency=args.concurrency, duration=args.warmup))
     cpu_before, db_before, load_before = cpu_seconds(server.pid), postgres_cpu_seconds(), os.getloadavg()[0]
+    own_before, busy_before = own_cpu_seconds(), machine_busy_seconds()
     result = asyncio.run(run("127.0.0.1", port, make, concurrency=args.concurrency, duration=args.duration))
     cpu, db_cpu = cpu_seconds(server.pid) - cpu_before, postgres_cpu_seconds() - db_before
-    per_request = round(cpu * 1000 / max(result.count, 1), 2)
-    summary = result.summary() | {"name": name, "server_cpu_ms_per_request": per_request,
-                                  "db_cpu_ms_per_request": round(db_cpu * 1000 / max(result.count, 1), 2),
+    own, busy = own_cpu_seconds() - own_before, machine_busy_seconds() - busy_before
+    per = lambda seconds: round(seconds * 1000 / max(result.count, 1), 2)  # noqa: E731
+    summary = result.summary() | {"name": name, "server_cpu_ms_per_request": per(cpu),
+                                  "db_cpu_ms_per_request": per(db_cpu),
+                                  "load_generator_cpu_ms_per_request": per(own),
+                                  "other_cpu_ms_per_request": per(busy - cpu - db_cpu - own),
+                                  "machine_busy_share": round(busy / (result.seconds * os.cpu_count()), 3),
                                   "load_average_before": round(load_before, 2)}
     print(f"{name:<10} {summary['throughput_per_s']:>7.1f}/s  p50 {summary['p50_ms']:>6.1f} ms  "
           f"p95 {summary['p95_ms']:>6.1f} ms  p99 {summary['p99_ms']:>6.1f} ms  "
           f"server CPU {summary['server_cpu_ms_per_request']} ms/request, "
-          f"PostgreSQL {summary['db_cpu_ms_per_request']} ms/request  "
+          f"PostgreSQL {summary['db_cpu_ms_per_request']} ms/request, "
+          f"load generator {summary['load_generator_cpu_ms_per_request']} ms/request, "
+          f"the rest {summary['other_cpu_ms_per_request']} ms/request; "
+          f"machine {summary['machine_busy_share']:.0%} busy  "
           f"({summary['requests']} requests, statuses {summary['statuses']}, load before {load_before:.1f})",
           flush=True)
     return summary

@@ -12,7 +12,7 @@ receipt and the websocket push, which run in a worker.
 from django.core.cache import cache
 from django.db import transaction
 
-from hotline.notify import deliver_events
+from hotline.notify import StatementDeferral, defer_to, deliver_events
 
 from .models import EventOutbox
 
@@ -38,6 +38,23 @@ def enqueue(event_ids: list[int]) -> list[int]:
 def enqueue_one(event_id: int) -> None:
     """hotline.notify deferrer (settings.HOTLINE_NOTIFY_ASYNC)."""
     enqueue([event_id])
+
+
+def _queued_in_statement(event_ids: list[int]) -> None:
+    transaction.on_commit(schedule_drain)
+
+
+# enqueue() as a part of the statement that writes the events (PostgreSQL): one outbox row each.
+IN_STATEMENT = StatementDeferral(
+    sql=(f"INSERT INTO {EventOutbox._meta.db_table} (event_ids, created_at) "
+         "SELECT jsonb_build_array(id), now() FROM events"),
+    queued=_queued_in_statement,
+)
+
+
+def defer_notifications() -> None:
+    """Requests queue their events here for a worker (settings.HOTLINE_NOTIFY_ASYNC)."""
+    defer_to(enqueue_one, in_statement=IN_STATEMENT)
 
 
 def schedule_drain() -> None:

@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -30,6 +31,21 @@ Deferrer = Callable[[int], None]
 _subscribers: dict[str, Subscriber] = {}
 _deferrer: Deferrer | None = None
 _muted = threading.local()
+
+
+@dataclass(frozen=True)
+class StatementDeferral:
+    """How a deferrer queues events inside the SQL statement that writes them (a registration
+    on PostgreSQL: hotline.services.registration_pg). `sql` is an INSERT … SELECT over a
+    relation named `events` with an `id` column, added to that statement as one more
+    data-modifying CTE; `queued(event_ids)` is then called in the transaction, in place of
+    the deferrer itself."""
+
+    sql: str
+    queued: Callable[[list[int]], None]
+
+
+_in_statement: StatementDeferral | None = None
 
 
 def subscribe(name: str, subscriber: Subscriber) -> None:
@@ -74,11 +90,21 @@ def deliver(event_id: int) -> None:
     deliver_events([event_id])
 
 
-def defer_to(deferrer: Deferrer | None) -> None:
+def defer_to(deferrer: Deferrer | None, *, in_statement: StatementDeferral | None = None) -> None:
     """Queue events with `deferrer(event_id)` (called inside the event's transaction) instead of
-    delivering them here after commit; None restores in-process delivery."""
-    global _deferrer
-    _deferrer = deferrer
+    delivering them here after commit; None restores in-process delivery. `in_statement`: the
+    same queue as SQL, for a statement that writes its events itself."""
+    global _deferrer, _in_statement
+    _deferrer, _in_statement = deferrer, (in_statement if deferrer is not None else None)
+
+
+def deferral_in_statement() -> StatementDeferral | None:
+    """What a statement that writes events adds to queue them, or None: then it calls
+    publish_after_commit for each (in-process delivery, a deferrer without SQL, or muted:
+    nothing is queued while muted)."""
+    if getattr(_muted, "on", False):
+        return None
+    return _in_statement
 
 
 def publish_after_commit(event_id: int) -> None:

@@ -86,9 +86,28 @@ def record_event(
     payload: dict | None = None,
 ) -> TicketEvent:
     """Append an event (a transition or anything else worth a line on the timeline)."""
+    event = new_event(ticket=ticket, kind=kind, actor=actor, actor_label=actor_label,
+                      from_state=from_state, to_state=to_state, payload=payload)
+    event.save()
+    publish_after_commit(event.pk)
+    return event
+
+
+def new_event(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor=None,
+    actor_label: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict | None = None,
+) -> TicketEvent:
+    """The event as record_event writes it, not yet saved (registration writes it in its own
+    statement: hotline.services.registration_pg)."""
     if actor is not None and not actor_label:
         actor_label = str(actor)
-    event = TicketEvent.objects.create(
+    return TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -97,8 +116,6 @@ def record_event(
         to_state=to_state,
         payload=payload or {},
     )
-    publish_after_commit(event.pk)
-    return event
 
 
 def transition(

@@ -84,7 +84,7 @@ def test_yellow_then_red_gives_one_urge_and_one_supervision_notice(worker, opera
 def test_a_registration_returns_before_its_notifications_which_the_worker_delivers(worker, operator, client):
     """Production (HOTLINE_NOTIFY_ASYNC): the request only queues; the citizen's receipt text
     and the timeline line come from the worker, once."""
-    notify.defer_to(outbox.enqueue_one)
+    outbox.defer_notifications()  # as dispatch.apps does in production
     try:
         client.force_login(operator)
         response = client.post("/api/tickets/", {
