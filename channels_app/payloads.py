@@ -124,6 +124,11 @@ def unit_ancestry(unit_ids: set[int]) -> set[int]:
 def staff_groups_for(ticket: Ticket) -> set[str]:
     """Every staff group whose members may see `ticket` (see hotline.selectors.tickets_visible_to)."""
     result = {groups.role_group(role) for role in OFFICE_ROLES}
+    if ticket.state == TicketState.REGISTERED:
+        # No transition leads back to 登记 (hotline.workflow.TRANSITIONS): a ticket there was never
+        # dispatched nor instructed, and has no leader. The most frequent event, registration,
+        # then costs no query.
+        return result
     leaders = set(Instruction.objects.filter(ticket=ticket).values_list("leader_id", flat=True))
     if ticket.leader_id:
         leaders.add(ticket.leader_id)

@@ -8,10 +8,10 @@ from rest_framework.authtoken.models import Token
 
 from channels_app.consumers import CLOSE_UNAUTHENTICATED
 from channels_app.push import push_display
-from hotline.models import Role, Unit
+from hotline.models import Role, TicketState, Unit
 
 from ..conftest import make_user
-from .helpers import communicator, dispatched, session_cookie, submitted
+from .helpers import communicator, dispatched, register, session_cookie, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -218,6 +218,21 @@ def test_push_audience_matches_ticket_visibility(operator, supervisor, leader, s
             reaches = bool(audience & set(groups_for_staff(user)))
             assert reaches == ticket_visible_to(user, ticket), (user, ticket)
     assert Unit.objects.count() >= 3
+
+
+def test_a_just_registered_ticket_goes_to_the_office_alone_without_a_query(operator, supervisor, leader, staff_a,
+                                                                          django_assert_num_queries):
+    from channels_app.groups import groups_for_staff
+    from channels_app.payloads import staff_groups_for
+    from hotline.selectors import ticket_visible_to
+    from hotline.workflow import TRANSITIONS
+
+    assert all(t.target != TicketState.REGISTERED for t in TRANSITIONS.values())  # what the short cut relies on
+    ticket = register(operator)
+    with django_assert_num_queries(0):
+        audience = staff_groups_for(ticket)
+    for user in (operator, supervisor, leader, staff_a):
+        assert bool(audience & set(groups_for_staff(user))) == ticket_visible_to(user, ticket), user
 
 
 async def test_logging_out_closes_that_browsers_sockets(staff_a):
