@@ -7,6 +7,7 @@ Two people acting on one ticket at once: the second finds the state moved and
 gets a Conflict (HTTP 409).
 """
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -75,46 +76,39 @@ def touch(ticket: Ticket, *fields: str) -> None:
     ticket.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def record_event(
-    *,
-    ticket: Ticket,
-    kind: str,
-    actor=None,
-    actor_label: str = "",
-    from_state: str = "",
-    to_state: str = "",
-    payload: dict | None = None,
-) -> TicketEvent:
+class EventDetails(TypedDict, total=False):
+    """What an event says besides its ticket and kind (record_event, new_event)."""
+
+    actor: object  # a User, or None for the system
+    actor_label: str
+    from_state: str
+    to_state: str
+    payload: dict | None
+
+
+def record_event(*, ticket: Ticket, kind: str, **details: Unpack[EventDetails]) -> TicketEvent:
     """Append an event (a transition or anything else worth a line on the timeline)."""
-    event = new_event(ticket=ticket, kind=kind, actor=actor, actor_label=actor_label,
-                      from_state=from_state, to_state=to_state, payload=payload)
+    event = new_event(ticket=ticket, kind=kind, **details)
     event.save()
     publish_after_commit(event.pk)
     return event
 
 
-def new_event(
-    *,
-    ticket: Ticket,
-    kind: str,
-    actor=None,
-    actor_label: str = "",
-    from_state: str = "",
-    to_state: str = "",
-    payload: dict | None = None,
-) -> TicketEvent:
-    """The event as record_event writes it, not yet saved (registration writes it in its own
-    statement: hotline.services.registration_pg)."""
-    if actor is not None and not actor_label:
-        actor_label = str(actor)
+def new_event(*, ticket: Ticket, kind: str, **details: Unpack[EventDetails]) -> TicketEvent:
+    """The event as record_event writes it, not yet saved (a registration writes it in the
+    ticket's own statement: hotline.services.registration)."""
+    if unknown := details.keys() - EventDetails.__annotations__.keys():
+        raise TypeError(f"an event has no {', '.join(sorted(unknown))}")
+    actor = details.get("actor")
+    actor_label = details.get("actor_label") or (str(actor) if actor is not None else "")
     return TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=actor,
         actor_label=actor_label or "系统",
-        from_state=from_state,
-        to_state=to_state,
-        payload=payload or {},
+        from_state=details.get("from_state", ""),
+        to_state=details.get("to_state", ""),
+        payload=details.get("payload") or {},
     )
 
 
