@@ -14,6 +14,7 @@ SQLite has no INSERT inside WITH.
 """
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from .. import notify
@@ -25,7 +26,12 @@ LINK = TicketEvent._meta.get_field("ticket")
 @cache
 def _fields(model, *, skip: str = "") -> tuple:
     """The fields an INSERT of `model` writes, as the ORM's: every concrete one but the key."""
-    return tuple(f for f in model._meta.local_concrete_fields if not f.primary_key and f.attname != skip)
+    fields = tuple(f for f in model._meta.local_concrete_fields if not f.primary_key and f.attname != skip)
+    for field in fields:
+        if field.has_db_default() and not field.has_default():
+            # The ORM writes DEFAULT for such a field; this statement binds every value.
+            raise ImproperlyConfigured(f"{model.__name__}.{field.name}: give db_default a Python default too")
+    return fields
 
 
 def _values(instance, fields: tuple, connection) -> list:
