@@ -36,7 +36,7 @@ _muted = threading.local()
 @dataclass(frozen=True)
 class StatementDeferral:
     """How a deferrer queues events inside the SQL statement that writes them (a registration
-    on PostgreSQL: hotline.services.registration_pg). `sql` is an INSERT … SELECT over a
+    on PostgreSQL: hotline.services.registration). `sql` is an INSERT … SELECT over a
     relation named `events` with an `id` column, added to that statement as one more
     data-modifying CTE; `queued(event_ids)` is then called in the transaction, in place of
     the deferrer itself."""

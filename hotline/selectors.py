@@ -67,7 +67,7 @@ def _rows_select(vendor: str) -> tuple[str, tuple]:
     table = quote(meta.db_table)
     for name in _LISTED_VALUES:
         if "__" not in name:
-            field = meta.pk if name == "pk" else meta.get_field(name)
+            field = _ticket_field(name)
             columns.append(f"{table}.{quote(field.column)}")
             fields.append(field)
             continue
@@ -83,11 +83,27 @@ def _rows_select(vendor: str) -> tuple[str, tuple]:
     return f"SELECT {', '.join(columns)} FROM {table} {' '.join(joins)}", tuple(fields)
 
 
+def _ticket_field(name: str):
+    return Ticket._meta.pk if name == "pk" else Ticket._meta.get_field(name)
+
+
 def _order_sql(ordering: tuple, quote, table: str) -> str:
-    meta = Ticket._meta
-    return ", ".join(
-        f"{table}.{quote((meta.pk if name.lstrip('-') in ('pk', 'id') else meta.get_field(name.lstrip('-'))).column)}"
-        f" {'DESC' if name.startswith('-') else 'ASC'}" for name in ordering)
+    return ", ".join(f"{table}.{quote(_ticket_field(name.lstrip('-')).column)}"
+                     f" {'DESC' if name.startswith('-') else 'ASC'}" for name in ordering)
+
+
+@cache
+def _converted_columns(vendor: str) -> tuple:
+    """(index, column) of the listed values this backend converts after reading (SQLite's
+    datetimes; none on PostgreSQL), found once rather than for every page."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    _, fields = _rows_select(vendor)
+    found = []
+    for i, field in enumerate(fields):
+        col = field.get_col(field.model._meta.db_table)
+        if connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            found.append((i, col))
+    return tuple(found)
 
 
 def _rows(picked: QuerySet, ordering: tuple, *, low: int = 0, high: int | None = None) -> list[tuple]:
@@ -96,7 +112,7 @@ def _rows(picked: QuerySet, ordering: tuple, *, low: int = 0, high: int | None =
     statement is the ORM's."""
     connection = connections[picked.db]
     quote, table = connection.ops.quote_name, connection.ops.quote_name(Ticket._meta.db_table)
-    select, fields = _rows_select(connection.vendor)
+    select, _ = _rows_select(connection.vendor)
     inner, params = picked.query.get_compiler(using=picked.db).as_sql()
     sql = f"{select} WHERE {table}.{quote(Ticket._meta.pk.column)} IN ({inner})"
     if ordering:
@@ -108,11 +124,9 @@ def _rows(picked: QuerySet, ordering: tuple, *, low: int = 0, high: int | None =
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    converters = []  # as SQLCompiler.get_converters: the backend's, then the field's
-    for i, field in enumerate(fields):
-        col = field.get_col(field.model._meta.db_table)
-        if functions := connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            converters.append((i, col, functions))
+    # As SQLCompiler.get_converters: the backend's, then the field's.
+    converters = [(i, col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+                  for i, col in _converted_columns(connection.vendor)]
     if converters and rows:
         rows = [list(row) for row in rows]
         for row in rows:

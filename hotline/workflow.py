@@ -88,7 +88,11 @@ class EventDetails(TypedDict, total=False):
 
 def record_event(*, ticket: Ticket, kind: str, **details: Unpack[EventDetails]) -> TicketEvent:
     """Append an event (a transition or anything else worth a line on the timeline)."""
-    event = new_event(ticket=ticket, kind=kind, **details)
+    return save_event(new_event(ticket=ticket, kind=kind, **details))
+
+
+def save_event(event: TicketEvent) -> TicketEvent:
+    """Write a new event and publish it once its transaction commits."""
     event.save()
     publish_after_commit(event.pk)
     return event

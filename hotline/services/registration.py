@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from .. import notify
 from ..models import Ticket, TicketEvent
+from ..workflow import save_event
 
 LINK = TicketEvent._meta.get_field("ticket")
 
@@ -73,8 +74,7 @@ def write(ticket: Ticket, event: TicketEvent) -> None:
 
 def write_through_orm(ticket: Ticket, event: TicketEvent) -> None:
     ticket.save(force_insert=True)
-    event.save()
-    notify.publish_after_commit(event.pk)
+    save_event(event)
 
 
 def write_in_one_statement(ticket: Ticket, event: TicketEvent) -> None:
