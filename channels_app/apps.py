@@ -8,9 +8,9 @@ class ChannelsAppConfig(AppConfig):
     def ready(self):
         from hotline.notify import subscribe
 
-        from .push import push_ticket_event
+        from .push import push_ticket_events
 
-        subscribe("channels_app.push", push_ticket_event)
+        subscribe("channels_app.push", push_ticket_events)
 
         from django.contrib.auth.signals import user_logged_out
 

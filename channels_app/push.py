@@ -2,7 +2,7 @@
 so any process — web, Celery worker, management command — reaches every socket).
 
 All senders are synchronous and called after commit: from the notify
-subscriber (`push_ticket_event`), the CTI services and the reports app
+subscriber (`push_ticket_events`), the CTI services and the reports app
 (`push_display`).
 """
 import asyncio
@@ -66,14 +66,27 @@ def send_to_groups(messages: list[tuple[str, dict]]) -> None:
         async_to_sync(_send_all)(messages)
 
 
-def push_ticket_event(event: TicketEvent) -> None:
-    """hotline.notify subscriber: one committed TicketEvent to everyone allowed to see it."""
-    ticket, now = event.ticket, timezone.now()
+def push_ticket_events(events: list[TicketEvent]) -> None:
+    """hotline.notify subscriber: committed TicketEvents, each to everyone allowed to see it,
+    sent together (one hop to the sender loop for a whole batch). An event whose payload
+    cannot be built is logged and skipped; the others still go."""
+    now, messages = timezone.now(), []
+    for event in events:
+        try:
+            messages += ticket_event_messages(event, now)
+        except Exception:
+            logger.exception("push of event %s failed", event.pk)
+    send_to_groups(messages)
+
+
+def ticket_event_messages(event: TicketEvent, now) -> list[tuple[str, dict]]:
+    """(group, layer message) for one event: its staff groups, and the board unless private."""
+    ticket = event.ticket
     staff = ticket_event_message(staff_payload(event, ticket, now))
     messages = [(group, staff) for group in sorted(staff_groups_for(ticket))]
     if event.kind not in NOT_FOR_DISPLAY:
         messages.append((groups.DISPLAY, ticket_event_message(display_payload(event, ticket, now))))
-    send_to_groups(messages)
+    return messages
 
 
 def ticket_event_message(payload: dict) -> dict:

@@ -8,11 +8,11 @@ class DispatchConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from hotline.notify import subscribe
+        from hotline.notify import each, subscribe
 
         from .notices import on_supervise_event
         from .outbox import defer_notifications
 
-        subscribe("dispatch.supervision_notice", on_supervise_event)
+        subscribe("dispatch.supervision_notice", each(on_supervise_event))
         if settings.HOTLINE_NOTIFY_ASYNC:
             defer_notifications()

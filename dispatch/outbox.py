@@ -16,8 +16,10 @@ from hotline.notify import StatementDeferral, defer_to, deliver_events
 
 from .models import EventOutbox
 
-ROW_EVENTS = 500  # events per outbox row written by a timer batch
-DRAIN_ROWS = 50  # rows claimed per drain transaction
+ROW_EVENTS = 500  # events per outbox row written by a batch (a timer's, a drain's SMS events)
+# Rows claimed per drain transaction: a registration's row holds one event, and the
+# subscribers take a drain's events as one batch (a query or an INSERT for all of them).
+DRAIN_ROWS = 200
 # Set while a drain is queued or running: requests that commit meanwhile need not queue
 # another one. It expires, so a worker that died holding it only delays (the beat
 # safety net in settings drains every minute anyway).
@@ -26,18 +28,14 @@ DRAIN_PENDING_SECONDS = 30
 
 
 def enqueue(event_ids: list[int]) -> list[int]:
-    """Queue the events in the current transaction; a drain is scheduled once it commits."""
+    """Queue the events in the current transaction; a drain is scheduled once it commits.
+    The hotline.notify deferrer when settings.HOTLINE_NOTIFY_ASYNC is on."""
     if not event_ids:
         return event_ids
     EventOutbox.objects.bulk_create([EventOutbox(event_ids=event_ids[i:i + ROW_EVENTS])
                                      for i in range(0, len(event_ids), ROW_EVENTS)])
     transaction.on_commit(schedule_drain)
     return event_ids
-
-
-def enqueue_one(event_id: int) -> None:
-    """hotline.notify deferrer (settings.HOTLINE_NOTIFY_ASYNC)."""
-    enqueue([event_id])
 
 
 def _queued_in_statement(event_ids: list[int]) -> None:
@@ -54,7 +52,7 @@ IN_STATEMENT = StatementDeferral(
 
 def defer_notifications() -> None:
     """Requests queue their events here for a worker (settings.HOTLINE_NOTIFY_ASYNC)."""
-    defer_to(enqueue_one, in_statement=IN_STATEMENT)
+    defer_to(enqueue, in_statement=IN_STATEMENT)
 
 
 def schedule_drain() -> None:

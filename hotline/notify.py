@@ -1,11 +1,14 @@
 """The single notification hook.
 
-Every service that writes a TicketEvent calls `publish_after_commit(event)`.
-Once the transaction commits, the event is read once (with its ticket, the ticket's
-citizen, category and lead unit) and each registered subscriber (websocket push, SMS
-notices, supervision notices, the display board) is handed that TicketEvent. Subscribers
-register in their AppConfig.ready(); a failing subscriber is logged and never affects
-the others or the request that caused the event.
+Every service that writes a TicketEvent calls `publish_after_commit(event_id)` (or
+`publish_all_after_commit` for many). Once the transaction commits, the events are read
+once (with their tickets, the tickets' citizens, categories and lead units) and each
+registered subscriber (websocket push, SMS notices, supervision notices, the display
+board) is handed them as one list, in order: a worker draining the outbox delivers a
+batch of events with one template query, one opt-out query and one INSERT of messages
+instead of a round of each per event. A subscriber that handles one event at a time is
+wrapped in `each()`. Subscribers register in their AppConfig.ready(); a failing
+subscriber is logged and never affects the others or the request that caused the event.
 
 By default delivery runs in this process right after commit (the embedded default
 and tests). With a deferrer registered (dispatch's durable outbox, when
@@ -26,8 +29,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Subscriber = Callable[["TicketEvent"], None]
-Deferrer = Callable[[int], None]
+Subscriber = Callable[[list["TicketEvent"]], None]
+Deferrer = Callable[[list[int]], None]
 _subscribers: dict[str, Subscriber] = {}
 _deferrer: Deferrer | None = None
 _muted = threading.local()
@@ -49,8 +52,22 @@ _in_statement: StatementDeferral | None = None
 
 
 def subscribe(name: str, subscriber: Subscriber) -> None:
-    """Register `subscriber(event)` under a unique name (re-registering replaces it)."""
+    """Register `subscriber(events)` under a unique name (re-registering replaces it)."""
     _subscribers[name] = subscriber
+
+
+def each(handler: Callable[["TicketEvent"], None]) -> Subscriber:
+    """A subscriber that hands the events to `handler` one at a time; a failure is logged
+    for its event alone."""
+    def subscriber(events: list["TicketEvent"]) -> None:
+        for event in events:
+            try:
+                handler(event)
+            except Exception:
+                logger.exception("notification handler %s failed for event %s",
+                                 getattr(handler, "__qualname__", handler), event.pk)
+
+    return subscriber
 
 
 def unsubscribe(name: str) -> None:
@@ -71,27 +88,21 @@ def load_events(event_ids: list[int]) -> dict:
 
 
 def deliver_events(event_ids: list[int]) -> None:
-    """Hand each event, in order, to every subscriber. An id with no row (its transaction
+    """Hand the events, in order, to every subscriber. An id with no row (its transaction
     rolled back after all, or the ticket was purged) is skipped."""
-    events = load_events(event_ids)
-    subscribers = list(_subscribers.items())
-    for event_id in event_ids:
-        event = events.get(event_id)
-        if event is None:
-            continue
-        for name, subscriber in subscribers:
-            try:
-                subscriber(event)
-            except Exception:  # one broken channel must not silence the others
-                logger.exception("notification subscriber %s failed for event %s", name, event_id)
-
-
-def deliver(event_id: int) -> None:
-    deliver_events([event_id])
+    by_id = load_events(event_ids)
+    events = [by_id[event_id] for event_id in event_ids if event_id in by_id]
+    if not events:
+        return
+    for name, subscriber in list(_subscribers.items()):
+        try:
+            subscriber(events)
+        except Exception:  # one broken channel must not silence the others
+            logger.exception("notification subscriber %s failed for events %s", name, [e.pk for e in events])
 
 
 def defer_to(deferrer: Deferrer | None, *, in_statement: StatementDeferral | None = None) -> None:
-    """Queue events with `deferrer(event_id)` (called inside the event's transaction) instead of
+    """Queue events with `deferrer(event_ids)` (called inside the events' transaction) instead of
     delivering them here after commit; None restores in-process delivery. `in_statement`: the
     same queue as SQL, for a statement that writes its events itself."""
     global _deferrer, _in_statement
@@ -108,12 +119,17 @@ def deferral_in_statement() -> StatementDeferral | None:
 
 
 def publish_after_commit(event_id: int) -> None:
-    if getattr(_muted, "on", False):
+    publish_all_after_commit([event_id])
+
+
+def publish_all_after_commit(event_ids: list[int]) -> None:
+    """Deliver the events (written in the current transaction) once it commits, or queue them."""
+    if not event_ids or getattr(_muted, "on", False):
         return
     if _deferrer is not None:
-        _deferrer(event_id)
+        _deferrer(event_ids)
     else:
-        transaction.on_commit(lambda: deliver(event_id))
+        transaction.on_commit(lambda: deliver_events(event_ids))
 
 
 @contextmanager

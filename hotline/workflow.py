@@ -15,7 +15,7 @@ from django.utils import timezone
 from .errors import Conflict, NotFound
 from .models import Ticket, TicketEvent, TicketState
 from .models.tickets import OPEN_STATES
-from .notify import publish_after_commit
+from .notify import publish_after_commit, publish_all_after_commit
 
 S = TicketState
 
@@ -96,6 +96,13 @@ def save_event(event: TicketEvent) -> TicketEvent:
     event.save()
     publish_after_commit(event.pk)
     return event
+
+
+def save_events(events: list[TicketEvent]) -> list[TicketEvent]:
+    """save_event for many new events: one INSERT, published together."""
+    TicketEvent.objects.bulk_create(events)
+    publish_all_after_commit([event.pk for event in events])
+    return events
 
 
 def new_event(*, ticket: Ticket, kind: str, **details: Unpack[EventDetails]) -> TicketEvent:

@@ -10,5 +10,5 @@ class ReportsConfig(AppConfig):
 
         from .display import mark_dirty
 
-        # Any ticket event may change the public summary: mark it stale (debounced rebuild).
+        # Any ticket event may change the public summary: mark it stale (debounced rebuild, once per batch).
         subscribe("reports.display", mark_dirty)

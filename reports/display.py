@@ -201,8 +201,9 @@ def _shared_entry() -> dict:
     return entry
 
 
-def mark_dirty(event=None) -> None:
-    """notify subscriber: a ticket changed; rebuild soon, at most once per STALE_AFTER."""
+def mark_dirty(events=None) -> None:
+    """notify subscriber: tickets changed; rebuild soon, at most once per STALE_AFTER (one
+    mark for a whole batch of events)."""
     cache.set(DIRTY_KEY, 1, timeout=MAX_AGE * 10)
     from django.conf import settings
 

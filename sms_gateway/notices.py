@@ -15,11 +15,11 @@ from django.utils import timezone
 from hotline.errors import Conflict, NotFound
 from hotline.models import Channel, Ticket, TicketEvent, Unit, User
 from hotline.privacy import mask_phone
-from hotline.workflow import lock_ticket, record_event
+from hotline.workflow import lock_ticket, new_event, record_event, save_events
 
 from . import codec
 from .models import Message, Recipient, SmsTemplate
-from .services import SmsError, sms_send
+from .services import SmsError, message_new, sms_send_many
 from .texts import DEFAULTS, render
 
 logger = logging.getLogger(__name__)
@@ -35,14 +35,24 @@ class Notice:
     context: dict
 
 
+def templates_for(keys: set[str]) -> dict[str, tuple[str, bool] | None]:
+    """(text, optional) of each key's template, None where it is switched off; the built-in
+    default where the row is missing. One query."""
+    rows = {key: (text, optional, active) for key, text, optional, active in
+            SmsTemplate.objects.filter(key__in=keys).values_list("key", "text", "optional", "is_active")}
+    found = {}
+    for key in keys:
+        if key not in rows:
+            _, _, optional, text, _ = DEFAULTS[key]
+            found[key] = (text, optional)
+        else:
+            text, optional, active = rows[key]
+            found[key] = (text, optional) if active else None
+    return found
+
+
 def template_for(key: str) -> tuple[str, bool] | None:
-    """(text, optional) of an active template; the built-in default when the row is missing."""
-    row = SmsTemplate.objects.filter(key=key).values_list("text", "optional", "is_active").first()
-    if row is None:
-        _, _, optional, text, _ = DEFAULTS[key]
-        return text, optional
-    text, optional, active = row
-    return (text, optional) if active else None
+    return templates_for({key})[key]
 
 
 def local_time(value) -> str:
@@ -98,46 +108,85 @@ def notices_for(event: TicketEvent) -> list[Notice]:
     return out
 
 
-def send_notice(*, ticket: Ticket, notice: Notice, event_id: int | None, transactional: bool = False) -> Message | None:
-    """Queue one notice and put it on the ticket's timeline. `transactional`: the citizen just
-    texted us, so the answer goes even to a number that opted out of notices."""
-    template = template_for(notice.template)
-    if template is None:
-        return None
-    text, optional = template
-    optional = optional and not transactional
-    body = render(text, notice.context)
-    key = f"{notice.template}:{event_id}:{notice.to}" if event_id else None
-    try:
-        with transaction.atomic():
-            existing = Message.objects.filter(dedupe_key=key).exists() if key else False
-            message = sms_send(to=notice.to, body=body, kind=notice.template, optional=optional,
-                               ticket=ticket, dedupe_key=key)
-            if not existing:
-                record_event(
-                    ticket=ticket, kind="sms_sent", actor_label="短信平台",
-                    payload={"sid": message.sid, "template": notice.template,
-                             "recipient": notice.recipient, "recipient_label": str(RECIPIENT_LABELS[notice.recipient]),
-                             "to": mask_phone(notice.to), "body": body, "segments": message.num_segments},
-                )
-            return message
-    except SmsError as exc:
-        if exc.twilio_code == 21610:
-            logger.info("notice %s to %s skipped: opted out", notice.template, mask_phone(notice.to))
-            return None
-        raise
+@dataclass(frozen=True)
+class Outgoing:
+    """A notice to send about a ticket. `event_id`: the event it is for, which makes it
+    idempotent (one message per template, event and number). `transactional`: the citizen
+    just texted us, so the answer goes even to a number that opted out of notices."""
+
+    ticket: Ticket
+    notice: Notice
+    event_id: int | None = None
+    transactional: bool = False
 
 
-def on_ticket_event(event: TicketEvent) -> None:
-    """hotline.notify subscriber: runs after commit, once per event."""
-    if event.kind == "sms_sent":
-        return
-    transactional = event.kind == "register" and event.ticket.channel == Channel.SMS
-    for notice in notices_for(event):
+def send_notices(outgoing: list[Outgoing]) -> list[Message | None]:
+    """Queue the notices and put each on its ticket's timeline (`sms_sent`), set-based: one
+    template query, then sms_send_many and one INSERT of the events for all of them. Returns
+    the message of each, or None (template switched off, number opted out, refused)."""
+    templates = templates_for({o.notice.template for o in outgoing})
+    results: list[Message | None] = [None] * len(outgoing)
+    prepared = []
+    for index, o in enumerate(outgoing):
+        if (template := templates[o.notice.template]) is None:
+            continue
+        text, optional = template
+        body = render(text, o.notice.context)
         try:
-            send_notice(ticket=event.ticket, notice=notice, event_id=event.pk, transactional=transactional)
-        except Exception:  # one bad number must not stop the other recipients
-            logger.exception("SMS notice %s for event %s failed", notice.template, event.pk)
+            message = message_new(
+                to=o.notice.to, body=body, kind=o.notice.template, optional=optional and not o.transactional,
+                ticket=o.ticket, dedupe_key=f"{o.notice.template}:{o.event_id}:{o.notice.to}" if o.event_id else None)
+        except SmsError as exc:
+            logger.warning("notice %s to %s refused: %s", o.notice.template, mask_phone(o.notice.to), exc)
+            continue
+        prepared.append((index, o, message))
+    if not prepared:
+        return results
+    with transaction.atomic():
+        events = []
+        for (index, o, message), queued in zip(prepared, sms_send_many(messages=[m for _, _, m in prepared]),
+                                               strict=True):
+            if queued.message is None:
+                logger.info("notice %s to %s skipped: opted out", o.notice.template, mask_phone(o.notice.to))
+                continue
+            results[index] = queued.message
+            if queued.created:
+                events.append(new_event(
+                    ticket=o.ticket, kind="sms_sent", actor_label="短信平台",
+                    payload={"sid": message.sid, "template": o.notice.template, "recipient": o.notice.recipient,
+                             "recipient_label": str(RECIPIENT_LABELS[o.notice.recipient]),
+                             "to": mask_phone(o.notice.to), "body": message.body, "segments": message.num_segments},
+                ))
+        save_events(events)
+    return results
+
+
+def send_notice(*, ticket: Ticket, notice: Notice, event_id: int | None, transactional: bool = False) -> Message | None:
+    return send_notices([Outgoing(ticket, notice, event_id, transactional)])[0]
+
+
+def on_ticket_events(events: list[TicketEvent]) -> None:
+    """hotline.notify subscriber: runs after commit; a drain's whole batch is sent together."""
+    outgoing = []
+    for event in events:
+        if event.kind == "sms_sent":
+            continue
+        transactional = event.kind == "register" and event.ticket.channel == Channel.SMS
+        try:
+            outgoing += [Outgoing(event.ticket, notice, event.pk, transactional) for notice in notices_for(event)]
+        except Exception:
+            logger.exception("SMS notices for event %s failed", event.pk)
+    if not outgoing:
+        return
+    try:
+        send_notices(outgoing)
+    except Exception:  # one bad notice must not stop the other recipients: the rest one at a time
+        logger.exception("a batch of %d SMS notices failed; sending them one at a time", len(outgoing))
+        for o in outgoing:
+            try:
+                send_notices([o])
+            except Exception:
+                logger.exception("SMS notice %s for event %s failed", o.notice.template, o.event_id)
 
 
 @transaction.atomic

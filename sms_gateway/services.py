@@ -2,6 +2,7 @@
 import itertools
 import logging
 import random
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -30,10 +31,6 @@ class SmsError(HotlineError):
         super().__init__(message, field=field, code=str(twilio_code))
         self.twilio_code = twilio_code
         self.status_code = status_code
-
-
-def is_opted_out(number: str) -> bool:
-    return Citizen.objects.filter(phone=number, sms_opt_out=True).exists()
 
 
 def validate_to(raw: str) -> str:
@@ -72,8 +69,7 @@ def validate_callback_url(url: str) -> str:
     return url
 
 
-@transaction.atomic
-def sms_send(
+def message_new(
     *,
     to: str,
     body: str,
@@ -85,42 +81,86 @@ def sms_send(
     status_callback: str = "",
     dedupe_key: str | None = None,
     direction: str = Direction.OUTBOUND_API,
-) -> Message | None:
-    """Queue one outbound SMS through the configured transport.
-
-    `optional` messages are not sent to a number that has opted out (returns None for
-    notices; the API turns it into error 21610). With a `dedupe_key` the same notice is
-    queued once however often it is asked for: the existing message is returned.
-    """
+) -> Message:
+    """An outbound message as sms_send queues it, checked (SmsError) but not yet written."""
     to = validate_to(to)
     body = validate_body(body)
     from_number = validate_from(from_number)
     status_callback = validate_callback_url(status_callback)
-    if optional and is_opted_out(to):
-        raise SmsError(f"号码 {to} 已退订短信", twilio_code=21610, field="To")
-    if dedupe_key:
-        existing = Message.objects.filter(dedupe_key=dedupe_key).first()
-        if existing:
-            return existing
-    transport = get_transport()
     text = codec.with_signature(body, settings.SMS_SIGNATURE)
-    fields = dict(
+    return Message(
         account=account, direction=direction, from_number=from_number, to_number=to, body=body,
         num_segments=codec.segment_count(text), status=Status.QUEUED, status_callback=status_callback,
-        transport=transport.name, kind=kind, optional=optional, ticket=ticket, dedupe_key=dedupe_key,
+        transport=settings.SMS_TRANSPORT, kind=kind, optional=optional, ticket=ticket, dedupe_key=dedupe_key,
         concat_ref=next(_concat_refs) % 256,
     )
-    if dedupe_key is None:
-        message = Message.objects.create(**fields)
-    else:
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(**fields)
-        except IntegrityError:
-            # Two deliveries of the same event raced: the other one queued it.
-            return Message.objects.get(dedupe_key=dedupe_key)
-    transport.enqueue(message)
-    return message
+
+
+def sms_send(**fields) -> Message:
+    """Queue one outbound SMS through the configured transport (the fields of message_new).
+
+    An `optional` message is not sent to a number that has opted out: SmsError 21610. With a
+    `dedupe_key` the same notice is queued once however often it is asked for: the existing
+    message is returned.
+    """
+    message = message_new(**fields)
+    queued = sms_send_many(messages=[message])[0]
+    if queued.message is None:
+        raise SmsError(f"号码 {message.to_number} 已退订短信", twilio_code=21610, field="To")
+    return queued.message
+
+
+@dataclass(frozen=True)
+class Queued:
+    message: Message | None  # None: optional, and the number has opted out
+    created: bool  # False: opted out, or the message of the same dedupe_key was queued before
+
+
+@transaction.atomic
+def sms_send_many(*, messages: list[Message]) -> list[Queued]:
+    """Queue unsaved messages (message_new) together: one query for opted-out numbers, one for
+    dedupe keys already queued, one INSERT and the transport's enqueue for all of them (the
+    outbox's drain sends a batch of notices this way). Returns one Queued per message, in order."""
+    opted_out = opted_out_numbers({m.to_number for m in messages if m.optional})
+    keys = {m.dedupe_key for m in messages if m.dedupe_key}
+    by_key = {m.dedupe_key: m for m in Message.objects.filter(dedupe_key__in=keys)} if keys else {}
+    results, new = [], []
+    for message in messages:
+        if message.optional and message.to_number in opted_out:
+            results.append(Queued(None, False))
+        elif message.dedupe_key and message.dedupe_key in by_key:
+            results.append(Queued(by_key[message.dedupe_key], False))
+        else:
+            new.append(message)
+            if message.dedupe_key:
+                by_key[message.dedupe_key] = message  # a second copy in this batch is the same notice
+            results.append(Queued(message, True))
+    if not new:
+        return results
+    try:
+        with transaction.atomic():
+            Message.objects.bulk_create(new)
+    except IntegrityError:
+        # Another delivery of the same events queued some of them meanwhile: one at a time.
+        return [r if r.message is None else _create_one(m) for m, r in zip(messages, results, strict=True)]
+    get_transport().enqueue_many(new)
+    return results
+
+
+def _create_one(message: Message) -> Queued:
+    try:
+        with transaction.atomic():
+            message.save(force_insert=True)
+    except IntegrityError:  # the race above: the other delivery's message stands
+        return Queued(Message.objects.get(dedupe_key=message.dedupe_key), False)
+    get_transport().enqueue_many([message])
+    return Queued(message, True)
+
+
+def opted_out_numbers(numbers: set[str]) -> set[str]:
+    if not numbers:
+        return set()
+    return set(Citizen.objects.filter(phone__in=numbers, sms_opt_out=True).values_list("phone", flat=True))
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ SECOND = dt.timedelta(seconds=1)
 def delivered():
     """Event kinds the notify subscribers were handed, in order."""
     seen: list[str] = []
-    notify.subscribe("test.recorder", lambda event: seen.append(event.kind))
+    notify.subscribe("test.recorder", notify.each(lambda event: seen.append(event.kind)))
     yield seen
     notify.unsubscribe("test.recorder")
 

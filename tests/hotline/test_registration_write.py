@@ -34,7 +34,7 @@ def recorded():
     for name in saved:
         notify.unsubscribe(name)
     seen: list[int] = []
-    notify.subscribe("test.recorder", lambda event: seen.append(event.pk))
+    notify.subscribe("test.recorder", notify.each(lambda event: seen.append(event.pk)))
     yield seen
     notify.unsubscribe("test.recorder")
     for name, subscriber in saved.items():

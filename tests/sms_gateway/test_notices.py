@@ -50,11 +50,11 @@ def test_unit_heads_new_assignment_urge_and_supervise(ticket, supervisor, unit_a
 
 
 def test_event_delivered_twice_sends_once(ticket, phone_inbox):
-    from sms_gateway.notices import on_ticket_event
+    from sms_gateway.notices import on_ticket_events
 
     event = ticket.events.get(kind="register")
-    on_ticket_event(event)
-    on_ticket_event(event)
+    on_ticket_events([event])
+    on_ticket_events([event])
     assert len(phone_inbox("13812345678")) == 1
     assert len(sms_events(ticket)) == 1
 
