@@ -119,6 +119,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def ticket_event(self, message):
         await self.send(text_data=message["text"])
 
+    async def ticket_events(self, message):
+        """A batch of events for this group (push_ticket_events): one frame each, in order."""
+        for text in message["texts"]:
+            await self.send(text_data=text)
+
 
 class StaffConsumer(LiveConsumer):
     """Operators, supervisors, leaders and unit staff, authenticated by their session."""

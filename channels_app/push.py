@@ -67,16 +67,19 @@ def send_to_groups(messages: list[tuple[str, dict]]) -> None:
 
 
 def push_ticket_events(events: list[TicketEvent]) -> None:
-    """hotline.notify subscriber: committed TicketEvents, each to everyone allowed to see it,
-    sent together (one hop to the sender loop for a whole batch). An event whose payload
-    cannot be built is logged and skipped; the others still go."""
-    now, messages = timezone.now(), []
+    """hotline.notify subscriber: committed TicketEvents, each to everyone allowed to see it.
+    A batch goes as one layer message per group (a drain's two hundred events to the office
+    are one group_send, not two hundred), its frames in order. An event whose payload cannot
+    be built is logged and skipped; the others still go."""
+    now, frames = timezone.now(), {}
     for event in events:
         try:
-            messages += ticket_event_messages(event, now)
+            for group, message in ticket_event_messages(event, now):
+                frames.setdefault(group, []).append(message["text"])
         except Exception:
             logger.exception("push of event %s failed", event.pk)
-    send_to_groups(messages)
+    send_to_groups([(group, {"type": "ticket.event", "text": texts[0]} if len(texts) == 1
+                     else {"type": "ticket.events", "texts": texts}) for group, texts in frames.items()])
 
 
 def ticket_event_messages(event: TicketEvent, now) -> list[tuple[str, dict]]:

@@ -76,6 +76,35 @@ async def test_a_unit_socket_never_receives_another_units_ticket(operator, super
         await comm.disconnect()
 
 
+async def test_a_drained_batch_reaches_each_socket_in_order_and_only_its_own(operator, supervisor, staff_a,
+                                                                              staff_b, unit_a, unit_b):
+    """The outbox's drain delivers many events at once: one layer message per group, one frame
+    per event on the socket, in the order the events happened."""
+    from hotline import notify
+    from hotline.models import TicketEvent
+
+    def write_quietly():
+        with notify.muted():
+            tickets = [dispatched(operator, supervisor, unit, title=f"第{i}件")
+                       for i, unit in enumerate([unit_a, unit_b, unit_a, unit_a])]
+        return tickets, list(TicketEvent.objects.filter(ticket__in=tickets, kind__in=["register", "dispatch"])
+                             .order_by("id").values_list("pk", flat=True))
+
+    sock_a, sock_b, sock_op = await staff_socket(staff_a), await staff_socket(staff_b), await staff_socket(operator)
+    tickets, event_ids = await database_sync_to_async(write_quietly)()
+    await database_sync_to_async(notify.deliver_events)(event_ids)
+    assert [(e["ticket_id"], e["kind"]) for e in [await next_event(sock_op) for _ in range(8)]] == [
+        (t.pk, kind) for t in tickets for kind in ("register", "dispatch")]
+    # Delivered after the dispatch, each ticket is its unit's by then: both lines reach it.
+    assert [(e["ticket_id"], e["kind"]) for e in [await next_event(sock_a) for _ in range(6)]] == [
+        (t.pk, kind) for t in (tickets[0], tickets[2], tickets[3]) for kind in ("register", "dispatch")]
+    assert [(await next_event(sock_b))["ticket_id"] for _ in range(2)] == [tickets[1].pk] * 2
+    for comm in (sock_a, sock_b):
+        assert await comm.receive_nothing(timeout=QUIET)
+    for comm in (sock_a, sock_b, sock_op):
+        await comm.disconnect()
+
+
 async def test_a_parent_unit_sees_its_sub_units_tickets(operator, supervisor, unit_a, county):
     county_staff = await database_sync_to_async(make_user)("county_staff", Role.UNIT_STAFF, county)
     sock = await staff_socket(county_staff)
