@@ -1,6 +1,6 @@
-"""How a registration's rows are written: on PostgreSQL in one statement (the ticket, its
-register event and, when notifications go through the outbox, the outbox row, in one round
-trip); elsewhere through the ORM.
+"""How a registration's rows are written: on PostgreSQL in one statement (the caller's citizen
+row, found by phone or created, the ticket, its register event and, when notifications go
+through the outbox, the outbox row, in one round trip); elsewhere through the ORM.
 
 Registering is the operators' most frequent write. Through the ORM it was three INSERTs,
 each built, compiled and sent on its own (the ticket's save, the event's, the outbox row's);
@@ -18,10 +18,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from .. import notify
-from ..models import Ticket, TicketEvent
+from ..models import Citizen, Ticket, TicketEvent
 from ..workflow import save_event
 
 LINK = TicketEvent._meta.get_field("ticket")
+CALLER = Ticket._meta.get_field("citizen")
 
 
 @cache
@@ -41,38 +42,70 @@ def _values(instance, fields: tuple, connection) -> list:
 
 
 @cache
-def _statement(queue_sql: str | None) -> str:
-    vendor_quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+def _statement(queue_sql: str | None, with_citizen: bool) -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
 
     def columns(fields: tuple) -> str:
-        return ", ".join(vendor_quote(f.column) for f in fields)
+        return ", ".join(quote(f.column) for f in fields)
 
     def slots(fields: tuple) -> str:
-        return ", ".join(["%s"] * len(fields))
+        return ", ".join("(SELECT id FROM citizen)" if with_citizen and f is CALLER else "%s" for f in fields)
 
     ticket_fields, event_fields = _fields(Ticket), _fields(TicketEvent, skip=LINK.attname)
+    citizen_table, citizen_fields = quote(Citizen._meta.db_table), _fields(Citizen)
+    name = quote(Citizen._meta.get_field("name").column)
+    # Found by phone or created; a known caller without a name takes the one given now. DO UPDATE
+    # (not DO NOTHING) so that RETURNING has the row even when a concurrent registration of the
+    # same new number committed it while this one waited.
+    citizen = (
+        f"citizen AS (INSERT INTO {citizen_table} ({columns(citizen_fields)}) VALUES ({slots(citizen_fields)}) "
+        f"ON CONFLICT ({quote(Citizen._meta.get_field('phone').column)}) DO UPDATE SET {name} = "
+        f"CASE WHEN {citizen_table}.{name} = '' THEN EXCLUDED.{name} ELSE {citizen_table}.{name} END "
+        f"RETURNING {', '.join(quote(f.column) for f in Citizen._meta.concrete_fields)}), "
+    )
     return (
-        f"WITH ticket AS (INSERT INTO {vendor_quote(Ticket._meta.db_table)} ({columns(ticket_fields)}) "
-        f"VALUES ({slots(ticket_fields)}) RETURNING {vendor_quote(Ticket._meta.pk.column)} AS id), "
-        f"events AS (INSERT INTO {vendor_quote(TicketEvent._meta.db_table)} "
-        f"({vendor_quote(LINK.column)}, {columns(event_fields)}) "
+        "WITH " + (citizen if with_citizen else "")
+        + f"ticket AS (INSERT INTO {quote(Ticket._meta.db_table)} ({columns(ticket_fields)}) "
+        f"VALUES ({slots(ticket_fields)}) RETURNING {quote(Ticket._meta.pk.column)} AS id), "
+        f"events AS (INSERT INTO {quote(TicketEvent._meta.db_table)} "
+        f"({quote(LINK.column)}, {columns(event_fields)}) "
         f"VALUES ((SELECT id FROM ticket), {slots(event_fields)}) "
-        f"RETURNING {vendor_quote(TicketEvent._meta.pk.column)} AS id)"
+        f"RETURNING {quote(TicketEvent._meta.pk.column)} AS id)"
         + (f", queued AS ({queue_sql})" if queue_sql else "")
-        + " SELECT ticket.id, events.id FROM ticket, events"
+        + " SELECT ticket.id, events.id" + (", citizen.*" if with_citizen else "")
+        + " FROM ticket, events" + (", citizen" if with_citizen else "")
     )
 
 
 def write(ticket: Ticket, event: TicketEvent) -> None:
     """INSERT the unsaved `ticket` and its unsaved `event` (whose ticket is `ticket`) in the
-    current transaction, publish the event (hotline.notify), and give both their ids."""
+    current transaction, publish the event (hotline.notify), and give both their ids.
+    `ticket.citizen` may be an unsaved Citizen (the phone and name the caller gave): it is
+    found by phone or created (citizen_upsert)."""
     if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         write_in_one_statement(ticket, event)
     else:
         write_through_orm(ticket, event)
 
 
+def citizen_upsert(citizen: Citizen) -> Citizen:
+    """The stored citizen of the unsaved `citizen`'s phone, created if new; a known citizen
+    without a name takes the unsaved one's."""
+    stored, created = Citizen.objects.get_or_create(phone=citizen.phone, defaults={"name": citizen.name})
+    if not created and citizen.name and not stored.name:
+        stored.name = citizen.name
+        stored.save(update_fields=["name"])
+    return stored
+
+
+def _new_caller(ticket: Ticket) -> Citizen | None:
+    caller = ticket.citizen  # no query: an unsaved citizen is cached on the ticket, a missing one is None
+    return caller if caller is not None and caller.pk is None else None
+
+
 def write_through_orm(ticket: Ticket, event: TicketEvent) -> None:
+    if caller := _new_caller(ticket):
+        ticket.citizen = citizen_upsert(caller)
     ticket.save(force_insert=True)
     save_event(event)
 
@@ -81,12 +114,18 @@ def write_in_one_statement(ticket: Ticket, event: TicketEvent) -> None:
     """write() on PostgreSQL, with the outbox row in the same statement when there is one."""
     connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs a lookup per use
     deferral = notify.deferral_in_statement()
-    sql = _statement(deferral.sql if deferral else None)
-    params = [*_values(ticket, _fields(Ticket), connection),
+    caller = _new_caller(ticket)
+    sql = _statement(deferral.sql if deferral else None, caller is not None)
+    ticket_fields = _fields(Ticket)
+    params = [*(_values(caller, _fields(Citizen), connection) if caller else []),
+              *_values(ticket, tuple(f for f in ticket_fields if not (caller and f is CALLER)), connection),
               *_values(event, _fields(TicketEvent, skip=LINK.attname), connection)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ticket_id, event_id = cursor.fetchone()
+        ticket_id, event_id, *citizen_row = cursor.fetchone()
+    if caller:
+        ticket.citizen = Citizen.from_db(connection.alias, [f.attname for f in Citizen._meta.concrete_fields],
+                                         citizen_row)
     for instance, pk in ((ticket, ticket_id), (event, event_id)):
         instance.pk = pk
         instance._state.adding, instance._state.db = False, connection.alias

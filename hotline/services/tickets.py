@@ -51,15 +51,6 @@ def validate_choice(value: str, choices, *, field: str, label: str) -> str:
     return value
 
 
-def citizen_get_or_create(*, phone: str, name: str = "") -> Citizen:
-    phone = validate_phone(phone)
-    citizen, created = Citizen.objects.get_or_create(phone=phone, defaults={"name": name[:50]})
-    if not created and name and not citizen.name:
-        citizen.name = name[:50]
-        citizen.save(update_fields=["name"])
-    return citizen
-
-
 def next_ticket_number() -> str:
     """YYMMDD + a 5-digit daily sequence: short enough to read over the phone and type in an SMS.
 
@@ -120,7 +111,8 @@ def ticket_register(
         raise InvalidInput("请提供市民联系电话", field="citizen_phone")
     number = next_ticket_number()  # everything is checked: take a number, then write at once
     with transaction.atomic():
-        citizen = citizen_get_or_create(phone=citizen_phone, name=citizen_name.strip()) if citizen_phone else None
+        # Found by phone or created as the ticket is written (registration.write: one statement).
+        citizen = Citizen(phone=citizen_phone, name=citizen_name.strip()[:50]) if citizen_phone else None
         ticket = Ticket(
             number=number, channel=channel, ticket_type=ticket_type, urgency=urgency, category=category,
             title=title, content=content, address=address, area=area[:50], citizen=citizen,

@@ -11,9 +11,8 @@ from dispatch import outbox
 from dispatch.models import EventOutbox
 from hotline import notify
 from hotline.clock import frozen_at
-from hotline.models import Category, Ticket, TicketEvent
+from hotline.models import Category, Citizen, Ticket, TicketEvent
 from hotline.services import registration
-from hotline.services.tickets import citizen_get_or_create
 from hotline.workflow import new_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_too]
@@ -48,9 +47,9 @@ def deferred_to_the_outbox():
     notify.defer_to(None)
 
 
-def register(write, operator, number: str) -> tuple[Ticket, TicketEvent]:
+def register(write, operator, number: str, *, phone="13912345678", name="王先生") -> tuple[Ticket, TicketEvent]:
     with frozen_at(MOMENT), transaction.atomic():
-        citizen = citizen_get_or_create(phone="13912345678", name="王先生")
+        citizen = Citizen(phone=phone, name=name)  # found by phone or created by write()
         ticket = Ticket(number=number, channel="phone", ticket_type="complaint", urgency="urgent",
                         category=Category.objects.order_by("pk").first(), title="夜间施工噪音",
                         content="幸福小区旁工地每晚11点后仍在施工，电话 13912345678", address="幸福路1号",
@@ -114,3 +113,51 @@ def test_a_failed_statement_leaves_nothing_behind(operator, recorded):
         ticket = Ticket(number="x" * 40, channel="phone", ticket_type="help", title="t", content="c")
         registration.write_in_one_statement(ticket, new_event(ticket=ticket, kind="register"))
     assert not Ticket.objects.exists() and not TicketEvent.objects.exists() and recorded == []
+
+
+@pytest.mark.parametrize("path", ["write_through_orm", "write_in_one_statement"])
+def test_the_caller_is_stored_once_and_a_known_callers_name_is_kept(operator, recorded, path):
+    write = getattr(registration, path)
+    first, _ = register(write, operator, "26100900011", phone="13700000001", name="")
+    assert first.citizen.pk and first.citizen.name == ""
+    named, _ = register(write, operator, "26100900012", phone="13700000001", name="李女士")
+    renamed, _ = register(write, operator, "26100900013", phone="13700000001", name="张先生")
+    assert first.citizen.pk == named.citizen.pk == renamed.citizen.pk
+    assert (named.citizen.name, renamed.citizen.name) == ("李女士", "李女士")  # a name given once stays
+    assert Citizen.objects.filter(phone="13700000001").count() == 1
+    assert set(Ticket.objects.filter(number__startswith="2610090001").values_list("citizen_id", flat=True)) == {
+        first.citizen.pk}
+    Citizen.objects.filter(pk=first.citizen.pk).update(sms_opt_out=True)
+    again, _ = register(write, operator, "26100900014", phone="13700000001", name="")
+    assert again.citizen.sms_opt_out and again.citizen.name == "李女士"  # the stored row, as read back
+
+
+def test_two_first_registrations_of_one_new_number_at_once_share_one_citizen(operator):
+    """The second waits on the first's uncommitted citizen row; when it commits, ON CONFLICT
+    takes that row, and both tickets point at it."""
+    import threading
+
+    from django.db import connections
+
+    numbers, tickets, errors = ["26100900021", "26100900022"], [], []
+    barrier = threading.Barrier(2)
+
+    def attempt(number):
+        try:
+            barrier.wait(10)
+            tickets.append(register(registration.write_in_one_statement, operator, number,
+                                    phone="13600000002", name="")[0])
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    [citizen] = Citizen.objects.filter(phone="13600000002")
+    assert {t.citizen_id for t in tickets} == {citizen.pk}
+    assert Ticket.objects.filter(number__in=numbers, citizen=citizen).count() == 2

@@ -32,8 +32,8 @@ def statements(events) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         on_ticket_events(events)
     # What each statement does and to which table (savepoint names differ from run to run).
-    return [re.sub(r'"s\d+_x\d+"', "sp", re.sub(r"\s+(VALUES|WHERE|IN|SET|SELECT \* FROM UNNEST)\b.*", "", q["sql"], flags=re.S))
-            for q in queries.captured_queries]
+    tail = re.compile(r"\s+(VALUES|WHERE|IN|SET|SELECT \* FROM UNNEST)\b.*", flags=re.S)
+    return [re.sub(r'"s\d+_x\d+"', "sp", tail.sub("", q["sql"])) for q in queries.captured_queries]
 
 
 def test_twenty_receipts_take_the_statements_of_one(operator, phone_inbox):
