@@ -8,7 +8,10 @@ Drives the app with Django's test client (no HTTP server, no network) on the dat
 bench/generate.py filled, with the requests bench/lifecycle.py makes: (a) `register`, an
 operator's POST /api/tickets/; (b) `inbox`, GET /api/inbox/ of each generated unit in turn
 with its filters (first pages only); (c) `unit-list`, the same requests on GET /api/tickets/
-(every ticket the unit may see, side parts included). Prints CPU and wall time per request.
+(every ticket the unit may see, side parts included); (d) `deliver`, the worker's side of a
+registration: --requests registrations are queued in the outbox (not timed), then one drain
+delivers them (their receipts, their sms_sent lines, push, the board) and is timed, per
+registration. Prints CPU and wall time per request.
 
 `--instructions` counts machine instructions instead, with valgrind's callgrind: the part
 runs twice (after the same warm-up, SHORT and SHORT + LONG requests) and the difference is
@@ -41,11 +44,11 @@ def measure(part: str, requests: int, warmup: int) -> None:
 
     operator, units = tokens()
     # lifecycle.py's own requests; the inbox without its next pages (they need a running server).
-    if part == "register":
+    if part in ("register", "deliver"):
         make = register_requests(operator, seed=1)
     else:  # a unit's inbox, or its list of every ticket it may see (/api/tickets/), same filters
         make = inbox_requests(units, [], list_path="/api/inbox/" if part == "inbox" else "/api/tickets/")
-    expected = 201 if part == "register" else 200
+    expected = 201 if part in ("register", "deliver") else 200
     client = Client()
 
     def request(n: int) -> None:
@@ -55,6 +58,9 @@ def measure(part: str, requests: int, warmup: int) -> None:
         response = client.generic(r.method, r.path, r.body, content_type=r.headers.get("Content-Type"), **headers)
         assert response.status_code == expected, response.content
 
+    if part == "deliver":
+        deliver(request, requests)
+        return
     drain_flag = None
     if part == "register":
         # A registration schedules the outbox's drain (a Celery publish) only when no drain is
@@ -80,6 +86,23 @@ def measure(part: str, requests: int, warmup: int) -> None:
           f"({requests} requests in process)", flush=True)
 
 
+def deliver(request, requests: int) -> None:
+    from django.core.cache import cache
+
+    from dispatch import outbox
+
+    outbox.drain()  # what earlier runs left
+    cache.set(outbox.DRAIN_PENDING_KEY, 1, timeout=None)  # no worker is asked: this process drains
+    for i in range(requests):
+        request(i)
+    cpu, wall = time.process_time(), time.perf_counter()
+    events = outbox.drain()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    cache.delete(outbox.DRAIN_PENDING_KEY)
+    print(f"deliver: {cpu / requests * 1000:.2f} ms CPU, {wall / requests * 1000:.2f} ms wall per registration "
+          f"({events} events of {requests} registrations in one drain, in process)", flush=True)
+
+
 def instructions(part: str, warmup: int) -> None:
     def count(requests: int) -> int:
         run = subprocess.run(
@@ -95,7 +118,7 @@ def instructions(part: str, warmup: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["inbox", "unit-list", "register"])
+    parser.add_argument("part", choices=["inbox", "unit-list", "register", "deliver"])
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")
