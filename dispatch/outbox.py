@@ -20,6 +20,7 @@ ROW_EVENTS = 500  # events per outbox row written by a batch (a timer's, a drain
 # Rows claimed per drain transaction: a registration's row holds one event, and the
 # subscribers take a drain's events as one batch (a query or an INSERT for all of them).
 DRAIN_ROWS = 200
+DRAIN_EVENTS = 1000  # and at most this many events (a timer's row holds up to ROW_EVENTS)
 # Set while a drain is queued or running: requests that commit meanwhile need not queue
 # another one. It expires, so a worker that died holding it only delays (the beat
 # safety net in settings drains every minute anyway).
@@ -78,10 +79,15 @@ def drain() -> int:
             rows = list(EventOutbox.objects.select_for_update(skip_locked=True).order_by("id")[:DRAIN_ROWS])
             if not rows:
                 return delivered
-            event_ids = [event_id for row in rows for event_id in row.event_ids]
-            deliver_events(event_ids)  # the events read in one query, not one per subscriber each
+            event_ids, taken = [], []
+            for row in rows:  # the rows past the bound stay locked until commit: the next round takes them
+                if taken and len(event_ids) + len(row.event_ids) > DRAIN_EVENTS:
+                    break
+                taken.append(row.pk)
+                event_ids += row.event_ids
+            deliver_events(event_ids)  # one batch: read in one query, each subscriber called once
             delivered += len(event_ids)
-            EventOutbox.objects.filter(pk__in=[row.pk for row in rows]).delete()
+            EventOutbox.objects.filter(pk__in=taken).delete()
 
 
 def pending() -> int:

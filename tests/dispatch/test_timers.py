@@ -129,6 +129,24 @@ def test_a_killed_worker_leaves_events_in_the_outbox_for_the_next_drain(ticket, 
     assert outbox.drain() == 0
 
 
+def test_a_drain_hands_its_events_over_in_bounded_batches_oldest_first(ticket, monkeypatch):
+    """Rows of a timer batch hold hundreds of events: a drain takes rows up to DRAIN_EVENTS per
+    batch (at least one row), and the rest in the next round, none lost or repeated."""
+    ids = list(TicketEvent.objects.filter(ticket=ticket).order_by("id").values_list("pk", flat=True))
+    assert len(ids) > 2  # register, dispatch and the SMS lines
+    rows = [ids[:1], ids[1:2], ids, ids[:1]]  # 1, 1, all of them, 1
+    EventOutbox.objects.bulk_create([EventOutbox(event_ids=row) for row in rows])
+    monkeypatch.setattr(outbox, "DRAIN_EVENTS", 2)
+    batches = []
+    notify.subscribe("test.batches", lambda events: batches.append([e.pk for e in events]))
+    try:
+        assert outbox.drain() == sum(map(len, rows))
+    finally:
+        notify.unsubscribe("test.batches")
+    assert batches == [rows[0] + rows[1], rows[2], rows[3]]  # the long row alone, though past the bound
+    assert not EventOutbox.objects.exists()
+
+
 def test_a_supervisors_supervision_also_issues_a_notice(ticket, supervisor, staff_a, client,
                                                        django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
