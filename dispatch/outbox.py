@@ -9,6 +9,8 @@ The timers always use it. Requests use it when settings.HOTLINE_NOTIFY_ASYNC is 
 (production): registering a ticket then costs one small INSERT instead of the SMS
 receipt and the websocket push, which run in a worker.
 """
+import threading
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -30,6 +32,7 @@ DRAIN_PENDING_SECONDS = 30
 # busy moment are delivered as one batch (a registration's receipt waits a quarter of a
 # second; a drain per registration cost the worker twice the CPU per event under load).
 DRAIN_GATHER_SECONDS = 0.25
+_draining = threading.local()
 
 
 def enqueue(event_ids: list[int]) -> list[int]:
@@ -39,7 +42,8 @@ def enqueue(event_ids: list[int]) -> list[int]:
         return event_ids
     EventOutbox.objects.bulk_create([EventOutbox(event_ids=event_ids[i:i + ROW_EVENTS])
                                      for i in range(0, len(event_ids), ROW_EVENTS)])
-    transaction.on_commit(schedule_drain)
+    if not getattr(_draining, "on", False):  # a drain's own events (sms_sent) are its next round's
+        transaction.on_commit(schedule_drain)
     return event_ids
 
 
@@ -73,6 +77,14 @@ def drain() -> int:
     # Cleared first: an event committed from now on schedules a drain of its own, and one
     # committed before is seen by the loop below.
     cache.delete(DRAIN_PENDING_KEY)
+    _draining.on = True
+    try:
+        return _drain_rounds()
+    finally:
+        _draining.on = False
+
+
+def _drain_rounds() -> int:
     delivered = 0
     while True:
         with transaction.atomic():

@@ -147,6 +147,26 @@ def test_a_drain_hands_its_events_over_in_bounded_batches_oldest_first(ticket, m
     assert not EventOutbox.objects.exists()
 
 
+def test_a_drain_delivers_the_events_its_own_delivery_writes_and_asks_for_no_other_drain(
+        ticket, delivered, monkeypatch, django_capture_on_commit_callbacks):
+    """The urge's SMS to the unit head writes an sms_sent line into the outbox during the drain:
+    the same drain's next round delivers it, and no second drain is scheduled for it."""
+    timers.sweep_lights(now=ticket.warn_at + SECOND)  # the urge waits in the outbox
+    scheduled = []
+    monkeypatch.setattr(outbox, "schedule_drain", lambda: scheduled.append(1))
+    outbox.defer_notifications()  # as production: the SMS line goes into the outbox too
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert outbox.drain() == 2
+        assert delivered == ["urge", "sms_sent"] and not EventOutbox.objects.exists()
+        assert scheduled == []
+        with django_capture_on_commit_callbacks(execute=True):  # outside a drain, writing events asks for one
+            outbox.enqueue([TicketEvent.objects.filter(ticket=ticket).latest("id").pk])
+        assert scheduled == [1]
+    finally:
+        notify.defer_to(None)
+
+
 def test_a_supervisors_supervision_also_issues_a_notice(ticket, supervisor, staff_a, client,
                                                        django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
