@@ -30,9 +30,6 @@ class Transport:
         """Take freshly written messages (in the transaction that wrote them), all at once."""
         raise NotImplementedError
 
-    def enqueue(self, message: Message) -> None:
-        self.enqueue_many([message])
-
 
 class LocalTransport(Transport):
     """No SMSC configured: the message is stored and shown on the dev phone page at once

@@ -116,9 +116,9 @@ def write_in_one_statement(ticket: Ticket, event: TicketEvent) -> None:
     deferral = notify.deferral_in_statement()
     caller = _new_caller(ticket)
     sql = _statement(deferral.sql if deferral else None, caller is not None)
-    ticket_fields = _fields(Ticket)
+    # With a caller the statement fills the citizen column itself, from its citizen CTE.
     params = [*(_values(caller, _fields(Citizen), connection) if caller else []),
-              *_values(ticket, tuple(f for f in ticket_fields if not (caller and f is CALLER)), connection),
+              *_values(ticket, _fields(Ticket, skip=CALLER.attname if caller else ""), connection),
               *_values(event, _fields(TicketEvent, skip=LINK.attname), connection)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
