@@ -272,10 +272,11 @@ def main() -> None:
         os.environ["HOTLINE_NOTIFY_ASYNC"] = "1"
         deferred_worker = args.worker_priority == "after"
         worker = None if deferred_worker else start_worker()
-    server = start_server(args.server, args.port, args.workers)
     results = {"tickets_before": tickets, "server": args.server, "workers": args.workers,
                "concurrency": args.concurrency, "duration": args.duration, "cpus": os.cpu_count()}
+    server = None
     try:
+        server = start_server(args.server, args.port, args.workers)
         if args.only in (None, "inbox"):
             pages = collect_next_pages(args.port, unit_tokens)
             results["inbox"] = measure("inbox", args.port, inbox_requests(unit_tokens, pages), args, server, worker)
@@ -288,8 +289,9 @@ def main() -> None:
             if worker:
                 results["register"]["notifications"] = wait_for_outbox()
     finally:
-        stop_server(server)
-        if worker:
+        if server:
+            stop_server(server)
+        if worker:  # also when the server did not start: no worker is left behind
             stop_server(worker)
     out = ROOT / "var" / "bench-lifecycle.json"
     out.parent.mkdir(exist_ok=True)
