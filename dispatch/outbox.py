@@ -9,8 +9,6 @@ The timers always use it. Requests use it when settings.HOTLINE_NOTIFY_ASYNC is 
 (production): registering a ticket then costs one small INSERT instead of the SMS
 receipt and the websocket push, which run in a worker.
 """
-import threading
-
 from django.core.cache import cache
 from django.db import transaction
 
@@ -32,7 +30,6 @@ DRAIN_PENDING_SECONDS = 30
 # busy moment are delivered as one batch (a registration's receipt waits a quarter of a
 # second; a drain per registration cost the worker twice the CPU per event under load).
 DRAIN_GATHER_SECONDS = 0.25
-_draining = threading.local()
 
 
 def enqueue(event_ids: list[int]) -> list[int]:
@@ -42,8 +39,7 @@ def enqueue(event_ids: list[int]) -> list[int]:
         return event_ids
     EventOutbox.objects.bulk_create([EventOutbox(event_ids=event_ids[i:i + ROW_EVENTS])
                                      for i in range(0, len(event_ids), ROW_EVENTS)])
-    if not getattr(_draining, "on", False):  # a drain's own events (sms_sent) are its next round's
-        transaction.on_commit(schedule_drain)
+    transaction.on_commit(schedule_drain)
     return event_ids
 
 
@@ -73,33 +69,38 @@ def schedule_drain() -> None:
 
 def drain() -> int:
     """Deliver the queued events, oldest first. Rows are claimed (locked, skipping rows another
-    worker holds), delivered and removed in one transaction: killed mid-batch, they come back."""
+    worker holds), delivered and removed in one transaction: killed mid-batch, they come back.
+
+    Rounds follow each other only while there is a backlog (a round left rows behind). After a
+    round that took everything there was, the drain stops even if rows arrived meanwhile: each
+    of them asked for a drain when it committed (the flag is cleared first, below), and that
+    drain starts DRAIN_GATHER_SECONDS later with what gathered. Looping on instead took the
+    rows one or two at a time under a steady load, at several times the worker's CPU per event.
+    The drain's own events (its SMS lines) are such rows too."""
     # Cleared first: an event committed from now on schedules a drain of its own, and one
-    # committed before is seen by the loop below.
+    # committed before is seen by the first round.
     cache.delete(DRAIN_PENDING_KEY)
-    _draining.on = True
-    try:
-        return _drain_rounds()
-    finally:
-        _draining.on = False
+    delivered, backlog = 0, True
+    while backlog:
+        events, backlog = _drain_round()
+        delivered += events
+    return delivered
 
 
-def _drain_rounds() -> int:
-    delivered = 0
-    while True:
-        with transaction.atomic():
-            rows = list(EventOutbox.objects.select_for_update(skip_locked=True).order_by("id")[:DRAIN_ROWS])
-            if not rows:
-                return delivered
-            event_ids, taken = [], []
-            for row in rows:  # the rows past the bound stay locked until commit: the next round takes them
-                if taken and len(event_ids) + len(row.event_ids) > DRAIN_EVENTS:
-                    break
-                taken.append(row.pk)
-                event_ids += row.event_ids
+def _drain_round() -> tuple[int, bool]:
+    """One batch: (events delivered, whether rows were left for another round)."""
+    with transaction.atomic():
+        rows = list(EventOutbox.objects.select_for_update(skip_locked=True).order_by("id")[:DRAIN_ROWS])
+        event_ids, taken = [], []
+        for row in rows:  # the rows past the bound stay locked until commit: the next round takes them
+            if taken and len(event_ids) + len(row.event_ids) > DRAIN_EVENTS:
+                break
+            taken.append(row.pk)
+            event_ids += row.event_ids
+        if taken:
             deliver_events(event_ids)  # one batch: read in one query, each subscriber called once
-            delivered += len(event_ids)
             EventOutbox.objects.filter(pk__in=taken).delete()
+        return len(event_ids), len(taken) < len(rows) or len(rows) == DRAIN_ROWS
 
 
 def pending() -> int:

@@ -1,5 +1,6 @@
 """The timers: traffic-light notices exactly once per change, reminders, survey SMS, the outbox."""
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -26,9 +27,14 @@ def delivered():
     notify.unsubscribe("test.recorder")
 
 
+# Dispatched on a fixed working morning: where an extension's new warning time falls depends
+# on the hour of dispatch, and the tests must not depend on when they run.
+DISPATCHED_AT = dt.datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.fixture
 def ticket(operator, supervisor, unit_a, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), frozen_at(DISPATCHED_AT):
         return dispatched(operator, supervisor, unit_a)
 
 
@@ -108,6 +114,7 @@ def test_an_extension_after_the_supervision_supervises_again_when_late_again(
         extension = extension_request(ticket=ticket, actor=staff_a, reason="需协调多个部门", extra_days=1)
         extension_decide(extension=extension, actor=supervisor, approve=True)
     moved = Ticket.objects.get(pk=ticket.pk)
+    assert moved.warn_at <= late < moved.due_at
     # Already past its (new) warning time: no second urge is owed, only the supervision.
     assert owed(ticket) == {"red": moved.due_at}
     assert sweep(moved.due_at + SECOND, capture).supervised == [ticket.pk]
@@ -147,24 +154,52 @@ def test_a_drain_hands_its_events_over_in_bounded_batches_oldest_first(ticket, m
     assert not EventOutbox.objects.exists()
 
 
-def test_a_drain_delivers_the_events_its_own_delivery_writes_and_asks_for_no_other_drain(
+def test_a_drains_own_events_wait_for_the_next_drain_which_they_ask_for(
         ticket, delivered, monkeypatch, django_capture_on_commit_callbacks):
-    """The urge's SMS to the unit head writes an sms_sent line into the outbox during the drain:
-    the same drain's next round delivers it, and no second drain is scheduled for it."""
+    """The urge's SMS to the unit head writes an sms_sent line into the outbox during the drain.
+    A drain whose round took everything there was stops there: the line asked for the next
+    drain (gathered with what arrives meanwhile), which delivers it."""
     timers.sweep_lights(now=ticket.warn_at + SECOND)  # the urge waits in the outbox
     scheduled = []
     monkeypatch.setattr(outbox, "schedule_drain", lambda: scheduled.append(1))
     outbox.defer_notifications()  # as production: the SMS line goes into the outbox too
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            assert outbox.drain() == 2
+            assert outbox.drain() == 1
+        assert delivered == ["urge"] and scheduled == [1]
+        assert EventOutbox.objects.count() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert outbox.drain() == 1
         assert delivered == ["urge", "sms_sent"] and not EventOutbox.objects.exists()
-        assert scheduled == []
-        with django_capture_on_commit_callbacks(execute=True):  # outside a drain, writing events asks for one
-            outbox.enqueue([TicketEvent.objects.filter(ticket=ticket).latest("id").pk])
-        assert scheduled == [1]
+        assert scheduled == [1]  # delivering the line wrote nothing more
     finally:
         notify.defer_to(None)
+
+
+def test_a_drain_goes_on_while_rows_are_left_behind_and_stops_after_a_round_that_took_all(
+        ticket, monkeypatch):
+    """A backlog (DRAIN_ROWS rows claimed) is worked off in rounds; rows that commit after a
+    round that found no backlog are left to the drain they asked for."""
+    event_id = TicketEvent.objects.filter(ticket=ticket).earliest("id").pk
+    EventOutbox.objects.bulk_create([EventOutbox(event_ids=[event_id]) for _ in range(5)])
+    monkeypatch.setattr(outbox, "DRAIN_ROWS", 2)
+    batches = []
+    notify.subscribe("test.batches", lambda events: batches.append(len(events)))
+    try:
+        assert outbox.drain() == 5
+        assert batches == [2, 2, 1]
+        late = []
+
+        def arrives_after_the_first_round(events):
+            if not late:
+                late.append(EventOutbox.objects.create(event_ids=[event_id]))
+        notify.subscribe("test.late", arrives_after_the_first_round)
+        EventOutbox.objects.create(event_ids=[event_id])
+        assert outbox.drain() == 1
+        assert list(EventOutbox.objects.values_list("pk", flat=True)) == [late[0].pk]
+    finally:
+        notify.unsubscribe("test.batches")
+        notify.unsubscribe("test.late")
 
 
 def test_a_supervisors_supervision_also_issues_a_notice(ticket, supervisor, staff_a, client,
