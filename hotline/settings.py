@@ -108,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # columns alone, which is all the embedded default needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if USING_POSTGRES:  # Django's backend with psycopg's C timestamp loader (hotline/db/postgresql)
+    DATABASES["default"]["ENGINE"] = "hotline.db.postgresql"
 # Under the ASGI server each request runs in a thread of its own, and persistent connections
 # would pile up per thread: DB_POOL_SIZE > 0 gives each process a bounded psycopg pool instead
 # (docker-compose sets it; 0 keeps one persistent connection per thread, as WSGI and tests want).
