@@ -54,6 +54,8 @@ class ListedTicket:
 
 # In the order ListedTicket reads them: the ids behind the names, then what the row shows.
 _LISTED_VALUES = ("pk", "category_id", "lead_unit_id", "citizen_id", *LIST_COLUMNS)
+# The ticket's own columns among them, as the page's statement selects them (by column name).
+_PAGE_VALUES = tuple("id" if name == "pk" else name for name in _LISTED_VALUES if "__" not in name)
 
 
 @cache
@@ -80,15 +82,16 @@ def _rows_select(vendor: str) -> tuple[str, tuple]:
         field = link.related_model._meta.get_field(column)
         columns.append(f"{alias}.{quote(field.column)}")
         fields.append(field)
-    return f"SELECT {', '.join(columns)} FROM {table} {' '.join(joins)}", tuple(fields)
+    return f"SELECT {', '.join(columns)} FROM (%s) {table} {' '.join(joins)}", tuple(fields)
 
 
 def _ticket_field(name: str):
     return Ticket._meta.pk if name == "pk" else Ticket._meta.get_field(name)
 
 
-def _order_sql(ordering: tuple, quote, table: str) -> str:
-    return ", ".join(f"{table}.{quote(_ticket_field(name.lstrip('-')).column)}"
+def _order_sql(ordering: tuple, quote, table: str = "") -> str:
+    prefix = f"{table}." if table else ""
+    return ", ".join(f"{prefix}{quote(_ticket_field(name.lstrip('-')).column)}"
                      f" {'DESC' if name.startswith('-') else 'ASC'}" for name in ordering)
 
 
@@ -106,21 +109,26 @@ def _converted_columns(vendor: str) -> tuple:
     return tuple(found)
 
 
-def _rows(picked: QuerySet, ordering: tuple, *, low: int = 0, high: int | None = None) -> list[tuple]:
-    """The listed values of the tickets whose ids `picked` selects, in `ordering`, cut to
-    [low:high], converted as the ORM converts them (SQLite's datetimes). Only the ids'
-    statement is the ORM's."""
-    connection = connections[picked.db]
+def _rows(page: QuerySet, ordering: tuple, *, low: int = 0, high: int | None = None) -> list[tuple]:
+    """The listed values of the page's tickets, in `ordering`, converted as the ORM converts
+    them (SQLite's datetimes). `page` selects the _PAGE_VALUES of its tickets, ordered and
+    cut (or, a union of two halves, cut here to [low:high]); only its statement is the ORM's.
+    The page is a derived table joined to category, unit and citizen: its rows come with their
+    columns, so the ticket table is planned twice (the halves) and not a third time to read
+    them by id, which was half of a page's planning in PostgreSQL (bench/README.md)."""
+    connection = connections[page.db]
     quote, table = connection.ops.quote_name, connection.ops.quote_name(Ticket._meta.db_table)
     select, _ = _rows_select(connection.vendor)
-    inner, params = picked.query.get_compiler(using=picked.db).as_sql()
-    sql = f"{select} WHERE {table}.{quote(Ticket._meta.pk.column)} IN ({inner})"
+    inner, params = page.query.get_compiler(using=page.db).as_sql()
+    if page.query.combinator:  # the halves: ordered and cut as one, inside the derived table
+        inner += f" ORDER BY {_order_sql(ordering, quote)}"
+        if high is not None:
+            inner += f" LIMIT {int(high) - int(low)}"
+        if low:
+            inner += f" OFFSET {int(low)}"
+    sql = select % inner
     if ordering:
         sql += f" ORDER BY {_order_sql(ordering, quote, table)}"
-    if high is not None:
-        sql += f" LIMIT {int(high) - int(low)}"
-    if low:
-        sql += f" OFFSET {int(low)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -149,7 +157,7 @@ def ticket_list_rows(page: QuerySet[Ticket]) -> list[ListedTicket]:
     if connections[page.db].features.supports_slicing_ordering_in_compound:  # not SQLite
         halves = split_doors(page.query)
     if halves is None:
-        rows = _rows(page.values("pk"), ordering)
+        rows = _rows(page.values(*_PAGE_VALUES), ordering)
     else:
         # Theirs and seen-through, each ordered and cut at the page's end, then merged: two
         # index scans that stop early instead of one that tests every candidate against both.
@@ -158,7 +166,7 @@ def ticket_list_rows(page: QuerySet[Ticket]) -> list[ListedTicket]:
         for half in halves:
             half.clear_limits()
             half.set_limits(high=high)
-            picked.append(QuerySet(model=Ticket, query=half, using=page.db).values("pk"))
+            picked.append(QuerySet(model=Ticket, query=half, using=page.db).values(*_PAGE_VALUES))
         rows = _rows(picked[0].union(picked[1], all=True), ordering, low=low, high=high)
     return [ListedTicket(row) for row in rows]
 
