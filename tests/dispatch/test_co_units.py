@@ -37,3 +37,14 @@ def test_a_co_unit_reply_takes_the_ticket_out_of_its_inbox_only(api, people):
     assert co_part(ticket).state == Assignment.State.REPLIED
     assert ticket.pk not in ids(b, "/api/inbox/") and ticket.pk in ids(b, "/api/tickets/")
     assert ticket.pk in ids(api(people["staff_a"]), "/api/inbox/")  # the lead unit is still on it
+
+
+def test_a_pending_co_part_on_a_ticket_the_lead_has_replied_is_not_in_the_co_units_inbox(api, people):
+    """The inbox's co-unit lookup reads the unfinished parts alone; the page's state condition
+    drops a ticket no longer being handled (here: replied, awaiting the callback)."""
+    ticket = f.replied(people)
+    assert co_part(ticket).state == Assignment.State.PENDING
+    b = api(people["staff_b"])
+    assert ticket.pk not in ids(b, "/api/inbox/") and ticket.pk in ids(b, "/api/tickets/")
+    other = f.in_progress(people, co_signed=True)  # while a ticket still being handled is there
+    assert other.pk in ids(b, "/api/inbox/")
