@@ -59,11 +59,12 @@ _PAGE_VALUES = tuple("id" if name == "pk" else name for name in _LISTED_VALUES i
 
 
 @cache
-def _rows_select(vendor: str) -> tuple[str, tuple]:
-    """SELECT … FROM ticket LEFT JOIN category, unit, citizen: the _LISTED_VALUES, written once,
-    with the field behind each column. The ORM built and compiled this part anew for every
-    page: 2 ms of a list's 17 on the benchmark machine (bench/README.md); only the page's ids
-    (the WHERE) differ from one request to the next."""
+def _rows_select(vendor: str) -> tuple[str, str, tuple]:
+    """The "SELECT …" and the "LEFT JOIN category, unit, citizen" around a page (a derived table
+    named as the ticket table): the _LISTED_VALUES, written once, with the field behind each
+    column. The ORM built and compiled this part anew for every page: 2 ms of a list's 17 on
+    the benchmark machine (bench/README.md); only the page's own statement differs from one
+    request to the next."""
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     meta, joins, columns, fields = Ticket._meta, [], [], []
     table = quote(meta.db_table)
@@ -82,7 +83,7 @@ def _rows_select(vendor: str) -> tuple[str, tuple]:
         field = link.related_model._meta.get_field(column)
         columns.append(f"{alias}.{quote(field.column)}")
         fields.append(field)
-    return f"SELECT {', '.join(columns)} FROM (%s) {table} {' '.join(joins)}", tuple(fields)
+    return f"SELECT {', '.join(columns)}", " ".join(joins), tuple(fields)
 
 
 def _ticket_field(name: str):
@@ -100,7 +101,7 @@ def _converted_columns(vendor: str) -> tuple:
     """(index, column) of the listed values this backend converts after reading (SQLite's
     datetimes; none on PostgreSQL), found once rather than for every page."""
     connection = connections[DEFAULT_DB_ALIAS]
-    _, fields = _rows_select(vendor)
+    _, _, fields = _rows_select(vendor)
     found = []
     for i, field in enumerate(fields):
         col = field.get_col(field.model._meta.db_table)
@@ -118,7 +119,7 @@ def _rows(page: QuerySet, ordering: tuple, *, low: int = 0, high: int | None = N
     them by id, which was half of a page's planning in PostgreSQL (bench/README.md)."""
     connection = connections[page.db]
     quote, table = connection.ops.quote_name, connection.ops.quote_name(Ticket._meta.db_table)
-    select, _ = _rows_select(connection.vendor)
+    select, joins, _ = _rows_select(connection.vendor)
     inner, params = page.query.get_compiler(using=page.db).as_sql()
     if page.query.combinator:  # the halves: ordered and cut as one, inside the derived table
         inner += f" ORDER BY {_order_sql(ordering, quote)}"
@@ -126,7 +127,7 @@ def _rows(page: QuerySet, ordering: tuple, *, low: int = 0, high: int | None = N
             inner += f" LIMIT {int(high) - int(low)}"
         if low:
             inner += f" OFFSET {int(low)}"
-    sql = select % inner
+    sql = f"{select} FROM ({inner}) {table} {joins}"
     if ordering:
         sql += f" ORDER BY {_order_sql(ordering, quote, table)}"
     with connection.cursor() as cursor:
