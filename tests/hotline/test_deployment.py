@@ -1,5 +1,6 @@
 """docker-compose.yml describes production (docker compose config validates it where
 Docker is installed; here we check what it must contain), and the health endpoint works."""
+import re
 from pathlib import Path
 
 import pytest
@@ -36,4 +37,6 @@ def test_openapi_schema_and_docs_are_served_locally(client):
     assert schema.status_code == 200 and b"/api/tickets/{id}/dispatch/" in schema.content
     page = client.get("/api/schema/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    # The page embeds a random CSRF token, which spells "cdn" about once in 300 requests.
+    page = re.sub(r'(X-CSRFTOKEN"\] = ")[^"]*"', r'\1"', page)
     assert "cdn" not in page.lower() and "https://" not in page
