@@ -7,3 +7,6 @@ class HotlineConfig(AppConfig):
 
     def ready(self):
         from . import lookups  # noqa: F401  registers pk__seen_through
+        from .celery import register_tasks
+
+        register_tasks()

@@ -10,6 +10,8 @@ from rest_framework.authtoken.models import Token
 from dispatch.models import ApprovalPolicy
 from hotline.models import Category, Role, Unit, User
 
+from .topics import TOPICS
+
 # Documented in the README; the demo is for trying the product, never for production.
 DEMO_PASSWORD = "hotline12345"
 
@@ -81,6 +83,13 @@ PEOPLE = [
     Person("swj", Role.UNIT_STAFF, "商务局褚磊", unit_code="swj", phone="13903940508"),
     Person("cgj", Role.UNIT_STAFF, "城管局卫军", unit_code="cgj", phone="13903940509"),
     Person("cgz", Role.UNIT_STAFF, "城关镇秦勇", unit_code="cgz", phone="13903940510"),
+    Person("scj", Role.UNIT_STAFF, "市监局陈晨", unit_code="scj", phone="13903940511"),
+    Person("wlj", Role.UNIT_STAFF, "文旅局朱琳", unit_code="wlj", phone="13903940512"),
+    Person("zrj", Role.UNIT_STAFF, "自然资源局沈涛", unit_code="zrj", phone="13903940513"),
+    Person("gjgs", Role.UNIT_STAFF, "公交公司曹师傅", unit_code="gjgs", phone="13903940514"),
+    Person("gdgs", Role.UNIT_STAFF, "供电公司施工", unit_code="gdgs", phone="13903940515"),
+    Person("zlsgs", Role.UNIT_STAFF, "自来水公司张泉", unit_code="zlsgs", phone="13903940516"),
+    Person("rqgs", Role.UNIT_STAFF, "燃气公司孔明", unit_code="rqgs", phone="13903940517"),
     Person("display", Role.DISPLAY, "大厅LED显示屏"),
 ]
 
@@ -126,6 +135,9 @@ def build_county() -> County:
     for category_name, code in CATEGORY_UNITS.items():
         Category.objects.filter(level=1, name=category_name, default_unit__isnull=True).update(
             default_unit=units[code])
+    # The deeper categories whose handler is not the first level's (a bus complaint goes to the bus company).
+    for topic in TOPICS:
+        Category.objects.filter(full_name=topic.path, default_unit__isnull=True).update(default_unit=units[topic.unit])
     # Reports (举报) go to the second leader; urgent ones keep the default leader.
     ApprovalPolicy.objects.filter(ticket_type="report", leader__isnull=True).update(leader=users["leader2"])
     ApprovalPolicy.objects.filter(urgency="urgent", leader__isnull=True).update(leader=users["leader"])

@@ -24,6 +24,7 @@ from hotline.notify import muted
 from hotline.services import tickets as t
 
 from .county import County
+from .topics import TOPICS, topic_for
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "sample_messages.csv"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
@@ -64,12 +65,11 @@ class Writer:
 
     def __init__(self, county: County, rng: random.Random, now: dt.datetime):
         self.county, self.rng, self.now = county, rng, now
+        self.reported = 0
         self.u = county.users
         self.roots = {c.name: c for c in Category.objects.filter(level=1).select_related("default_unit")}
-        self.leaves_by_root = {}
-        for leaf in Category.objects.filter(level=3).select_related("parent__parent"):
-            self.leaves_by_root.setdefault(leaf.parent.parent.name, []).append(leaf)
-        self.handling_units = [u for code, u in county.units.items() if code not in ("county",)]
+        self.topic_categories = {c.full_name: c for c in Category.objects.filter(
+            full_name__in=[topic.path for topic in TOPICS]).select_related("default_unit")}
         # One calendar for the whole demo window instead of one per deadline tried.
         self.calendar = WorkCalendar((now - 70 * DAY).date(), days=120)
 
@@ -81,15 +81,15 @@ class Writer:
 
     def register(self, sample: dict, at: dt.datetime, **overrides) -> Ticket:
         rng = self.rng
-        root = self.roots.get(sample["category"])
-        leaves = self.leaves_by_root.get(sample["category"]) or [root]
+        topic = topic_for(sample["category"], sample["title"], sample["detail"])
+        category = self.topic_categories[topic.path] if topic else self.roots.get(sample["category"])
         channel = rng.choices([Channel.PHONE, Channel.SMS, Channel.WEB, Channel.WALK_IN], [60, 15, 20, 5])[0]
         phone, name = self.citizen()
         fields = {
             "channel": channel, "ticket_type": rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()))[0],
             "urgency": Urgency.URGENT if rng.random() < 0.05 else Urgency.NORMAL,
             "title": sample["title"][:200], "content": sample["detail"][:5000] or sample["title"],
-            "citizen_phone": phone, "citizen_name": name, "category": rng.choice(leaves),
+            "citizen_phone": phone, "citizen_name": name, "category": category,
             "area": rng.choice(["城关镇", "东城街道", "西城街道", "槐店镇", "老城镇"]),
         } | overrides
         staffed = fields["channel"] in (Channel.PHONE, Channel.WALK_IN)
@@ -99,9 +99,11 @@ class Writer:
             return t.ticket_register(actor=actor, actor_label=label, **fields)
 
     def unit_for(self, ticket: Ticket):
-        root = ticket.category.parent.parent if ticket.category and ticket.category.level == 3 else ticket.category
-        default = self.roots[root.name].default_unit if root and root.name in self.roots else None
-        return default or self.rng.choice(self.handling_units)
+        """The default unit of the ticket's category or of its nearest ancestor that has one."""
+        category = ticket.category
+        while category is not None and category.default_unit_id is None:
+            category = category.parent
+        return category.default_unit if category else self.county.units["zjj"]
 
     def staff_of(self, unit):
         return next((u for u in self.u.values() if u.unit_id == unit.pk), None)
@@ -202,10 +204,17 @@ class Writer:
 
     def run(self, scenario: str, sample: dict) -> Ticket:
         rng, now = self.rng, self.now
-        if scenario == "registered":
-            return self.register(sample, now - rng.uniform(0.1, 20) * HOUR, urgency=Urgency.NORMAL)
+        if scenario == "registered":  # today's intake, whatever the hour the demo is made
+            today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+            start = max(today, now - 20 * HOUR)
+            return self.register(sample, start + (now - start) * rng.uniform(0.05, 0.95), urgency=Urgency.NORMAL)
         if scenario in ("pending_approval", "approved"):
-            ticket = self.register(sample, now - rng.uniform(1, 30) * HOUR, ticket_type=TicketType.REPORT)
+            # Reports (举报) go to the second leader, urgent matters to the first (ApprovalPolicy):
+            # both leaders have tickets waiting for them.
+            self.reported += 1
+            kind = ({"ticket_type": TicketType.REPORT} if self.reported % 2 else
+                    {"ticket_type": TicketType.COMPLAINT, "urgency": Urgency.URGENT})
+            ticket = self.register(sample, now - rng.uniform(1, 30) * HOUR, **kind)
             at = ticket.created_at + 0.3 * HOUR
             with frozen_at(at):
                 ticket = d.ticket_submit_for_approval(ticket=ticket, actor=self.u["supervisor"])

@@ -11,7 +11,9 @@ import jieba
 DATA = Path(__file__).resolve().parent.parent / "data"
 _lock = threading.Lock()
 _ready = False
-WORD_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z0-9]*$")
+# A topic word starts with a Chinese character, or is letters only: "A7" and "L9" (the
+# published messages' anonymised place codes) are never a topic.
+WORD_RE = re.compile(r"^(?:[\u4e00-\u9fa5][\u4e00-\u9fa5A-Za-z0-9]*|[A-Za-z]+)$")
 
 jieba.setLogLevel(logging.WARNING)
 

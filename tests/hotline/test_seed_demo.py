@@ -47,3 +47,52 @@ def test_seed_demo_on_postgresql(settings):
     assert {t.state for t in Ticket.objects.all()} == set(TicketState.values)
     numbers = list(Ticket.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers))
+
+
+def test_demo_tickets_tell_a_true_story(settings):
+    """Each ticket's category comes from its own words, and it went to the unit that handles
+    that category; both leaders have tickets waiting; the display and reports are full at once."""
+    from hotline.demo.topics import TOPICS, topic_for
+    from hotline.models import Category
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=StringIO())
+
+    assert Category.objects.filter(full_name__in=[t.path for t in TOPICS]).count() == len({t.path for t in TOPICS})
+    by_path = {t.path: t for t in TOPICS}
+    handled = Ticket.objects.filter(lead_unit__isnull=False).exclude(state="returned").select_related(
+        "category", "lead_unit")
+    assert handled.count() > 150
+    for ticket in handled:
+        topic = by_path.get(ticket.category.full_name)
+        expected = topic.unit if topic else None
+        if expected:
+            assert ticket.lead_unit.code == expected, (ticket.title, ticket.category.full_name)
+        if ticket.category.level == 3:  # chosen from the ticket's own words
+            assert topic_for(ticket.category.full_name.split("/")[0], ticket.title, ticket.content) == topic
+    bus = Ticket.objects.get(title__contains="公交车延迟收班")
+    assert bus.category.full_name == "城乡建设/城市建设和市政管理/公共汽车" and bus.lead_unit.code == "gjgs"
+    fumes = Ticket.objects.get(title__contains="山水华庭业主受不了餐馆油烟")
+    assert fumes.category.full_name == "环境保护/环境污染/大气污染"
+    waiting = Ticket.objects.filter(state="pending_approval")
+    assert {t.leader.username for t in waiting} == {"leader", "leader2"}
+
+
+def test_demo_display_and_reports_are_full_from_the_first_minute(settings, api):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=StringIO())
+    from rest_framework.authtoken.models import Token
+
+    device = User.objects.get(username="display")
+    summary = api().get("/api/display/summary.json", HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=device)}")
+    body = summary.json()
+    assert body["today"]["received"] > 0 and body["month"]["received"] > 0
+    assert body["hot_topics"] and body["ranking"]
+    assert not any(any(c.isdigit() for c in h["term"]) for h in body["hot_topics"])  # no "A7" place codes
+    supervisor = User.objects.get(username="supervisor")
+    from django.test import Client
+
+    page = Client()
+    page.force_login(supervisor)
+    text = page.get("/reports/").content.decode()
+    assert "数据截至" in text and "数据尚未汇总" not in text

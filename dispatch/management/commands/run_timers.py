@@ -8,9 +8,8 @@ Overlapping with a real beat is harmless: every timer claims its rows.
 import os
 import time
 
-from celery import current_app
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -22,10 +21,11 @@ class Command(BaseCommand):
                             help="stop when this process (the web server bin/run started) is gone")
 
     def handle(self, *args, once=False, exit_with=None, **options):
-        import hotline.celery  # noqa: F401  (registers the app and its tasks)
+        from hotline.celery import app
 
         schedule = settings.CELERY_BEAT_SCHEDULE
         next_run = dict.fromkeys(schedule, 0.0)
+        failed = []
         while True:
             now = time.monotonic()
             for name, entry in schedule.items():
@@ -33,10 +33,13 @@ class Command(BaseCommand):
                     continue
                 next_run[name] = now + float(entry["schedule"])
                 try:
-                    result = current_app.tasks[entry["task"]].apply().get(propagate=True)
+                    result = app.tasks[entry["task"]].apply().get(propagate=True)
                     self.stdout.write(f"{entry['task']}: {result}")
                 except Exception as exc:  # one failing timer must not stop the others
+                    failed.append(entry["task"])
                     self.stderr.write(f"{entry['task']} failed: {exc!r}")
+            if once and failed:
+                raise CommandError(f"{len(failed)} 个定时任务失败：{', '.join(failed)}")
             if once or (exit_with and not alive(exit_with)):
                 return
             time.sleep(min(2.0, max(0.5, min(next_run.values()) - time.monotonic())))
