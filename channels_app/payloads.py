@@ -6,14 +6,12 @@ addresses, only labels and a masked summary. `staff_groups_for` must agree
 with `hotline.selectors.tickets_visible_to`: a group receives an event
 exactly when its members may see the ticket.
 """
-import re
-
 from django.utils import timezone
 
 from dispatch.deadlines import ticket_light
 from dispatch.models import Assignment, Instruction
 from hotline.models import Channel, Light, Role, Ticket, TicketEvent, TicketState, TicketType, Unit
-from hotline.privacy import PHONE_RE, mask_name, mask_phone
+from hotline.privacy import scrub_text
 from hotline.workflow import TRANSITIONS
 
 from . import groups
@@ -37,34 +35,12 @@ KIND_LABELS = {name: t.label for name, t in TRANSITIONS.items()} | {
 OFFICE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 # Lines about messages to one person: nothing for the public board.
 NOT_FOR_DISPLAY = frozenset({"sms_sent"})
-# Long digit runs (ID cards, landlines, house and plate numbers) and room-level addresses.
-LONG_DIGITS_RE = re.compile(r"\d{5,}[\dXx]*")
-ROOM_RE = re.compile(r"\d+\s*(号楼|栋|幢|单元|室|号|层|楼)")
-
-
 def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
 def light_label(light: str | None) -> str:
     return str(Light(light).label) if light else ""
-
-
-def public_text(text: str, *, citizen=None, address: str = "", limit: int = 40) -> str:
-    """A summary fit for a public wall: the citizen's name and phone, the exact address,
-    phone-like and long numbers and room-level address parts are masked."""
-    text = (text or "").replace("\n", " ").strip()
-    if citizen is not None:
-        if citizen.name and len(citizen.name) >= 2:
-            text = text.replace(citizen.name, mask_name(citizen.name))
-        if citizen.phone:
-            text = text.replace(citizen.phone, mask_phone(citizen.phone))
-    if address and len(address) >= 4:
-        text = text.replace(address, "***")
-    text = PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
-    text = LONG_DIGITS_RE.sub("****", text)
-    text = ROOM_RE.sub(lambda m: f"*{m.group(1)}", text)
-    return text[:limit] + ("…" if len(text) > limit else "")
 
 
 def staff_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
@@ -107,8 +83,9 @@ def display_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
         "ticket_type_label": str(TicketType(ticket.ticket_type).label),
         "channel_label": str(Channel(ticket.channel).label),
         "category": category,
-        "area": ticket.area,
-        "summary": public_text(ticket.title, citizen=ticket.citizen, address=ticket.address),
+        "area": scrub_text(ticket.area, max_length=12),
+        "summary": scrub_text(ticket.title, max_length=40, names=(ticket.citizen.name,) if ticket.citizen_id else (),
+                              secrets=(ticket.citizen.phone if ticket.citizen_id else "", ticket.address)),
         "created_at": event.created_at.isoformat(),
     }
 

@@ -40,8 +40,10 @@ def mask_name(name: str) -> str:
     return f"{surname}某"
 
 
-# --- free-text scrubbing for public pages and the display board (reports helper) ---
-# One function, `scrub_text`, that any public surface can call on citizens' free text.
+# --- free-text scrubbing: the one rule for every public surface ---
+# `scrub_text` is what the portal (case list, progress page, timeline), the display board's
+# summary and feeds, live display frames and any public export show of citizens' free text.
+# tests/hotline/test_public_text.py holds one table of inputs that every surface is checked against.
 _SEP = r"[\s\-－—.]?"
 ID_NUMBER_RE = re.compile(
     r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)"
@@ -49,7 +51,7 @@ ID_NUMBER_RE = re.compile(
 MOBILE_RE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")
 LANDLINE_RE = re.compile(r"(?<!\d)(?:\(?0\d{2,3}\)?[\s\-－]?)?\d{7,8}(?!\d)")
 LONG_DIGITS_RE = re.compile(r"\d[\d\s\-－]{5,}\d")  # anything else that looks like a number to dial or an id
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")  # ASCII: \w would eat 邮箱
 PLATE_RE = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{5,6}")
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
 HOUSE_NUMBER_RE = re.compile(
@@ -71,7 +73,8 @@ SURNAMES = set(
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙")
 NOT_NAMES = {"市民", "居民", "业主", "群众", "村民", "家长", "学生", "网友", "本人", "来电人", "租户", "商户", "司机",
              "老人", "员工", "工人", "患者", "游客", "乘客", "职工", "教师", "老师", "群众们"}
-SUBJECT_RE = re.compile(r"^([一-龥]{2,4}?)(?=反映|投诉|来电|举报|咨询|求助|称|表示|说)")
+# A name at the start of a sentence (or after "已答复：") that does something: 欧阳娜娜投诉…
+SUBJECT_RE = re.compile(r"(?:^|(?<=[，,。：:；;！!？?\s]))([一-龥]{2,4}?)(?=反映|投诉|来电|举报|咨询|求助|称|表示|说)")
 
 
 def _looks_like_name(word: str) -> bool:
@@ -83,26 +86,47 @@ def _looks_like_name(word: str) -> bool:
 TITLE_NAME_RE = re.compile(r"([\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,2}(先生|女士|同志|老师|师傅|阿姨|大爷)")
 
 
+# A word that ends in one of these, or stands before one, names a place, not a person:
+# jieba tags 华庭 (山水华庭) and 龙洞 (龙洞镇) as person names because 华 and 龙 are surnames.
+PLACE_ENDINGS = tuple("镇乡村屯寨街路道巷弄里坊庭苑园府邸城湾岛山岭湖河江桥港站场区县市省州洲厦楼阁院") + (
+    "小区", "社区", "花园", "广场", "大厦", "公园")
+
+
+def _is_place(word: str, following: str) -> bool:
+    return word.endswith(PLACE_ENDINGS) or following.startswith(PLACE_ENDINGS)
+
+
 def _mask_person_names(text: str) -> str:
-    """Names that jieba tags as person names (nr), and names after cues such as 我叫 / 姓名."""
-    text = NAME_CUE_RE.sub(lambda m: m.group(0).replace(m.group(1), mask_name(m.group(1))), text)
+    """Names that jieba tags as person names (nr), and names after cues such as 我叫 / 姓名;
+    never a word that reads as part of a place name (mask people, not places)."""
+    # A cue is followed by a name only when it looks like one: "业主反映油烟" has no name in it.
+    text = NAME_CUE_RE.sub(lambda m: m.group(0).replace(m.group(1), mask_name(m.group(1)))
+                           if _looks_like_name(m.group(1)) else m.group(0), text)
     text = TITLE_NAME_RE.sub(lambda m: f"{m.group(1)}某{m.group(2)}", text)
     text = SUBJECT_RE.sub(lambda m: mask_name(m.group(1)) if _looks_like_name(m.group(1)) else m.group(1), text)
     try:
         import jieba.posseg as pseg
     except ImportError:  # pragma: no cover - jieba is a runtime dependency
         return text
+    words = pseg.lcut(text, HMM=True)
     out = []
-    for word, flag in pseg.lcut(text, HMM=True):
-        out.append(mask_name(word) if flag == "nr" and _looks_like_name(word) else word)
+    for index, (word, flag) in enumerate(words):
+        following = "".join(w for w, _ in words[index + 1:index + 3])
+        person = flag == "nr" and _looks_like_name(word) and not _is_place(word, following)
+        out.append(mask_name(word) if person else word)
     return "".join(out)
 
 
-def scrub_text(text: str, *, max_length: int = 60, names: tuple[str, ...] = ()) -> str:
-    """Free text made fit for a public screen: known names (`names`) and detected person
-    names reduced to surname + 某; ID numbers, phone numbers, e-mail addresses, licence
-    plates and house numbers removed; whitespace folded; shortened to `max_length`."""
+def scrub_text(text: str, *, max_length: int | None = 60, names: tuple[str, ...] = (),
+               secrets: tuple[str, ...] = ()) -> str:
+    """Free text made fit for a public page or screen: known names (`names`, the citizen's)
+    and detected person names reduced to surname + 某; known private strings (`secrets`: the
+    citizen's phone, the exact address) and ID numbers, phone numbers, bank-card and other
+    long numbers, e-mail addresses, licence plates and house numbers removed; whitespace
+    folded; shortened to `max_length` (None: whole)."""
     text = str(text or "")
+    for secret in sorted({s.strip() for s in secrets if s and len(s.strip()) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, "")
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         text = text.replace(name, mask_name(name))
     text = ID_NUMBER_RE.sub("", text)
@@ -115,6 +139,6 @@ def scrub_text(text: str, *, max_length: int = 60, names: tuple[str, ...] = ()) 
     text = re.sub(r"\s+", " ", text).strip()
     text = _mask_person_names(text)
     text = re.sub(r"[（(]\s*[)）]", "", text)
-    if len(text) > max_length:
+    if max_length is not None and len(text) > max_length:
         text = text[: max_length - 1].rstrip("，,。、 ") + "…"
     return text

@@ -2,9 +2,8 @@
 from dataclasses import dataclass
 
 from hotline.models import TicketState
+from hotline.privacy import scrub_text
 from hotline.workflow import TRANSITIONS
-
-from .scrub import scrub_public
 
 EXTRA_LABELS = {
     "register": "登记受理",
@@ -106,9 +105,9 @@ def public_lines(events, *, names=()) -> list[Line]:
         if e.kind in ("dispatch", "redispatch"):
             detail = f"承办单位：{payload.get('lead_unit', '')}"
         elif e.kind == "reply":
-            detail = scrub_public(payload.get("text", ""), names=names)
+            detail = scrub_text(payload.get("text", ""), names=names, max_length=None)
         elif e.kind == "answer_directly":
-            detail = scrub_public(payload.get("answer", ""), names=names)
+            detail = scrub_text(payload.get("answer", ""), names=names, max_length=None)
         elif e.kind == "merge":
             detail = f"合并至工单 {payload.get('into', '')}"
         lines.append(Line(e.pk, e.kind, PUBLIC_LABELS[e.kind], "", e.created_at, detail, "", False))

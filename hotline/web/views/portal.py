@@ -1,7 +1,7 @@
 """The public citizen portal: submit, query progress, answer the survey, browse published cases.
 
 No login. Citizens' names and phones never appear here (at most a masked phone to the
-person who just proved they know it); public text is scrubbed (hotline.web.scrub).
+person who just proved they know it); public text is scrubbed (hotline.privacy.scrub_text).
 """
 import secrets
 
@@ -17,14 +17,13 @@ from dispatch import services as dispatch_services
 from dispatch.models import Reply, Survey
 from hotline.errors import HotlineError
 from hotline.models import Channel, Ticket, TicketState, TicketType
-from hotline.privacy import mask_phone
+from hotline.privacy import mask_phone, scrub_text
 from hotline.selectors import ticket_by_number, ticket_timeline
 from hotline.services import tickets as ticket_services
 
 from .. import captcha, ratelimit
 from ..models import CaseVote
 from ..portal_forms import PortalSubmitForm, PortalSurveyForm, QueryForm
-from ..scrub import scrub_public
 from ..timeline import public_lines
 
 VERIFIED_KEY = "portal_verified"
@@ -122,8 +121,8 @@ def _progress(request, ticket, survey_form, status=200):
     names = (ticket.citizen.name,) if ticket.citizen_id else ()
     pending = Survey.objects.filter(ticket=ticket, state=Survey.State.PENDING).exists()
     return render(request, "portal/progress.html", {
-        "ticket": ticket, "title": scrub_public(ticket.title, names=names),
-        "content": scrub_public(ticket.content, names=names),
+        "ticket": ticket, "title": scrub_text(ticket.title, names=names, max_length=None),
+        "content": scrub_text(ticket.content, names=names, max_length=None),
         "phone": mask_phone(ticket.citizen.phone) if ticket.citizen_id else "",
         "lines": public_lines(ticket_timeline(ticket), names=names),
         "survey_form": survey_form if pending else None,
@@ -183,9 +182,9 @@ def portal_cases(request):
         answer = t.direct_answer if t.closed_by_hotline else replies.get(t.pk, "")
         cases.append({
             "id": t.pk, "type": t.get_ticket_type_display(), "created_at": t.created_at, "closed_at": t.closed_at,
-            "title": scrub_public(t.title, names=names, max_length=40),
-            "content": scrub_public(t.content, names=names, max_length=160),
-            "answer": scrub_public(answer, names=names, max_length=200),
+            "title": scrub_text(t.title, names=names, max_length=40),
+            "content": scrub_text(t.content, names=names, max_length=160),
+            "answer": scrub_text(answer, names=names, max_length=200),
             "unit": t.lead_unit.name if t.lead_unit_id else "12345热线",
             "up": votes.get(t.pk, {}).get("up", 0), "down": votes.get(t.pk, {}).get("down", 0),
             "mine": mine.get(t.pk),
