@@ -2,16 +2,17 @@
 
 Staff payloads carry what the person could read on the ticket page anyway;
 the display payload is public: no names, no phone numbers, no exact
-addresses, only labels and a masked summary. `staff_groups_for` must agree
-with `hotline.selectors.tickets_visible_to`: a group receives an event
-exactly when its members may see the ticket.
+addresses, only labels and a masked summary. `staff_groups_for` is
+`hotline.selectors.ticket_audience` (the per-ticket side of `tickets_visible_to`)
+as channel-layer groups: a group receives an event exactly when its members may
+see the ticket.
 """
 from django.utils import timezone
 
 from dispatch.deadlines import ticket_light
-from dispatch.models import Assignment, Instruction
-from hotline.models import Channel, Light, Role, Ticket, TicketEvent, TicketState, TicketType, Unit
+from hotline.models import Channel, Light, Ticket, TicketEvent, TicketState, TicketType
 from hotline.privacy import scrub_text
+from hotline.selectors import ticket_audience
 from hotline.workflow import TRANSITIONS
 
 from . import groups
@@ -32,7 +33,6 @@ KIND_LABELS = {name: t.label for name, t in TRANSITIONS.items()} | {
     "survey_sent": "发送回访短信",
 }
 
-OFFICE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 # Lines about messages to one person: nothing for the public board.
 NOT_FOR_DISPLAY = frozenset({"sms_sent"})
 def kind_label(kind: str) -> str:
@@ -90,29 +90,9 @@ def display_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
     }
 
 
-def unit_ancestry(unit_ids: set[int]) -> set[int]:
-    """The units and all their ancestors: staff of a parent unit see their sub-units' tickets."""
-    result: set[int] = set()
-    for path in Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True):
-        result.update(int(part) for part in path.strip("/").split("/") if part)
-    return result | unit_ids
-
-
 def staff_groups_for(ticket: Ticket) -> set[str]:
-    """Every staff group whose members may see `ticket` (see hotline.selectors.tickets_visible_to)."""
-    result = {groups.role_group(role) for role in OFFICE_ROLES}
-    if ticket.state == TicketState.REGISTERED:
-        # No transition leads back to 登记 (hotline.workflow.TRANSITIONS): a ticket there was never
-        # dispatched nor instructed, and has no leader. The most frequent event, registration,
-        # then costs no query.
-        return result
-    leaders = set(Instruction.objects.filter(ticket=ticket).values_list("leader_id", flat=True))
-    if ticket.leader_id:
-        leaders.add(ticket.leader_id)
-    result.update(groups.user_group(pk) for pk in leaders)
-    units = set(Assignment.objects.filter(ticket=ticket).values_list("unit_id", flat=True))
-    if ticket.lead_unit_id:
-        units.add(ticket.lead_unit_id)
-    result.update(groups.unit_group(pk) for pk in unit_ancestry(units))
-    return result
-
+    """Every staff group whose members may see `ticket`: hotline.selectors.ticket_audience as groups."""
+    audience = ticket_audience(ticket)
+    return ({groups.role_group(role) for role in audience.roles}
+            | {groups.user_group(pk) for pk in audience.leader_ids}
+            | {groups.unit_group(pk) for pk in audience.unit_ids})

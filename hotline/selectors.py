@@ -1,5 +1,6 @@
 """Reads. Every list a person sees starts from `tickets_visible_to`."""
 import time
+from dataclasses import dataclass
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -7,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from .lookups import split_doors
-from .models import Citizen, Role, Ticket, TicketEvent, Unit
+from .models import Citizen, Role, Ticket, TicketEvent, TicketState, Unit
 
 # What a list row shows (api.representation.ticket_summary), read by `for_list` and
 # `ticket_list_rows`: a page of 20 rows reads 14 columns per row, not all 35 with the texts.
@@ -198,6 +199,10 @@ post_save.connect(_forget_subtrees, sender=Unit, dispatch_uid="unit-subtrees-sav
 post_delete.connect(_forget_subtrees, sender=Unit, dispatch_uid="unit-subtrees-deleted")
 
 
+# Roles that see every ticket (tickets_visible_to's first rule).
+OFFICE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+
+
 def tickets_visible_to(user, *, one_statement: bool = False) -> QuerySet[Ticket]:
     """Hotline staff see everything; a leader what is routed to them; a unit its own
     (and its sub-units') tickets; anyone else nothing.
@@ -212,7 +217,7 @@ def tickets_visible_to(user, *, one_statement: bool = False) -> QuerySet[Ticket]
     qs = Ticket.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if user.is_superuser or user.role in (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN):
+    if user.is_superuser or user.role in OFFICE_ROLES:
         return qs
     if user.role == Role.LEADER:
         mine, side = Q(leader=user), Instruction.objects.filter(leader=user).values("ticket_id")
@@ -226,6 +231,44 @@ def tickets_visible_to(user, *, one_statement: bool = False) -> QuerySet[Ticket]
         return qs.filter(mine | Q(pk__in=side))
     side_ids = list(side.values_list("ticket_id", flat=True).distinct())
     return qs.filter(mine | Q(pk__seen_through=side_ids)) if side_ids else qs.filter(mine)
+
+
+@dataclass(frozen=True)
+class TicketAudience:
+    """Who may see one ticket: tickets_visible_to's rule read from the ticket's side (push
+    uses it to address an event). Every staff member of an office role; the leaders it was
+    routed to or who instructed on it; the units that lead it or had any part in it, and
+    every unit above them."""
+
+    roles: frozenset[str]
+    leader_ids: frozenset[int]
+    unit_ids: frozenset[int]
+
+
+def ticket_audience(ticket: Ticket) -> TicketAudience:
+    from dispatch.models import SIDE_PART, Assignment, Instruction
+
+    office = frozenset(OFFICE_ROLES)
+    if ticket.state == TicketState.REGISTERED:
+        # No transition leads back to 登记 (hotline.workflow.TRANSITIONS): a ticket there was never
+        # dispatched nor instructed, and has no leader. The most frequent event, registration,
+        # then costs no query.
+        return TicketAudience(office, frozenset(), frozenset())
+    leaders = set(Instruction.objects.filter(ticket=ticket).values_list("leader_id", flat=True))
+    if ticket.leader_id:
+        leaders.add(ticket.leader_id)
+    units = set(Assignment.objects.filter(SIDE_PART, ticket=ticket).values_list("unit_id", flat=True))
+    if ticket.lead_unit_id:
+        units.add(ticket.lead_unit_id)
+    return TicketAudience(office, frozenset(leaders), frozenset(unit_and_ancestor_ids(units)))
+
+
+def unit_and_ancestor_ids(unit_ids: set[int]) -> set[int]:
+    """The units and all their ancestors: staff of a parent unit see their sub-units' tickets."""
+    result: set[int] = set(unit_ids)
+    for path in Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True):
+        result.update(int(part) for part in path.strip("/").split("/") if part)
+    return result
 
 
 def ticket_visible_to(user, ticket: Ticket) -> bool:

@@ -1,0 +1,50 @@
+"""One visibility rule: the push audience of a ticket (hotline.selectors.ticket_audience, as
+channel groups) reaches exactly the people tickets_visible_to lets see it, for every role and
+every ticket state."""
+import pytest
+
+from channels_app.groups import groups_for_staff
+from channels_app.payloads import staff_groups_for
+from dispatch import services as d
+from hotline.models import Role, Ticket, TicketState, Unit
+from hotline.selectors import ticket_visible_to
+from hotline.services import tickets as t
+from tests import factories as f
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def every_state(people) -> list[Ticket]:
+    """One ticket in each state, each made through the services."""
+    pending = f.pending(people)
+    approved = f.pending(people)
+    d.ticket_instruct(ticket=approved, actor=people["leader"], text="同意，请尽快派单")
+    returned = f.in_progress(people)
+    d.ticket_return(ticket=returned, actor=people["staff_a"], reason="不属于本单位职责")
+    reopened = f.replied(people)
+    d.survey_record(ticket=reopened, result="dissatisfied", actor=people["operator"])
+    closed = f.replied(people)
+    d.survey_record(ticket=closed, result="satisfied", actor=people["operator"])
+    merged = f.dispatched(people)
+    t.ticket_merge(ticket=merged, into=f.registered(people), actor=people["operator"], reason="重复")
+    invalid = f.registered(people)
+    t.ticket_mark_invalid(ticket=invalid, actor=people["operator"], reason="无效来电")
+    tickets = [f.registered(people), pending, approved, f.dispatched(people), f.in_progress(people), returned,
+               f.replied(people), reopened, closed, merged, invalid]
+    return [f.fresh(ticket) for ticket in tickets]
+
+
+def test_push_audience_is_the_visibility_rule_for_every_role_and_state(people, county, settings):
+    admin = make_user("admin", Role.ADMIN)
+    county_staff = make_user("county_staff", Role.UNIT_STAFF, county)  # above unit A and unit B
+    superuser = make_user("root", Role.OPERATOR, is_superuser=True)
+    everyone = [*people.values(), admin, county_staff, superuser]
+    tickets = every_state(people)
+    assert {ticket.state for ticket in tickets} == set(TicketState.values)
+    for ticket in tickets:
+        audience = staff_groups_for(ticket)
+        for user in everyone:
+            reaches = bool(audience & set(groups_for_staff(user)))
+            assert reaches == ticket_visible_to(user, ticket), (user.username, ticket.state)
+    assert Unit.objects.filter(parent=county).count() >= 3
