@@ -10,8 +10,8 @@ class DispatchConfig(AppConfig):
 
         from hotline.notify import each, subscribe
 
-        from .notices import on_supervise_event
         from .outbox import defer_notifications
+        from .supervision_notices import on_supervise_event
 
         subscribe("dispatch.supervision_notice", each(on_supervise_event))
         if settings.HOTLINE_NOTIFY_ASYNC:

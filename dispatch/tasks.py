@@ -1,4 +1,4 @@
-"""Celery tasks for the timers. Thin: each calls one service in dispatch.timers / dispatch.notices.
+"""Celery tasks for the timers. Thin: each calls one service in dispatch.timers / dispatch.supervision_notices.
 
 They take ids (or nothing), are idempotent (every service claims its rows with a
 conditional update), and retry database hiccups with exponential backoff. acks_late
@@ -8,7 +8,7 @@ mean a half-done run left nothing behind.
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import notices, outbox, timers
+from . import outbox, supervision_notices, timers
 
 RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),
@@ -42,4 +42,4 @@ def deliver_outbox() -> int:
 
 @shared_task(name="dispatch.render_supervision_notice", **RETRY)
 def render_supervision_notice(notice_id: int) -> bool:
-    return notices.notice_render_file(notice_id=notice_id)
+    return supervision_notices.notice_render_file(notice_id=notice_id)

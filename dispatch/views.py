@@ -9,7 +9,7 @@ from hotline.models import Role
 from hotline.selectors import ticket_get_for, unit_subtree_ids
 
 from .models import SupervisionNotice
-from .notices import notice_context, notice_pdf_bytes
+from .supervision_notices import notice_context, notice_pdf_bytes
 
 
 def notice_for(user, ticket_id: int, notice_id: int) -> SupervisionNotice:

@@ -8,6 +8,6 @@ class SmsGatewayConfig(AppConfig):
     def ready(self):
         from hotline.notify import subscribe
 
-        from .notices import on_ticket_events
+        from .ticket_sms import on_ticket_events
 
         subscribe("sms_notices", on_ticket_events)

@@ -26,9 +26,9 @@ from hotline.services.tickets import ticket_add_followup, ticket_register
 
 from . import codec
 from .models import Direction, IntakeState, Message
-from .notices import Notice, local_time, send_notice, template_for, ticket_context
 from .services import citizen_opt_out, sms_send
 from .texts import render
+from .ticket_sms import Notice, local_time, send_notice, template_for, ticket_context
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.sms_gateway.smsc import GatewayProcess, Smsc, wait_for  # noqa: E402
+from tools.smsc.driver import GatewayProcess, Smsc, wait_for  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/hotline_sms_bench"
 

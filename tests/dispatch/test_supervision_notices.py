@@ -7,8 +7,8 @@ import pytest
 
 from dispatch import timers
 from dispatch.models import SupervisionNotice
-from dispatch.notices import render_notice_pdf
 from dispatch.services import ticket_dispatch, ticket_return, ticket_sign
+from dispatch.supervision_notices import render_notice_pdf
 from hotline.models import Ticket
 
 from ..channels_app.helpers import dispatched

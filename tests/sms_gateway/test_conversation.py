@@ -1,14 +1,21 @@
 """The whole citizen conversation by SMS on the embedded default (local transport)."""
-import pytest
+import datetime as dt
 
+import pytest
+from django.conf import settings
+
+from dispatch import timers
 from dispatch.models import Survey
 from dispatch.services import ticket_dispatch, ticket_reply, ticket_sign
 from hotline.models import Channel, Ticket, TicketState
 from sms_gateway.models import Status
-from sms_gateway.notices import survey_send
 
 pytestmark = pytest.mark.django_db
 CITIZEN = "13812345678"
+
+
+def survey_due(survey) -> dt.datetime:
+    return survey.created_at + dt.timedelta(minutes=settings.HOTLINE_SURVEY_DELAY_MINUTES + 1)
 
 
 def kinds(ticket):
@@ -28,7 +35,7 @@ def serve(committed, supervisor, staff_a, unit_a):
             ticket_reply(ticket=ticket, actor=staff_a, text=result)
         survey = Survey.objects.get(ticket=ticket, state=Survey.State.PENDING)
         with committed():
-            survey_send(survey_id=survey.pk)
+            assert timers.send_due_surveys(now=survey_due(survey))  # what the timer does once the delay has passed
         return survey
 
     return run
@@ -146,12 +153,12 @@ def test_sender_that_is_not_a_mobile_is_kept(text_in):
     assert Ticket.objects.count() == 0
 
 
-def test_survey_send_is_idempotent(text_in, phone_inbox, serve, unit_a):
+def test_the_survey_is_sent_once(text_in, phone_inbox, serve, unit_a):
     text_in(CITIZEN, "公交站牌损坏")
     ticket = Ticket.objects.get()
     survey = serve(ticket)
     count = len(phone_inbox(CITIZEN))
-    assert survey_send(survey_id=survey.pk) is None
+    assert timers.send_due_surveys(now=survey_due(survey)) == []
     assert len(phone_inbox(CITIZEN)) == count
     assert kinds(ticket).count("survey_sent") == 1
 

@@ -13,7 +13,7 @@ from hotline import notify
 from hotline.models import Citizen, TicketEvent
 from hotline.services.tickets import ticket_register
 from sms_gateway.models import Message, MessagePart, SmsTemplate
-from sms_gateway.notices import on_ticket_events
+from sms_gateway.ticket_sms import on_ticket_events
 
 pytestmark = pytest.mark.django_db
 

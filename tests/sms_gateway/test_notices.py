@@ -50,7 +50,7 @@ def test_unit_heads_new_assignment_urge_and_supervise(ticket, supervisor, unit_a
 
 
 def test_event_delivered_twice_sends_once(ticket, phone_inbox):
-    from sms_gateway.notices import on_ticket_events
+    from sms_gateway.ticket_sms import on_ticket_events
 
     event = ticket.events.get(kind="register")
     on_ticket_events([event])

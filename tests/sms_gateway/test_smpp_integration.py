@@ -15,8 +15,7 @@ from dispatch.models import Survey
 from hotline.models import Ticket
 from sms_gateway.models import Message, MessagePart, PartState
 from sms_gateway.services import sms_send
-
-from .smsc import GatewayProcess, Smsc, wait_for
+from tools.smsc.driver import GatewayProcess, Smsc, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 # Our port range; xdist workers (gw0, gw1, …) each take their own pair.

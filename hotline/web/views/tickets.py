@@ -20,7 +20,7 @@ from hotline.services import tickets as ticket_services
 
 from .. import forms as f
 from ..lists import LIST_DEFER
-from ..notices import supervision_notices
+from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
 from .common import call_service, citizen_view, light_of, role_required, safe_next, with_lights
 

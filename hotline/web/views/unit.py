@@ -13,7 +13,7 @@ from hotline.selectors import ticket_get_for, ticket_timeline
 
 from ..forms import ExtensionForm, ReasonForm, ReplyForm
 from ..lists import LIST_DEFER
-from ..notices import supervision_notices
+from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
 from .common import call_service, citizen_view, light_of, role_required, with_lights
 

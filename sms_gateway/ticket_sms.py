@@ -1,7 +1,7 @@
 """Notices by SMS, driven by ticket events (hotline.notify), each recorded on the timeline.
 
 citizen:   receipt (register), dispatched-to (dispatch/redispatch), result (reply),
-           survey (survey_sent; `survey_send` records that event)
+           survey (survey_sent, recorded by dispatch.timers.send_due_surveys)
 leader:    a ticket awaits instruction, with a link (submit_for_approval)
 unit head: new assignment (dispatch/redispatch), urge (yellow), supervision (red)
 """
@@ -12,10 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hotline.errors import Conflict, NotFound
 from hotline.models import Channel, Ticket, TicketEvent, Unit, User
 from hotline.privacy import mask_phone
-from hotline.workflow import lock_ticket, new_event, record_event, save_events
+from hotline.workflow import new_event, save_events
 
 from . import codec
 from .models import Message, Recipient, SmsTemplate
@@ -187,25 +186,3 @@ def on_ticket_events(events: list[TicketEvent]) -> None:
                 send_notices([o])
             except Exception:
                 logger.exception("SMS notice %s for event %s failed", o.notice.template, o.event_id)
-
-
-@transaction.atomic
-def survey_send(*, survey_id: int):
-    """Send the satisfaction survey by SMS: records `survey_sent` on the timeline, whose
-    subscriber sends the text. Idempotent: a survey already sent is not sent again.
-    Returns the event, or None when nothing was due (answered, by phone, already sent)."""
-    from dispatch.models import Survey
-
-    survey = Survey.objects.filter(pk=survey_id).first()
-    if survey is None:
-        raise NotFound("回访记录不存在")
-    lock_ticket(survey.ticket_id)
-    survey = Survey.objects.select_for_update().get(pk=survey_id)
-    if survey.state != Survey.State.PENDING:
-        raise Conflict("该回访已结束，无需发送")
-    if survey.method != Survey.Method.SMS or survey.sent_at is not None:
-        return None
-    survey.sent_at = timezone.now()
-    survey.save(update_fields=["sent_at"])
-    return record_event(ticket=survey.ticket, kind="survey_sent", actor_label="短信平台",
-                        payload={"survey_id": survey.pk})

@@ -1,5 +1,5 @@
 """Start and steer the SMSC simulator (tools/smsc-simulator, npm smpp in server mode) and the
-gateway process (manage.py smpp_gateway). Used by the SMPP tests and bench/sms/."""
+gateway process (manage.py smpp_gateway). Used by the SMPP integration tests and bench/sms/."""
 import json
 import os
 import shutil
