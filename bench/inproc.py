@@ -69,7 +69,7 @@ def measure(part: str, requests: int, warmup: int) -> None:
         # publishes once and the measured requests find a drain scheduled, as under load.
         from django.core.cache import cache
 
-        from dispatch.outbox import DRAIN_PENDING_KEY as drain_flag
+        from hotline.outbox import DRAIN_PENDING_KEY as drain_flag
 
         cache.delete(drain_flag)
     for i in range(warmup):
@@ -89,7 +89,7 @@ def measure(part: str, requests: int, warmup: int) -> None:
 def deliver(request, requests: int) -> None:
     from django.core.cache import cache
 
-    from dispatch import outbox
+    from hotline import outbox
 
     outbox.drain()  # what earlier runs left
     cache.set(outbox.DRAIN_PENDING_KEY, 1, timeout=None)  # no worker is asked: this process drains

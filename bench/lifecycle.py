@@ -101,7 +101,7 @@ def schedule_a_drain() -> None:
     """As a registration would (its drain flag may still be up from the load)."""
     from django.core.cache import cache
 
-    from dispatch.outbox import DRAIN_PENDING_KEY, schedule_drain
+    from hotline.outbox import DRAIN_PENDING_KEY, schedule_drain
 
     cache.delete(DRAIN_PENDING_KEY)
     schedule_drain()
@@ -109,7 +109,7 @@ def schedule_a_drain() -> None:
 
 def wait_for_outbox(limit_s: float = 600) -> dict:
     """Wait until the worker has delivered every queued notification."""
-    from dispatch import outbox
+    from hotline import outbox
 
     start, backlog = time.monotonic(), outbox.pending()
     while (left := outbox.pending()) and time.monotonic() - start < limit_s:

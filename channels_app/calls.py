@@ -18,7 +18,7 @@ from hotline.errors import Conflict, InvalidInput
 from hotline.models import Citizen, Role, TicketState, TicketType, User
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.selectors import citizen_history
-from hotline.services.tickets import normalize_phone, validate_text
+from hotline.validation import normalize_phone, validate_text
 
 from .models import Call
 from .payloads import light_label

@@ -6,13 +6,8 @@ class DispatchConfig(AppConfig):
     verbose_name = "派单督办"
 
     def ready(self):
-        from django.conf import settings
-
         from hotline.notify import each, subscribe
 
-        from .outbox import defer_notifications
         from .supervision_notices import on_supervise_event
 
         subscribe("dispatch.supervision_notice", each(on_supervise_event))
-        if settings.HOTLINE_NOTIFY_ASYNC:
-            defer_notifications()

@@ -1,6 +1,6 @@
 """Time limits and traffic lights.
 
-Rules (DESIGN.md §4):
+Rules (docs/PRODUCT.md §4):
 - A limit of N working days ends at 23:59:59 (local time) of the N-th working
   day after the day the clock starts; the start day never counts.
 - Urgent tickets count clock hours from the start instant.
@@ -45,7 +45,7 @@ class Limits:
     warn_share: Decimal
 
 
-# Used when the policy table has no matching row (DESIGN.md §4 defaults).
+# Used when the policy table has no matching row (docs/PRODUCT.md §4 defaults).
 DEFAULT_WORKING_DAYS = {
     TicketType.CONSULTATION: 3,
     TicketType.HELP: 5,

@@ -280,7 +280,7 @@ class TimeLimitPolicy(models.Model):
     """How long each step may take, by type, category and urgency (blank = any).
 
     The most specific matching row wins: urgency, then category (deeper first),
-    then type. DESIGN.md §4 gives the defaults, loaded by a data migration.
+    then type. docs/PRODUCT.md §4 gives the defaults, loaded by a data migration.
     """
 
     name = models.CharField(_("名称"), max_length=60)
@@ -416,18 +416,6 @@ class TimerReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
-
-
-class EventOutbox(models.Model):
-    """Events written by the timers whose notifications are not yet delivered: one row per
-    batch, written in the timer's transaction, removed once delivered. A worker killed in
-    between loses nothing (the batch is delivered again)."""
-
-    event_ids = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"outbox {len(self.event_ids)} events"
 
 
 class LightTimer(models.Model):

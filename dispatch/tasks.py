@@ -6,40 +6,28 @@ conditional update), and retry database hiccups with exponential backoff. acks_l
 mean a half-done run left nothing behind.
 """
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
-from . import outbox, supervision_notices, timers
+from hotline.tasks import TRANSIENT_RETRY
 
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 2,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+from . import supervision_notices, timers
 
 
-@shared_task(name="dispatch.sweep_lights", **RETRY)
+@shared_task(name="dispatch.sweep_lights", **TRANSIENT_RETRY)
 def sweep_lights() -> dict:
     result = timers.sweep_lights()
     return {"urged": len(result.urged), "supervised": len(result.supervised)}
 
 
-@shared_task(name="dispatch.remind_overdue", **RETRY)
+@shared_task(name="dispatch.remind_overdue", **TRANSIENT_RETRY)
 def remind_overdue() -> int:
     return len(timers.remind_overdue())
 
 
-@shared_task(name="dispatch.send_due_surveys", **RETRY)
+@shared_task(name="dispatch.send_due_surveys", **TRANSIENT_RETRY)
 def send_due_surveys() -> int:
     return len(timers.send_due_surveys())
 
 
-@shared_task(name="dispatch.deliver_outbox", **RETRY)
-def deliver_outbox() -> int:
-    return outbox.drain()
-
-
-@shared_task(name="dispatch.render_supervision_notice", **RETRY)
+@shared_task(name="dispatch.render_supervision_notice", **TRANSIENT_RETRY)
 def render_supervision_notice(notice_id: int) -> bool:
     return supervision_notices.notice_render_file(notice_id=notice_id)

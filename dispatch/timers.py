@@ -4,9 +4,9 @@ Each is one set-based statement that *claims* what it acts on — deleting the d
 LightTimer rows (light notices), a conditional UPDATE … RETURNING (surveys) or an
 INSERT … ON CONFLICT DO NOTHING RETURNING (reminders) — so two overlapping runs
 never claim the same row and a re-run finds nothing new. The
-events they write go into the outbox (dispatch.outbox) in the same transaction, which
-delivers them to the notify subscribers (push, SMS) after commit, so a process
-killed in between loses nothing (delivery is at-least-once).
+events they write go through hotline.events with durable delivery: into the outbox
+(hotline.outbox) in the same transaction, which delivers them to the notify subscribers
+(push, SMS) after commit, so a process killed in between loses nothing (at-least-once).
 """
 import datetime as dt
 import math
@@ -18,13 +18,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from hotline.models import Light, Ticket, TicketEvent, TicketState, Unit
+from hotline.events import SYSTEM, new_event, published, save_events
+from hotline.models import Light, Ticket, TicketState, Unit
 
-from . import outbox
 from .deadlines import light_q
 from .models import LightTimer, SupervisionNotice, Survey, TimerReminder
 
-SYSTEM = "系统"
 # Light → the event its notice writes.
 LIGHT_NOTICES = {Light.YELLOW: "urge", Light.RED: "supervise"}
 AUTO_NOTES = {
@@ -121,19 +120,16 @@ def _db_datetime(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _light_events(kind: str, rows: list[tuple], now: dt.datetime) -> list[TicketEvent]:
+def _light_events(kind: str, rows: list[tuple], now: dt.datetime) -> list:
     rows = [(tid, unit_id, _as_datetime(due_at), number, title) for tid, unit_id, due_at, number, title in rows]
     unit_names = dict(Unit.objects.filter(pk__in={r[1] for r in rows if r[1]}).values_list("pk", "name"))
     light = Light.YELLOW if kind == "urge" else Light.RED
-    events = [
-        TicketEvent(
-            ticket_id=tid, kind=kind, actor=None, actor_label=SYSTEM,
-            payload={"note": AUTO_NOTES[kind], "unit": unit_names.get(unit_id, ""), "unit_id": unit_id,
-                     "light": light, "due_at": due_at.isoformat() if due_at else None, "auto": True},
-        )
+    events = save_events([
+        new_event(ticket_id=tid, kind=kind, actor_label=SYSTEM,
+                  payload={"note": AUTO_NOTES[kind], "unit": unit_names.get(unit_id, ""), "unit_id": unit_id,
+                           "light": light, "due_at": due_at.isoformat() if due_at else None, "auto": True})
         for tid, unit_id, due_at, _number, _title in rows
-    ]
-    TicketEvent.objects.bulk_create(events)
+    ], durable=True)
     if kind == "supervise":
         SupervisionNotice.objects.bulk_create([
             SupervisionNotice(
@@ -144,10 +140,6 @@ def _light_events(kind: str, rows: list[tuple], now: dt.datetime) -> list[Ticket
             for (tid, unit_id, due_at, number, title), event in zip(rows, events, strict=True)
         ])
     return events
-
-
-def _to_outbox(events: list) -> list[int]:
-    return outbox.enqueue([e if isinstance(e, int) else e.pk for e in events])
 
 
 @transaction.atomic
@@ -166,7 +158,7 @@ def sweep_lights(*, now: dt.datetime | None = None) -> SweepResult:
             pairs = [(row[0], event.pk) for row, event in zip(rows, _light_events(kind, rows, now), strict=True)]
         claimed += [ticket_id for ticket_id, _ in pairs]
         event_ids += [event_id for _, event_id in pairs]
-    result.event_ids = _to_outbox(event_ids)
+    result.event_ids = event_ids
     return result
 
 
@@ -178,6 +170,7 @@ def _claim_and_record_pg(light: str, kind: str, now: dt.datetime, batch: int = C
         sql, params = _due_timers(light, now, batch).values("id").query.sql_with_params()
         fired, got = claim_and_record(due_sql=sql, due_params=params, light=light, kind=kind,
                                       note=AUTO_NOTES[kind], actor_label=SYSTEM, demand=notice_demand(), now=now)
+        published([event_id for _, event_id in got], durable=True)
         pairs += got
         if fired < batch:
             return pairs
@@ -202,12 +195,11 @@ def remind_overdue(*, now: dt.datetime | None = None) -> list[int]:
             rows = cursor.fetchall()
         label = TimerReminder.Kind(kind).label
         events += [
-            TicketEvent(ticket_id=tid, kind=kind, actor=None, actor_label=SYSTEM,
-                        payload={"note": str(label), "due_at": _as_datetime(due_at).isoformat()})
+            new_event(ticket_id=tid, kind=kind, actor_label=SYSTEM,
+                      payload={"note": str(label), "due_at": _as_datetime(due_at).isoformat()})
             for tid, due_at in rows
         ]
-    TicketEvent.objects.bulk_create(events)
-    return _to_outbox(events)
+    return [event.pk for event in save_events(events, durable=True)]
 
 
 @transaction.atomic
@@ -223,9 +215,8 @@ def send_due_surveys(*, now: dt.datetime | None = None) -> list[int]:
     )
     rows = _update_returning(Survey, "sent_at = %s", [_db_datetime(now)], due, "id, ticket_id")
     events = [
-        TicketEvent(ticket_id=tid, kind="survey_sent", actor=None, actor_label=SYSTEM,
-                    payload={"survey_id": sid, "method": Survey.Method.SMS})
+        new_event(ticket_id=tid, kind="survey_sent", actor_label=SYSTEM,
+                  payload={"survey_id": sid, "method": Survey.Method.SMS})
         for sid, tid in rows
     ]
-    TicketEvent.objects.bulk_create(events)
-    return _to_outbox(events)
+    return [event.pk for event in save_events(events, durable=True)]

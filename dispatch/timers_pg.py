@@ -4,14 +4,16 @@ Same rule and same rows as the portable path in dispatch.timers (which SQLite us
 data-modifying CTEs keep the claimed rows inside PostgreSQL: no round trip of thousands of
 rows through Python, which is most of the cost when many tickets change light at once.
 The due timers are claimed by deleting them; the tickets are only read.
-tests/dispatch/test_integration_celery.py checks its events and notices field by field.
+tests/dispatch/test_integration_celery.py checks its events and notices field by field against
+the portable path's.
 """
 import datetime as dt
 import json
 
 from django.db import connection
 
-from hotline.models import Light, Ticket, TicketEvent, Unit
+from hotline.events import insert_sql
+from hotline.models import Light, Ticket, Unit
 
 from .deadlines import light_q
 from .models import LightTimer, SupervisionNotice
@@ -55,6 +57,15 @@ def claim_and_record(*, due_sql: str, due_params, light: str, kind: str, note: s
             FROM events e JOIN claimed c ON c.id = e.ticket_id LEFT JOIN {_name(Unit)} u ON u.id = c.lead_unit_id
         )"""
         notice_params = [now, demand, actor_label, now]
+    # The events go through hotline.events.insert_sql, the writer of every event; the ORM path
+    # (dispatch.timers._light_events) writes the same rows through save_events.
+    events = insert_sql(
+        columns=("ticket", "kind", "actor", "actor_label", "from_state", "to_state", "payload", "created_at"),
+        source=f"""SELECT c.id, %s, NULL, %s, '', '',
+                   jsonb_build_object('note', %s::text, 'unit', coalesce(u.name, ''), 'unit_id', c.lead_unit_id,
+                                      'light', %s::text, 'due_at', {ISO_DUE}, 'auto', true),
+                   %s
+            FROM claimed c LEFT JOIN {_name(Unit)} u ON u.id = c.lead_unit_id""")
     sql = f"""
         WITH fired AS (
             DELETE FROM {_name(LightTimer)} WHERE id IN ({due_sql}) RETURNING ticket_id
@@ -62,16 +73,7 @@ def claim_and_record(*, due_sql: str, due_params, light: str, kind: str, note: s
             SELECT {t}.id, {t}.lead_unit_id, {t}.due_at, {t}.number, {t}.title
             FROM {t} JOIN fired ON fired.ticket_id = {t}.id
             WHERE {light_sql}
-        ){skip_yellow}, events AS (
-            INSERT INTO {_name(TicketEvent)} (ticket_id, kind, actor_id, actor_label, from_state, to_state,
-                                              payload, created_at)
-            SELECT c.id, %s, NULL, %s, '', '',
-                   jsonb_build_object('note', %s::text, 'unit', coalesce(u.name, ''), 'unit_id', c.lead_unit_id,
-                                      'light', %s::text, 'due_at', {ISO_DUE}, 'auto', true),
-                   %s
-            FROM claimed c LEFT JOIN {_name(Unit)} u ON u.id = c.lead_unit_id
-            RETURNING id, ticket_id
-        ){notices}
+        ){skip_yellow}, events AS ({events}){notices}
         SELECT (SELECT count(*) FROM fired),
                coalesce((SELECT json_agg(json_build_array(ticket_id, id) ORDER BY id) FROM events), '[]')"""
     params = [*due_params, *light_params, kind, actor_label, note, light, now, *notice_params]

@@ -132,6 +132,10 @@ def publish_all_after_commit(event_ids: list[int]) -> None:
         transaction.on_commit(lambda: deliver_events(event_ids))
 
 
+def is_muted() -> bool:
+    return getattr(_muted, "on", False)
+
+
 @contextmanager
 def muted() -> Iterator[None]:
     """No notifications for events written inside (demo data with a made-up past must not

@@ -1,4 +1,4 @@
-"""Settings, all from environment variables (DESIGN.md §8).
+"""Settings, all from environment variables (docs/PRODUCT.md §8).
 
 Nothing set means the embedded default: a SQLite file under var/, the local
 memory cache, the in-process channel layer, eager Celery and the local SMS
@@ -260,7 +260,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-surveys": {"task": "dispatch.send_due_surveys", "schedule": 60.0, "options": {"expires": 60}},
     "remind-overdue": {"task": "dispatch.remind_overdue", "schedule": 300.0, "options": {"expires": 300}},
     # Safety net: delivers timer events a killed worker left in the outbox.
-    "deliver-outbox": {"task": "dispatch.deliver_outbox", "schedule": 60.0, "options": {"expires": 60}},
+    "deliver-outbox": {"task": "hotline.deliver_outbox", "schedule": 60.0, "options": {"expires": 60}},
 }
 if REDIS_URL:
     # The pub/sub layer: a group_send is one PUBLISH that every ASGI process receives once and

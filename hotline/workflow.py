@@ -7,15 +7,15 @@ Two people acting on one ticket at once: the second finds the state moved and
 gets a Conflict (HTTP 409).
 """
 from dataclasses import dataclass
-from typing import TypedDict, Unpack
+from typing import Unpack
 
 from django.db import transaction
 from django.utils import timezone
 
 from .errors import Conflict, NotFound
+from .events import EventDetails, new_event, save_event
 from .models import Ticket, TicketEvent, TicketState
 from .models.tickets import OPEN_STATES
-from .notify import publish_after_commit, publish_all_after_commit
 
 S = TicketState
 
@@ -76,51 +76,9 @@ def touch(ticket: Ticket, *fields: str) -> None:
     ticket.save(update_fields=[*fields, "version", "updated_at"])
 
 
-class EventDetails(TypedDict, total=False):
-    """What an event says besides its ticket and kind (record_event, new_event)."""
-
-    actor: object  # a User, or None for the system
-    actor_label: str
-    from_state: str
-    to_state: str
-    payload: dict | None
-
-
 def record_event(*, ticket: Ticket, kind: str, **details: Unpack[EventDetails]) -> TicketEvent:
     """Append an event (a transition or anything else worth a line on the timeline)."""
     return save_event(new_event(ticket=ticket, kind=kind, **details))
-
-
-def save_event(event: TicketEvent) -> TicketEvent:
-    """Write a new event and publish it once its transaction commits."""
-    event.save()
-    publish_after_commit(event.pk)
-    return event
-
-
-def save_events(events: list[TicketEvent]) -> list[TicketEvent]:
-    """save_event for many new events: one INSERT, published together."""
-    TicketEvent.objects.bulk_create(events)
-    publish_all_after_commit([event.pk for event in events])
-    return events
-
-
-def new_event(*, ticket: Ticket, kind: str, **details: Unpack[EventDetails]) -> TicketEvent:
-    """The event as record_event writes it, not yet saved (a registration writes it in the
-    ticket's own statement: hotline.services.registration)."""
-    if unknown := details.keys() - EventDetails.__annotations__.keys():
-        raise TypeError(f"an event has no {', '.join(sorted(unknown))}")
-    actor = details.get("actor")
-    actor_label = details.get("actor_label") or (str(actor) if actor is not None else "")
-    return TicketEvent(
-        ticket=ticket,
-        kind=kind,
-        actor=actor,
-        actor_label=actor_label or "系统",
-        from_state=details.get("from_state", ""),
-        to_state=details.get("to_state", ""),
-        payload=details.get("payload") or {},
-    )
 
 
 def transition(

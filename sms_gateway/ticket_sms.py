@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hotline.events import new_event, save_events
 from hotline.models import Channel, Ticket, TicketEvent, Unit, User
 from hotline.privacy import mask_phone
-from hotline.workflow import new_event, save_events
 
 from . import codec
 from .models import Message, Recipient, SmsTemplate

@@ -30,9 +30,9 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from dispatch import outbox, timers  # noqa: E402
+from dispatch import timers  # noqa: E402
 from dispatch.models import LightTimer  # noqa: E402
-from hotline import notify  # noqa: E402
+from hotline import notify, outbox  # noqa: E402
 from hotline.models import Light, Ticket  # noqa: E402
 from hotline.models.tickets import HANDLING_STATES  # noqa: E402
 
@@ -107,14 +107,14 @@ def main() -> None:
             delivered, drain_s = timed(outbox.drain)
             print(f"round {round_no}: drained {delivered:,} events (push) in {drain_s:.1f}s")
         else:
-            from dispatch.models import EventOutbox
+            from hotline.models import EventOutbox
 
             EventOutbox.objects.all().delete()
     if args.reminders:
         first, first_s = timed(timers.remind_overdue)
         steady, steady_s = timed(timers.remind_overdue)
         print(f"reminders: first run {len(first):,} in {first_s:.2f}s; steady state {len(steady)} in {steady_s:.3f}s")
-        from dispatch.models import EventOutbox
+        from hotline.models import EventOutbox
 
         EventOutbox.objects.all().delete()
     with transaction.atomic():  # the claim locks its rows

@@ -48,7 +48,7 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=8, help="concurrent API clients")
     parser.add_argument("--api-processes", type=int, default=2,
-                        help="daphne processes (DESIGN.md: more ASGI processes behind a load balancer)")
+                        help="daphne processes (docs/PRODUCT.md §7: more ASGI processes behind a load balancer)")
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--rate", type=float, default=500, help="gateway rate cap (submit_sm/s)")
     parser.add_argument("--restart-smsc", action="store_true", help="kill -9 and restart the SMSC half way")

@@ -1,4 +1,4 @@
-"""DESIGN.md §4 defaults: sign within 1 working day; 咨询 3, 求助 5, 投诉/举报 10, 建议 15
+"""docs/PRODUCT.md §4 defaults: sign within 1 working day; 咨询 3, 求助 5, 投诉/举报 10, 建议 15
 working days; urgent 24 clock hours; callback within 1 working day. Urgent tickets and
 reports (举报) go to a leader before dispatch."""
 from django.db import migrations

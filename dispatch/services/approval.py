@@ -5,7 +5,7 @@ from django.db.models import Q
 from hotline.errors import InvalidInput, NotAllowed
 from hotline.models import Role, Ticket, Unit, User
 from hotline.permissions import HOTLINE_STAFF, require_role
-from hotline.services.tickets import validate_text
+from hotline.validation import validate_text
 from hotline.workflow import lock_ticket, transition
 
 from ..deadlines import category_ancestry

@@ -5,7 +5,7 @@ from django.utils import timezone
 from hotline.errors import Conflict, InvalidInput
 from hotline.models import Ticket
 from hotline.permissions import HOTLINE_STAFF, OFFICE, require_role
-from hotline.services.tickets import validate_text
+from hotline.validation import validate_text
 from hotline.workflow import transition
 
 from ..models import OPEN_CO_PART, Assignment, Survey

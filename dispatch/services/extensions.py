@@ -5,7 +5,7 @@ from django.utils import timezone
 from hotline.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from hotline.models import Ticket, TicketState
 from hotline.permissions import OFFICE, require_role
-from hotline.services.tickets import validate_text
+from hotline.validation import validate_text
 from hotline.workflow import lock_ticket, record_event, touch
 
 from ..deadlines import add_working_days, iso_local, limits_for_ticket, warn_time

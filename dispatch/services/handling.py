@@ -7,7 +7,7 @@ from hotline.errors import Conflict, InvalidInput, NotAllowed
 from hotline.models import Role, Ticket, TicketState, Unit
 from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import HOTLINE_STAFF, require_role
-from hotline.services.tickets import validate_text
+from hotline.validation import validate_text
 from hotline.workflow import lock_ticket, record_event, transition
 
 from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_ticket

@@ -5,7 +5,7 @@ from hotline.errors import Conflict
 from hotline.models import Ticket
 from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import OFFICE, require_role
-from hotline.services.tickets import validate_text
+from hotline.validation import validate_text
 from hotline.workflow import lock_ticket, record_event
 
 from ..deadlines import iso_local, ticket_light

@@ -24,6 +24,7 @@ from hotline.models import Category, Role, Ticket, Unit
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, require_role
 from hotline.selectors import citizen_history, ticket_get_for, ticket_timeline, tickets_visible_to
 from hotline.services import tickets as ticket_services
+from hotline.validation import validate_phone
 from hotline.workflow import expect_version
 
 from . import parsing
@@ -323,7 +324,7 @@ def me(request):
 def citizen_lookup(request):
     """The caller's history for the operator's pop-up (来电弹屏)."""
     require_role(request.user, *HOTLINE_STAFF, what="查询来电历史")
-    phone = ticket_services.validate_phone(request.query_params.get("phone", ""))
+    phone = validate_phone(request.query_params.get("phone", ""))
     history = citizen_history(phone)
     context = {"request": request, "now": timezone.now()}
     return Response(s.TicketListSerializer(history, many=True, context=context).data)

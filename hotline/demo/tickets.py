@@ -1,6 +1,6 @@
 """A few hundred tickets with a past, written through the services as people would.
 
-Every ticket follows one scenario (a path through DESIGN.md §3). Each step runs with the
+Every ticket follows one scenario (a path through docs/PRODUCT.md §3). Each step runs with the
 clock set to when it happened (`hotline.clock.frozen_at`), so deadlines, lights, event
 times and rates come out as they would have; notifications are muted (that past must not
 send SMS today). A fixed random seed makes the county the same on every laptop.

@@ -3,6 +3,7 @@ from .taxonomy import Category
 from .tickets import (
     Channel,
     DailyCounter,
+    EventOutbox,
     Light,
     Ticket,
     TicketEvent,
@@ -16,6 +17,7 @@ __all__ = [
     "Channel",
     "Citizen",
     "DailyCounter",
+    "EventOutbox",
     "Light",
     "Role",
     "Ticket",

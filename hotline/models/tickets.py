@@ -189,3 +189,19 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.value}"
+
+
+class EventOutbox(models.Model):
+    """Events whose notifications are not yet delivered (hotline.outbox): one row per batch,
+    written in the events' own transaction, removed once delivered. A worker killed in
+    between loses nothing (the batch is delivered again). The table keeps the name it had
+    when the outbox lived in dispatch."""
+
+    event_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "dispatch_eventoutbox"
+
+    def __str__(self) -> str:
+        return f"outbox {len(self.event_ids)} events"

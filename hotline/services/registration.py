@@ -18,8 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from .. import notify
+from ..events import insert_sql, published, save_event
 from ..models import Citizen, Ticket, TicketEvent
-from ..workflow import save_event
 
 LINK = TicketEvent._meta.get_field("ticket")
 CALLER = Ticket._meta.get_field("citizen")
@@ -67,10 +67,8 @@ def _statement(queue_sql: str | None, with_citizen: bool) -> str:
         "WITH " + (citizen if with_citizen else "")
         + f"ticket AS (INSERT INTO {quote(Ticket._meta.db_table)} ({columns(ticket_fields)}) "
         f"VALUES ({slots(ticket_fields)}) RETURNING {quote(Ticket._meta.pk.column)} AS id), "
-        f"events AS (INSERT INTO {quote(TicketEvent._meta.db_table)} "
-        f"({quote(LINK.column)}, {columns(event_fields)}) "
-        f"VALUES ((SELECT id FROM ticket), {slots(event_fields)}) "
-        f"RETURNING {quote(TicketEvent._meta.pk.column)} AS id)"
+        + "events AS (" + insert_sql(columns=(LINK.name, *(f.name for f in event_fields)),
+                                     source=f"VALUES ((SELECT id FROM ticket), {slots(event_fields)})") + ")"
         + (f", queued AS ({queue_sql})" if queue_sql else "")
         + " SELECT ticket.id, events.id" + (", citizen.*" if with_citizen else "")
         + " FROM ticket, events" + (", citizen" if with_citizen else "")
@@ -133,4 +131,4 @@ def write_in_one_statement(ticket: Ticket, event: TicketEvent) -> None:
     if deferral:
         deferral.queued([event_id])
     else:
-        notify.publish_after_commit(event_id)
+        published([event_id])

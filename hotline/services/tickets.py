@@ -1,54 +1,20 @@
 """Intake and the transitions the hotline office performs itself."""
-import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput
+from ..events import new_event
 from ..models import Category, Channel, Citizen, DailyCounter, Role, Ticket, TicketType, Urgency
-from ..models.people import phone_validator
 from ..models.tickets import OPEN_STATES
 from ..permissions import HOTLINE_STAFF, require_role
-from ..workflow import lock_ticket, new_event, record_event, touch, transition
+from ..validation import validate_choice, validate_phone, validate_text
+from ..workflow import lock_ticket, record_event, touch, transition
 from . import registration
 
 MAX_TITLE = 200
 TITLE_FROM_CONTENT = 30
-
-
-def normalize_phone(raw: str) -> str:
-    """Strip spaces, dashes in mobiles, and the +86 / 0086 prefix."""
-    phone = re.sub(r"[\s()]", "", raw or "")
-    phone = re.sub(r"^(\+86|0086)", "", phone)
-    if re.fullmatch(r"1[\d-]{10,12}", phone):
-        phone = phone.replace("-", "")
-    return phone
-
-
-def validate_phone(raw: str) -> str:
-    phone = normalize_phone(raw)
-    try:
-        phone_validator(phone)
-    except ValidationError:
-        raise InvalidInput(f"电话号码「{raw}」无效，请输入手机号或带区号的固定电话", field="citizen_phone") from None
-    return phone
-
-
-def validate_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(f"{label}不能为空", field=field)
-    if len(value) > max_length:
-        raise InvalidInput(f"{label}不能超过{max_length}个字（当前{len(value)}个字）", field=field)
-    return value
-
-
-def validate_choice(value: str, choices, *, field: str, label: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(f"{label}「{value}」无效，可选：{'、'.join(choices.values)}", field=field)
-    return value
 
 
 def next_ticket_number() -> str:

@@ -7,7 +7,7 @@ from dispatch.models import Survey
 from dispatch.services.extensions import MAX_EXTRA_DAYS
 from hotline.errors import InvalidInput
 from hotline.models import Category, Role, TicketState, TicketType, Unit, Urgency, User
-from hotline.services.tickets import validate_phone
+from hotline.validation import validate_phone
 
 TEXT_MAX = settings.HOTLINE_MAX_TEXT_LENGTH
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from dispatch.models import Survey
 from hotline.errors import InvalidInput
 from hotline.models import TicketType
-from hotline.services.tickets import validate_phone
+from hotline.validation import validate_phone
 
 # Citizens may not file internal kinds; 表扬 and 建议 are welcome.
 PORTAL_TYPES = [c for c in TicketType.choices if c[0] != TicketType.OTHER]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from hotline.models import Citizen, Ticket
 from hotline.models.tickets import OPEN_STATES
-from hotline.services.tickets import normalize_phone
+from hotline.validation import normalize_phone
 
 PER_SOURCE = 30
 RECENT_DAYS = 60

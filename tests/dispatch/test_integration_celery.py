@@ -7,11 +7,11 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from dispatch import outbox, tasks
-from dispatch.models import EventOutbox, LightTimer, SupervisionNotice
-from hotline import notify
+from dispatch import tasks
+from dispatch.models import LightTimer, SupervisionNotice
+from hotline import notify, outbox
 from hotline.celery import app
-from hotline.models import Ticket, TicketEvent
+from hotline.models import EventOutbox, Ticket, TicketEvent
 from sms_gateway.models import Message
 
 from ..channels_app.helpers import dispatched

@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
-from dispatch import outbox, timers
+from dispatch import timers
 from dispatch.models import SupervisionNotice
+from hotline import outbox
 from hotline.models import TicketEvent
 
 from ..channels_app.helpers import dispatched

@@ -5,12 +5,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from dispatch import outbox, timers
-from dispatch.models import EventOutbox, LightTimer, SupervisionNotice, Survey, TimerReminder
+from dispatch import timers
+from dispatch.models import LightTimer, SupervisionNotice, Survey, TimerReminder
 from dispatch.services import extension_decide, extension_request, ticket_reply, ticket_sign, ticket_supervise
-from hotline import notify
+from hotline import notify, outbox
 from hotline.clock import frozen_at
-from hotline.models import Ticket, TicketEvent
+from hotline.models import EventOutbox, Ticket, TicketEvent
 
 from ..channels_app.helpers import dispatched
 

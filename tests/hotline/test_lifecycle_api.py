@@ -1,4 +1,4 @@
-"""Every path of DESIGN.md §3, through the REST API, as the people who would take it.
+"""Every path of docs/PRODUCT.md §3, through the REST API, as the people who would take it.
 
 Each test reads the ticket's timeline at the end and checks that it tells the whole
 story: which steps, in which order, from which state to which, by whom, with what.

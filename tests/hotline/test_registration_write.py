@@ -7,13 +7,11 @@ from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from dispatch import outbox
-from dispatch.models import EventOutbox
-from hotline import notify
+from hotline import notify, outbox
 from hotline.clock import frozen_at
-from hotline.models import Category, Citizen, Ticket, TicketEvent
+from hotline.events import new_event
+from hotline.models import Category, Citizen, EventOutbox, Ticket, TicketEvent
 from hotline.services import registration
-from hotline.workflow import new_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_too]
 

@@ -15,6 +15,7 @@ from hotline.models import Category, Channel, Ticket
 from hotline.permissions import HOTLINE_STAFF
 from hotline.selectors import citizen_history, ticket_get_for
 from hotline.services import tickets as ticket_services
+from hotline.validation import validate_phone
 
 from ..forms import CallbackForm, TicketForm
 from .common import call_service, role_required, with_lights
@@ -80,7 +81,7 @@ def console(request):
 
 def _history(raw_phone: str) -> list:
     try:
-        phone = ticket_services.validate_phone(raw_phone)
+        phone = validate_phone(raw_phone)
     except InvalidInput:
         return []
     return with_lights(citizen_history(phone, limit=10))
@@ -94,7 +95,7 @@ def caller(request):
     citizen, history, error = None, [], ""
     if raw:
         try:
-            phone = ticket_services.validate_phone(raw)
+            phone = validate_phone(raw)
         except InvalidInput as exc:
             error = exc.message
         else:

@@ -17,6 +17,7 @@ from hotline.models import Role, Ticket
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF
 from hotline.selectors import ticket_get_for, ticket_timeline, tickets_visible_to
 from hotline.services import tickets as ticket_services
+from hotline.validation import normalize_phone
 
 from .. import forms as f
 from ..lists import LIST_DEFER
@@ -53,7 +54,7 @@ def search_queryset(user, form, queue: str):
             # A whole number is one unique-index probe; a prefix (a day, "261122") a range on it.
             qs = qs.filter(number=q) if len(q) >= 11 else qs.filter(number__startswith=q)
         elif PHONE_RE.match(q):
-            qs = qs.filter(citizen__phone=ticket_services.normalize_phone(q))
+            qs = qs.filter(citizen__phone=normalize_phone(q))
         else:
             qs = qs.filter(title__icontains=q)
     if data["state"]:

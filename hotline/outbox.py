@@ -5,16 +5,16 @@ them to the hotline.notify subscribers after commit and removes the rows. A proc
 killed in between loses nothing: the rows stay and are delivered again (at-least-once;
 the subscribers are idempotent: SMS notices carry a dedupe key, pushes are re-sendable).
 
-The timers always use it. Requests use it when settings.HOTLINE_NOTIFY_ASYNC is on
+The timers always use it (hotline.events.save_events(..., durable=True)).
+Requests use it when settings.HOTLINE_NOTIFY_ASYNC is on
 (production): registering a ticket then costs one small INSERT instead of the SMS
 receipt and the websocket push, which run in a worker.
 """
 from django.core.cache import cache
 from django.db import transaction
 
-from hotline.notify import StatementDeferral, defer_to, deliver_events
-
 from .models import EventOutbox
+from .notify import StatementDeferral, defer_to, deliver_events
 
 ROW_EVENTS = 500  # events per outbox row written by a batch (a timer's, a drain's SMS events)
 # Rows claimed per drain transaction: a registration's row holds one event, and the
@@ -24,7 +24,7 @@ DRAIN_EVENTS = 1000  # and at most this many events (a timer's row holds up to R
 # Set while a drain is queued or running: requests that commit meanwhile need not queue
 # another one. It expires, so a worker that died holding it only delays (the beat
 # safety net in settings drains every minute anyway).
-DRAIN_PENDING_KEY = "dispatch:outbox-drain-pending"
+DRAIN_PENDING_KEY = "hotline:outbox-drain-pending"
 DRAIN_PENDING_SECONDS = 30
 # A drain starts this long after the first event that asked for it, so that the events of a
 # busy moment are delivered as one batch (a registration's receipt waits a quarter of a
@@ -61,7 +61,7 @@ def defer_notifications() -> None:
 
 
 def schedule_drain() -> None:
-    from .tasks import deliver_outbox
+    from .tasks import deliver_outbox  # tasks import this module
 
     if cache.add(DRAIN_PENDING_KEY, 1, timeout=DRAIN_PENDING_SECONDS):
         deliver_outbox.apply_async(countdown=DRAIN_GATHER_SECONDS)
