@@ -22,4 +22,4 @@ USER hotline
 
 EXPOSE 8000
 # HTTP by default (gunicorn.conf.py); docker-compose.yml runs the websockets with uvicorn.
-CMD ["gunicorn", "hotline.wsgi:application", "-c", "gunicorn.conf.py"]
+CMD ["gunicorn", "config.wsgi:application", "-c", "gunicorn.conf.py"]

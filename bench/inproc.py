@@ -34,7 +34,7 @@ SHORT, LONG = 5, 20
 
 def measure(part: str, requests: int, warmup: int) -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("HOTLINE_NOTIFY_ASYNC", "1")  # as production: the request only queues its notices
     import django
 

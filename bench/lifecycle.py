@@ -35,7 +35,7 @@ from urllib.parse import quote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -55,11 +55,11 @@ INBOX_FILTERS = ["", "?light=red", "?light=yellow", "?light=green", "?ticket_typ
 
 def server_command(kind: str, port: int, workers: int) -> list[str]:
     if kind == "uvicorn":
-        return [sys.executable, "-m", "uvicorn", "hotline.asgi:application", "--host", "127.0.0.1",
+        return [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
                 "--no-access-log", "--log-level", "warning"]
     if kind == "gunicorn":  # production HTTP: gunicorn.conf.py (threaded WSGI workers, keep-alive)
-        return [sys.executable, "-m", "gunicorn", "hotline.wsgi:application", "-c", "gunicorn.conf.py",
+        return [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", "gunicorn.conf.py",
                 "-b", f"127.0.0.1:{port}", "-w", str(workers)]
     raise SystemExit(f"unknown server {kind}")
 

@@ -1,4 +1,2 @@
-# Load the Celery app whenever Django starts so that @shared_task binds to it.
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The ticket core: citizens, units, categories, tickets, the event log and its bus, the state
+machine and the intake services every channel shares. The project config is in config/."""

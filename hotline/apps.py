@@ -7,11 +7,16 @@ class HotlineConfig(AppConfig):
 
     def ready(self):
         from django.conf import settings
+        from django.utils.module_loading import autodiscover_modules
 
         from . import lookups  # noqa: F401  registers pk__seen_through
-        from .celery import register_tasks
         from .outbox import defer_notifications
 
-        register_tasks()
+        # Every installed app's `tasks` module, in every process that sets Django up (web server,
+        # run_timers, Celery worker and beat, tests, the shell): tasks are known by name before one
+        # runs. Celery's own autodiscover_tasks() waits for a worker's start-up signal, which
+        # run_timers and the tests never send; their timers were found only when some other
+        # module had happened to import the tasks first.
+        autodiscover_modules("tasks")
         if settings.HOTLINE_NOTIFY_ASYNC:  # requests queue their events for a worker (production)
             defer_notifications()

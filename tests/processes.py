@@ -52,11 +52,11 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> Non
 
 
 def start_asgi(port: int, log_path: Path, **env) -> subprocess.Popen:
-    """A production ASGI server process (uvicorn, as in production) serving hotline.asgi on 127.0.0.1:port."""
+    """A production ASGI server process (uvicorn, as in production) serving config.asgi on 127.0.0.1:port."""
     log = open(log_path, "wb")  # noqa: SIM115 (closed with the process)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), "--ws", "websockets",
-         "hotline.asgi:application"],
+         "config.asgi:application"],
         cwd=ROOT, env=child_env(**env), stdout=log, stderr=subprocess.STDOUT,
     )
     wait_for_port(port, proc)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -59,9 +59,9 @@ def wait_for_port(port: int, proc, timeout=30.0) -> None:
 
 SERVERS = {
     "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                            "--websocket_connect_timeout", "30", "hotline.asgi:application"],
+                            "--websocket_connect_timeout", "30", "config.asgi:application"],
     "uvicorn": lambda port: [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
-                             "--no-access-log", "--ws", "websockets", "hotline.asgi:application"],
+                             "--no-access-log", "--ws", "websockets", "config.asgi:application"],
 }
 
 

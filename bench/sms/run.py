@@ -67,7 +67,7 @@ def main() -> int:
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
-    os.environ.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "hotline.settings"})
+    os.environ.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"})
     os.environ.pop("REDIS_URL", None)
     import logging
 
@@ -94,7 +94,7 @@ def main() -> int:
     env["SMPP_URL"] = smsc.url
     api_ports = [base + 22 + i for i in range(args.api_processes)]
     apis = [subprocess.Popen([str(Path(sys.executable).with_name("daphne")), "-b", "127.0.0.1", "-p", str(port),
-                              "hotline.asgi:application"], cwd=ROOT, env=env,
+                              "config.asgi:application"], cwd=ROOT, env=env,
                              stdout=open(workdir / f"daphne{port}.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
             for port in api_ports]
     gateway = GatewayProcess(database_url, smsc.url, workdir / "gateway.log", LOG_LEVEL="WARNING",

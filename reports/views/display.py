@@ -9,8 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
-from hotline.api.errors import error_body
 from hotline.models import Role
+from hotline.rest.errors import error_body
 
 from .. import display
 from ..access import CITY_WIDE, may_read_feed

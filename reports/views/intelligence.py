@@ -4,9 +4,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 
-from hotline.api.views import StaffOnly
 from hotline.errors import InvalidInput, NotAllowed
 from hotline.models import Role
+from hotline.rest.permissions import StaffOnly
 
 from ..intelligence import classifier, duplicates
 

@@ -31,7 +31,7 @@ def session_cookie(user) -> bytes:
 
 
 def communicator(path: str, cookie: bytes | None = None, subprotocols=None) -> WebsocketCommunicator:
-    from hotline.asgi import application
+    from config.asgi import application
 
     headers = [ORIGIN] + ([(b"cookie", cookie)] if cookie else [])
     return WebsocketCommunicator(application, path, headers=headers, subprotocols=subprotocols)

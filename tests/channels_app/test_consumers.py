@@ -48,7 +48,7 @@ async def test_anonymous_and_display_users_cannot_open_a_staff_socket(display_de
 async def test_foreign_origin_is_refused(staff_a):
     from channels.testing import WebsocketCommunicator
 
-    from hotline.asgi import application
+    from config.asgi import application
 
     cookie = await database_sync_to_async(session_cookie)(staff_a)
     comm = WebsocketCommunicator(application, "/ws/staff/",

@@ -7,10 +7,10 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
+from config.celery import app
 from dispatch import tasks
 from dispatch.models import LightTimer, SupervisionNotice
 from hotline import notify, outbox
-from hotline.celery import app
 from hotline.models import EventOutbox, Ticket, TicketEvent
 from sms_gateway.models import Message
 

@@ -3,9 +3,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotline.api import parsing
-from hotline.api import serializers as s
+from api import serializers as s
 from hotline.models import Category
+from hotline.rest import parsing
 
 pytestmark = pytest.mark.django_db
 

@@ -112,7 +112,7 @@ def test_permission_matrix(action, role, expected, api, people):
 
 
 def test_every_ticket_action_of_the_api_is_in_the_matrix():
-    from hotline.api.views import TicketViewSet
+    from api.views import TicketViewSet
 
     actions = {a.url_path for a in TicketViewSet.get_extra_actions()}
     covered = {url.split("/")[4] for _, _, url, _, _ in MATRIX.values() if url.count("/") >= 5 and "{id}" in url}

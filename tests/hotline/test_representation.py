@@ -6,9 +6,9 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
+from api import serializers as s
+from api.views import TicketViewSet
 from dispatch import services as d
-from hotline.api import serializers as s
-from hotline.api.views import TicketViewSet
 from hotline.models import Category, Ticket
 from hotline.selectors import ticket_list_rows
 from hotline.services import tickets as ticket_services

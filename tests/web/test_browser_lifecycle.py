@@ -11,7 +11,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
 from hotline.models import Ticket, TicketState
-from hotline.web import captcha
+from web import captcha
 
 from .browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
 

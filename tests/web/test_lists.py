@@ -8,7 +8,7 @@ from dispatch import services as ds
 from dispatch.deadlines import light_q
 from hotline.models import Ticket
 from hotline.models.tickets import HANDLING_STATES
-from hotline.web.lists import capped_count, head_by_state, yellow_candidates
+from web.lists import capped_count, head_by_state, yellow_candidates
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_capped_count(make_ticket):
 def test_capped_counts_in_one_query(make_ticket, django_assert_num_queries):
     for i in range(4):
         make_ticket(content=f"诉求{i}")
-    from hotline.web.lists import capped_counts
+    from web.lists import capped_counts
 
     with django_assert_num_queries(1):
         counts = capped_counts({"all": Ticket.objects.all(), "none": Ticket.objects.filter(state="closed")}, cap=3)

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from dispatch import services as ds
 from hotline.models import Ticket, TicketState
 from hotline.privacy import scrub_text
-from hotline.web import captcha
-from hotline.web.models import CaseVote
+from web import captcha
+from web.models import CaseVote
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 For the embedded default (no REDIS_URL): `bin/run` starts it beside the web server,
 so the same timers run on a laptop with nothing installed. With Redis, run
-`celery -A hotline worker` and `celery -A hotline beat` instead (docs in README).
+`celery -A config worker` and `celery -A config beat` instead (docs in README).
 Overlapping with a real beat is harmless: every timer claims its rows.
 """
 import os
@@ -21,7 +21,7 @@ class Command(BaseCommand):
                             help="stop when this process (the web server bin/run started) is gone")
 
     def handle(self, *args, once=False, exit_with=None, **options):
-        from hotline.celery import app
+        from config.celery import app
 
         schedule = settings.CELERY_BEAT_SCHEDULE
         next_run = dict.fromkeys(schedule, 0.0)

@@ -2,8 +2,9 @@ from django.urls import include, path, re_path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from hotline.rest.errors import handler404_json
+
 from . import views
-from .errors import handler404_json
 
 router = DefaultRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")

@@ -64,9 +64,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "hotline.urls"
-WSGI_APPLICATION = "hotline.wsgi.application"
-ASGI_APPLICATION = "hotline.asgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -194,15 +194,15 @@ CSRF_COOKIE_HTTPONLY = False
 REST_FRAMEWORK = {
     # Token first: an anonymous API call then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "hotline.api.authentication.CachedTokenAuthentication",
+        "hotline.rest.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "hotline.api.pagination.TicketCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.TicketCursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "hotline.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "hotline.rest.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public": "30/minute", "anon": "60/minute"},
 }
 SPECTACULAR_SETTINGS = {
@@ -304,9 +304,9 @@ SMS_DEV_PHONE = env_bool("SMS_DEV_PHONE", DEBUG or not SMPP_URL)
 CELERY_BEAT_SCHEDULE["sms-retry-status-callbacks"] = {
     "task": "sms_gateway.tasks.retry_status_callbacks", "schedule": 60.0,
 }
-# --- web pages (hotline/web) ---------------------------------------------------
-INSTALLED_APPS += ["hotline.web"]
-TEMPLATES[0]["OPTIONS"]["context_processors"] += ["hotline.web.context.page_context"]
+# --- web pages (web) ---------------------------------------------------
+INSTALLED_APPS += ["web"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["web.context.page_context"]
 # Citizen portal limits per client IP: (attempts, window in seconds).
 PORTAL_RATE_LIMITS = {
     "portal_submit": (5, 3600),

@@ -21,13 +21,14 @@ from dispatch.models import Assignment, ExtensionRequest, Reply
 from dispatch.selectors import pending_extensions, unit_inbox
 from hotline.errors import InvalidInput, NotAllowed, NotFound
 from hotline.models import Category, Role, Ticket, Unit
-from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, require_role
+from hotline.permissions import HOTLINE_STAFF, require_role
+from hotline.rest import parsing
+from hotline.rest.permissions import StaffOnly
 from hotline.selectors import citizen_history, ticket_get_for, ticket_timeline, tickets_visible_to
 from hotline.services import tickets as ticket_services
 from hotline.validation import validate_phone
 from hotline.workflow import expect_version
 
-from . import parsing
 from . import serializers as s
 from .filters import InboxFilter, TicketFilter
 from .pagination import InboxPagination, OldestFirstPagination, TicketListPagination
@@ -82,13 +83,6 @@ class FilterWhenAsked:
         if not any(name in params for name in self.filterset_class.base_filters):
             return queryset
         return super().filter_queryset(queryset)
-
-
-class StaffOnly(IsAuthenticated):
-    """Display devices and role-less accounts have no business in the staff API."""
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and request.user.has_role(*ALL_STAFF)
 
 
 class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

@@ -9,11 +9,11 @@ urlpatterns = [
     path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
     path("", include("reports.urls")),
-    path("api/", include("hotline.api.urls")),
+    path("api/", include("api.urls")),
     path("", include("channels_app.urls")),
     path("", include("dispatch.urls")),
     path("", include("sms_gateway.urls")),
-    path("", include("hotline.web.urls")),
+    path("", include("web.urls")),
 ]
 
 if settings.DEBUG:
