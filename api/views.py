@@ -19,12 +19,13 @@ from rest_framework.response import Response
 from dispatch import services as dispatch_services
 from dispatch.models import Assignment, ExtensionRequest, Reply
 from dispatch.selectors import pending_extensions, unit_inbox
+from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import InvalidInput, NotAllowed, NotFound
 from hotline.models import Category, Role, Ticket, Unit
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.rest import parsing
 from hotline.rest.permissions import StaffOnly
-from hotline.selectors import citizen_history, ticket_get_for, ticket_timeline, tickets_visible_to
+from hotline.selectors import citizen_history, ticket_timeline
 from hotline.services import tickets as ticket_services
 from hotline.validation import validate_phone
 from hotline.workflow import expect_version
@@ -220,13 +221,13 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         if target is None:
             raise NotFound(f"目标工单「{into}」不存在", field="into")
         with acting_on(request, ticket):
-            ticket_services.ticket_merge(ticket=ticket, into=target, actor=request.user, reason=data["reason"])
+            dispatch_services.ticket_merge(ticket=ticket, into=target, actor=request.user, reason=data["reason"])
         return self.detail_response(ticket)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def invalid(self, request, pk=None):
-        return self._act(request, s.ReasonSerializer, ticket_services.ticket_mark_invalid)
+        return self._act(request, s.ReasonSerializer, dispatch_services.ticket_mark_invalid)
 
     @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])

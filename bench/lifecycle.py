@@ -45,7 +45,7 @@ from django.db import connection  # noqa: E402
 from httpload import Request, run  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from hotline.demo.tickets import load_samples  # noqa: E402
+from demo.tickets import load_samples  # noqa: E402
 from hotline.models import Role, User  # noqa: E402
 
 TYPES = ["consultation", "help", "complaint", "complaint", "report", "suggestion", "praise"]

@@ -1,8 +1,8 @@
 """Catch-up: the events a reconnecting client missed, filtered by what it may see."""
 from django.utils import timezone
 
+from dispatch.visibility import tickets_visible_to
 from hotline.models import TicketEvent
-from hotline.selectors import tickets_visible_to
 
 from .payloads import NOT_FOR_DISPLAY, display_payload, staff_payload
 

@@ -31,7 +31,7 @@ def session_group(session_key: str) -> str:
 
 
 def groups_for_staff(user) -> list[str]:
-    """The groups a staff member's socket joins (mirrors hotline.selectors.tickets_visible_to)."""
+    """The groups a staff member's socket joins (mirrors dispatch.visibility.tickets_visible_to)."""
     from hotline.models import Role
 
     groups = [user_group(user.pk), role_group(user.role)]

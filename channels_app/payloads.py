@@ -3,16 +3,16 @@
 Staff payloads carry what the person could read on the ticket page anyway;
 the display payload is public: no names, no phone numbers, no exact
 addresses, only labels and a masked summary. `staff_groups_for` is
-`hotline.selectors.ticket_audience` (the per-ticket side of `tickets_visible_to`)
+`dispatch.visibility.ticket_audience` (the per-ticket side of `tickets_visible_to`)
 as channel-layer groups: a group receives an event exactly when its members may
 see the ticket.
 """
 from django.utils import timezone
 
 from dispatch.deadlines import ticket_light
+from dispatch.visibility import ticket_audience
 from hotline.models import Channel, Light, Ticket, TicketEvent, TicketState, TicketType
 from hotline.privacy import scrub_text
-from hotline.selectors import ticket_audience
 from hotline.workflow import TRANSITIONS
 
 from . import groups
@@ -91,7 +91,7 @@ def display_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
 
 
 def staff_groups_for(ticket: Ticket) -> set[str]:
-    """Every staff group whose members may see `ticket`: hotline.selectors.ticket_audience as groups."""
+    """Every staff group whose members may see `ticket`: dispatch.visibility.ticket_audience as groups."""
     audience = ticket_audience(ticket)
     return ({groups.role_group(role) for role in audience.roles}
             | {groups.user_group(pk) for pk in audience.leader_ids}

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sms_gateway",
     "channels_app",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

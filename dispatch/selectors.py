@@ -4,11 +4,12 @@ from django.utils import timezone
 
 from hotline.models import Role, Ticket, TicketState
 from hotline.models.tickets import HANDLING_STATES
-from hotline.selectors import tickets_visible_to, unit_subtree_ids
+from hotline.selectors import unit_subtree_ids
 from hotline.workflow import TRANSITIONS
 
 from .deadlines import light_q
 from .models import OPEN_CO_PART, Assignment, ExtensionRequest, SupervisionNotice, Survey
+from .visibility import tickets_visible_to
 
 OFFICE_ACTIONS = {
     "answer_directly": "answer", "submit_for_approval": "submit-for-approval", "dispatch": "dispatch",

@@ -6,10 +6,11 @@ from django.views.decorators.http import require_GET
 
 from hotline.errors import NotFound
 from hotline.models import Role
-from hotline.selectors import ticket_get_for, unit_subtree_ids
+from hotline.selectors import unit_subtree_ids
 
 from .models import SupervisionNotice
 from .supervision_notices import notice_context, notice_pdf_bytes
+from .visibility import ticket_get_for
 
 
 def notice_for(user, ticket_id: int, notice_id: int) -> SupervisionNotice:

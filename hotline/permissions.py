@@ -1,5 +1,5 @@
 """Who may do what. Services call these before they change anything."""
-from .errors import NotAllowed, NotFound
+from .errors import NotAllowed
 from .models import Role
 
 HOTLINE_STAFF = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -10,11 +10,3 @@ ALL_STAFF = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.LEADER, Role.UNIT_
 def require_role(actor, *roles: str, what: str = "执行此操作") -> None:
     if actor is None or not actor.is_authenticated or not actor.has_role(*roles):
         raise NotAllowed(f"您的角色无权{what}")
-
-
-def require_visible(actor, ticket) -> None:
-    """404 rather than 403 so that a ticket's existence does not leak."""
-    from .selectors import ticket_visible_to
-
-    if not ticket_visible_to(actor, ticket):
-        raise NotFound("工单不存在")

@@ -1,14 +1,14 @@
-"""Reads. Every list a person sees starts from `tickets_visible_to`."""
+"""Reads of the ticket core. Who may see which ticket is dispatch.visibility: every list a person
+sees starts from its `tickets_visible_to`."""
 import time
-from dataclasses import dataclass
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from .lookups import split_doors
-from .models import Citizen, Role, Ticket, TicketEvent, TicketState, Unit
+from .models import Citizen, Ticket, TicketEvent, Unit
 
 # What a list row shows (api.representation.ticket_summary), read by `for_list` and
 # `ticket_list_rows`: a page of 20 rows reads 14 columns per row, not all 35 with the texts.
@@ -197,99 +197,6 @@ def _forget_subtrees(**kwargs) -> None:
 
 post_save.connect(_forget_subtrees, sender=Unit, dispatch_uid="unit-subtrees-saved")
 post_delete.connect(_forget_subtrees, sender=Unit, dispatch_uid="unit-subtrees-deleted")
-
-
-# Roles that see every ticket (tickets_visible_to's first rule).
-OFFICE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
-
-
-def tickets_visible_to(user, *, one_statement: bool = False) -> QuerySet[Ticket]:
-    """Hotline staff see everything; a leader what is routed to them; a unit its own
-    (and its sub-units') tickets; anyone else nothing.
-
-    For lists, the few tickets seen through a side door (a leader's instructions, a unit's
-    co-unit, returned or earlier parts) are looked up first and passed as ids: "main
-    condition OR EXISTS(…)" made PostgreSQL test every ticket in the city. For one ticket
-    (`one_statement`), a subquery keeps the check in one statement, so that a concurrent
-    change (say, the unit's own return committing in between) cannot make it vanish."""
-    from dispatch.models import SIDE_PART, Assignment, Instruction
-
-    qs = Ticket.objects.all()
-    if user is None or not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.is_superuser or user.role in OFFICE_ROLES:
-        return qs
-    if user.role == Role.LEADER:
-        mine, side = Q(leader=user), Instruction.objects.filter(leader=user).values("ticket_id")
-    elif user.role == Role.UNIT_STAFF and user.unit_id:
-        units = unit_subtree_ids(user.unit)
-        mine = Q(lead_unit_id__in=units)
-        side = Assignment.objects.filter(SIDE_PART, unit_id__in=units).values("ticket_id")
-    else:
-        return qs.none()
-    if one_statement:
-        return qs.filter(mine | Q(pk__in=side))
-    side_ids = list(side.values_list("ticket_id", flat=True).distinct())
-    return qs.filter(mine | Q(pk__seen_through=side_ids)) if side_ids else qs.filter(mine)
-
-
-@dataclass(frozen=True)
-class TicketAudience:
-    """Who may see one ticket: tickets_visible_to's rule read from the ticket's side (push
-    uses it to address an event). Every staff member of an office role; the leaders it was
-    routed to or who instructed on it; the units that lead it or had any part in it, and
-    every unit above them."""
-
-    roles: frozenset[str]
-    leader_ids: frozenset[int]
-    unit_ids: frozenset[int]
-
-
-def ticket_audience(ticket: Ticket) -> TicketAudience:
-    from dispatch.models import SIDE_PART, Assignment, Instruction
-
-    office = frozenset(OFFICE_ROLES)
-    if ticket.state == TicketState.REGISTERED:
-        # No transition leads back to 登记 (hotline.workflow.TRANSITIONS): a ticket there was never
-        # dispatched nor instructed, and has no leader. The most frequent event, registration,
-        # then costs no query.
-        return TicketAudience(office, frozenset(), frozenset())
-    leaders = set(Instruction.objects.filter(ticket=ticket).values_list("leader_id", flat=True))
-    if ticket.leader_id:
-        leaders.add(ticket.leader_id)
-    units = set(Assignment.objects.filter(SIDE_PART, ticket=ticket).values_list("unit_id", flat=True))
-    if ticket.lead_unit_id:
-        units.add(ticket.lead_unit_id)
-    return TicketAudience(office, frozenset(leaders), frozenset(unit_and_ancestor_ids(units)))
-
-
-def unit_and_ancestor_ids(unit_ids: set[int]) -> set[int]:
-    """The units and all their ancestors: staff of a parent unit see their sub-units' tickets."""
-    result: set[int] = set(unit_ids)
-    for path in Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True):
-        result.update(int(part) for part in path.strip("/").split("/") if part)
-    return result
-
-
-def ticket_visible_to(user, ticket: Ticket) -> bool:
-    return tickets_visible_to(user, one_statement=True).filter(pk=ticket.pk).exists()
-
-
-MAX_ID = 2**63 - 1  # bigint: a larger id in a URL is simply not there
-
-
-def ticket_get_for(user, ticket_id) -> Ticket:
-    from .errors import NotFound
-
-    try:
-        pk = int(ticket_id)
-        if not 0 < pk <= MAX_ID:
-            raise ValueError(pk)
-        return tickets_visible_to(user, one_statement=True).select_related(
-            "category", "citizen", "lead_unit", "leader"
-        ).get(pk=pk)
-    except (Ticket.DoesNotExist, ValueError, TypeError):
-        raise NotFound("工单不存在") from None
 
 
 def ticket_by_number(number: str) -> Ticket | None:

@@ -3,6 +3,7 @@ from .approval import approval_policy_for, ticket_instruct, ticket_submit_for_ap
 from .callbacks import survey_open, survey_record, ticket_close_without_callback
 from .extensions import extension_decide, extension_request
 from .handling import ticket_dispatch, ticket_reply, ticket_return, ticket_sign
+from .merging import ticket_mark_invalid, ticket_merge
 from .supervision import ticket_supervise, ticket_urge
 
 __all__ = [
@@ -14,6 +15,8 @@ __all__ = [
     "ticket_close_without_callback",
     "ticket_dispatch",
     "ticket_instruct",
+    "ticket_mark_invalid",
+    "ticket_merge",
     "ticket_reply",
     "ticket_return",
     "ticket_sign",

@@ -105,42 +105,6 @@ def ticket_answer_directly(*, ticket: Ticket, actor, answer: str) -> Ticket:
 
 
 @transaction.atomic
-def ticket_merge(*, ticket: Ticket, into: Ticket, actor, reason: str = "") -> Ticket:
-    """Fold a duplicate into the ticket that carries on (并单)."""
-    require_role(actor, *HOTLINE_STAFF, what="并单")
-    if ticket.pk == into.pk:
-        raise InvalidInput("不能把工单并入它自己", field="into")
-    reason = validate_text(reason, field="reason", label="并单说明", max_length=500, required=False)
-    # Both rows, in id order: A→B and B→A at the same moment queue instead of deadlocking.
-    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[ticket.pk, into.pk]).order_by("pk")}
-    target = locked[into.pk]
-    if target.state not in OPEN_STATES:
-        raise Conflict(f"目标工单 {target.number} 已结束，不能并入", code="state_conflict")
-    merged = transition(
-        ticket=ticket, action="merge", actor=actor,
-        payload={"into": target.number, "into_id": target.pk, "reason": reason},
-        changes={"merged_into": target, "lead_unit": None, "closed_at": timezone.now()},
-    )
-    _release_units(merged, note="工单已并单")
-    record_event(ticket=target, kind="merged_in", actor=actor,
-                 payload={"from": merged.number, "from_id": merged.pk, "reason": reason})
-    return merged
-
-
-@transaction.atomic
-def ticket_mark_invalid(*, ticket: Ticket, actor, reason: str) -> Ticket:
-    """Malicious, prank or empty requests (恶意/无效) end here, with a reason."""
-    require_role(actor, *HOTLINE_STAFF, what="标记无效工单")
-    reason = validate_text(reason, field="reason", label="无效原因", max_length=500)
-    invalid = transition(
-        ticket=ticket, action="mark_invalid", actor=actor, payload={"reason": reason},
-        changes={"lead_unit": None, "closed_at": timezone.now()},
-    )
-    _release_units(invalid, note="工单已标记为无效")
-    return invalid
-
-
-@transaction.atomic
 def ticket_add_followup(*, ticket: Ticket, text: str, actor=None, actor_label: str = "市民") -> Ticket:
     """A citizen adds to an open ticket (a follow-up SMS, a second call)."""
     text = validate_text(text, field="text", label="补充内容", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
@@ -153,12 +117,6 @@ def ticket_add_followup(*, ticket: Ticket, text: str, actor=None, actor_label: s
         touch(locked, "content")
     record_event(ticket=locked, kind="followup", actor=actor, actor_label=actor_label, payload={"text": text})
     return locked
-
-
-def _release_units(ticket: Ticket, *, note: str) -> None:
-    from dispatch.services.handling import release_units
-
-    release_units(ticket, note=note)
 
 
 def role_label(role: str) -> str:

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dispatch.deadlines import light_q
+from dispatch.visibility import tickets_visible_to
 from hotline.errors import HotlineError, InvalidInput, NotAllowed
 from hotline.models import Category, Channel, Light, Role, Ticket, TicketType, Unit
-from hotline.selectors import tickets_visible_to
 
 from .. import exports, kpis, rollup
 from ..access import may_refresh, report_scope

@@ -236,7 +236,7 @@ def test_push_audience_matches_ticket_visibility(operator, supervisor, leader, s
     """The groups an event goes to are exactly the people tickets_visible_to lets see it."""
     from channels_app.groups import groups_for_staff
     from channels_app.payloads import staff_groups_for
-    from hotline.selectors import ticket_visible_to
+    from dispatch.visibility import ticket_visible_to
 
     county_staff = make_user("county_staff", Role.UNIT_STAFF, county)
     tickets = [dispatched(operator, supervisor, unit_a), dispatched(operator, supervisor, unit_b),
@@ -253,7 +253,7 @@ def test_a_just_registered_ticket_goes_to_the_office_alone_without_a_query(opera
                                                                           django_assert_num_queries):
     from channels_app.groups import groups_for_staff
     from channels_app.payloads import staff_groups_for
-    from hotline.selectors import ticket_visible_to
+    from dispatch.visibility import ticket_visible_to
     from hotline.workflow import TRANSITIONS
 
     assert all(t.target != TicketState.REGISTERED for t in TRANSITIONS.values())  # what the short cut relies on

@@ -170,7 +170,6 @@ def test_token_endpoint_trades_credentials_for_a_token(people):
 
 def test_units_keep_seeing_tickets_they_had_a_part_in(api, people):
     from dispatch import services as d
-    from hotline.services import tickets as t
 
     a, b, c = (api(people[k]) for k in ("staff_a", "staff_b", "outsider"))
     returned = f.dispatched(people, co=False)
@@ -179,7 +178,7 @@ def test_units_keep_seeing_tickets_they_had_a_part_in(api, people):
     closed = f.replied(people)  # A lead, B co-unit
     d.survey_record(ticket=closed, actor=people["operator"], result="satisfied")
     merged = f.dispatched(people, co=False)
-    t.ticket_merge(ticket=merged, into=f.registered(people), actor=people["operator"])
+    d.ticket_merge(ticket=merged, into=f.registered(people), actor=people["operator"])
     reopened = f.replied(people)
     d.survey_record(ticket=reopened, actor=people["operator"], result="dissatisfied")
 

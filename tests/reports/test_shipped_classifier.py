@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from hotline.demo.county import build_county
+from demo.county import build_county
 from reports.intelligence import classifier, shipped
 from reports.models import ClassifierModel
 

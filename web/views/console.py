@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET
 from dispatch import services as dispatch_services
 from dispatch.models import Reply, Survey
 from dispatch.selectors import callback_queue
+from dispatch.visibility import ticket_get_for
 from hotline.errors import HotlineError, InvalidInput
 from hotline.models import Category, Channel, Ticket
 from hotline.permissions import HOTLINE_STAFF
-from hotline.selectors import citizen_history, ticket_get_for
+from hotline.selectors import citizen_history
 from hotline.services import tickets as ticket_services
 from hotline.validation import validate_phone
 

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from dispatch import services as dispatch_services
 from dispatch.models import Instruction
 from dispatch.selectors import leader_queue, ticket_actions_for
+from dispatch.visibility import ticket_get_for
 from hotline.models import Role, Ticket, Unit
-from hotline.selectors import ticket_get_for, ticket_timeline
+from hotline.selectors import ticket_timeline
 
 from ..forms import InstructForm
 from ..lists import LIST_DEFER

@@ -12,10 +12,11 @@ from dispatch import services as dispatch_services
 from dispatch.deadlines import deadlines_from, light_q, limits_for_ticket
 from dispatch.models import Attachment, Survey
 from dispatch.selectors import ticket_actions_for
+from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotFound
 from hotline.models import Role, Ticket
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF
-from hotline.selectors import ticket_get_for, ticket_timeline, tickets_visible_to
+from hotline.selectors import ticket_timeline
 from hotline.services import tickets as ticket_services
 from hotline.validation import normalize_phone
 
@@ -190,7 +191,7 @@ def _service(action: str):
     return {
         "dispatch": dispatch_services.ticket_dispatch, "submit": dispatch_services.ticket_submit_for_approval,
         "answer": ticket_services.ticket_answer_directly, "merge": _merge,
-        "invalid": ticket_services.ticket_mark_invalid,
+        "invalid": dispatch_services.ticket_mark_invalid,
         "close": dispatch_services.ticket_close_without_callback, "callback": dispatch_services.survey_record,
         "urge": dispatch_services.ticket_urge, "supervise": dispatch_services.ticket_supervise,
     }[action]
@@ -216,7 +217,7 @@ def _merge(*, ticket, actor, into: str, reason: str, user):
     target = tickets_visible_to(user).filter(number=into.strip()).first()
     if target is None:
         raise InvalidInput(f"目标工单「{into}」不存在", field="into")
-    return ticket_services.ticket_merge(ticket=ticket, into=target, actor=actor, reason=reason)
+    return dispatch_services.ticket_merge(ticket=ticket, into=target, actor=actor, reason=reason)
 
 
 @role_required(*ALL_STAFF)

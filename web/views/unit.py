@@ -8,8 +8,9 @@ from dispatch import services as dispatch_services
 from dispatch.deadlines import LIGHT_RANK, light_rank
 from dispatch.models import Assignment, ExtensionRequest
 from dispatch.selectors import ticket_actions_for, unit_inbox
+from dispatch.visibility import ticket_get_for
 from hotline.models import Role
-from hotline.selectors import ticket_get_for, ticket_timeline
+from hotline.selectors import ticket_timeline
 
 from ..forms import ExtensionForm, ReasonForm, ReplyForm
 from ..lists import LIST_DEFER

@@ -8,6 +8,7 @@ Overlapping with a real beat is harmless: every timer claims its rows.
 import os
 import time
 
+from celery import current_app  # the project's app (config.celery), made current when settings load
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,8 +22,6 @@ class Command(BaseCommand):
                             help="stop when this process (the web server bin/run started) is gone")
 
     def handle(self, *args, once=False, exit_with=None, **options):
-        from config.celery import app
-
         schedule = settings.CELERY_BEAT_SCHEDULE
         next_run = dict.fromkeys(schedule, 0.0)
         failed = []
@@ -33,7 +32,7 @@ class Command(BaseCommand):
                     continue
                 next_run[name] = now + float(entry["schedule"])
                 try:
-                    result = app.tasks[entry["task"]].apply().get(propagate=True)
+                    result = current_app.tasks[entry["task"]].apply().get(propagate=True)
                     self.stdout.write(f"{entry['task']}: {result}")
                 except Exception as exc:  # one failing timer must not stop the others
                     failed.append(entry["task"])

@@ -52,7 +52,7 @@ def test_seed_demo_on_postgresql(settings):
 def test_demo_tickets_tell_a_true_story(settings):
     """Each ticket's category comes from its own words, and it went to the unit that handles
     that category; both leaders have tickets waiting; the display and reports are full at once."""
-    from hotline.demo.topics import TOPICS, topic_for
+    from demo.topics import TOPICS, topic_for
     from hotline.models import Category
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,4 @@
-"""One visibility rule: the push audience of a ticket (hotline.selectors.ticket_audience, as
+"""One visibility rule: the push audience of a ticket (dispatch.visibility.ticket_audience, as
 channel groups) reaches exactly the people tickets_visible_to lets see it, for every role and
 every ticket state."""
 import pytest
@@ -6,9 +6,8 @@ import pytest
 from channels_app.groups import groups_for_staff
 from channels_app.payloads import staff_groups_for
 from dispatch import services as d
+from dispatch.visibility import ticket_visible_to
 from hotline.models import Role, Ticket, TicketState, Unit
-from hotline.selectors import ticket_visible_to
-from hotline.services import tickets as t
 from tests import factories as f
 from tests.conftest import make_user
 
@@ -27,9 +26,9 @@ def every_state(people) -> list[Ticket]:
     closed = f.replied(people)
     d.survey_record(ticket=closed, result="satisfied", actor=people["operator"])
     merged = f.dispatched(people)
-    t.ticket_merge(ticket=merged, into=f.registered(people), actor=people["operator"], reason="重复")
+    d.ticket_merge(ticket=merged, into=f.registered(people), actor=people["operator"], reason="重复")
     invalid = f.registered(people)
-    t.ticket_mark_invalid(ticket=invalid, actor=people["operator"], reason="无效来电")
+    d.ticket_mark_invalid(ticket=invalid, actor=people["operator"], reason="无效来电")
     tickets = [f.registered(people), pending, approved, f.dispatched(people), f.in_progress(people), returned,
                f.replied(people), reopened, closed, merged, invalid]
     return [f.fresh(ticket) for ticket in tickets]

@@ -26,7 +26,7 @@ from hotline.services import tickets as t
 from .county import County
 from .topics import TOPICS, topic_for
 
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "sample_messages.csv"
+SAMPLES = Path(__file__).resolve().parent.parent / "hotline" / "data" / "sample_messages.csv"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
          "秀兰", "霞", "平", "刚", "桂英", "建国", "志强", "红梅", "玉兰", "海燕", "春生", "国庆"]
@@ -281,13 +281,13 @@ class Writer:
             original = self.register(sample, at, urgency=Urgency.NORMAL)
             duplicate = self.register(sample, at + rng.uniform(1, 8) * HOUR, urgency=Urgency.NORMAL)
             with frozen_at(at + 9 * HOUR):
-                t.ticket_merge(ticket=duplicate, into=original, actor=self.u["operator"], reason="同一事项重复反映")
+                d.ticket_merge(ticket=duplicate, into=original, actor=self.u["operator"], reason="同一事项重复反映")
             self.dispatch(original, at + 10 * HOUR)
             return duplicate
         if scenario == "invalid":
             ticket = self.register(sample, now - rng.uniform(1, 30) * DAY, urgency=Urgency.NORMAL)
             with frozen_at(ticket.created_at + 0.2 * HOUR):
-                t.ticket_mark_invalid(ticket=ticket, actor=self.u["operator"],
+                d.ticket_mark_invalid(ticket=ticket, actor=self.u["operator"],
                                       reason="来电内容与政务服务无关，属无效来电。")
             return ticket
         raise ValueError(scenario)

@@ -16,7 +16,7 @@ class Topic:
     level2: str
     level3: str
     words: tuple[str, ...]
-    unit: str  # a unit code of hotline.demo.county
+    unit: str  # a unit code of demo.county
 
     @property
     def path(self) -> str:

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
-from hotline.demo.county import DEMO_PASSWORD, build_county
-from hotline.demo.tickets import write_tickets
+from demo.county import DEMO_PASSWORD, build_county
+from demo.tickets import write_tickets
 from hotline.models import Role, Ticket
 
 KEYWORD_DAYS = 70  # the demo's history is 60 days; hot topics compare a week with the weeks before
