@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, websockets through channels_app."""
+"""ASGI entry point: HTTP through Django, websockets through live."""
 import os
 
 from django.core.asgi import get_asgi_application
@@ -8,7 +8,7 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
-from channels_app.routing import websocket_application  # noqa: E402
+from live.routing import websocket_application  # noqa: E402
 from reports.asgi import DisplayFeedFastPath  # noqa: E402
 
 application = ProtocolTypeRouter(

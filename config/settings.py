@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "hotline",
     "dispatch",
     "sms_gateway",
-    "channels_app",
+    "live",
     "reports",
     "demo",
 ]
@@ -242,7 +242,7 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 
-# --- live push and timers (channels_app, dispatch timers) ---
+# --- live push and timers (live, dispatch timers) ---
 # Shared secret the CTI (telephony) system sends in the X-CTI-Secret header; unset = webhook off.
 CTI_SECRET = os.environ.get("CTI_SECRET", "")
 # How long after a unit's reply the satisfaction survey SMS goes out.

@@ -166,7 +166,7 @@ def rebuild() -> dict:
 
 def _push(snap: dict) -> None:
     try:
-        from channels_app.push import push_display
+        from live.push import push_display
     except ImportError:
         return  # no websocket push in this deployment: the page polls
     try:

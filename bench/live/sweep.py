@@ -81,7 +81,7 @@ def main() -> None:
     # The sweep's after-commit hook would drain the outbox inline (eager Celery); here that is timed apart.
     outbox.schedule_drain = lambda: None
     for name in list(notify.subscribers()):
-        if name != "channels_app.push":
+        if name != "live.push":
             notify.unsubscribe(name)
 
     open_count = Ticket.objects.filter(state__in=HANDLING_STATES).count()

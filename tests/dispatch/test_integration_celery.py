@@ -14,7 +14,7 @@ from hotline import notify, outbox
 from hotline.models import EventOutbox, Ticket, TicketEvent
 from sms_gateway.models import Message
 
-from ..channels_app.helpers import dispatched
+from ..live.helpers import dispatched
 from ..processes import start_celery_worker, stop
 from .crowd import crowd_like
 

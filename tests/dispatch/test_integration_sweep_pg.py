@@ -11,7 +11,7 @@ from dispatch.models import SupervisionNotice
 from hotline import outbox
 from hotline.models import TicketEvent
 
-from ..channels_app.helpers import dispatched
+from ..live.helpers import dispatched
 from .crowd import crowd_like
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ from dispatch.services import ticket_dispatch, ticket_return, ticket_sign
 from dispatch.supervision_notices import render_notice_pdf
 from hotline.models import Ticket
 
-from ..channels_app.helpers import dispatched
+from ..live.helpers import dispatched
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from hotline import notify, outbox
 from hotline.clock import frozen_at
 from hotline.models import EventOutbox, Ticket, TicketEvent
 
-from ..channels_app.helpers import dispatched
+from ..live.helpers import dispatched
 
 pytestmark = pytest.mark.django_db
 SECOND = dt.timedelta(seconds=1)

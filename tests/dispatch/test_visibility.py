@@ -3,11 +3,11 @@ channel groups) reaches exactly the people tickets_visible_to lets see it, for e
 every ticket state."""
 import pytest
 
-from channels_app.groups import groups_for_staff
-from channels_app.payloads import staff_groups_for
 from dispatch import services as d
 from dispatch.visibility import ticket_visible_to
 from hotline.models import Role, Ticket, TicketState, Unit
+from live.groups import groups_for_staff
+from live.payloads import staff_groups_for
 from tests import factories as f
 from tests.conftest import make_user
 

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from channels_app.payloads import display_payload
 from hotline.models import Ticket, TicketEvent
 from hotline.privacy import scrub_text
 from hotline.services.tickets import ticket_answer_directly, ticket_register
+from live.payloads import display_payload
 from reports.display import build_snapshot
 
 CITIZEN = "王小明"

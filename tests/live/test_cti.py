@@ -6,8 +6,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from channels_app.models import Call
 from hotline.models import Role, Ticket
+from live.models import Call
 
 from ..conftest import make_user
 from .helpers import communicator, dispatched, register, session_cookie

@@ -6,9 +6,9 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from rest_framework.authtoken.models import Token
 
-from channels_app.consumers import CLOSE_UNAUTHENTICATED
-from channels_app.push import push_display
 from hotline.models import Role, TicketState, Unit
+from live.consumers import CLOSE_UNAUTHENTICATED
+from live.push import push_display
 
 from ..conftest import make_user
 from .helpers import communicator, dispatched, register, session_cookie, submitted
@@ -234,9 +234,9 @@ async def test_display_session_login_works_and_staff_sessions_are_refused(displa
 def test_push_audience_matches_ticket_visibility(operator, supervisor, leader, staff_a, staff_b, outsider, unit_a,
                                                  unit_b, county):
     """The groups an event goes to are exactly the people tickets_visible_to lets see it."""
-    from channels_app.groups import groups_for_staff
-    from channels_app.payloads import staff_groups_for
     from dispatch.visibility import ticket_visible_to
+    from live.groups import groups_for_staff
+    from live.payloads import staff_groups_for
 
     county_staff = make_user("county_staff", Role.UNIT_STAFF, county)
     tickets = [dispatched(operator, supervisor, unit_a), dispatched(operator, supervisor, unit_b),
@@ -251,10 +251,10 @@ def test_push_audience_matches_ticket_visibility(operator, supervisor, leader, s
 
 def test_a_just_registered_ticket_goes_to_the_office_alone_without_a_query(operator, supervisor, leader, staff_a,
                                                                           django_assert_num_queries):
-    from channels_app.groups import groups_for_staff
-    from channels_app.payloads import staff_groups_for
     from dispatch.visibility import ticket_visible_to
     from hotline.workflow import TRANSITIONS
+    from live.groups import groups_for_staff
+    from live.payloads import staff_groups_for
 
     assert all(t.target != TicketState.REGISTERED for t in TRANSITIONS.values())  # what the short cut relies on
     ticket = register(operator)
