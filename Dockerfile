@@ -17,7 +17,7 @@ RUN pip install -r requirements-prod.txt
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --no-input -v0 \
     && useradd --system --home /var/lib/hotline --create-home hotline \
-    && mkdir -p /var/lib/hotline/media /var/lib/hotline/beat && chown -R hotline /var/lib/hotline
+    && mkdir -p /var/lib/hotline/media /var/lib/hotline/models /var/lib/hotline/beat && chown -R hotline /var/lib/hotline
 USER hotline
 
 EXPOSE 8000
