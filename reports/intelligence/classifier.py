@@ -224,16 +224,17 @@ def active_bundle() -> dict | None:
     row = ClassifierModel.objects.filter(is_active=True).order_by("-version").only("version", "path").first()
     if row is None:
         return None
-    if _loaded["version"] == row.version:
+    # Keyed by version and file: two databases (a test's, a re-seeded demo's) can both have a v1.
+    if (_loaded["version"], _loaded.get("path")) == (row.version, row.path):
         return _loaded["bundle"]
     with _lock:
-        if _loaded["version"] != row.version:
+        if (_loaded["version"], _loaded.get("path")) != (row.version, row.path):
             try:
                 _loaded["bundle"] = joblib.load(row.path)
             except (OSError, EOFError, ValueError):
                 logger.exception("classifier model v%s cannot be loaded from %s", row.version, row.path)
                 return None
-            _loaded["version"] = row.version
+            _loaded.update(version=row.version, path=row.path)
     return _loaded["bundle"]
 
 
