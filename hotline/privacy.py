@@ -88,12 +88,14 @@ TITLE_NAME_RE = re.compile(r"([\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,2}(先生|女士
 
 # A word that ends in one of these, or stands before one, names a place, not a person:
 # jieba tags 华庭 (山水华庭) and 龙洞 (龙洞镇) as person names because 华 and 龙 are surnames.
-PLACE_ENDINGS = tuple("镇乡村屯寨街路道巷弄里坊庭苑园府邸城湾岛山岭湖河江桥港站场区县市省州洲厦楼阁院") + (
+PLACE_ENDINGS = tuple("镇乡村屯寨街路道巷弄里坊庭苑园府邸城湾岛山岭湖河江桥港站场区县市省州洲厦楼阁院井") + (
     "小区", "社区", "花园", "广场", "大厦", "公园")
+# Nor one that ends like a thing or an office: jieba also tags 许可证 as a person's name.
+THING_ENDINGS = tuple("证费卡单票表局所厂店馆司部科委办队")
 
 
 def _is_place(word: str, following: str) -> bool:
-    return word.endswith(PLACE_ENDINGS) or following.startswith(PLACE_ENDINGS)
+    return word.endswith(PLACE_ENDINGS + THING_ENDINGS) or following.startswith(PLACE_ENDINGS)
 
 
 def _mask_person_names(text: str) -> str:
