@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dispatch",
     "sms_gateway",
     "live",
+    "telephony",
     "reports",
     "demo",
 ]

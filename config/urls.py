@@ -10,7 +10,7 @@ urlpatterns = [
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
     path("", include("reports.urls")),
     path("api/", include("api.urls")),
-    path("", include("live.urls")),
+    path("", include("telephony.urls")),
     path("", include("dispatch.urls")),
     path("", include("sms_gateway.urls")),
     path("", include("web.urls")),

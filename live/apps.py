@@ -2,11 +2,10 @@ from django.apps import AppConfig
 
 
 class LiveConfig(AppConfig):
-    """Live push (websockets: staff pages, leaders' phones, the LED board) and the CTI calls.
-    The package was channels_app; the label stays so that its tables and migrations are kept."""
+    """Live push: websockets to staff pages, leaders' phones and the LED board (was channels_app;
+    its one model, the CTI calls, is telephony's, which keeps that label)."""
 
     name = "live"
-    label = "channels_app"
     verbose_name = "实时推送"
 
     def ready(self):

@@ -19,10 +19,10 @@ from hotline.models import Citizen, Role, TicketState, TicketType, User
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.selectors import citizen_history
 from hotline.validation import normalize_phone, validate_text
+from live.payloads import light_label
+from live.push import push_to_roles, push_to_user
 
 from .models import Call
-from .payloads import light_label
-from .push import push_to_roles, push_to_user
 
 logger = logging.getLogger(__name__)
 

@@ -62,7 +62,7 @@ def cti_events(request):
 def missed_calls(request):
     """未接来电回拨列表: missed calls not yet called back, oldest wait first; recent ones below."""
     if not request.user.has_role(*HOTLINE_STAFF):
-        return render(request, "live/forbidden.html", status=403)
+        return render(request, "telephony/forbidden.html", status=403)
     if request.method == "POST":
         call = get_object_or_404(Call, pk=request.POST.get("call", "0") if request.POST.get("call", "").isdigit()
                                  else 0)
@@ -75,4 +75,4 @@ def missed_calls(request):
     waiting = Call.objects.filter(state=Call.State.MISSED, called_back_at__isnull=True).order_by("started_at")[:200]
     done = (Call.objects.filter(state=Call.State.MISSED, called_back_at__isnull=False)
             .select_related("called_back_by").order_by("-called_back_at")[:20])
-    return render(request, "live/missed_calls.html", {"waiting": waiting, "done": done})
+    return render(request, "telephony/missed_calls.html", {"waiting": waiting, "done": done})

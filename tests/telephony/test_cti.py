@@ -7,10 +7,10 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from hotline.models import Role, Ticket
-from live.models import Call
+from telephony.models import Call
+from tests.live.helpers import communicator, dispatched, register, session_cookie
 
 from ..conftest import make_user
-from .helpers import communicator, dispatched, register, session_cookie
 
 SECRET = "s3cret-cti-shared-key"
 
