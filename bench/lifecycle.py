@@ -92,7 +92,7 @@ WORKER_PRIORITY = WORKER_PRIORITIES["nice"]
 def start_worker() -> subprocess.Popen:
     env = os.environ | {"LOG_LEVEL": "ERROR", "HOTLINE_NOTIFY_ASYNC": "1", "DB_CONN_MAX_AGE": "600",
                         "DB_POOL_SIZE": "0"}
-    return subprocess.Popen([*WORKER_PRIORITY, sys.executable, "-m", "celery", "-A", "hotline", "worker",
+    return subprocess.Popen([*WORKER_PRIORITY, sys.executable, "-m", "celery", "-A", "config", "worker",
                              "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
                             cwd=ROOT, env=env, start_new_session=True)
 

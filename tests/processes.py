@@ -66,7 +66,7 @@ def start_asgi(port: int, log_path: Path, **env) -> subprocess.Popen:
 def start_celery_worker(log_path: Path, concurrency: int = 2, **env) -> subprocess.Popen:
     log = open(log_path, "wb")  # noqa: SIM115
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hotline", "worker", "-l", "info", "-c", str(concurrency),
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", str(concurrency),
          "--without-gossip", "--without-mingle", "--purge", "-n", f"live-test-{os.getpid()}@%h"],
         cwd=ROOT, env=child_env(**env), stdout=log, stderr=subprocess.STDOUT,
     )
