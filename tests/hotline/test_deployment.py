@@ -40,3 +40,22 @@ def test_openapi_schema_and_docs_are_served_locally(client):
     # The page embeds a random CSRF token, which spells "cdn" about once in 300 requests.
     page = re.sub(r'(X-CSRFTOKEN"\] = ")[^"]*"', r'\1"', page)
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+def test_every_process_compose_starts_names_a_module_that_exists():
+    """The processes name the project's modules by string (config.wsgi, celery -A config): a
+    package rename that misses one leaves a container that cannot start."""
+    import importlib
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    commands = [" ".join(s["command"]) if isinstance(s.get("command"), list) else str(s.get("command", ""))
+                for s in compose["services"].values()]
+    commands.append((ROOT / "Dockerfile").read_text())
+    named = set()
+    for command in commands:
+        named.update(re.findall(r"([a-z_]+)\.(?:wsgi|asgi):application", command))
+        named.update(re.findall(r"celery -A ([a-z_.]+)", command))
+    assert named == {"config"}
+    for module in ("config.wsgi", "config.asgi", "config.celery"):
+        assert importlib.import_module(module)
+    assert importlib.import_module("config").celery_app.main == "hotline"
