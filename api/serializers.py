@@ -47,7 +47,7 @@ class UserBriefSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    unit = UnitSerializer(read_only=True)
+    unit = UnitSerializer(read_only=True, allow_null=True)
     role_label = serializers.CharField(source="get_role_display")
 
     class Meta:
@@ -76,8 +76,8 @@ class CitizenField(serializers.Field):
 class TicketListSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     ticket_type_label = serializers.CharField(source="get_ticket_type_display", read_only=True)
-    category_name = serializers.CharField(source="category.full_name", default=None, read_only=True)
-    lead_unit_name = serializers.CharField(source="lead_unit.name", default=None, read_only=True)
+    category_name = serializers.CharField(source="category.full_name", default=None, read_only=True, allow_null=True)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", default=None, read_only=True, allow_null=True)
     light = serializers.SerializerMethodField()
     citizen = CitizenField()
 
@@ -110,7 +110,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class InstructionSerializer(serializers.ModelSerializer):
-    leader = UserBriefSerializer()
+    leader = UserBriefSerializer(allow_null=True)  # a leader's account removed later
 
     class Meta:
         model = Instruction
@@ -148,8 +148,9 @@ class ExtensionSerializer(serializers.ModelSerializer):
 
 
 class TicketDetailSerializer(TicketListSerializer):
-    leader = UserBriefSerializer(read_only=True)
-    merged_into_number = serializers.CharField(source="merged_into.number", default=None, read_only=True)
+    leader = UserBriefSerializer(read_only=True, allow_null=True)
+    merged_into_number = serializers.CharField(source="merged_into.number", default=None, read_only=True,
+                                               allow_null=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
     instructions = InstructionSerializer(many=True, read_only=True)
     replies = ReplySerializer(many=True, read_only=True)

@@ -139,7 +139,7 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": f'"{ticket.version}"'})
 
     @extend_schema(responses=s.EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         ticket = self.get_object()
         return Response(s.EventSerializer(ticket_timeline(ticket), many=True).data)

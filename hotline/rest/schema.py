@@ -1,0 +1,64 @@
+"""What the OpenAPI schema says about errors: every operation declares the error answers it can
+give, each with the one error body (hotline.rest.errors.error_body) as a shared component.
+
+drf-spectacular documents only the success answer of a view; the rest come from the exception
+handler, which every view shares. So they are added here once, by what an operation is:
+every one can get bad input (400: a query parameter or a body it cannot read); one that needs a
+login can be unauthenticated (401) or not allowed for the role (403); a path with an id or an
+unknown cursor can name nothing the caller may see (404, the same answer as "not yours"); an
+action on a ticket can find it moved on (409, including a stale If-Match); a throttled one 429.
+"""
+PUBLIC = {"/api/auth/token/", "/api/health/"}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "field", "details"],
+            "properties": {
+                "code": {"type": "string", "example": "state_conflict",
+                         "description": "机器可读的错误代码，如 invalid、permission_denied、state_conflict"},
+                "message": {"type": "string", "example": "工单当前状态为「已办结」，不能派单",
+                            "description": "给人看的中文说明"},
+                "field": {"type": "string", "nullable": True, "description": "出错的字段（若有）"},
+                "details": {"type": "object", "additionalProperties": True, "description": "各字段的全部错误"},
+            },
+        },
+    },
+}
+DESCRIPTIONS = {
+    "400": "输入有误（字段、查询参数或请求体无法读取）",
+    "401": "未登录或令牌无效",
+    "403": "当前角色无权执行此操作",
+    "404": "对象不存在，或无权查看（两者答复相同）",
+    "409": "工单状态已变化（他人已先操作，或 If-Match 版本过期）",
+    "429": "请求过于频繁",
+}
+
+
+def codes_for(path: str, method: str) -> list[str]:
+    codes = ["400"]
+    if path not in PUBLIC:
+        codes += ["401", "403"]
+    codes.append("404")
+    if method == "post" and path not in PUBLIC and ("{id}" in path or path == "/api/tickets/"):
+        codes.append("409")
+    if path in PUBLIC:
+        codes.append("429")
+    return codes
+
+
+def add_error_responses(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry: the shared Error component and each operation's error answers."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for code in codes_for(path, method):
+                responses.setdefault(code, {"description": DESCRIPTIONS[code],
+                                            "content": {"application/json": {"schema": reference}}})
+    return result
