@@ -21,3 +21,6 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "warning").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# The longest request line gunicorn allows (default 4094): the suggestion API's GET carries up to
+# 500 characters of percent-encoded Chinese text (about 4.5 KB). nginx's own limit is 8 KB.
+limit_request_line = 8190

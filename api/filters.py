@@ -1,5 +1,6 @@
 """Ticket list filters: state, light, unit, type, category, channel, date range, text."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -46,16 +47,49 @@ class AskedFiltersOnly:
         return form_class
 
 
+MAX_ID = 2**63 - 1  # bigint
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error, not "no filter" (schema: boolean)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise forms.ValidationError("应为 true 或 false", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)  # the select widget reads anything unknown as "no filter"
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number id (NumberFilter reads decimals)."""
+
+    field_class = forms.IntegerField
+
+
 class TicketFilter(AskedFiltersOnly, django_filters.FilterSet):
     # distinct=False: these filter the ticket's own columns, so no row can repeat; django-filter's
     # default SELECT DISTINCT made PostgreSQL sort a unit's every open ticket for a page of 20.
     state = django_filters.MultipleChoiceFilter(choices=TicketState.choices, distinct=False)
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light")
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit",
-                                            label="主办单位（含下级）")
+    # Ids, not choices: an id that names no unit (or category) is a filter that matches nothing
+    # (an empty page), as any other filter value that matches nothing; only a non-number is bad input.
+    unit = IdFilter(method="filter_unit", label="承办单位（含下级）")
     ticket_type = django_filters.MultipleChoiceFilter(choices=TicketType.choices, distinct=False)
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), method="filter_category",
-                                                label="分类（含下级）")
+    category = IdFilter(method="filter_category", label="诉求分类（含下级）")
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, distinct=False)
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -63,7 +97,7 @@ class TicketFilter(AskedFiltersOnly, django_filters.FilterSet):
     created_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="登记日期起")
     created_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="登记日期止")
     q = django_filters.CharFilter(method="filter_text", label="编号、标题或内容")
-    awaiting_me = django_filters.BooleanFilter(method="filter_awaiting_me", label="待我批示")
+    awaiting_me = StrictBooleanFilter(method="filter_awaiting_me", label="待我批示")
 
     class Meta:
         model = Ticket
@@ -76,10 +110,17 @@ class TicketFilter(AskedFiltersOnly, django_filters.FilterSet):
         return queryset.filter(light_q(value, timezone.now(), handling_known=self.handling_known))
 
     @extend_schema_field(OpenApiTypes.INT)
-    def filter_unit(self, queryset, name, unit):
-        return queryset.filter(lead_unit__path__startswith=unit.path)
+    def filter_unit(self, queryset, name, unit_id):
+        path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() \
+            if 0 < unit_id <= MAX_ID else None
+        return queryset.filter(lead_unit__path__startswith=path) if path else queryset.none()
 
-    def filter_category(self, queryset, name, category):
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_category(self, queryset, name, category_id):
+        category = Category.objects.filter(pk=category_id).only("full_name").first() \
+            if 0 < category_id <= MAX_ID else None
+        if category is None:
+            return queryset.none()
         return queryset.filter(
             Q(category=category) | Q(category__full_name__startswith=f"{category.full_name}/")
         )

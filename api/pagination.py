@@ -3,6 +3,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 from hotline.errors import InvalidInput
+from hotline.errors import NotFound as HotlineNotFound
 from hotline.selectors import ticket_list_rows
 
 
@@ -15,12 +16,28 @@ class TicketCursorPagination(CursorPagination):
     ordering = ("-created_at", "-id")
 
     def paginate_queryset(self, queryset, request, view=None):
-        # A mangled cursor is the client's mistake, not a missing page: undecodable (NotFound),
-        # or decodable with a position the database cannot compare (ValidationError).
+        # A cursor that does not decode, or names a position the database cannot compare, names
+        # no page: 404 (DRF's own answer), with a message that says what to do. Not 400: a cursor
+        # is opaque, so no schema can tell a client which strings are cursors.
         try:
             return super().paginate_queryset(queryset, request, view)
         except (NotFound, ValidationError):
-            raise InvalidInput("分页游标无效，请从第一页重新加载", field="cursor") from None
+            raise HotlineNotFound("分页游标无效，请从第一页重新加载", code="invalid_cursor", field="cursor") from None
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise InvalidInput(f"page_size 应为 1 到 {self.max_page_size} 的整数", field="page_size")
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters
 
 
 class _PageFirst:

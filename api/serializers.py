@@ -20,10 +20,29 @@ from hotline.models import (
     User,
 )
 from hotline.privacy import citizen_as_seen_by
+from hotline.rest.parsing import text_like
 
 from . import representation
 
 TEXT_MAX = settings.HOTLINE_MAX_TEXT_LENGTH
+
+
+@text_like
+class Text(serializers.CharField):
+    """A CharField whose schema carries the pattern of what the field accepts (api.schema_fields):
+    some non-blank text without NUL, or (allow_blank) anything without NUL. It converts as CharField
+    does, but takes strings only (CharField turns a number into text, where the schema says string),
+    so the fast body reader (hotline.rest.parsing), which takes strings only, treats it as one."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@text_like
+class Phone(Text):
+    """A phone number field: the schema carries the pattern validate_phone accepts."""
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -181,38 +200,47 @@ class EventSerializer(serializers.ModelSerializer):
 
 # --- inputs -------------------------------------------------------------------------
 
+class TokenRequestSerializer(serializers.Serializer):
+    username = Text(max_length=150)
+    password = Text(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
 class TicketCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(Channel.choices, default=Channel.PHONE)
     ticket_type = serializers.ChoiceField(TicketType.choices)
     urgency = serializers.ChoiceField(Urgency.choices, default=Urgency.NORMAL)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    content = serializers.CharField(max_length=TEXT_MAX)
-    citizen_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    title = Text(max_length=200, required=False, allow_blank=True, default="")
+    content = Text(max_length=TEXT_MAX)
+    citizen_phone = Phone(max_length=30, required=False, allow_blank=True, default="")
+    citizen_name = Text(max_length=50, required=False, allow_blank=True, default="")
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    area = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    call_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    address = Text(max_length=200, required=False, allow_blank=True, default="")
+    area = Text(max_length=50, required=False, allow_blank=True, default="")
+    call_id = Text(max_length=64, required=False, allow_blank=True, default="")
 
 
 class TextSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
+    text = Text(max_length=TEXT_MAX)
 
 
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(max_length=TEXT_MAX)
+    answer = Text(max_length=TEXT_MAX)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    note = Text(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class RequiredNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=1000)
+    note = Text(max_length=1000)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = Text(max_length=1000)
+
+
+class InvalidReasonSerializer(serializers.Serializer):
+    reason = Text(max_length=500)  # dispatch.services.merging.ticket_mark_invalid
 
 
 class SubmitSerializer(NoteSerializer):
@@ -222,22 +250,35 @@ class SubmitSerializer(NoteSerializer):
 
 
 class InstructSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=2000)
-    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False, default=list)
+    text = Text(max_length=2000)
+    units = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all()),
+                                  required=False, default=list)  # a list, not any iterable (an object is refused)
 
 
 class DispatchSerializer(NoteSerializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    co_units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False, default=list)
+    co_units = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all()),
+                                     required=False, default=list)
+
+
+@extend_schema_field({"type": "string", "format": "binary", "minLength": 1})
+class Attachment(serializers.FileField):
+    """A file of at least one byte (an empty one is refused)."""
 
 
 class ReplySerializerIn(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
-    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    text = Text(max_length=TEXT_MAX)
+    files = serializers.ListField(child=Attachment(), required=False, default=list)
+
+
+class ReplyTextSerializer(serializers.Serializer):
+    """A reply sent as JSON: text only (files come as multipart/form-data)."""
+
+    text = Text(max_length=TEXT_MAX)
 
 
 class ExtensionRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = Text(max_length=1000)
     extra_days = serializers.IntegerField(min_value=1, max_value=30)
 
 
@@ -248,13 +289,13 @@ class ExtensionDecideSerializer(NoteSerializer):
 class CallbackSerializer(serializers.Serializer):
     result = serializers.ChoiceField(Survey.Result.choices)
     resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
-    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    comment = Text(max_length=1000, required=False, allow_blank=True, default="")
     method = serializers.ChoiceField(Survey.Method.choices, default=Survey.Method.PHONE)
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.CharField(max_length=32, help_text="目标工单的编号或 id")
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    into = Text(max_length=32, help_text="目标工单的编号或 id")
+    reason = Text(max_length=500, required=False, allow_blank=True, default="")
 
 
 STATE_CHOICES = TicketState.choices

@@ -1,5 +1,4 @@
 from django.urls import include, path, re_path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from hotline.rest.errors import handler404_json
@@ -14,7 +13,7 @@ router.register("units", views.UnitViewSet, basename="unit")
 router.register("categories", views.CategoryViewSet, basename="category")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", views.token, name="api-token"),
     path("me/", views.me, name="api-me"),
     path("health/", views.health, name="api-health"),
     path("citizens/history/", views.citizen_lookup, name="api-citizen-history"),

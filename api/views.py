@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
@@ -24,12 +24,15 @@ from hotline.errors import InvalidInput, NotAllowed, NotFound
 from hotline.models import Category, Role, Ticket, Unit
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.rest import parsing
+from hotline.rest.errors import error_body
 from hotline.rest.permissions import StaffOnly
+from hotline.rest.schema import PHONE
 from hotline.selectors import citizen_history, ticket_timeline
 from hotline.services import tickets as ticket_services
 from hotline.validation import validate_phone
 from hotline.workflow import expect_version
 
+from . import schema_fields  # noqa: F401  (registers the Text and Phone schema extensions)
 from . import serializers as s
 from .filters import InboxFilter, TicketFilter
 from .pagination import InboxPagination, OldestFirstPagination, TicketListPagination
@@ -79,10 +82,18 @@ class FilterWhenAsked:
     """Build the filter set only when the request has a filter parameter: constructing
     its form is a good part of an unfiltered list's CPU."""
 
+    # Free text may be empty (it then matches everything); any other filter given empty is a
+    # mistake the schema does not allow (a date, an id, a choice), so it is one here too.
+    MAY_BE_EMPTY = frozenset({"q"})
+
     def filter_queryset(self, queryset):
         params = self.request.query_params
-        if not any(name in params for name in self.filterset_class.base_filters):
+        asked = [name for name in self.filterset_class.base_filters if name in params]
+        if not asked:
             return queryset
+        for name in asked:
+            if name not in self.MAY_BE_EMPTY and "" in params.getlist(name):
+                raise InvalidInput(f"{name} 不能为空，不需要时请不要传这个参数", field=name)
         return super().filter_queryset(queryset)
 
 
@@ -129,7 +140,14 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     def retrieve(self, request, *args, **kwargs):
         return self.detail_response(self.get_object())
 
-    @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
+    # JSON only in the schema: a form cannot say null (category), and operators' tools send JSON.
+    @extend_schema(request={"application/json": s.TicketCreateSerializer}, responses={201: s.TicketDetailSerializer},
+                   examples=[OpenApiExample("电话投诉", request_only=True, value={
+                       "channel": "phone", "ticket_type": "complaint", "urgency": "normal",
+                       "title": "幸福小区门口路灯不亮",
+                       "content": "幸福小区东门路灯不亮一周了，晚上出行不安全，请尽快修复。",
+                       "citizen_phone": "13812345678", "citizen_name": "张先生", "address": "城关镇幸福小区东门",
+                       "area": "城关镇"})])
     def create(self, request, *args, **kwargs):
         require_role(request.user, *HOTLINE_STAFF, what="登记工单")
         data = parse(s.TicketCreateSerializer, request)
@@ -166,7 +184,9 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     def instruct(self, request, pk=None):
         return self._act(request, s.InstructSerializer, dispatch_services.ticket_instruct)
 
-    @extend_schema(request=s.DispatchSerializer, responses=s.TicketDetailSerializer)
+    @extend_schema(request=s.DispatchSerializer, responses=s.TicketDetailSerializer,
+                   examples=[OpenApiExample("派给住建局，城关镇协办", request_only=True,
+                                            value={"lead_unit": 2, "co_units": [16], "note": "请于时限内办结并回复"})])
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_ticket(self, request, pk=None):  # not "dispatch": that is APIView's entry point
         return self._act(request, s.DispatchSerializer, dispatch_services.ticket_dispatch)
@@ -176,7 +196,7 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     def sign(self, request, pk=None):
         return self._act(request, None, dispatch_services.ticket_sign)
 
-    @extend_schema(request={"multipart/form-data": s.ReplySerializerIn, "application/json": s.ReplySerializerIn},
+    @extend_schema(request={"multipart/form-data": s.ReplySerializerIn, "application/json": s.ReplyTextSerializer},
                    responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
@@ -224,10 +244,10 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
             dispatch_services.ticket_merge(ticket=ticket, into=target, actor=request.user, reason=data["reason"])
         return self.detail_response(ticket)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.TicketDetailSerializer)
+    @extend_schema(request=s.InvalidReasonSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def invalid(self, request, pk=None):
-        return self._act(request, s.ReasonSerializer, dispatch_services.ticket_mark_invalid)
+        return self._act(request, s.InvalidReasonSerializer, dispatch_services.ticket_mark_invalid)
 
     @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -313,7 +333,8 @@ def me(request):
     return Response(s.MeSerializer(request.user).data)
 
 
-@extend_schema(parameters=[OpenApiParameter("phone", str, required=True)], responses=s.TicketListSerializer(many=True))
+@extend_schema(parameters=[OpenApiParameter("phone", str, required=True, pattern=PHONE)],
+               responses=s.TicketListSerializer(many=True))
 @api_view(["GET"])
 @permission_classes([StaffOnly])
 def citizen_lookup(request):
@@ -336,3 +357,22 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return Response({"status": "ok"})
+
+
+@extend_schema(request=s.TokenRequestSerializer,
+               responses={200: inline_serializer("Token", {"token": drf_serializers.CharField()})})
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def token(request):
+    """Trade a username and password for an API token. Wrong credentials are 401 (authentication
+    failed); a missing or blank field is 400."""
+    from django.contrib.auth import authenticate
+    from rest_framework.authtoken.models import Token
+
+    data = parse(s.TokenRequestSerializer, request)
+    user = authenticate(request=request._request, username=data["username"], password=data["password"])
+    if user is None or not user.is_active:
+        return Response(error_body("authentication_failed", "用户名或密码错误"), status=status.HTTP_401_UNAUTHORIZED,
+                        headers={"WWW-Authenticate": "Token"})
+    key, _ = Token.objects.get_or_create(user=user)
+    return Response({"token": key.key})

@@ -42,6 +42,15 @@ def first_message(detail) -> tuple[str | None, str]:
     return None, str(detail)
 
 
+def _only_codes(codes, allowed: set[str]) -> bool:
+    """Whether every error code in DRF's nested get_codes() structure is one of `allowed`."""
+    if isinstance(codes, dict):
+        return bool(codes) and all(_only_codes(value, allowed) for value in codes.values())
+    if isinstance(codes, list):
+        return bool(codes) and all(_only_codes(value, allowed) for value in codes)
+    return codes in allowed
+
+
 def exception_handler(exc, context):
     if isinstance(exc, HotlineError):
         return Response(error_body(exc.code, exc.message, exc.field), status=exc.status_code)
@@ -52,7 +61,13 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let Django log it and answer 500
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ValidationError) and _only_codes(exc.get_codes(), {"does_not_exist"}):
+        # The body names a unit, leader or category that is not there: the same answer as a
+        # path that names nothing (404), with the field that named it.
+        field, message = first_message(exc.detail)
+        response.status_code = status.HTTP_404_NOT_FOUND
+        response.data = error_body("not_found", f"{field}: {message}" if field else message, field, exc.detail)
+    elif isinstance(exc, exceptions.ValidationError):
         field, message = first_message(exc.detail)
         if not any("\u4e00" <= ch <= "\u9fff" for ch in message):  # a message DRF has no translation for
             message = f"请求数据无效（{message}）"

@@ -100,9 +100,16 @@ _RULES = {
 }
 
 
+def text_like(field_class: type) -> type:
+    """Declare a CharField subclass that converts exactly as CharField does (it only documents
+    more, e.g. a pattern in the schema), so that it keeps the fast path."""
+    _RULES[field_class] = _TextRule
+    return field_class
+
+
 def _rule_for(name: str, field: serializers.Field) -> _Rule | None:
     """Only the exact field classes above, with no validators or defaults computed per call
-    (a subclass may convert differently: it goes to the serializer)."""
+    (a subclass may convert differently: it goes to the serializer, unless text_like says)."""
     if field.read_only or field.source != name or (
             field.default is not empty and callable(field.default)):
         return None

@@ -27,6 +27,14 @@ ERROR_SCHEMA = {
         },
     },
 }
+EXAMPLES = {
+    "400": ("invalid", "content: 诉求内容不能为空", "content"),
+    "401": ("not_authenticated", "请先登录", None),
+    "403": ("permission_denied", "您的角色无权派单", None),
+    "404": ("not_found", "工单不存在", None),
+    "409": ("state_conflict", "工单当前状态为「已派单」，不能派单", None),
+    "429": ("throttled", "请求过于频繁，请稍后再试", None),
+}
 DESCRIPTIONS = {
     "400": "输入有误（字段、查询参数或请求体无法读取）",
     "401": "未登录或令牌无效",
@@ -37,10 +45,18 @@ DESCRIPTIONS = {
 }
 
 
+TOKEN = "/api/auth/token/"
+# Request bodies are documented as JSON, the API's contract (a form cannot say null or a list of
+# ids); the pages' forms and the browsable API still post forms. Files go as multipart.
+MULTIPART_BODIES = {"/api/tickets/{id}/reply/"}
+
+
 def codes_for(path: str, method: str) -> list[str]:
     codes = ["400"]
+    if path not in PUBLIC or path == TOKEN:
+        codes.append("401")  # the token endpoint: wrong username or password
     if path not in PUBLIC:
-        codes += ["401", "403"]
+        codes.append("403")
     codes.append("404")
     if method == "post" and path not in PUBLIC and ("{id}" in path or path == "/api/tickets/"):
         codes.append("409")
@@ -57,8 +73,21 @@ def add_error_responses(result, generator, request, public):
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content and path not in MULTIPART_BODIES:
+                operation["requestBody"]["content"] = {"application/json": content["application/json"]}
             responses = operation.setdefault("responses", {})
             for code in codes_for(path, method):
-                responses.setdefault(code, {"description": DESCRIPTIONS[code],
-                                            "content": {"application/json": {"schema": reference}}})
+                error_code, message, field = EXAMPLES[code]
+                example = {"error": {"code": error_code, "message": message, "field": field, "details": {}}}
+                responses.setdefault(code, {"description": DESCRIPTIONS[code], "content": {
+                    "application/json": {"schema": reference, "example": example}}})
     return result
+
+
+# What the API enforces on text, written as patterns so that the schema is as strict as the API
+# (serializers' CharFields trim and refuse blank text and NUL characters; phones are validated).
+REQUIRED_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"  # something besides white space, no NUL
+OPTIONAL_TEXT = r"^[^\x00]*$"
+PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"  # hotline.models.people.PHONE_REGEX
+OPTIONAL_PHONE = r"^$|" + PHONE

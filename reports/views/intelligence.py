@@ -7,10 +7,15 @@ from rest_framework.response import Response
 from hotline.errors import InvalidInput, NotAllowed
 from hotline.models import Role
 from hotline.rest.permissions import StaffOnly
+from hotline.rest.schema import REQUIRED_TEXT
 
 from ..intelligence import classifier, duplicates
 
-MAX_TEXT = 2000
+# Query text: the classifier reads the first 1,000 characters, duplicates the first 100 or so;
+# 500 characters keep a GET's address under the servers' 8 KB request-line limit even when every
+# character is percent-encoded Chinese (9 bytes each). The console sends the first 500.
+MAX_TEXT = 500
+MAX_DUPLICATE_TEXT = 300  # with the address and phone beside it, the same 8 KB bound
 INTAKE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.LEADER)
 
 
@@ -18,12 +23,15 @@ INTAKE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.LEADER)
     summary="分类与承办单位建议",
     responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="model_version, categories[], deeper, unit "
                                                                       "（见 docs/REPORTS.md）")},
-    parameters=[OpenApiParameter("text", str, required=True, description="诉求标题或内容")],
+    parameters=[OpenApiParameter("text", {"type": "string", "maxLength": MAX_TEXT, "pattern": REQUIRED_TEXT},
+                                 required=True, description="诉求标题或内容")],
 )
 @api_view(["GET"])
 @permission_classes([StaffOnly])
 def suggest(request):
     text = request.query_params.get("text", "").strip()
+    if "\x00" in text:
+        raise InvalidInput("text 含有不允许的字符", field="text")
     if not text:
         raise InvalidInput("请提供 text 参数（诉求内容）", field="text")
     if len(text) > MAX_TEXT:
@@ -35,7 +43,9 @@ def suggest(request):
     summary="疑似重复工单（并单建议）",
     responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="results[]: id, number, title, state, "
                                                                       "score, reasons（见 docs/REPORTS.md）")},
-    parameters=[OpenApiParameter("text", str), OpenApiParameter("phone", str), OpenApiParameter("address", str),
+    parameters=[OpenApiParameter("text", {"type": "string", "maxLength": MAX_DUPLICATE_TEXT}),
+                OpenApiParameter("phone", {"type": "string", "maxLength": 30}),
+                OpenApiParameter("address", {"type": "string", "maxLength": 200}),
                 OpenApiParameter("exclude", int, description="正在编辑的工单编号（id），不列出它自己")],
 )
 @api_view(["GET"])
@@ -45,14 +55,14 @@ def duplicates_view(request):
         raise NotAllowed("您的角色无权查询重复工单")
     params = request.query_params
     text, phone, address = params.get("text", ""), params.get("phone", ""), params.get("address", "")
-    if len(text) > MAX_TEXT or len(address) > 200 or len(phone) > 30:
+    if len(text) > MAX_DUPLICATE_TEXT or len(address) > 200 or len(phone) > 30:
         raise InvalidInput("参数过长", field="text")
-    if len(text.strip()) < 2 and not phone.strip() and len(address.strip()) < 2:
-        raise InvalidInput("请至少提供 text、phone 或 address 之一", field="text")
     try:
-        exclude = int(params["exclude"]) if params.get("exclude") else None
+        exclude = int(params["exclude"]) if "exclude" in params else None
     except ValueError:
         raise InvalidInput("exclude 必须是工单 id", field="exclude")
+    if len(text.strip()) < 2 and not phone.strip() and len(address.strip()) < 2:
+        return Response({"results": []})  # nothing to compare yet (the operator has typed one character)
     return Response({"results": duplicates.find(text=text, phone=phone, address=address, exclude_id=exclude)})
 
 

@@ -105,11 +105,11 @@
   }
   var timer = null, lastText = "";
   function checkText() {
-    var text = $("id_content").value.trim();
+    var text = $("id_content").value.trim().slice(0, 500);  // the suggestion API reads 500 characters
     if (text.length < 6 || text === lastText) return;
     lastText = text;
     getJSON("/api/intelligence/suggest/?text=" + encodeURIComponent(text)).then(renderSuggest);
-    var q = "text=" + encodeURIComponent(text) + "&phone=" + encodeURIComponent($("id_citizen_phone").value) +
+    var q = "text=" + encodeURIComponent(text.slice(0, 300)) + "&phone=" + encodeURIComponent($("id_citizen_phone").value) +
       "&address=" + encodeURIComponent($("id_address").value);
     getJSON("/api/intelligence/duplicates/?" + q).then(renderDuplicates);
   }

@@ -51,3 +51,16 @@ def test_a_post_to_an_unknown_api_address_with_a_cookie_gets_the_json_404():
     response = cookies.post("/api/tickets/0.5/sign/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_docs_show_examples_for_registration_and_dispatch_and_each_error(schema):
+    create = schema["paths"]["/api/tickets/"]["post"]
+    assert "电话投诉" in create["requestBody"]["content"]["application/json"]["examples"]
+    dispatch = schema["paths"]["/api/tickets/{id}/dispatch/"]["post"]
+    assert dispatch["requestBody"]["content"]["application/json"]["examples"]
+    conflict = dispatch["responses"]["409"]["content"]["application/json"]["example"]
+    assert conflict["error"]["code"] == "state_conflict"
+    # Documented as JSON only (files: multipart, the reply alone)
+    assert set(create["requestBody"]["content"]) == {"application/json"}
+    reply = schema["paths"]["/api/tickets/{id}/reply/"]["post"]["requestBody"]["content"]
+    assert set(reply) == {"application/json", "multipart/form-data"}

@@ -48,7 +48,6 @@ VALID = {"ticket_type": "complaint", "content": "噪音扰民", "citizen_phone":
     ({"channel": "fax"}, "channel", ""),
     ({"urgency": ["urgent"]}, "urgency", ""),
     ({"category": "abc"}, "category", ""),
-    ({"category": 99999999}, "category", ""),
     ({"content": {"text": "嵌套"}}, "content", ""),
     ({"channel": "web", "citizen_phone": ""}, "citizen_phone", "联系电话"),
 ])
@@ -57,6 +56,13 @@ def test_registration_rejects_bad_fields(op, change, field, words):
     error = error_of(op.post("/api/tickets/", VALID | change, format="json"), 400)
     assert error["field"] == field
     assert words in error["message"]
+    assert (Ticket.objects.count(), Citizen.objects.count(), TicketEvent.objects.count()) == before
+
+
+def test_a_registration_naming_an_unknown_category_is_404_and_writes_nothing(op):
+    before = Ticket.objects.count(), Citizen.objects.count(), TicketEvent.objects.count()
+    error = error_of(op.post("/api/tickets/", VALID | {"category": 99999999}, format="json"), 404)
+    assert error["field"] == "category" and error["code"] == "not_found"
     assert (Ticket.objects.count(), Citizen.objects.count(), TicketEvent.objects.count()) == before
 
 
@@ -87,8 +93,9 @@ def test_unknown_ticket_ids(op, path):
 def test_unknown_ids_in_actions(op, sup, api, people):
     assert error_of(sup.post("/api/tickets/424242/dispatch/", {"lead_unit": 1}, format="json"), 404)
     ticket = f.registered(people)
-    error = error_of(sup.post(f"/api/tickets/{ticket.pk}/dispatch/", {"lead_unit": 987654}, format="json"), 400)
-    assert error["field"] == "lead_unit"
+    # A body that names a unit that is not there: the same answer as a path that names nothing.
+    error = error_of(sup.post(f"/api/tickets/{ticket.pk}/dispatch/", {"lead_unit": 987654}, format="json"), 404)
+    assert error["field"] == "lead_unit" and error["code"] == "not_found"
     error = error_of(sup.post(f"/api/tickets/{ticket.pk}/merge/", {"into": "26010199999"}, format="json"), 404)
     assert error["field"] == "into"
     error_of(sup.post("/api/extensions/777/decide/", {"approve": True}, format="json"), 404)
@@ -143,28 +150,28 @@ def test_extension_request_validation(body, field, api, people):
     assert not ticket.extension_requests.exists()
 
 
-@pytest.mark.parametrize(("action", "body", "field"), [
-    ("dispatch", {"lead_unit": "abc"}, "lead_unit"),
-    ("dispatch", {"lead_unit": [1]}, "lead_unit"),
-    ("dispatch", {}, "lead_unit"),
-    ("dispatch", {"lead_unit": "UNIT_A", "co_units": "UNIT_B"}, "co_units"),
-    ("dispatch", {"lead_unit": "UNIT_A", "co_units": [123456]}, "co_units"),
-    ("dispatch", {"lead_unit": "UNIT_A", "note": "意" * 1001}, "note"),
-    ("submit-for-approval", {"leader": "UNIT_A"}, "leader"),  # a unit id is no leader
-    ("answer", {"answer": ""}, "answer"),
-    ("answer", {"answer": "答" * 5001}, "answer"),
-    ("merge", {}, "into"),
-    ("merge", {"into": "本工单"}, "into"),
-    ("invalid", {"reason": "因" * 501}, "reason"),
+@pytest.mark.parametrize(("action", "body", "field", "status"), [
+    ("dispatch", {"lead_unit": "abc"}, "lead_unit", 400),
+    ("dispatch", {"lead_unit": [1]}, "lead_unit", 400),
+    ("dispatch", {}, "lead_unit", 400),
+    ("dispatch", {"lead_unit": "UNIT_A", "co_units": "UNIT_B"}, "co_units", 400),
+    ("dispatch", {"lead_unit": "UNIT_A", "co_units": [123456]}, "co_units", 404),  # names no unit
+    ("dispatch", {"lead_unit": "UNIT_A", "note": "意" * 1001}, "note", 400),
+    ("submit-for-approval", {"leader": "UNIT_A"}, "leader", 404),  # a unit id names no leader
+    ("answer", {"answer": ""}, "answer", 400),
+    ("answer", {"answer": "答" * 5001}, "answer", 400),
+    ("merge", {}, "into", 400),
+    ("merge", {"into": "本工单"}, "into", 400),
+    ("invalid", {"reason": "因" * 501}, "reason", 400),
 ])
-def test_office_action_validation(action, body, field, sup, people):
+def test_office_action_validation(action, body, field, status, sup, people):
     ticket = f.registered(people)
     unit_a, unit_b = people["staff_a"].unit_id, people["staff_b"].unit_id
     body = json.loads(json.dumps(body).replace('"UNIT_A"', str(unit_a)).replace('"UNIT_B"', str(unit_b)))
     if body.get("into") == "本工单":
         body["into"] = ticket.number
     before = TicketEvent.objects.count()
-    error = error_of(sup.post(f"/api/tickets/{ticket.pk}/{action}/", body, format="json"), 400)
+    error = error_of(sup.post(f"/api/tickets/{ticket.pk}/{action}/", body, format="json"), status)
     assert error["field"] == field
     assert f.fresh(ticket).state == "registered" and TicketEvent.objects.count() == before
 
@@ -211,16 +218,24 @@ def test_oversize_or_too_many_attachments_write_nothing(api, people, settings):
     assert f.fresh(ticket).state == "in_progress" and not Reply.objects.exists()
 
 
-@pytest.mark.parametrize("query", ["light=purple", "state=open", "unit=abc", "unit=999999", "category=x",
+@pytest.mark.parametrize("query", ["light=purple", "state=open", "unit=abc", "unit=1.5", "category=x",
                                    "created_after=yesterday", "created_from=2026-13-01", "ticket_type=rant",
-                                   "channel=fax", "page_size=abc", "cursor=bz0tNQ==", "cursor=cD1nYXJiYWdl"])
+                                   "channel=fax", "page_size=abc", "page_size=0", "page_size=101", "page_size=null"])
 def test_bad_list_filters(op, query):
+    error_of(op.get(f"/api/tickets/?{query}"), 400)
+
+
+@pytest.mark.parametrize("query", ["unit=999999", "category=99999999", "unit=0"])
+def test_a_filter_naming_nothing_lists_nothing(op, people, query):
+    f.dispatched(people)
     response = op.get(f"/api/tickets/?{query}")
-    assert response.status_code in (400, 200), response.content.decode()
-    if query.startswith("page_size"):
-        assert response.status_code == 200  # falls back to the default size
-    else:
-        error_of(response, 400)
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize("cursor", ["bz0tNQ==", "cD1nYXJiYWdl", "¡3smÇ"])
+def test_a_cursor_that_names_no_page_is_404_with_what_to_do(op, cursor):
+    error = error_of(op.get("/api/tickets/", {"cursor": cursor}), 404)
+    assert error["code"] == "invalid_cursor" and error["field"] == "cursor" and "第一页" in error["message"]
 
 
 def test_bad_if_match(api, people):

@@ -165,7 +165,10 @@ def test_token_endpoint_trades_credentials_for_a_token(people):
     r = APIClient().post("/api/auth/token/", {"username": "staff_a", "password": "pass-12345"}, format="json")
     assert r.status_code == 200 and len(r.json()["token"]) == 40
     r = APIClient().post("/api/auth/token/", {"username": "staff_a", "password": "wrong"}, format="json")
-    assert r.status_code == 400 and "token" not in r.json()
+    assert r.status_code == 401 and "token" not in r.json()  # authentication failed
+    assert r.json()["error"]["message"] == "用户名或密码错误"
+    r = APIClient().post("/api/auth/token/", {"username": "staff_a"}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["field"] == "password"
 
 
 def test_units_keep_seeing_tickets_they_had_a_part_in(api, people):
