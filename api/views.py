@@ -99,6 +99,8 @@ class FilterWhenAsked:
 
 class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
+    """Tickets the user may see: the newest first; register, read, and act on one (the actions)."""
+
     permission_classes = [StaffOnly]
     filterset_class = TicketFilter
     pagination_class = TicketListPagination
@@ -307,6 +309,8 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """The handling units (the tree: `parent`)."""
+
     permission_classes = [StaffOnly]
     serializer_class = s.UnitSerializer
     queryset = Unit.objects.filter(is_active=True).order_by("path")
@@ -314,6 +318,8 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The three-level category tree."""
+
     permission_classes = [StaffOnly]
     serializer_class = s.CategorySerializer
     pagination_class = None

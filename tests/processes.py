@@ -63,6 +63,18 @@ def start_asgi(port: int, log_path: Path, **env) -> subprocess.Popen:
     return proc
 
 
+def start_gunicorn(port: int, log_path: Path, **env) -> subprocess.Popen:
+    """The production HTTP server (gunicorn with gunicorn.conf.py) serving config.wsgi on 127.0.0.1:port."""
+    log = open(log_path, "wb")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", "gunicorn.conf.py",
+         "-b", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT, env=child_env(**env), stdout=log, stderr=subprocess.STDOUT,
+    )
+    wait_for_port(port, proc)
+    return proc
+
+
 def start_celery_worker(log_path: Path, concurrency: int = 2, **env) -> subprocess.Popen:
     log = open(log_path, "wb")  # noqa: SIM115
     return subprocess.Popen(

@@ -277,3 +277,14 @@ def test_dispatch_never_answers_500(sup, people, body):
     ticket = f.registered(people)
     response = sup.post(f"/api/tickets/{ticket.pk}/dispatch/", body, format="json")
     assert response.status_code in (200, 400), (body, response.content.decode())
+
+
+@pytest.mark.postgres_too
+@pytest.mark.parametrize("query", ["created_after=0265-12-22T19:35:01-16:14",
+                                   "created_before=2026-01-01T00:00:00%2B23:59"])
+def test_a_moment_with_an_offset_postgresql_refuses_is_still_read(op, query):
+    assert op.get(f"/api/tickets/?{query}").status_code == 200
+
+
+def test_a_moment_that_leaves_the_calendar_in_utc_is_bad_input(op):
+    error_of(op.get("/api/tickets/?created_after=0001-01-01T00:00:00%2B16:00"), 400)

@@ -155,3 +155,25 @@ def test_unreachable_callback_is_kept_for_retry(client):
     client.messages.create(to="13812345678", body="x", status_callback="http://127.0.0.1:9/nowhere")
     pending = StatusCallback.objects.filter(delivered_at__isnull=True, given_up=False)
     assert pending.count() == 2 and all(c.attempts == 1 and c.last_error for c in pending)
+
+
+def test_a_message_has_every_field_the_official_client_reads_and_nothing_else(client, account, live_server):
+    """Field by field against twilio's own MessageInstance (what it reads from a payload), plus
+    subresource_uris, which Twilio's documented Message resource has and the client leaves as JSON."""
+    import inspect
+    import json
+    import re
+    import urllib.request
+
+    from twilio.rest.api.v2010.account import message as twilio_message
+
+    official = set(re.findall(r'payload\.get\("(\w+)"\)', inspect.getsource(twilio_message.MessageInstance)))
+    assert {"sid", "body", "status", "num_segments", "date_created"} <= official
+    created = client.messages.create(to="13812345678", from_="12345", body="字段核对")
+    request = urllib.request.Request(f"{live_server.url}{created.uri}")
+    request.add_header("Authorization", "Basic " + __import__("base64").b64encode(
+        f"{account.sid}:{account.auth_token}".encode()).decode())
+    payload = json.loads(urllib.request.urlopen(request, timeout=10).read())
+    assert set(payload) == official | {"subresource_uris"}
+    assert isinstance(payload["num_segments"], str) and isinstance(payload["num_media"], str)  # Twilio: strings
+    assert re.fullmatch(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000", payload["date_created"])
