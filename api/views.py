@@ -140,6 +140,7 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         )
 
     def retrieve(self, request, *args, **kwargs):
+        """一张工单的详情（带 ETag；actions 为当前用户可做的操作）。"""
         return self.detail_response(self.get_object())
 
     # JSON only in the schema: a form cannot say null (category), and operators' tools send JSON.
@@ -151,6 +152,7 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
                        "citizen_phone": "13812345678", "citizen_name": "张先生", "address": "城关镇幸福小区东门",
                        "area": "城关镇"})])
     def create(self, request, *args, **kwargs):
+        """登记工单（话务员、值班长、管理员）。"""
         require_role(request.user, *HOTLINE_STAFF, what="登记工单")
         data = parse(s.TicketCreateSerializer, request)
         ticket = ticket_services.ticket_register(actor=request.user, **data)
@@ -161,6 +163,7 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(responses=s.EventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
+        """工单的全部事件，按时间先后。"""
         ticket = self.get_object()
         return Response(s.EventSerializer(ticket_timeline(ticket), many=True).data)
 
@@ -174,16 +177,19 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(request=s.AnswerSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
+        """直接答复并办结（咨询类，热线自行答复）。"""
         return self._act(request, s.AnswerSerializer, ticket_services.ticket_answer_directly)
 
     @extend_schema(request=s.SubmitSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"], url_path="submit-for-approval")
     def submit_for_approval(self, request, pk=None):
+        """呈报领导批示。"""
         return self._act(request, s.SubmitSerializer, dispatch_services.ticket_submit_for_approval)
 
     @extend_schema(request=s.InstructSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def instruct(self, request, pk=None):
+        """领导批示（只限呈报给本人的工单）。"""
         return self._act(request, s.InstructSerializer, dispatch_services.ticket_instruct)
 
     @extend_schema(request=s.DispatchSerializer, responses=s.TicketDetailSerializer,
@@ -191,17 +197,20 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
                                             value={"lead_unit": 2, "co_units": [16], "note": "请于时限内办结并回复"})])
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_ticket(self, request, pk=None):  # not "dispatch": that is APIView's entry point
+        """派单：主办单位与协办单位；退回或重办的工单也由此重新派单。"""
         return self._act(request, s.DispatchSerializer, dispatch_services.ticket_dispatch)
 
     @extend_schema(request=None, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
+        """承办单位签收。"""
         return self._act(request, None, dispatch_services.ticket_sign)
 
     @extend_schema(request={"multipart/form-data": s.ReplySerializerIn, "application/json": s.ReplyTextSerializer},
                    responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
+        """承办单位回复（附件用 multipart/form-data 的 files）。"""
         data = None
         if hasattr(request.data, "getlist"):  # multipart: several files under one name
             data = {"text": request.data.get("text", ""), "files": request.FILES.getlist("files")}
@@ -210,11 +219,13 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(request=s.ReasonSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_ticket(self, request, pk=None):
+        """退单（主办单位，须说明理由）。"""
         return self._act(request, s.ReasonSerializer, dispatch_services.ticket_return)
 
     @extend_schema(request=s.ExtensionRequestSerializer, responses={201: s.ExtensionSerializer})
     @action(detail=True, methods=["post"])
     def extensions(self, request, pk=None):
+        """申请延期。"""
         ticket = self.get_object()
         data = parse(s.ExtensionRequestSerializer, request)
         with acting_on(request, ticket):
@@ -224,16 +235,19 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(request=s.CallbackSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def callback(self, request, pk=None):
+        """记录回访结果（满意、基本满意、不满意）。"""
         return self._act(request, s.CallbackSerializer, dispatch_services.survey_record)
 
     @extend_schema(request=s.RequiredNoteSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
+        """回访无果办结（须说明）。"""
         return self._act(request, s.RequiredNoteSerializer, dispatch_services.ticket_close_without_callback)
 
     @extend_schema(request=s.MergeSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
+        """并单：并入另一张工单（编号或 id）。"""
         ticket = self.get_object()
         data = parse(s.MergeSerializer, request)
         into = data["into"].strip()
@@ -249,16 +263,19 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(request=s.InvalidReasonSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def invalid(self, request, pk=None):
+        """标记为无效工单（须说明原因）。"""
         return self._act(request, s.InvalidReasonSerializer, dispatch_services.ticket_mark_invalid)
 
     @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def urge(self, request, pk=None):
+        """催办。"""
         return self._act(request, s.NoteSerializer, dispatch_services.ticket_urge)
 
     @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
+        """督办（生成督办通知书）。"""
         return self._act(request, s.NoteSerializer, dispatch_services.ticket_supervise)
 
 
@@ -300,6 +317,7 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=s.ExtensionDecideSerializer, responses=s.ExtensionSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        """审批延期申请：同意则顺延期限。"""
         require_role(request.user, Role.SUPERVISOR, Role.ADMIN, what="审核延期申请")
         extension = self.get_object()
         data = parse(s.ExtensionDecideSerializer, request)
