@@ -1,9 +1,9 @@
 """The single notification hook.
 
-Every service that writes a TicketEvent calls `publish_after_commit(event_id)` (or
-`publish_all_after_commit` for many). Once the transaction commits, the events are read
-once (with their tickets, the tickets' citizens, categories and lead units) and each
-registered subscriber (websocket push, SMS notices, supervision notices, the display
+Every event is published by its one writer, hotline.events (`published`, which calls
+`publish_all_after_commit` here or queues the events durably in the outbox). Once the
+transaction commits, the events are read once (with their tickets, the tickets' citizens,
+categories and lead units) and each registered subscriber (websocket push, SMS notices, supervision notices, the display
 board) is handed them as one list, in order: a worker draining the outbox delivers a
 batch of events with one template query, one opt-out query and one INSERT of messages
 instead of a round of each per event. A subscriber that handles one event at a time is
@@ -110,21 +110,17 @@ def defer_to(deferrer: Deferrer | None, *, in_statement: StatementDeferral | Non
 
 
 def deferral_in_statement() -> StatementDeferral | None:
-    """What a statement that writes events adds to queue them, or None: then it calls
-    publish_after_commit for each (in-process delivery, a deferrer without SQL, or muted:
+    """What a statement that writes events adds to queue them, or None: then it publishes them
+    with hotline.events.published (in-process delivery, a deferrer without SQL, or muted:
     nothing is queued while muted)."""
-    if getattr(_muted, "on", False):
+    if is_muted():
         return None
     return _in_statement
 
 
-def publish_after_commit(event_id: int) -> None:
-    publish_all_after_commit([event_id])
-
-
 def publish_all_after_commit(event_ids: list[int]) -> None:
     """Deliver the events (written in the current transaction) once it commits, or queue them."""
-    if not event_ids or getattr(_muted, "on", False):
+    if not event_ids or is_muted():
         return
     if _deferrer is not None:
         _deferrer(event_ids)
