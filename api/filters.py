@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from dispatch.deadlines import light_q
 from hotline.models import Category, Channel, Light, Ticket, TicketState, TicketType, Unit, Urgency
+from hotline.validation import MAX_ID
 
 _FORM_CLASSES: dict = {}
 _FORM_CLASSES_MAX = 512  # distinct combinations of filters asked for, remembered per process
@@ -47,9 +48,6 @@ class AskedFiltersOnly:
             if len(_FORM_CLASSES) < _FORM_CLASSES_MAX:
                 _FORM_CLASSES[key] = form_class
         return form_class
-
-
-MAX_ID = 2**63 - 1  # bigint
 
 
 class StrictBooleanField(forms.NullBooleanField):

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from hotline.errors import NotFound
 from hotline.models import Role, Ticket, TicketState, Unit
 from hotline.selectors import unit_subtree_ids
+from hotline.validation import MAX_ID
 
 from .models import SIDE_PART, Assignment, Instruction
 
@@ -83,9 +84,6 @@ def unit_and_ancestor_ids(unit_ids: set[int]) -> set[int]:
 
 def ticket_visible_to(user, ticket: Ticket) -> bool:
     return tickets_visible_to(user, one_statement=True).filter(pk=ticket.pk).exists()
-
-
-MAX_ID = 2**63 - 1  # bigint: a larger id in a URL is simply not there
 
 
 def ticket_get_for(user, ticket_id) -> Ticket:

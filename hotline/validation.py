@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from .errors import InvalidInput
 from .models.people import phone_validator
 
+MAX_ID = 2**63 - 1  # bigint: a larger id (in a URL, a filter) names nothing
+
 
 def normalize_phone(raw: str) -> str:
     """Strip spaces, dashes in mobiles, and the +86 / 0086 prefix."""
