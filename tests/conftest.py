@@ -12,6 +12,30 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker):
+    """Replaces pytest-django's WSGI live_server: the pages with their websockets (tests/asgi_live.py)."""
+    from tests.asgi_live import AsgiLiveServer
+
+    with django_db_blocker.unblock():
+        server = AsgiLiveServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def browser_problems():
+    """No page a browser test opens may log a console error or fail a request."""
+    from tests.web.browser import EXPECTED_FAILURES, PROBLEMS
+
+    PROBLEMS.clear()
+    EXPECTED_FAILURES.clear()
+    yield PROBLEMS
+    problems, PROBLEMS[:] = list(PROBLEMS), []
+    EXPECTED_FAILURES.clear()
+    assert not problems, "the pages logged errors or failed requests:\n" + "\n".join(problems)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing each test user's password at production strength costs ~0.3 s a user."""

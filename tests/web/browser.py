@@ -37,11 +37,46 @@ def browser():
         chromium.close()
 
 
+# What went wrong in any page a test opened: console errors, uncaught exceptions and failed
+# requests (HTTP >= 400 or no answer). The autouse fixture `browser_problems` (tests/conftest.py)
+# empties it before each test and fails the test if anything is left in it afterwards.
+PROBLEMS: list[str] = []
+# A test that provokes an error on purpose (a 403 page, a refused form) names the URL part here.
+EXPECTED_FAILURES: list[str] = []
+
+
+def _watch(page) -> None:
+    def on_console(msg):
+        if msg.type == "error":
+            PROBLEMS.append(f"console error on {page.url}: {msg.text}")
+
+    def on_response(response):
+        if response.status >= 400 and not any(part in response.url for part in EXPECTED_FAILURES):
+            PROBLEMS.append(f"HTTP {response.status} {response.request.method} {response.url}")
+
+    def on_failed(request):
+        failure = request.failure or ""
+        # A navigation away aborts the requests still in flight: that is no failure of the page.
+        if "ERR_ABORTED" not in failure and not any(part in request.url for part in EXPECTED_FAILURES):
+            PROBLEMS.append(f"request failed {request.method} {request.url}: {failure}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: PROBLEMS.append(f"uncaught exception on {page.url}: {exc}"))
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+
+
 def new_page(browser, viewport: dict, *, mobile: bool = False):
     context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai",
                                   is_mobile=mobile, has_touch=mobile, device_scale_factor=1)
     context.set_default_timeout(15_000)
+    context.on("page", _watch)
     return context.new_page()
+
+
+def expect_failure(url_part: str) -> None:
+    """This test provokes failed requests whose URL contains url_part on purpose."""
+    EXPECTED_FAILURES.append(url_part)
 
 
 def shot(page, name: str) -> None:
