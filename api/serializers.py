@@ -239,6 +239,10 @@ class ReasonSerializer(serializers.Serializer):
     reason = Text(max_length=1000)
 
 
+class LeaderReturnSerializer(serializers.Serializer):
+    reason = Text(max_length=1000, help_text="退回理由（必填），值班长在值班台和工单页看到")
+
+
 class InvalidReasonSerializer(serializers.Serializer):
     reason = Text(max_length=500)  # dispatch.services.merging.ticket_mark_invalid
 
@@ -266,15 +270,23 @@ class Attachment(serializers.FileField):
     """A file of at least one byte (an empty one is refused)."""
 
 
+CONFIRM_ABSENT_HELP = (
+    "主办单位回复时，若有协办单位尚未签收或答复，须传 true 确认不再等待（回复事件中记录这些协办单位）；"
+    "否则返回 409，code 为 co_units_unanswered，message 列出这些单位。协办单位回复时忽略此项。"
+)
+
+
 class ReplySerializerIn(serializers.Serializer):
     text = Text(max_length=TEXT_MAX)
     files = serializers.ListField(child=Attachment(), required=False, default=list)
+    confirm_absent_co_units = serializers.BooleanField(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
 
 
 class ReplyTextSerializer(serializers.Serializer):
     """A reply sent as JSON: text only (files come as multipart/form-data)."""
 
     text = Text(max_length=TEXT_MAX)
+    confirm_absent_co_units = serializers.BooleanField(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
 
 
 class ExtensionRequestSerializer(serializers.Serializer):

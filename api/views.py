@@ -210,11 +210,20 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
                    responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
-        """承办单位回复（附件用 multipart/form-data 的 files）。"""
+        """承办单位回复（附件用 multipart/form-data 的 files）。主办单位回复而有协办单位尚未答复时，
+        须传 confirm_absent_co_units=true，否则 409 co_units_unanswered。"""
         data = None
         if hasattr(request.data, "getlist"):  # multipart: several files under one name
             data = {"text": request.data.get("text", ""), "files": request.FILES.getlist("files")}
+            if "confirm_absent_co_units" in request.data:
+                data["confirm_absent_co_units"] = request.data.get("confirm_absent_co_units")
         return self._act(request, s.ReplySerializerIn, dispatch_services.ticket_reply, data)
+
+    @extend_schema(request=s.LeaderReturnSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="leader-return")
+    def leader_return(self, request, pk=None):
+        """领导退回（只限呈报给本人、待批示的工单，须说明理由）：工单回到热线办待处理。"""
+        return self._act(request, s.LeaderReturnSerializer, dispatch_services.ticket_leader_return)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")

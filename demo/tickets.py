@@ -141,7 +141,9 @@ class Writer:
 
     def reply(self, ticket, unit, at):
         with frozen_at(self.past(at)):
-            d.ticket_reply(ticket=ticket, actor=self.staff_of(unit), text=self.rng.choice(REPLIES))
+            # The demo's co-units stay silent: the lead replies without them, and says so.
+            d.ticket_reply(ticket=ticket, actor=self.staff_of(unit), text=self.rng.choice(REPLIES),
+                           confirm_absent_co_units=True)
 
     def callback(self, ticket, at, result):
         by_sms = self.rng.random() < 0.6

@@ -11,6 +11,10 @@ SIDE_PART = models.Q(role="co") | models.Q(is_current=False) | models.Q(state__i
 # A co-unit part still to be done (a unit's inbox shows it): the partial index over these
 # stays as small as the work in hand, where every co-unit part ever held grows by the year.
 OPEN_CO_PART = models.Q(is_current=True, role="co", state__in=["pending", "signed"])
+# A part the unit has finished with: it replied, handed the ticket back, or the ticket closed
+# while its co-unit part was unanswered. These make up the unit's 已办 list.
+DONE_PART_STATES = ("replied", "returned", "closed")
+DONE_PART = models.Q(state__in=DONE_PART_STATES)
 
 
 class Assignment(models.Model):
@@ -26,6 +30,8 @@ class Assignment(models.Model):
         REPLIED = "replied", _("已回复")
         RETURNED = "returned", _("已退回")
         CANCELLED = "cancelled", _("已撤销")
+        # The ticket closed (办结, 并单, 无效) while this co-unit part was still unanswered.
+        CLOSED = "closed", _("已结束")
 
     ticket = models.ForeignKey(
         "hotline.Ticket", verbose_name=_("工单"),
@@ -50,6 +56,9 @@ class Assignment(models.Model):
         null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    # When the unit's part ended (replied, returned, closed, cancelled): a unit's 已办 list is
+    # in this order, newest first.
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("派单记录")
@@ -60,6 +69,8 @@ class Assignment(models.Model):
             # A unit's unfinished co-unit work: a handful of rows among its thousands of assignments.
             models.Index(fields=["unit", "ticket"], condition=OPEN_CO_PART, name="assignment_open_co"),
             models.Index(fields=["unit", "ticket"], condition=SIDE_PART, name="assignment_side_part"),
+            # A unit's 已办 list, newest first, paged straight from the index.
+            models.Index(fields=["unit", "-ended_at", "-id"], condition=DONE_PART, name="assignment_unit_done"),
         ]
 
     def __str__(self) -> str:

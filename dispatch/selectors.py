@@ -1,14 +1,14 @@
 """Reads for dispatch: what a person may do next, queues, inboxes, red and yellow lists."""
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from hotline.models import Role, Ticket, TicketState
+from hotline.models import Role, Ticket, TicketEvent, TicketState
 from hotline.models.tickets import HANDLING_STATES
 from hotline.selectors import unit_subtree_ids
 from hotline.workflow import TRANSITIONS
 
 from .deadlines import light_q
-from .models import OPEN_CO_PART, Assignment, ExtensionRequest, SupervisionNotice, Survey
+from .models import DONE_PART, OPEN_CO_PART, Assignment, ExtensionRequest, SupervisionNotice, Survey
 from .visibility import tickets_visible_to
 
 OFFICE_ACTIONS = {
@@ -35,7 +35,7 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
         if state in HANDLING_STATES and user.has_role(Role.SUPERVISOR, Role.ADMIN):
             actions += ["urge", "supervise"]
     if user.role == Role.LEADER and state == TicketState.PENDING_APPROVAL and ticket.leader_id == user.pk:
-        actions.append("instruct")
+        actions += ["instruct", "leader-return"]
     if user.role == Role.UNIT_STAFF and user.unit_id:
         assignment = (
             Assignment.objects.filter(ticket=ticket, unit_id=user.unit_id, is_current=True)
@@ -77,6 +77,59 @@ def unit_inbox(user, *, states: list[str] | None = None) -> QuerySet[Ticket]:
     if co_ticket_ids:
         mine |= Q(pk__seen_through=co_ticket_ids)
     return Ticket.objects.filter(mine, state__in=states)
+
+
+def unit_done_parts(user) -> QuerySet[Assignment]:
+    """A unit's 已办 (with its sub-units'): the parts it has finished with — replied (as lead or
+    co-unit), handed back (退单), or closed with the ticket while unanswered — newest first.
+    One row per part: a ticket handled in two rounds shows twice, once for each round."""
+    if user.role != Role.UNIT_STAFF or not user.unit_id:
+        return Assignment.objects.none()
+    return (Assignment.objects.filter(DONE_PART, unit_id__in=unit_subtree_ids(user.unit))
+            .order_by("-ended_at", "-id"))  # as the index assignment_unit_done reads
+
+
+def unit_ticket_search(user, *, q: str = "", date_from=None, date_to=None) -> QuerySet[Ticket]:
+    """A unit searching its own tickets (tickets_visible_to: what it leads or had a part in,
+    with its sub-units'; never another unit's): by number (whole, or a leading part such as
+    a day "261122"), or by words of the title (all must appear); by registration date."""
+    if user.role != Role.UNIT_STAFF or not user.unit_id:
+        return Ticket.objects.none()
+    qs = tickets_visible_to(user)
+    q = (q or "").strip()
+    if q.isdigit():
+        qs = qs.filter(number=q) if len(q) >= 11 else qs.filter(number__startswith=q)
+    else:
+        for word in q.split()[:8]:
+            qs = qs.filter(title__icontains=word)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs.order_by("-created_at", "-id")
+
+
+LEADER_RETURN_KINDS = ("leader_return", "leader_return_reopened")
+# The states a 领导退回 leads to (hotline.workflow.TRANSITIONS).
+LEADER_RETURN_STATES = (TicketState.REGISTERED, TicketState.REOPENED)
+
+
+def leader_returns_waiting() -> QuerySet[TicketEvent]:
+    """领导退回 the office has not acted on yet: the ticket is still where the leader sent it
+    (no transition since: each sets state_changed_at, and the return's event is written after
+    its own). Read from the events of those kinds (an index on kind; returns are rare)."""
+    return (TicketEvent.objects.filter(kind__in=LEADER_RETURN_KINDS, ticket__state__in=LEADER_RETURN_STATES,
+                                       created_at__gte=F("ticket__state_changed_at"))
+            .select_related("ticket", "actor").order_by("created_at", "id"))
+
+
+def leader_return_pending(ticket: Ticket) -> TicketEvent | None:
+    """The leader's return this ticket is waiting on the office for, if any (for its page)."""
+    if ticket.state not in LEADER_RETURN_STATES:
+        return None
+    return (TicketEvent.objects.filter(ticket=ticket, kind__in=LEADER_RETURN_KINDS,
+                                       created_at__gte=ticket.state_changed_at)
+            .select_related("actor").order_by("-id").first())
 
 
 def leader_queue(user) -> QuerySet[Ticket]:

@@ -61,9 +61,10 @@ class TicketAudience:
 def ticket_audience(ticket: Ticket) -> TicketAudience:
     office = frozenset(OFFICE_ROLES)
     if ticket.state == TicketState.REGISTERED:
-        # No transition leads back to 登记 (hotline.workflow.TRANSITIONS): a ticket there was never
-        # dispatched nor instructed, and has no leader. The most frequent event, registration,
-        # then costs no query.
+        # A ticket in 登记 was never dispatched nor instructed, and has no leader: the one
+        # transition back into it (领导退回, hotline.workflow.TRANSITIONS) comes from a report
+        # made from 登记 and clears the leader. The most frequent event, registration, then
+        # costs no query.
         return TicketAudience(office, frozenset(), frozenset())
     leaders = set(Instruction.objects.filter(ticket=ticket).values_list("leader_id", flat=True))
     if ticket.leader_id:

@@ -31,6 +31,12 @@ TRANSITIONS: dict[str, Transition] = {
     "answer_directly": Transition(frozenset({S.REGISTERED}), S.CLOSED, "直接答复办结"),
     "submit_for_approval": Transition(frozenset({S.REGISTERED, S.REOPENED}), S.PENDING_APPROVAL, "呈报领导"),
     "instruct": Transition(frozenset({S.PENDING_APPROVAL}), S.APPROVED, "领导批示"),
+    # 领导退回: the ticket goes back to where it was reported from, the leader cleared. A
+    # reported ticket came from 登记 (never dispatched nor instructed) or from 重办, so a
+    # ticket in 登记 still never was dispatched, instructed or had a leader (the push
+    # audience's short cut, dispatch.visibility.ticket_audience, relies on it).
+    "leader_return": Transition(frozenset({S.PENDING_APPROVAL}), S.REGISTERED, "领导退回"),
+    "leader_return_reopened": Transition(frozenset({S.PENDING_APPROVAL}), S.REOPENED, "领导退回"),
     "dispatch": Transition(frozenset({S.REGISTERED, S.APPROVED, S.REOPENED}), S.DISPATCHED, "派单"),
     "redispatch": Transition(frozenset({S.RETURNED}), S.DISPATCHED, "重新派单"),
     "sign": Transition(frozenset({S.DISPATCHED}), S.IN_PROGRESS, "签收"),

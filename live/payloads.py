@@ -28,6 +28,7 @@ KIND_LABELS = {name: t.label for name, t in TRANSITIONS.items()} | {
     "extension_rejected": "驳回延期",
     "followup": "市民补充",
     "merged_in": "并入工单",
+    "co_parts_closed": "协办结束",
     "sign_overdue": "签收超时提醒",
     "callback_due": "回访到期提醒",
     "survey_sent": "发送回访短信",

@@ -37,8 +37,9 @@ def in_progress(people, *, co_signed=False, **extra) -> Ticket:
 
 
 def replied(people, **extra) -> Ticket:
+    """Lead unit A replied; co-unit B (when there is one) never answered, and A confirmed so."""
     ticket = in_progress(people, **extra)
-    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已联系物业维修完毕。")
+    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已联系物业维修完毕。", confirm_absent_co_units=True)
     return Ticket.objects.get(pk=ticket.pk)
 
 

@@ -7,7 +7,8 @@ NAV = {
     Role.SUPERVISOR: [("board", "/board/", "值班台"), ("console", "/console/", "登记工单"),
                       ("callbacks", "/console/callbacks/", "回访"), ("tickets", "/tickets/", "工单查询")],
     Role.LEADER: [("leader", "/m/", "待批示"), ("leader_done", "/m/instructed/", "我批示的")],
-    Role.UNIT_STAFF: [("unit", "/unit/", "待办工单")],
+    Role.UNIT_STAFF: [("unit", "/unit/", "待办工单"), ("unit_done", "/unit/done/", "已办工单"),
+                      ("unit_search", "/unit/search/", "工单查询")],
 }
 NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "系统配置")]
 

@@ -145,6 +145,8 @@ class ReplyForm(forms.Form):
     text = forms.CharField(label="办理结果", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "请填写办理结果"})
     files = MultipleFileField(label="附件", required=False, help_text="可多选，每个不超过20MB")
+    # The lead replying while co-units have not answered must say so (dispatch ticket_reply).
+    confirm_absent_co_units = forms.BooleanField(label="确认不再等待，回复中记录以上协办单位未答复", required=False)
 
 
 class ExtensionForm(forms.Form):
@@ -159,6 +161,27 @@ class ExtensionForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "请填写理由"})
+
+
+class LeaderReturnForm(forms.Form):
+    reason = forms.CharField(label="退回理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写退回理由"})
+
+
+class UnitSearchForm(forms.Form):
+    """A unit searching its own tickets."""
+
+    q = forms.CharField(label="工单编号或标题关键词", max_length=100, required=False)
+    date_from = forms.DateField(label="登记日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                error_messages={"invalid": "请输入有效日期"})
+    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"invalid": "请输入有效日期"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "结束日期不能早于开始日期")
+        return data
 
 
 class NoteForm(forms.Form):

@@ -18,6 +18,8 @@ urlpatterns = [
     path("m/tickets/<int:ticket_id>/", leader.leader_ticket, name="leader-ticket"),
     # handling unit
     path("unit/", unit.unit_home, name="unit-home"),
+    path("unit/done/", unit.unit_done, name="unit-done"),
+    path("unit/search/", unit.unit_search, name="unit-search"),
     path("unit/tickets/<int:ticket_id>/", unit.unit_ticket, name="unit-ticket"),
     # supervisor
     path("board/", board.board, name="board"),

@@ -1,5 +1,5 @@
 """Every write in dispatch/ goes through a function in this package."""
-from .approval import approval_policy_for, ticket_instruct, ticket_submit_for_approval
+from .approval import approval_policy_for, ticket_instruct, ticket_leader_return, ticket_submit_for_approval
 from .callbacks import survey_open, survey_record, ticket_close_without_callback
 from .extensions import extension_decide, extension_request
 from .handling import ticket_dispatch, ticket_reply, ticket_return, ticket_sign
@@ -15,6 +15,7 @@ __all__ = [
     "ticket_close_without_callback",
     "ticket_dispatch",
     "ticket_instruct",
+    "ticket_leader_return",
     "ticket_mark_invalid",
     "ticket_merge",
     "ticket_reply",

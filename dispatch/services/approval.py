@@ -3,7 +3,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from hotline.errors import InvalidInput, NotAllowed
-from hotline.models import Role, Ticket, Unit, User
+from hotline.models import Role, Ticket, TicketEvent, Unit, User
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.validation import validate_text
 from hotline.workflow import lock_ticket, transition
@@ -66,3 +66,31 @@ def ticket_instruct(*, ticket: Ticket, actor, text: str, units: list[Unit] | tup
     instruction = Instruction.objects.create(ticket=approved, leader=actor, text=text)
     instruction.units.set(units)
     return instruction
+
+
+def last_submission(ticket: Ticket) -> TicketEvent | None:
+    """The event of the latest 呈报 (its payload holds the supervisor's 呈报说明 `note`)."""
+    return TicketEvent.objects.filter(ticket=ticket, kind="submit_for_approval").order_by("-id").first()
+
+
+@transaction.atomic
+def ticket_leader_return(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    """领导退回: the leader the ticket was reported to declines to instruct and sends it back to
+    the hotline office with a reason. The ticket returns to the state it was reported from
+    (登记, or 重办 for a reopened ticket), its leader cleared, into the office's queue; the
+    supervisor finds the reason on the board and on the ticket page."""
+    require_role(actor, Role.LEADER, what="退回工单")
+    locked = lock_ticket(ticket.pk)
+    if locked.leader_id != actor.pk:
+        raise NotAllowed("该工单未呈报给您")
+    reason = validate_text(reason, field="reason", label="退回理由", max_length=1000)
+    # Only a reopened ticket has been called back about before (reopen_count > 0): nothing
+    # else leads into 呈报 from 重办, and a ticket reported from 登记 was never handled.
+    action = "leader_return_reopened" if locked.reopen_count else "leader_return"
+    submission = last_submission(locked)
+    return transition(
+        ticket=locked, action=action, actor=actor,
+        payload={"reason": reason, "leader_id": actor.pk,
+                 "submit_note": (submission.payload or {}).get("note", "") if submission else ""},
+        changes={"leader": None},
+    )

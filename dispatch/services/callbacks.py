@@ -8,7 +8,7 @@ from hotline.permissions import HOTLINE_STAFF, OFFICE, require_role
 from hotline.validation import validate_text
 from hotline.workflow import transition
 
-from ..models import OPEN_CO_PART, Assignment, Survey
+from ..models import Survey
 
 RESULT_ACTIONS = {
     Survey.Result.SATISFIED: "callback_satisfied",
@@ -74,11 +74,11 @@ def survey_record(
     if method:
         survey.method = method
     survey.save()
-    if action == "callback_satisfied":
-        _end_unfinished_co_parts(ticket)
-    else:
-        from .handling import release_units
+    from .handling import co_parts_close, release_units
 
+    if action == "callback_satisfied":
+        co_parts_close(ticket=ticket, actor=actor, why="工单已办结，协办单位未答复的部分随之结束")
+    else:
         release_units(ticket, note="回访不满意，工单重办")
     return survey
 
@@ -98,12 +98,7 @@ def ticket_close_without_callback(*, ticket: Ticket, actor, note: str) -> Ticket
         ticket=ticket, action="close_without_callback", actor=actor, payload={"note": note},
         changes={"closed_at": timezone.now(), "closed_on_time": _on_time(ticket)},
     )
-    _end_unfinished_co_parts(closed)
+    from .handling import co_parts_close
+
+    co_parts_close(ticket=closed, actor=actor, why="工单已办结，协办单位未答复的部分随之结束")
     return closed
-
-
-def _end_unfinished_co_parts(ticket: Ticket) -> None:
-    """The ticket is closed: a co-unit part never signed or replied ends as cancelled. The
-    co-unit still finds the ticket in its list; nothing is left looking like open work (and
-    the index of unfinished co-unit parts does not keep it for ever)."""
-    Assignment.objects.filter(OPEN_CO_PART, ticket=ticket).update(state=Assignment.State.CANCELLED)

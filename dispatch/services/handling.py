@@ -11,7 +11,7 @@ from hotline.validation import validate_text
 from hotline.workflow import lock_ticket, record_event, transition
 
 from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_ticket
-from ..models import Assignment, Attachment, ExtensionRequest, Reply, TicketReturn
+from ..models import OPEN_CO_PART, Assignment, Attachment, ExtensionRequest, Reply, TicketReturn
 from ..timers import schedule_light_timers
 from .approval import approval_policy_for
 from .callbacks import survey_open
@@ -53,10 +53,43 @@ def release_units(ticket: Ticket, *, note: str) -> None:
     request is withdrawn."""
     current = Assignment.objects.filter(ticket=ticket, is_current=True)
     current.filter(state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).update(
-        is_current=False, state=Assignment.State.CANCELLED
+        is_current=False, state=Assignment.State.CANCELLED, ended_at=timezone.now()
     )
     current.update(is_current=False)
     withdraw_extensions(ticket, note=note)
+
+
+def open_co_parts(ticket: Ticket) -> list[dict]:
+    """The co-units of the current round that have not answered yet (never signed, or signed
+    and not replied), in dispatch order: [{"unit_id", "unit", "state"}]."""
+    rows = (Assignment.objects.filter(OPEN_CO_PART, ticket=ticket)
+            .order_by("id").values("unit_id", "unit__name", "state"))
+    return [{"unit_id": r["unit_id"], "unit": r["unit__name"], "state": r["state"]} for r in rows]
+
+
+def describe_open_co_parts(parts: list[dict]) -> str:
+    """协办单位 X（尚未签收）、Y（已签收，尚未答复）"""
+    return "、".join(
+        f"{p['unit']}（{'尚未签收' if p['state'] == Assignment.State.PENDING else '已签收，尚未答复'}）" for p in parts
+    )
+
+
+def co_parts_close(*, ticket: Ticket, actor=None, why: str) -> list[str]:
+    """The ticket has closed (办结, 并单, 无效): every co-unit part still unanswered ends as 已结束,
+    so it leaves the co-unit's 待办, with one event naming those units. Set-based: one read of
+    the open parts, one UPDATE. Runs in the closing service's transaction (ticket locked).
+    Returns the names of the units whose parts were closed."""
+    parts = open_co_parts(ticket)
+    if not parts:
+        return []
+    Assignment.objects.filter(OPEN_CO_PART, ticket=ticket).update(
+        state=Assignment.State.CLOSED, ended_at=timezone.now()
+    )
+    names = [p["unit"] for p in parts]
+    record_event(ticket=ticket, kind="co_parts_closed", actor=actor, payload={
+        "co_units": names, "co_unit_ids": [p["unit_id"] for p in parts], "note": why,
+    })
+    return names
 
 
 def withdraw_extensions(ticket: Ticket, *, note: str) -> None:
@@ -138,9 +171,14 @@ def _validate_files(files) -> list:
 
 
 @transaction.atomic
-def ticket_reply(*, ticket: Ticket, actor, text: str, files=()) -> Reply:
+def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_co_units: bool = False) -> Reply:
     """回复: the lead unit's result moves the ticket to replied and opens the callback survey;
-    a co-unit's reply is added to the record."""
+    a co-unit's reply (协办意见) is added to the record.
+
+    Co-units can no longer answer once the lead has replied, so while any of them has not
+    answered the lead's reply is refused (409 co_units_unanswered) unless the lead confirms
+    it replies without them (`confirm_absent_co_units`); the reply event then records
+    which co-units had not answered."""
     assignment = require_assignment(ticket, actor, what="回复")
     text = validate_text(text, field="text", label="办理结果", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
     files = _validate_files(files)
@@ -151,6 +189,16 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=()) -> Reply:
         raise Conflict("请先签收工单再回复" if assignment.state == Assignment.State.PENDING
                        else "本单位已回复该工单", code="state_conflict")
     if is_lead:
+        absent = open_co_parts(ticket)
+        if absent and not confirm_absent_co_units:
+            raise Conflict(
+                f"以下协办单位尚未答复：{describe_open_co_parts(absent)}。主办单位回复后协办单位将不能再提交意见；"
+                "请等待协办意见，或确认记录其未答复后再回复",
+                code="co_units_unanswered", field="confirm_absent_co_units",
+            )
+        if absent:
+            payload |= {"absent_co_units": [p["unit"] for p in absent],
+                        "absent_co_unit_ids": [p["unit_id"] for p in absent]}
         limits = limits_for_ticket(ticket)
         replied = transition(
             ticket=ticket, action="reply", actor=actor, payload=payload,
@@ -165,7 +213,7 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=()) -> Reply:
     for f in files:
         Attachment.objects.create(reply=reply, file=f, name=f.name[:200], size=f.size,
                                   content_type=getattr(f, "content_type", "") or "")
-    Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.REPLIED, replied_at=now)
+    Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.REPLIED, replied_at=now, ended_at=now)
     if is_lead:
         withdraw_extensions(replied, note="工单已回复，延期申请自动撤销")
         survey_open(ticket=replied)
@@ -186,6 +234,7 @@ def ticket_return(*, ticket: Ticket, actor, reason: str) -> Ticket:
     )
     TicketReturn.objects.create(ticket=returned, assignment=assignment, unit=actor.unit,
                                 returned_by=actor, reason=reason)
-    Assignment.objects.filter(pk=assignment.pk).update(is_current=False, state=Assignment.State.RETURNED)
+    Assignment.objects.filter(pk=assignment.pk).update(is_current=False, state=Assignment.State.RETURNED,
+                                                       ended_at=timezone.now())
     release_units(returned, note="工单已退回，延期申请自动撤销")
     return returned

@@ -10,7 +10,7 @@ from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.validation import validate_text
 from hotline.workflow import record_event, transition
 
-from .handling import release_units
+from .handling import co_parts_close, release_units
 
 
 @transaction.atomic
@@ -30,6 +30,7 @@ def ticket_merge(*, ticket: Ticket, into: Ticket, actor, reason: str = "") -> Ti
         payload={"into": target.number, "into_id": target.pk, "reason": reason},
         changes={"merged_into": target, "lead_unit": None, "closed_at": timezone.now()},
     )
+    co_parts_close(ticket=merged, actor=actor, why="工单已并单，协办单位未答复的部分随之结束")
     release_units(merged, note="工单已并单")
     record_event(ticket=target, kind="merged_in", actor=actor,
                  payload={"from": merged.number, "from_id": merged.pk, "reason": reason})
@@ -45,5 +46,6 @@ def ticket_mark_invalid(*, ticket: Ticket, actor, reason: str) -> Ticket:
         ticket=ticket, action="mark_invalid", actor=actor, payload={"reason": reason},
         changes={"lead_unit": None, "closed_at": timezone.now()},
     )
+    co_parts_close(ticket=invalid, actor=actor, why="工单已标记为无效，协办单位未答复的部分随之结束")
     release_units(invalid, note="工单已标记为无效")
     return invalid

@@ -105,6 +105,9 @@ def test_lifecycle_through_the_pages(browser, live_server, people, unit_a, unit_
     unit.fill("#id_text", "已责令施工单位夜间停工，并安装隔音围挡。")
     unit.set_input_files("#id_files", files=[{"name": "现场照片.png", "mimeType": "image/png",
                                               "buffer": b"\x89PNG\r\n\x1a\nfake"}])
+    # The co-unit never answered: the lead says it replies without it.
+    assert unit_b.name in unit.inner_text("#co-warning")
+    unit.check("#id_confirm_absent_co_units")
     assert_no_horizontal_scroll(unit)
     shot(unit, "08-unit-reply-375")
     unit.click("#btn-reply")

@@ -41,7 +41,7 @@ PAGES = {
     "operator": ["/console/", "/console/callbacks/", "/tickets/", "/tickets/{handling}/"],
     "supervisor": ["/board/", "/tickets/{pending}/"],
     "leader": ["/m/", "/m/tickets/{pending}/", "/m/instructed/"],
-    "staff_a": ["/unit/", "/unit/tickets/{handling}/", "/unit/tickets/{replied}/"],
+    "staff_a": ["/unit/", "/unit/tickets/{handling}/", "/unit/tickets/{replied}/", "/unit/done/", "/unit/search/"],
 }
 
 

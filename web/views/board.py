@@ -7,7 +7,13 @@ from django.views.decorators.http import require_POST
 
 from dispatch import services as dispatch_services
 from dispatch.models import ExtensionRequest
-from dispatch.selectors import approval_queue, light_list, pending_extensions, returned_queue
+from dispatch.selectors import (
+    approval_queue,
+    leader_returns_waiting,
+    light_list,
+    pending_extensions,
+    returned_queue,
+)
 from hotline.errors import HotlineError, NotFound
 from hotline.models import Ticket, TicketState
 from hotline.models.tickets import HANDLING_STATES
@@ -41,6 +47,7 @@ def board(request):
         "yellow": _section(light_list("yellow"), HANDLING_STATES, "due_at", now, scan="-warn_at",
                            rows_from=yellow_candidates(now)),
         "extensions": {"rows": list(extensions.order_by("created_at")[:ROWS]), "qs": extensions},
+        "leader_returned": {"rows": list(leader_returns_waiting()[:ROWS]), "qs": leader_returns_waiting()},
     }
     counts = capped_counts({name: section.pop("qs") for name, section in sections.items()})
     for name, (count, capped) in counts.items():

@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from dispatch import services as dispatch_services
 from dispatch.models import Instruction
 from dispatch.selectors import leader_queue, ticket_actions_for
+from dispatch.services.approval import last_submission
 from dispatch.visibility import ticket_get_for
 from hotline.models import Role, Ticket, Unit
 from hotline.selectors import ticket_timeline
 
-from ..forms import InstructForm
+from ..forms import InstructForm, LeaderReturnForm
 from ..lists import LIST_DEFER
 from ..timeline import staff_lines
 from .common import call_service, citizen_view, light_of, redactor_for, role_required, with_lights
@@ -68,10 +69,19 @@ def suggested_units(ticket) -> list[Unit]:
 @role_required(Role.LEADER)
 def leader_ticket(request, ticket_id: int):
     ticket = ticket_get_for(request.user, ticket_id)
-    can_instruct = "instruct" in ticket_actions_for(request.user, ticket)
-    form = None
-    if can_instruct:
-        if request.method == "POST":
+    actions = ticket_actions_for(request.user, ticket)
+    form = return_form = None
+    if "instruct" in actions:
+        form = InstructForm(initial={"units": [u.pk for u in suggested_units(ticket)]})
+        return_form = LeaderReturnForm()
+        if request.method == "POST" and request.POST.get("action") == "return":
+            return_form = LeaderReturnForm(request.POST)
+            if return_form.is_valid() and call_service(
+                    return_form, dispatch_services.ticket_leader_return, ticket=ticket, actor=request.user,
+                    reason=return_form.cleaned_data["reason"]) is not None:
+                messages.success(request, f"工单 {ticket.number} 已退回热线办")
+                return redirect("/m/")
+        elif request.method == "POST":
             form = InstructForm(request.POST)
             if form.is_valid():
                 done = call_service(form, dispatch_services.ticket_instruct, ticket=ticket, actor=request.user,
@@ -79,17 +89,19 @@ def leader_ticket(request, ticket_id: int):
                 if done is not None:
                     messages.success(request, f"已批示工单 {ticket.number}")
                     return redirect("/m/")
-        else:
-            form = InstructForm(initial={"units": [u.pk for u in suggested_units(ticket)]})
     elif request.method == "POST":
         messages.error(request, "该工单已不在待批示状态")
         return redirect(request.path)
     suggested = {u.pk for u in suggested_units(ticket)}
     redact = redactor_for(request.user, ticket)
+    submission = last_submission(ticket)
     return render(request, "leader/ticket.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
         "title": redact(ticket.title), "content": redact(ticket.content), "address": redact(ticket.address),
         "lines": staff_lines(ticket_timeline(ticket), redact=redact),
         "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
-        "form": form, "phrases": QUICK_PHRASES, "suggested": suggested, "nav": "leader",
+        "submission": submission,
+        "submission_note": redact((submission.payload or {}).get("note", "")) if submission else "",
+        "form": form, "return_form": return_form, "phrases": QUICK_PHRASES, "suggested": suggested,
+        "nav": "leader",
     })

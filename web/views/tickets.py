@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from dispatch import services as dispatch_services
 from dispatch.deadlines import deadlines_from, light_q, limits_for_ticket
 from dispatch.models import Attachment, Survey
-from dispatch.selectors import ticket_actions_for
+from dispatch.selectors import leader_return_pending, ticket_actions_for
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotFound
 from hotline.models import Role, Ticket
@@ -146,7 +146,8 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "returns": ticket.returns.select_related("unit").order_by("-id"),
         "history": with_lights(ticket.citizen.tickets.exclude(pk=ticket.pk).order_by("-created_at")[:5])
         if ticket.citizen_id else [],
-        "notices": supervision_notices(request.user, ticket), "nav": "tickets",
+        "notices": supervision_notices(request.user, ticket), "leader_return": leader_return_pending(ticket),
+        "nav": "tickets",
     }, status=status)
 
 

@@ -1,4 +1,5 @@
-"""The unit inbox (desktop and phone): lights first, then sign, reply, extend, return."""
+"""The unit's pages (desktop and phone): the inbox (lights first), 已办, a search of its own
+tickets, and one ticket: sign, reply (or a co-unit's 协办意见), extend, return."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -7,12 +8,13 @@ from django.utils import timezone
 from dispatch import services as dispatch_services
 from dispatch.deadlines import LIGHT_RANK, light_rank
 from dispatch.models import Assignment, ExtensionRequest
-from dispatch.selectors import ticket_actions_for, unit_inbox
+from dispatch.selectors import ticket_actions_for, unit_done_parts, unit_inbox, unit_ticket_search
+from dispatch.services.handling import open_co_parts
 from dispatch.visibility import ticket_get_for
 from hotline.models import Role
 from hotline.selectors import ticket_timeline
 
-from ..forms import ExtensionForm, ReasonForm, ReplyForm
+from ..forms import ExtensionForm, ReasonForm, ReplyForm, UnitSearchForm
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
@@ -44,6 +46,35 @@ def unit_home(request):
     return render(request, "unit/home.html", {"page": page, "tickets": tickets, "light": light, "nav": "unit"})
 
 
+@role_required(Role.UNIT_STAFF)
+def unit_done(request):
+    """已办: the parts the unit has finished with, newest first."""
+    now = timezone.now()
+    parts = unit_done_parts(request.user).select_related("unit", "ticket", "ticket__category")
+    page = Paginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    with_lights([part.ticket for part in rows], now)  # sets each ticket's .light
+    return render(request, "unit/done.html", {"page": page, "parts": rows, "nav": "unit_done"})
+
+
+@role_required(Role.UNIT_STAFF)
+def unit_search(request):
+    """查询: the unit's own tickets by number, title words and registration date."""
+    form = UnitSearchForm(request.GET or None)
+    page = None
+    tickets = []
+    if not form.is_bound or form.is_valid():  # no conditions yet: the newest of the unit's own
+        data = form.cleaned_data if form.is_bound else {"q": "", "date_from": None, "date_to": None}
+        qs = unit_ticket_search(request.user, q=data["q"], date_from=data["date_from"], date_to=data["date_to"])
+        page = Paginator(qs.select_related("category", "lead_unit").defer(*LIST_DEFER), PAGE_SIZE).get_page(
+            request.GET.get("page"))
+        tickets = with_lights(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "unit/search.html", {"form": form, "page": page, "tickets": tickets,
+                                                "query": params.urlencode(), "nav": "unit_search"})
+
+
 ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReasonForm}
 
 
@@ -59,16 +90,28 @@ def unit_ticket(request, ticket_id: int):
         if done:
             return redirect(request.path if action != "return" else "/unit/")
     lines = staff_lines(ticket_timeline(ticket))
+    my_part = _my_part(request.user, ticket)
+    is_lead = my_part is not None and my_part.role == Assignment.Role.LEAD
     pending_ext = ticket.extension_requests.filter(state=ExtensionRequest.State.PENDING).first()
     return render(request, "unit/ticket.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
         "actions": actions, "forms": forms, "errors": errors, "pending_extension": pending_ext,
         "lines": lines, "alerts": [line for line in lines if line.kind in ("urge", "supervise")],
         "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
+        "co_replies": ticket.replies.filter(is_lead=False, assignment__is_current=True).select_related("unit"),
         "instructions": ticket.instructions.select_related("leader"),
         "assignments": ticket.assignments.filter(is_current=True).select_related("unit"),
+        "my_part": my_part, "is_lead": is_lead,
+        # The co-units the lead would reply without (the reply form warns and asks to confirm).
+        "absent_co_units": open_co_parts(ticket) if is_lead and "reply" in actions else [],
         "notices": supervision_notices(request.user, ticket), "nav": "unit",
     })
+
+
+def _my_part(user, ticket) -> Assignment | None:
+    """The user's unit's current part in the ticket (lead or co-unit), if it has one."""
+    return (Assignment.objects.filter(ticket=ticket, unit_id=user.unit_id, is_current=True)
+            .exclude(state__in=[Assignment.State.CANCELLED, Assignment.State.RETURNED]).first())
 
 
 def _act(request, ticket, action, forms, errors) -> bool:
@@ -94,8 +137,9 @@ def _act(request, ticket, action, forms, errors) -> bool:
     data = form.cleaned_data
     if action == "reply":
         result = call_service(form, dispatch_services.ticket_reply, ticket=ticket, actor=user,
-                              text=data["text"], files=data["files"])
-        ok_message = "办理结果已回复"
+                              text=data["text"], files=data["files"],
+                              confirm_absent_co_units=data["confirm_absent_co_units"])
+        ok_message = "办理结果已回复" if result is None or result.is_lead else "协办意见已提交，主办单位回复时可见"
     elif action == "extension":
         result = call_service(form, dispatch_services.extension_request, ticket=ticket, actor=user,
                               reason=data["reason"], extra_days=data["extra_days"])
