@@ -28,7 +28,7 @@ def _refuse_a_repeat_urge(ticket: Ticket) -> None:
     if last is None:
         return
     ago = int((now - last.created_at).total_seconds() // 60)
-    when = f"{ago} 分钟前" if ago >= 1 else "刚刚"
+    when = f" {ago} 分钟前" if ago >= 1 else "刚刚"
     by = str(last.actor) if last.actor_id else (last.actor_label or "系统")
     raise RecentlyUrged(f"该工单{when}已催办（{timezone.localtime(last.created_at):%m-%d %H:%M}，{by}），仍要催办？")
 
