@@ -138,7 +138,9 @@
     var wait = delay !== undefined ? delay : Math.max(0, state.last + LIVE_GAP - Date.now());
     state.timer = setTimeout(function () { fire(id); }, wait);
   }
-  document.addEventListener("ticket-event", function () {
+  // On body, where live.js dispatches (a page's own code may dispatch there without bubbling);
+  // this deferred script runs once the body is parsed.
+  document.body.addEventListener("ticket-event", function () {
     document.querySelectorAll("[data-live][id]").forEach(function (region) {
       var state = stateOf(region.id);
       state.pending += 1;
@@ -147,7 +149,7 @@
     });
   });
   // More was missed than live.js could resend: every list reloads (or says so).
-  document.addEventListener("live-resync", function () {
+  document.body.addEventListener("live-resync", function () {
     document.querySelectorAll("[data-live][id]").forEach(function (region) {
       stateOf(region.id).pending += 1;
       schedule(region.id, 0);
