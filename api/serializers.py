@@ -231,6 +231,13 @@ class NoteSerializer(serializers.Serializer):
     note = Text(max_length=1000, required=False, allow_blank=True, default="")
 
 
+class UrgeSerializer(NoteSerializer):
+    repeat = serializers.BooleanField(
+        required=False, default=False,
+        help_text="再次催办：该工单在 URGE_REPEAT_MINUTES（默认 30）分钟内已催办过时，须为 true 才会再催办一次；"
+                  "否则答复 409（code 为 recently_urged），不发催办")
+
+
 class RequiredNoteSerializer(serializers.Serializer):
     note = Text(max_length=1000)
 

@@ -20,7 +20,7 @@ from dispatch import services as dispatch_services
 from dispatch.models import Assignment, ExtensionRequest, Reply
 from dispatch.selectors import pending_extensions, unit_inbox
 from dispatch.visibility import ticket_get_for, tickets_visible_to
-from hotline.errors import InvalidInput, NotAllowed, NotFound
+from hotline.errors import InvalidInput, NotAllowed, NotFound, RecentlyUrged
 from hotline.models import Category, Role, Ticket, Unit
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.rest import parsing
@@ -275,16 +275,19 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         """标记为无效工单（须说明原因）。"""
         return self._act(request, s.InvalidReasonSerializer, dispatch_services.ticket_mark_invalid)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
+    @extend_schema(request=s.UrgeSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def urge(self, request, pk=None):
-        """催办。"""
-        return self._act(request, s.NoteSerializer, dispatch_services.ticket_urge)
+        """催办（值班长、管理员）。同一工单短时间内再次催办须带 repeat: true，否则答复 409 recently_urged。"""
+        try:
+            return self._act(request, s.UrgeSerializer, dispatch_services.ticket_urge)
+        except RecentlyUrged as exc:
+            raise RecentlyUrged(f"{exc.message}确要再次催办，请求中加 \"repeat\": true") from None
 
     @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
-        """督办（生成督办通知书）。"""
+        """督办（值班长、管理员；生成督办通知书）。"""
         return self._act(request, s.NoteSerializer, dispatch_services.ticket_supervise)
 
 

@@ -252,6 +252,10 @@ LOGGING = {
 CTI_SECRET = os.environ.get("CTI_SECRET", "")
 # How long after a unit's reply the satisfaction survey SMS goes out.
 HOTLINE_SURVEY_DELAY_MINUTES = int(os.environ.get("SURVEY_DELAY_MINUTES", "30"))
+# Office hours of a working day (local time): yellow lights are timed to fall within them.
+HOTLINE_WORK_HOURS = (os.environ.get("WORK_OPENS", "08:30"), os.environ.get("WORK_CLOSES", "17:30"))
+# A second 催办 of the same ticket within this many minutes asks "仍要催办？" first.
+HOTLINE_URGE_REPEAT_MINUTES = int(os.environ.get("URGE_REPEAT_MINUTES", "30"))
 HOTLINE_SWEEP_SECONDS = int(os.environ.get("SWEEP_SECONDS", "60"))
 HOTLINE_OFFICE_NAME = os.environ.get("HOTLINE_OFFICE_NAME", "12345政务服务便民热线办公室")
 HOTLINE_SUPERVISION_DEMAND = os.environ.get(

@@ -57,6 +57,24 @@ class WorkCalendar:
                 counted += 1
         return current
 
+    def workday_before(self, day: dt.date, *, not_before: dt.date) -> dt.date | None:
+        """The last working day strictly before `day`, if there is one on or after `not_before`."""
+        current = day - dt.timedelta(days=1)
+        while current >= not_before:
+            if self.is_workday(current):
+                return current
+            current -= dt.timedelta(days=1)
+        return None
+
+    def workday_after(self, day: dt.date, *, not_after: dt.date) -> dt.date | None:
+        """The first working day strictly after `day`, if there is one on or before `not_after`."""
+        current = day + dt.timedelta(days=1)
+        while current <= not_after:
+            if self.is_workday(current):
+                return current
+            current += dt.timedelta(days=1)
+        return None
+
 
 def is_workday(day: dt.date) -> bool:
     return WorkCalendar(day, days=0).is_workday(day)

@@ -5,7 +5,9 @@ Rules (docs/PRODUCT.md §4):
   day after the day the clock starts; the start day never counts.
 - Urgent tickets count clock hours from the start instant.
 - Yellow starts when the remaining time falls below `warn_share` of the whole
-  limit, and in any case at the start of the last working day.
+  limit, and in any case at the start of the last working day; a yellow time outside
+  working hours (settings.HOTLINE_WORK_HOURS on a working day) moves back to the end of
+  the previous working period, so that the unit is warned while someone is at work.
 - Red once the deadline has passed.
 The light is `light_at(due_at, warn_at, now)`: a pure function, right on every read.
 """
@@ -110,13 +112,52 @@ def add_limit(start: dt.datetime, amount: int, limit_unit: str, calendar: WorkCa
     return add_working_days(start, amount, calendar)
 
 
-def warn_time(start: dt.datetime, due: dt.datetime, limits: Limits) -> dt.datetime:
-    """When the light turns yellow for a limit running from `start` to `due`."""
+def work_hours() -> tuple[dt.time, dt.time]:
+    """(opens, closes): the office hours of a working day, local time."""
+    opens, closes = (dt.time.fromisoformat(value) for value in settings.HOTLINE_WORK_HOURS)
+    return opens, closes
+
+
+def during_work(warn: dt.datetime, start: dt.datetime, due: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
+    """`warn`, or the nearest moment in working hours that still warns between start and due.
+
+    Outside working hours (a night, a weekend, a holiday) the warning moves back to the end of
+    the previous working period: a unit warned at 02:00 reads it only in the morning, with less
+    time left. When that end lies before the start (dispatched in the evening), the warning
+    moves forward to the next opening, if that comes before the deadline; when no working hour
+    lies between start and deadline at all (an urgent ticket over a holiday), it stays."""
+    tz = local_tz()
+    opens, closes = work_hours()
+    local = timezone.localtime(warn, tz)
+    day, time = local.date(), local.time()
+    workday = calendar.is_workday(day)
+    if workday and opens <= time <= closes:
+        return warn
+    start_day = timezone.localtime(start, tz).date()
+    back_day = day if workday and time > closes else calendar.workday_before(day, not_before=start_day)
+    if back_day is not None:
+        back = dt.datetime.combine(back_day, closes, tzinfo=tz)
+        if back >= start:
+            return back
+    due_day = timezone.localtime(due, tz).date()
+    forward_day = day if workday and time < opens else calendar.workday_after(day, not_after=due_day)
+    if forward_day is not None:
+        forward = dt.datetime.combine(forward_day, opens, tzinfo=tz)
+        if start <= forward < due:
+            return forward
+    return warn
+
+
+def warn_time(start: dt.datetime, due: dt.datetime, limits: Limits,
+              calendar: WorkCalendar | None = None) -> dt.datetime:
+    """When the light turns yellow for a limit running from `start` to `due` (in working hours)."""
+    calendar = calendar or WorkCalendar(timezone.localtime(start, local_tz()).date())
     by_share = due - (due - start) * float(limits.warn_share)
-    if limits.limit_unit == LimitUnit.CLOCK_HOURS:
-        return by_share
-    last_day_start = dt.datetime.combine(timezone.localtime(due, local_tz()).date(), dt.time.min, tzinfo=local_tz())
-    return min(by_share, last_day_start)
+    if limits.limit_unit != LimitUnit.CLOCK_HOURS:
+        last_day_start = dt.datetime.combine(timezone.localtime(due, local_tz()).date(), dt.time.min,
+                                             tzinfo=local_tz())
+        by_share = min(by_share, last_day_start)
+    return during_work(by_share, start, due, calendar)
 
 
 @dataclass(frozen=True)
@@ -130,7 +171,7 @@ def deadlines_from(start: dt.datetime, limits: Limits, calendar: WorkCalendar | 
     calendar = calendar or WorkCalendar(timezone.localtime(start, local_tz()).date())
     due = add_limit(start, limits.handle_limit, limits.limit_unit, calendar)
     sign_due = add_limit(start, limits.sign_limit, limits.limit_unit, calendar)
-    return Deadlines(sign_due_at=min(sign_due, due), due_at=due, warn_at=warn_time(start, due, limits))
+    return Deadlines(sign_due_at=min(sign_due, due), due_at=due, warn_at=warn_time(start, due, limits, calendar))
 
 
 def light_at(due_at: dt.datetime | None, warn_at: dt.datetime | None, now: dt.datetime) -> str | None:

@@ -37,3 +37,10 @@ class Conflict(HotlineError):
 
     status_code = 409
     code = "conflict"
+
+
+class RecentlyUrged(Conflict):
+    """A second 催办 within settings.HOTLINE_URGE_REPEAT_MINUTES, not marked as meant (409).
+    Pages ask 仍要催办？; API clients send repeat=true to urge again."""
+
+    code = "recently_urged"

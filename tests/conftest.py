@@ -26,11 +26,12 @@ def live_server(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def browser_problems():
     """No page a browser test opens may log a console error or fail a request."""
-    from tests.web.browser import EXPECTED_FAILURES, PROBLEMS
+    from tests.web.browser import EXPECTED_FAILURES, PROBLEMS, close_pages
 
     PROBLEMS.clear()
     EXPECTED_FAILURES.clear()
     yield PROBLEMS
+    close_pages()
     problems, PROBLEMS[:] = list(PROBLEMS), []
     EXPECTED_FAILURES.clear()
     assert not problems, "the pages logged errors or failed requests:\n" + "\n".join(problems)

@@ -45,6 +45,16 @@ DESCRIPTIONS = {
 }
 
 
+# Operations whose 409 has a reason of its own besides a ticket that moved on.
+CONFLICTS = {
+    "/api/tickets/{id}/urge/": (
+        "recently_urged",
+        "该工单 5 分钟前已催办（06-01 10:20，张值班），仍要催办？确要再次催办，请求中加 \"repeat\": true",
+        "工单不在办理中（state_conflict）；或该工单在 URGE_REPEAT_MINUTES（默认 30）分钟内已催办过"
+        "（recently_urged）：确要再次催办，请求体加 repeat: true"),
+}
+
+
 TOKEN = "/api/auth/token/"
 # Request bodies are documented as JSON, the API's contract (a form cannot say null or a list of
 # ids); the pages' forms and the browsable API still post forms. Files go as multipart.
@@ -79,8 +89,11 @@ def add_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code in codes_for(path, method):
                 error_code, message, field = EXAMPLES[code]
+                description = DESCRIPTIONS[code]
+                if code == "409" and path in CONFLICTS:
+                    error_code, message, description = CONFLICTS[path]
                 example = {"error": {"code": error_code, "message": message, "field": field, "details": {}}}
-                responses.setdefault(code, {"description": DESCRIPTIONS[code], "content": {
+                responses.setdefault(code, {"description": description, "content": {
                     "application/json": {"schema": reference, "example": example}}})
     return result
 

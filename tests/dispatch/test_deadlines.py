@@ -95,11 +95,63 @@ def test_urgent_tickets_count_clock_hours_through_holidays(people):
     assert ticket.warn_at == at(2026, 10, 2, 5, 12)  # the last 20% of 24 hours
 
 
-def test_yellow_starts_at_the_latest_at_the_last_working_day():
-    # 咨询 3 days from Mon 10:00: 20% of the span would be Thu 06:47, the last day starts Thu 00:00.
+def test_yellow_starts_at_the_latest_at_the_close_of_the_day_before_the_last_working_day():
+    # 咨询 3 days from Mon 10:00: 20% of the span would be Thu 06:47, the last day starts Thu 00:00,
+    # a time nobody is at work: the unit is warned when Wednesday's office hours end.
     deadlines = deadlines_from(at(2026, 11, 2, 10, 0), working_days(3))
     assert deadlines.due_at == end_of(2026, 11, 5)
-    assert deadlines.warn_at == at(2026, 11, 5, 0, 0)
+    assert deadlines.warn_at == at(2026, 11, 4, 17, 30)
+
+
+def clock_hours(n: int) -> Limits:
+    return Limits(LimitUnit.CLOCK_HOURS, n, 2, 1, Decimal("0.20"))
+
+
+def test_a_yellow_light_due_at_two_in_the_night_comes_at_the_previous_close_of_work():
+    # 24 clock hours from Mon 06:48: the last 20% would begin Tue 02:00.
+    deadlines = deadlines_from(at(2026, 11, 2, 6, 48), clock_hours(24))
+    assert deadlines.due_at == at(2026, 11, 3, 6, 48)
+    assert deadlines.warn_at == at(2026, 11, 2, 17, 30)
+
+
+def test_a_yellow_light_on_a_weekend_comes_on_friday_evening():
+    # 10 clock hours from Fri 16:00 would warn Sat 00:00 (a Saturday off): Friday 17:30 instead.
+    assert deadlines_from(at(2026, 11, 6, 16, 0), clock_hours(10)).warn_at == at(2026, 11, 6, 17, 30)
+
+
+def test_dispatched_after_hours_the_warning_waits_for_the_next_opening_before_the_deadline():
+    # 14 hours from Mon 20:00 (due Tue 10:00) would warn Tue 07:12; Monday's close is already
+    # past, so the unit is warned when it opens on Tuesday, still before the deadline.
+    deadlines = deadlines_from(at(2026, 11, 2, 20, 0), clock_hours(14))
+    assert deadlines.warn_at == at(2026, 11, 3, 8, 30)
+
+
+def test_no_working_hour_before_the_deadline_keeps_the_computed_warning():
+    # An urgent ticket over National Day: no office hours between dispatch and deadline.
+    deadlines = deadlines_from(at(2026, 10, 3, 10, 0), clock_hours(24))
+    assert deadlines.warn_at == at(2026, 10, 4, 5, 12)
+
+
+def test_office_hours_come_from_the_settings(settings):
+    settings.HOTLINE_WORK_HOURS = ("09:00", "18:00")
+    assert deadlines_from(at(2026, 11, 2, 10, 0), working_days(3)).warn_at == at(2026, 11, 4, 18, 0)
+
+
+@pytest.mark.parametrize("days", [1, 3, 5, 10, 15])
+def test_every_yellow_light_falls_in_working_hours_whenever_the_ticket_is_dispatched(days):
+    calendar = WorkCalendar(dt.date(2026, 9, 20))
+    for offset in range(0, 14 * 24, 5):  # every fifth hour across two weeks, National Day included
+        start = at(2026, 9, 25, 0, 17) + dt.timedelta(hours=offset)
+        for limits in (working_days(days), clock_hours(days * 8)):
+            deadlines = deadlines_from(start, limits, calendar)
+            warn = deadlines.warn_at.astimezone(SH)
+            assert start <= warn < deadlines.due_at
+            at_work = calendar.is_workday(warn.date()) and dt.time(8, 30) <= warn.time() <= dt.time(17, 30)
+            span_has_work = any(
+                calendar.is_workday((start + dt.timedelta(minutes=m)).astimezone(SH).date())
+                and dt.time(8, 30) <= (start + dt.timedelta(minutes=m)).astimezone(SH).time() <= dt.time(17, 30)
+                for m in range(0, int((deadlines.due_at - start).total_seconds() // 60), 30))
+            assert at_work or not span_has_work, (start, limits.limit_unit, warn)
 
 
 def test_yellow_starts_at_the_share_when_that_comes_first():
@@ -120,6 +172,8 @@ def test_extension_moves_the_deadline_across_the_holiday(people):
         d.extension_decide(extension=ext, actor=people["supervisor"], approve=True)
         moved = f.fresh(ticket)
         assert moved.due_at == end_of(2026, 10, 12)  # Sat Oct 10 (worked) and Mon Oct 12
+        # The new yellow light (20% of the span: Fri Oct 9 07:11) comes at Thursday's close of work.
+        assert moved.warn_at == at(2026, 10, 8, 17, 30)
         assert ticket_light(moved) == "green"
         # Green again: the urge and the supervision are both owed once more.
         assert set(LightTimer.objects.filter(ticket=ticket).values_list("light", flat=True)) == {"yellow", "red"}

@@ -1,4 +1,5 @@
 """Headless Chromium for the page tests: Debian's browser driven by Playwright's Python package."""
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -43,6 +44,9 @@ def browser():
 PROBLEMS: list[str] = []
 # A test that provokes an error on purpose (a 403 page, a refused form) names the URL part here.
 EXPECTED_FAILURES: list[str] = []
+# Every browser context a test opened: closed when the test ends (browser_problems), so that no
+# page of an earlier test goes on polling or reconnecting into the next test's database.
+CONTEXTS: list = []
 
 
 def _watch(page) -> None:
@@ -71,7 +75,15 @@ def new_page(browser, viewport: dict, *, mobile: bool = False):
                                   is_mobile=mobile, has_touch=mobile, device_scale_factor=1)
     context.set_default_timeout(15_000)
     context.on("page", _watch)
+    CONTEXTS.append(context)
     return context.new_page()
+
+
+def close_pages() -> None:
+    while CONTEXTS:
+        # The browser itself may already be gone (closed at its module's end).
+        with contextlib.suppress(Exception):
+            CONTEXTS.pop().close()
 
 
 def expect_failure(url_part: str) -> None:

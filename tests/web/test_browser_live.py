@@ -84,3 +84,9 @@ def test_live_refresh_never_wipes_what_is_being_typed(browser, live_server, peop
     refreshed = any("/console/callbacks/" in url for url in seen)
     assert not refreshed
     assert page.input_value(field) == "市民说晚上亮了，很满意"
+    # Not left stale in silence: the list says so, and a click reloads it with the text kept.
+    assert "有1条新动态，点击刷新" in page.inner_text("#callback-list [data-live-notice]")
+    page.click("#callback-list [data-live-load]")
+    page.wait_for_function("() => !document.querySelector('#callback-list [data-live-notice]')")
+    assert any("/console/callbacks/" in url for url in seen)
+    assert page.input_value(field) == "市民说晚上亮了，很满意"

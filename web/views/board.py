@@ -13,6 +13,7 @@ from dispatch.selectors import (
     light_list,
     pending_extensions,
     returned_queue,
+    with_urges,
 )
 from hotline.errors import HotlineError, NotFound
 from hotline.models import Ticket, TicketState
@@ -25,6 +26,10 @@ from .common import role_required, safe_next, with_lights
 
 ROWS = 10
 APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED]
+# The board's sections in page order. Each refreshes on its own (?part=<name>), so that one
+# holding a half-written 审核意见 never keeps the others from updating.
+SECTIONS = ("approval", "red", "yellow", "returned", "leader", "leader_returned", "extensions")
+PART_TEMPLATES = {"extensions": "board/_extensions.html", "leader_returned": "board/_leader_returned.html"}
 
 
 def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
@@ -34,25 +39,46 @@ def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
     return {"rows": rows, "qs": qs}
 
 
+def _build(name: str, user, now) -> dict:
+    if name == "approval":
+        return _section(approval_queue(), APPROVAL_STATES, "created_at", now)
+    if name == "returned":
+        return _section(returned_queue(), [TicketState.RETURNED], "created_at", now)
+    if name == "leader":
+        return _section(Ticket.objects.filter(state=TicketState.PENDING_APPROVAL), [TicketState.PENDING_APPROVAL],
+                        "created_at", now)
+    if name == "red":
+        return _section(light_list("red"), HANDLING_STATES, "due_at", now,
+                        rows_from=with_urges(light_list("red")))
+    if name == "yellow":
+        return _section(light_list("yellow"), HANDLING_STATES, "due_at", now, scan="-warn_at",
+                        rows_from=with_urges(yellow_candidates(now)))
+    if name == "leader_returned":
+        return {"rows": list(leader_returns_waiting()[:ROWS]), "qs": leader_returns_waiting()}
+    extensions = pending_extensions(user).select_related("ticket", "ticket__lead_unit", "requested_by")
+    return {"rows": list(extensions.order_by("created_at")[:ROWS]), "qs": extensions}
+
+
 @role_required(*HOTLINE_STAFF)
 def board(request):
+    """The whole board, or with ?part=<section> that section alone (its live refresh)."""
     now = timezone.now()
-    extensions = pending_extensions(request.user).select_related("ticket", "ticket__lead_unit", "requested_by")
-    sections = {
-        "approval": _section(approval_queue(), APPROVAL_STATES, "created_at", now),
-        "returned": _section(returned_queue(), [TicketState.RETURNED], "created_at", now),
-        "with_leader": _section(Ticket.objects.filter(state=TicketState.PENDING_APPROVAL),
-                                [TicketState.PENDING_APPROVAL], "created_at", now),
-        "red": _section(light_list("red"), HANDLING_STATES, "due_at", now),
-        "yellow": _section(light_list("yellow"), HANDLING_STATES, "due_at", now, scan="-warn_at",
-                           rows_from=yellow_candidates(now)),
-        "extensions": {"rows": list(extensions.order_by("created_at")[:ROWS]), "qs": extensions},
-        "leader_returned": {"rows": list(leader_returns_waiting()[:ROWS]), "qs": leader_returns_waiting()},
-    }
+    part = request.GET.get("part", "")
+    names = [part] if part in SECTIONS else list(SECTIONS)
+    sections = {name: _build(name, request.user, now) for name in names}
     counts = capped_counts({name: section.pop("qs") for name, section in sections.items()})
     for name, (count, capped) in counts.items():
         sections[name] |= {"count": count, "capped": capped}
-    return render(request, "board/board.html", sections | {"decide_form": DecideForm(), "nav": "board", "now": now})
+    context = sections | {
+        "now": now, "nav": "board",
+        # Buttons only for what this role may do: an operator watches the lists but neither urges
+        # nor decides extensions (the services would refuse with 403).
+        "can_urge": request.user.has_role(*OFFICE), "can_decide": request.user.has_role(*OFFICE),
+    }
+    if part in SECTIONS:
+        template = PART_TEMPLATES.get(part, "board/_section.html")
+        return render(request, template, context | {"name": part, "section": sections[part]})
+    return render(request, "board/board.html", context)
 
 
 @require_POST

@@ -51,13 +51,16 @@ def role_required(*roles):
     return decorator
 
 
-def call_service(form, service, **kwargs):
+def call_service(form, service, *, raises: tuple = (), **kwargs):
     """Run a service; a domain error lands on the form (on its field when it has one).
 
     Returns the service's result, or None when it failed (the form now has the error).
+    `raises`: errors the caller answers itself (e.g. NotAllowed, which role_required turns into a 403).
     """
     try:
         return service(**kwargs)
+    except raises:
+        raise
     except InvalidInput as exc:
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)

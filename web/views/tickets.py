@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from dispatch import services as dispatch_services
 from dispatch.deadlines import deadlines_from, light_q, limits_for_ticket
 from dispatch.models import Attachment, Survey
-from dispatch.selectors import leader_return_pending, ticket_actions_for
+from dispatch.selectors import leader_return_pending, ticket_actions_for, with_urges
 from dispatch.visibility import ticket_get_for, tickets_visible_to
-from hotline.errors import NotFound
+from hotline.errors import NotAllowed, NotFound, RecentlyUrged
 from hotline.models import Role, Ticket
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF
 from hotline.selectors import ticket_timeline
@@ -85,6 +85,8 @@ def ticket_search(request):
     qs = search_queryset(request.user, form if request.GET else f.SearchForm({}), queue)
     # One row more than a page tells whether a next page exists without counting a million rows.
     start = (page - 1) * PAGE_SIZE
+    if queue in ("red", "yellow"):
+        qs = with_urges(qs)  # the red and yellow lists say how often each was urged, in the same query
     rows = list(qs.select_related("category", "lead_unit").defer(*LIST_DEFER)[start:start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     params = request.GET.copy()
@@ -126,7 +128,7 @@ def _dispatch_initial(ticket) -> dict:
 
 
 @role_required(*ALL_STAFF)
-def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200, error=""):
+def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200, error="", urge_again=None):
     user = request.user
     if user.role == Role.LEADER:
         return redirect(f"/m/tickets/{ticket_id}/")
@@ -136,7 +138,7 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
     actions = ticket_actions_for(user, ticket)
     return render(request, "tickets/detail.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(user, ticket), "actions": actions,
-        "forms": forms or _forms(ticket), "confirm": confirm, "error": error,
+        "forms": forms or _forms(ticket), "confirm": confirm, "error": error, "urge_again": urge_again,
         "deadline": deadline_preview(ticket) if "dispatch" in actions else None,
         "lines": staff_lines(ticket_timeline(ticket)),
         "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
@@ -178,7 +180,18 @@ def ticket_action(request, ticket_id: int, action: str):
             "lead_unit": data["lead_unit"], "co_units": data["co_units"], "note": data["note"],
             "deadline": deadline_preview(ticket),
         })
-    result = call_service(form, _service(action), ticket=ticket, actor=user, **_arguments(action, data, user))
+    arguments = _arguments(action, data, user)
+    if action == "urge":
+        arguments["repeat"] = request.POST.get("repeat") == "1"
+    try:
+        # A role error is a 403 page (role_required), not a form error: the button should not
+        # have been there, and a retry will not help.
+        result = call_service(form, _service(action), raises=(NotAllowed, RecentlyUrged), ticket=ticket,
+                              actor=user, **arguments)
+    except RecentlyUrged as exc:
+        return ticket_detail(request, ticket_id, forms=forms, urge_again={
+            "message": exc.message, "note": data["note"], "next": safe_next(request, f"/tickets/{ticket.pk}/"),
+        })
     if result is None:
         # The form of an action the ticket no longer allows is not shown: say why at the top.
         shown = FORM_ACTIONS.get(action, action) in ticket_actions_for(user, ticket_get_for(user, ticket_id))
