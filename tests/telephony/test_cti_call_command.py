@@ -1,7 +1,7 @@
 """`manage.py cti_call` in a process of its own (issue #24): the embedded default's channel layer
 lives inside each process, so the command plays the call through the running server's CTI
 webhook, as a switch does; with a shared layer (Redis) it applies the events itself.
-The pop-up reaching an open console is tests/web/test_browser_console_i24.py."""
+The pop-up reaching an open console is tests/web/test_browser_console_and_dispatch.py."""
 import io
 import os
 import socket
@@ -37,7 +37,7 @@ def test_the_embedded_default_has_a_webhook_secret_for_its_demo_command():
 @pytest.mark.django_db
 def test_without_a_running_server_the_command_says_what_to_do(operator, settings):
     settings.PUBLIC_BASE_URL = closed_port_url()
-    with pytest.raises(CommandError, match="无法连接.*bin/run"):
+    with pytest.raises(CommandError, match=r"无法连接.*bin/run"):
         call_command("cti_call", "13071023136", "--extension", "8001")
     with pytest.raises(CommandError, match="无法连接"):
         call_command("cti_call", "13071023136", "--extension", "8001", "--url", closed_port_url())
