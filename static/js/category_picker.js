@@ -1,7 +1,7 @@
 /* The category picker of the dispatch form (templates/tickets/detail.html): the console's
    category search (/console/categories/) fills #cat-results; a click or Enter picks a category
-   into the form's hidden input. A picked category with a default unit pre-selects that lead
-   unit, unless the supervisor has chosen one by hand. */
+   into the form's hidden input. A picked category with a default unit becomes the suggested lead
+   unit, unless the supervisor has chosen another unit than the page suggested. */
 (function () {
   "use strict";
   var picker = document.querySelector("[data-category-picker]");
@@ -11,8 +11,31 @@
   var chosen = picker.querySelector(".cat-chosen");
   var results = picker.querySelector("#cat-results");
   var lead = form.querySelector("select[name=lead_unit]");
+  var suggestion = form.querySelector("#unit-suggestion");
+  var suggested = suggestion ? suggestion.dataset.unit : "";
   var leadTouched = false;
   if (lead) lead.addEventListener("change", function () { leadTouched = true; });
+
+  function suggestUnit(unit) {
+    var option = lead && lead.querySelector('option[value="' + unit + '"]');
+    if (!option) return;
+    var free = !lead.value || (!leadTouched && lead.value === suggested);
+    if (!free) return;  // the supervisor's own choice stays
+    lead.value = unit;
+    suggested = unit;
+    if (!suggestion) {
+      suggestion = document.createElement("p");
+      suggestion.className = "meta unit-suggestion";
+      suggestion.id = "unit-suggestion";
+      lead.closest(".field").insertAdjacentElement("afterend", suggestion);
+    }
+    suggestion.dataset.unit = unit;
+    suggestion.textContent = "建议承办单位：";
+    var strong = document.createElement("strong");
+    strong.textContent = option.textContent;
+    suggestion.appendChild(strong);
+    suggestion.appendChild(document.createTextNode("（分类默认承办单位）"));
+  }
 
   function pick(button) {
     input.value = button.dataset.id;
@@ -21,8 +44,7 @@
     strong.textContent = button.dataset.name;
     chosen.appendChild(strong);
     results.innerHTML = "";
-    var unit = button.dataset.unit;
-    if (unit && lead && !leadTouched && lead.querySelector('option[value="' + unit + '"]')) lead.value = unit;
+    if (button.dataset.unit) suggestUnit(button.dataset.unit);
     var errors = picker.querySelector(".errorlist");
     if (errors) errors.remove();
     picker.classList.remove("has-error");
@@ -32,8 +54,7 @@
     var button = e.target.closest(".cat-pick");
     if (button) { e.preventDefault(); pick(button); }
   });
-  var search = picker.querySelector("#cat-q");
-  search.addEventListener("keydown", function (e) {
+  picker.querySelector("#cat-q").addEventListener("keydown", function (e) {
     if (e.key !== "Enter") return;
     e.preventDefault();  // Enter picks the first result; it must not submit the dispatch form
     var first = results.querySelector(".cat-pick");
