@@ -21,10 +21,19 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"  # nothing listens there any more
 
 
-def test_the_embedded_layer_cannot_reach_another_process_so_the_command_goes_through_the_server(settings):
+EMBEDDED = not os.environ.get("REDIS_URL")
+
+
+@pytest.mark.skipif(not EMBEDDED, reason="the embedded default's layer")
+def test_the_embedded_layer_cannot_reach_another_process_so_the_command_goes_through_the_server():
     """The cause of the issue: a push made in the command's process stays in that process."""
     assert isinstance(cti_call.get_channel_layer(), InMemoryChannelLayer)
     assert not cti_call.layer_is_shared()
+
+
+@pytest.mark.skipif(EMBEDDED, reason="needs REDIS_URL")
+def test_the_redis_layer_reaches_every_process_so_the_command_applies_the_call_itself():
+    assert cti_call.layer_is_shared()
 
 
 @pytest.mark.skipif("SECRET_KEY" in os.environ or "CTI_SECRET" in os.environ, reason="not the embedded default")
@@ -35,7 +44,8 @@ def test_the_embedded_default_has_a_webhook_secret_for_its_demo_command():
 
 
 @pytest.mark.django_db
-def test_without_a_running_server_the_command_says_what_to_do(operator, settings):
+def test_without_a_running_server_the_command_says_what_to_do(operator, settings, monkeypatch):
+    monkeypatch.setattr(cti_call, "layer_is_shared", lambda: False)  # the embedded default
     settings.PUBLIC_BASE_URL = closed_port_url()
     with pytest.raises(CommandError, match=r"无法连接.*bin/run"):
         call_command("cti_call", "13071023136", "--extension", "8001")
