@@ -270,6 +270,10 @@ class DispatchSerializer(NoteSerializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     co_units = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all()),
                                      required=False, default=list)
+    # A ticket is dispatched only with a category: required when the ticket has none, else it corrects it.
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True,
+        help_text="诉求分类（工单未分类时必填；已分类时可借派单更正）")
 
 
 @extend_schema_field({"type": "string", "format": "binary", "minLength": 1})

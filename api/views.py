@@ -194,10 +194,13 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
 
     @extend_schema(request=s.DispatchSerializer, responses=s.TicketDetailSerializer,
                    examples=[OpenApiExample("派给住建局，城关镇协办", request_only=True,
-                                            value={"lead_unit": 2, "co_units": [16], "note": "请于时限内办结并回复"})])
+                                            value={"lead_unit": 2, "co_units": [16], "note": "请于时限内办结并回复",
+                                                   "category": 12})])
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_ticket(self, request, pk=None):  # not "dispatch": that is APIView's entry point
-        """派单：主办单位与协办单位；退回或重办的工单也由此重新派单。"""
+        """派单：主办单位与协办单位；退回或重办的工单也由此重新派单。
+
+        工单须有诉求分类才能派单：未分类的工单须同时给出 category，否则 400（field 为 category）。"""
         return self._act(request, s.DispatchSerializer, dispatch_services.ticket_dispatch)
 
     @extend_schema(request=None, responses=s.TicketDetailSerializer)

@@ -4,6 +4,7 @@ Nothing set means the embedded default: a SQLite file under var/, the local
 memory cache, the in-process channel layer, eager Celery and the local SMS
 transport. DATABASE_URL / REDIS_URL / SMPP_URL switch to the real services.
 """
+import hashlib
 import os
 from pathlib import Path
 
@@ -249,7 +250,12 @@ LOGGING = {
 
 # --- live push and timers (live, dispatch timers) ---
 # Shared secret the CTI (telephony) system sends in the X-CTI-Secret header; unset = webhook off.
+# The embedded default (no SECRET_KEY set: a demo on 127.0.0.1) derives one from its default key,
+# so that `manage.py cti_call` can play a call through the running server's webhook as a switch
+# would (its in-process channel layer cannot reach the server's websockets from another process).
 CTI_SECRET = os.environ.get("CTI_SECRET", "")
+if not CTI_SECRET and "SECRET_KEY" not in os.environ:
+    CTI_SECRET = hashlib.sha256(f"cti-demo:{SECRET_KEY}".encode()).hexdigest()[:32]
 # How long after a unit's reply the satisfaction survey SMS goes out.
 HOTLINE_SURVEY_DELAY_MINUTES = int(os.environ.get("SURVEY_DELAY_MINUTES", "30"))
 # Office hours of a working day (local time): yellow lights are timed to fall within them.

@@ -55,10 +55,16 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("full_name", "level", "default_unit", "is_active")
+    list_display = ("full_name", "level", "default_unit", "synonyms", "is_active")
     list_filter = ("level", "is_active")
-    search_fields = ("full_name",)
+    search_fields = ("full_name", "synonyms", "examples")
     autocomplete_fields = ("parent", "default_unit")
+    fieldsets = (
+        (None, {"fields": ("name", "parent", "level", "full_name", "default_unit", "is_active")}),
+        (_("话务台检索"), {"fields": ("synonyms", "examples"),
+                      "description": _("话务员登记工单、值班长派单时搜索分类，除分类名称外也按这里的词和"
+                                       "典型诉求查找（如搜“路灯”找到“城市公共设施”）。")}),
+    )
 
 
 @admin.register(Citizen)

@@ -1,14 +1,17 @@
 """Reads of the ticket core. Who may see which ticket is dispatch.visibility: every list a person
 sees starts from its `tickets_visible_to`."""
+import re
 import time
+from dataclasses import dataclass
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.signals import post_delete, post_save
 
 from .lookups import split_doors
-from .models import Citizen, Ticket, TicketEvent, Unit
+from .models import Category, Citizen, Ticket, TicketEvent, Unit
+from .taxonomy import split_examples, split_synonyms
 
 # What a list row shows (api.representation.ticket_summary), read by `for_list` and
 # `ticket_list_rows`: a page of 20 rows reads 14 columns per row, not all 35 with the texts.
@@ -212,3 +215,43 @@ def citizen_history(phone: str, limit: int = 20) -> list[Ticket]:
     if citizen is None:
         return []
     return list(for_list(citizen.tickets.all()).order_by("-created_at")[:limit])
+
+
+# Query words: what an operator types between spaces or punctuation.
+QUERY_SEPARATORS = re.compile(r"[\s,，、;；。/]+")
+
+
+@dataclass(frozen=True)
+class CategoryMatch:
+    category: Category
+    # The synonym or example that matched when the category's own name did not ("" otherwise).
+    because: str
+
+
+def categories_matching(query: str, *, limit: int = 30) -> list[CategoryMatch]:
+    """Active categories whose name, synonyms or example complaints contain every word of the
+    query: names first, then synonyms, then examples; shallow levels first within each.
+    One query with a LIKE per word on the precomputed `search_text` (a few hundred rows)."""
+    words = [w for w in QUERY_SEPARATORS.split(query.lower()) if w][:5]
+    if not words:
+        return []
+    in_text = Q()
+    in_name = Q()
+    in_synonyms = Q()
+    for word in words:
+        in_text &= Q(search_text__contains=word)
+        in_name &= Q(full_name__icontains=word)
+        in_synonyms &= Q(synonyms__icontains=word)
+    rows = (
+        Category.objects.filter(in_text, is_active=True)
+        .annotate(rank=Case(When(in_name, then=Value(0)), When(in_synonyms, then=Value(1)), default=Value(2)))
+        .order_by("rank", "level", "full_name")[:limit]
+    )
+    return [CategoryMatch(c, "" if c.rank == 0 else _matched_phrase(c, words)) for c in rows]
+
+
+def _matched_phrase(category: Category, words: list[str]) -> str:
+    for phrase in [*split_synonyms(category.synonyms), *split_examples(category.examples)]:
+        if any(word in phrase.lower() for word in words):
+            return phrase
+    return ""

@@ -158,11 +158,12 @@ def ensure_reference_data() -> None:
 
     from dispatch.models import TimeLimitPolicy
     from hotline.models import Category
-    from hotline.taxonomy import load_taxonomy
+    from hotline.taxonomy import load_synonyms, load_taxonomy
     from sms_gateway.models import SmsTemplate
 
     if not Category.objects.exists():
         load_taxonomy(Category)
+        load_synonyms(Category)
     if not TimeLimitPolicy.objects.exists():
         importlib.import_module("dispatch.migrations.0003_default_policies").forwards(apps, None)
     if not SmsTemplate.objects.exists():

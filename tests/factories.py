@@ -1,18 +1,26 @@
 """Tickets in a given state, made through the services as the right people would."""
 from dispatch import services as d
 from dispatch.models import ExtensionRequest
-from hotline.models import Ticket
+from hotline.models import Category, Ticket
 from hotline.services import tickets as t
 
 CITIZEN_PHONE = "13812345678"
 CITIZEN_NAME = "张三丰"
 SECRET_TITLE = "机密标题：幸福小区3栋漏水"
+# A ticket is dispatched only with a category (issue #24): the factories' tickets have one.
+CATEGORY = "城乡建设/住房保障与房地产/物业服务"
+
+
+def category(full_name: str = CATEGORY) -> Category:
+    return Category.objects.get(full_name=full_name)
 
 
 def registered(people, *, ticket_type="complaint", urgency="normal", **extra) -> Ticket:
     fields = {"channel": "phone", "ticket_type": ticket_type, "urgency": urgency,
               "title": SECRET_TITLE, "content": "楼上漏水到我家，物业不管。",
               "citizen_phone": CITIZEN_PHONE, "citizen_name": CITIZEN_NAME} | extra
+    if "category" not in fields:
+        fields["category"] = category()
     return t.ticket_register(actor=people["operator"], **fields)
 
 

@@ -101,11 +101,18 @@ class DispatchForm(forms.Form):
     co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label="派单意见", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Picked with the category search (hidden input); required when the ticket has no category yet.
+    category = forms.ModelChoiceField(label="诉求分类", queryset=Category.objects.filter(is_active=True),
+                                      required=False, widget=forms.HiddenInput,
+                                      error_messages={"required": "工单尚未选择诉求分类，请先选择分类再派单",
+                                                      "invalid_choice": "请从分类中选择一个启用的分类"})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = active_units()
         self.fields["co_units"].queryset = active_units()
+        # The service refuses an uncategorised ticket too; asking here says so before the confirm step.
+        self.fields["category"].required = ticket is not None and ticket.category_id is None
 
     def clean(self):
         data = super().clean()

@@ -20,7 +20,7 @@ EXTRA_LABELS = {
 }
 # Payload keys worth a reader's attention, in the order they are shown.
 DETAIL_KEYS = [
-    ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"), ("unit_names", "建议单位"),
+    ("category", "分类"), ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"), ("unit_names", "建议单位"),
     ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason", "理由"), ("note", "说明"),
     ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"), ("from", "来自"),
     ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"),

@@ -38,7 +38,7 @@ from django.db import close_old_connections  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 from dispatch.services import ticket_dispatch, ticket_urge  # noqa: E402
-from hotline.models import Role, Unit, User  # noqa: E402
+from hotline.models import Category, Role, Unit, User  # noqa: E402
 from hotline.services.tickets import ticket_register  # noqa: E402
 
 
@@ -99,7 +99,8 @@ def setup_people(clients: int):
             username=f"bench_push_{i}", defaults={"role": role, "unit": unit if role == Role.UNIT_STAFF else None})
         users.append(user)
     ticket = ticket_register(actor=supervisor, channel="phone", ticket_type="complaint",
-                             content="推送基准测试工单", citizen_phone="13800000000")
+                             content="推送基准测试工单", citizen_phone="13800000000",
+                             category=Category.objects.filter(level=3).order_by("pk").first())
     ticket = ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit)
     sessions = [session_for(u) for u in users]
     return supervisor, ticket, sessions

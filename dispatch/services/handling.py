@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from hotline.errors import Conflict, InvalidInput, NotAllowed
-from hotline.models import Role, Ticket, TicketState, Unit
+from hotline.models import Category, Role, Ticket, TicketState, Unit
 from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.validation import validate_text
-from hotline.workflow import lock_ticket, record_event, transition
+from hotline.workflow import TRANSITIONS, lock_ticket, record_event, transition
 
 from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_ticket
 from ..models import OPEN_CO_PART, Assignment, Attachment, ExtensionRequest, Reply, TicketReturn
@@ -99,37 +99,49 @@ def withdraw_extensions(ticket: Ticket, *, note: str) -> None:
 
 
 @transaction.atomic
-def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note: str = "") -> Ticket:
-    """派单 / 重新派单: give the ticket to a lead unit (and co-units); the clock starts now."""
+def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note: str = "",
+                    category: Category | None = None) -> Ticket:
+    """派单 / 重新派单: give the ticket to a lead unit (and co-units); the clock starts now.
+
+    A ticket goes to a unit only with a category (the board's areas, the deadlines and the
+    reports all read it): `category` sets or corrects it in the same step."""
     require_role(actor, *HOTLINE_STAFF, what="派单")
     note = validate_text(note, field="note", label="派单意见", max_length=1000, required=False)
     co_units = list({u.pk: u for u in co_units if u.pk != lead_unit.pk}.values())
     for unit in [lead_unit, *co_units]:
         if not unit.is_active:
             raise InvalidInput(f"单位「{unit.name}」已停用", field="lead_unit")
+    if category is not None and not category.is_active:
+        raise InvalidInput(f"分类「{category.full_name}」已停用，请选择其他分类", field="category")
     locked = lock_ticket(ticket.pk)
+    action = "redispatch" if locked.state == TicketState.RETURNED else "dispatch"
+    recategorised = category is not None and category.pk != locked.category_id
+    if recategorised:
+        locked.category = category  # the deadlines and the approval rule below follow the new category
+    if locked.category_id is None and locked.state in TRANSITIONS[action].sources:
+        raise InvalidInput("工单尚未选择诉求分类，请先选择分类再派单", field="category")
     if locked.state == TicketState.REGISTERED and approval_policy_for(locked) is not None:
         raise Conflict("该类工单须先呈报领导批示后再派单", code="approval_required")
-    action = "redispatch" if locked.state == TicketState.RETURNED else "dispatch"
     now = timezone.now()
     deadlines = deadlines_from(now, limits_for_ticket(locked))
     previous_round = (
         Assignment.objects.filter(ticket=locked).order_by("-round").values_list("round", flat=True).first() or 0
     )
     Assignment.objects.filter(ticket=locked, is_current=True).update(is_current=False)
-    dispatched = transition(
-        ticket=locked, action=action, actor=actor,
-        payload={
-            "lead_unit": lead_unit.name, "lead_unit_id": lead_unit.pk,
-            "co_units": [u.name for u in co_units], "co_unit_ids": [u.pk for u in co_units],
-            "due_at": iso_local(deadlines.due_at), "note": note,
-        },
-        changes={
-            "lead_unit": lead_unit, "dispatched_at": now, "signed_at": None, "replied_at": None,
-            "sign_due_at": deadlines.sign_due_at, "due_at": deadlines.due_at, "warn_at": deadlines.warn_at,
-            "callback_due_at": None,
-        },
-    )
+    payload = {
+        "lead_unit": lead_unit.name, "lead_unit_id": lead_unit.pk,
+        "co_units": [u.name for u in co_units], "co_unit_ids": [u.pk for u in co_units],
+        "due_at": iso_local(deadlines.due_at), "note": note,
+    }
+    changes = {
+        "lead_unit": lead_unit, "dispatched_at": now, "signed_at": None, "replied_at": None,
+        "sign_due_at": deadlines.sign_due_at, "due_at": deadlines.due_at, "warn_at": deadlines.warn_at,
+        "callback_due_at": None,
+    }
+    if recategorised:
+        payload |= {"category": category.full_name, "category_id": category.pk}
+        changes["category"] = category
+    dispatched = transition(ticket=locked, action=action, actor=actor, payload=payload, changes=changes)
     schedule_light_timers(ticket=dispatched, now=now)
     Assignment.objects.bulk_create(
         [Assignment(ticket=dispatched, unit=lead_unit, role=Assignment.Role.LEAD,

@@ -2,6 +2,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..taxonomy import category_search_text
+
 
 class Category(models.Model):
     name = models.CharField(_("名称"), max_length=60)
@@ -17,6 +19,13 @@ class Category(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # Citizens say 路灯, the tree says 城市公共设施: the words an operator types find the category.
+    synonyms = models.TextField(_("同义词与常见说法"), blank=True, default="",
+                                help_text=_("市民常说的词，用空格、逗号或顿号分隔，如：路灯 井盖 红绿灯"))
+    examples = models.TextField(_("典型诉求"), blank=True, default="",
+                                help_text=_("每行一条（或用“；”分隔），如：小区门口路灯不亮"))
+    # Derived from the three above on every save; the search runs one LIKE per word on it.
+    search_text = models.TextField(_("检索文本"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("诉求分类")
@@ -25,6 +34,14 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_text = category_search_text(full_name=self.full_name, synonyms=self.synonyms,
+                                                 examples=self.examples)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "synonyms", "examples"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def root_id(self) -> int:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dispatch.deadlines import add_working_days
 from dispatch.models import Assignment, Attachment, ExtensionRequest, Survey
+from hotline.models import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,8 @@ def clients(api, people):
 def register(client, **extra):
     body = {"ticket_type": "complaint", "content": "小区门口道路塌陷，夜间有行人摔倒，存在安全隐患。",
             "title": "小区门口道路塌陷", "citizen_phone": "138 1234 5678", "citizen_name": "张三",
-            "address": "某县城关镇幸福路12号"} | extra
+            "address": "某县城关镇幸福路12号",
+            "category": Category.objects.get(full_name="城乡建设/城市建设和市政管理/基础设施").pk} | extra
     return ok(client.post("/api/tickets/", body, format="json"), 201)
 
 

@@ -1,13 +1,17 @@
 """The happy path through the REST API, as the right people."""
 import pytest
 
+from hotline.models import Category
+
 pytestmark = pytest.mark.django_db
 
 
 def test_complaint_from_call_to_closure(api, people, unit_a):
     op, sup, lead, a = (api(people[k]) for k in ("operator", "supervisor", "leader", "staff_a"))
+    category = Category.objects.get(full_name="城乡建设/城市建设和市政管理/基础设施")
     r = op.post("/api/tickets/", {"ticket_type": "complaint", "content": "小区门口道路塌陷，存在安全隐患",
-                                  "citizen_phone": "13812345678", "citizen_name": "张三"}, format="json")
+                                  "citizen_phone": "13812345678", "citizen_name": "张三", "category": category.pk},
+                format="json")
     assert r.status_code == 201, r.json()
     tid = r.json()["id"]
     assert r.json()["state"] == "registered"

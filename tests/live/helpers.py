@@ -3,12 +3,15 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from dispatch.services import ticket_dispatch, ticket_submit_for_approval
+from hotline.models import Category
 from hotline.services.tickets import ticket_register
 
 ORIGIN = (b"origin", b"http://testserver")
 
 
 def register(operator, *, title="小区门口道路塌陷", phone="13812345678", name="张三", address="", **extra):
+    # A ticket is dispatched only with a category (issue #24).
+    extra.setdefault("category", Category.objects.get(full_name="城乡建设/城市建设和市政管理/基础设施"))
     return ticket_register(actor=operator, channel="phone", ticket_type=extra.pop("ticket_type", "complaint"),
                            content=extra.pop("content", f"{title}，存在安全隐患"), title=title,
                            citizen_phone=phone, citizen_name=name, address=address, **extra)

@@ -7,7 +7,7 @@ from django.conf import settings
 from dispatch import timers
 from dispatch.models import Survey
 from dispatch.services import ticket_dispatch, ticket_reply, ticket_sign
-from hotline.models import Channel, Ticket, TicketState
+from hotline.models import Category, Channel, Ticket, TicketState
 from sms_gateway.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,18 @@ def kinds(ticket):
     return list(ticket.events.values_list("kind", flat=True))
 
 
+def street_repairs() -> Category:
+    """SMS tickets arrive without a category: the supervisor gives one when dispatching."""
+    return Category.objects.get(full_name="城乡建设/城市建设和市政管理/基础设施")
+
+
 @pytest.fixture
 def serve(committed, supervisor, staff_a, unit_a):
     """Staff handle the ticket through the services: dispatch, sign, reply, then the survey goes out."""
 
     def run(ticket, result="已修复路面"):
         with committed():
-            ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a)
+            ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a, category=street_repairs())
         with committed():
             ticket_sign(ticket=ticket, actor=staff_a)
         with committed():
@@ -124,7 +129,7 @@ def test_opt_out_is_honoured_for_optional_notices(word, text_in, phone_inbox, co
     assert "已退订" in phone_inbox(CITIZEN)[-1]
     before = len(phone_inbox(CITIZEN))
     with committed():
-        ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a)
+        ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a, category=street_repairs())
     assert len(phone_inbox(CITIZEN)) == before, "no dispatched-to notice after opt-out"
     assert phone_inbox(unit_a.head_phone), "staff notices are not affected"
     text_in(CITIZEN, f"CX{ticket.number}")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dispatch.services import ticket_dispatch
 from hotline import notify
-from hotline.models import Citizen, TicketEvent
+from hotline.models import Category, Citizen, TicketEvent
 from hotline.services.tickets import ticket_register
 from sms_gateway.models import Message, MessagePart, SmsTemplate
 from sms_gateway.ticket_sms import on_ticket_events
@@ -22,7 +22,8 @@ def register_quietly(operator, count: int, *, first_phone: int = 13800000000) ->
     """Tickets whose register events are written but not yet delivered (as the outbox holds them)."""
     with notify.muted():
         tickets = [ticket_register(actor=operator, channel="phone", ticket_type="complaint",
-                                   content=f"路灯不亮第{i}处", citizen_phone=str(first_phone + i))
+                                   content=f"路灯不亮第{i}处", citizen_phone=str(first_phone + i),
+                                   category=Category.objects.get(full_name="城乡建设/城市建设和市政管理/城市公共设施"))
                    for i in range(count)]
     return list(TicketEvent.objects.filter(ticket__in=tickets, kind="register").order_by("id")
                 .select_related("ticket__citizen", "ticket__lead_unit"))

@@ -2,6 +2,7 @@
 import pytest
 
 from dispatch.services import ticket_dispatch, ticket_submit_for_approval, ticket_supervise, ticket_urge
+from hotline.models import Category
 from hotline.services.tickets import ticket_register
 from sms_gateway.models import Message, SmsTemplate
 from sms_gateway.texts import validate_template_text
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def ticket(operator, committed):
     with committed():
         return ticket_register(actor=operator, channel="phone", ticket_type="complaint",
-                               content="施工噪音扰民到凌晨", citizen_phone="13812345678", citizen_name="张三")
+                               content="施工噪音扰民到凌晨", citizen_phone="13812345678", citizen_name="张三",
+                               category=Category.objects.get(full_name="环境保护/环境污染/噪音污染"))
 
 
 def sms_events(ticket):

@@ -147,10 +147,13 @@ def test_invalid_utf16_from_the_smsc_is_kept(smsc, gateway):
 
 def test_survey_answer_by_mo(smsc, gateway, supervisor, staff_a, unit_a):
     from dispatch.services import ticket_dispatch, ticket_reply, ticket_sign
+    from hotline.models import Category
     from hotline.services.tickets import ticket_register
 
     ticket = ticket_register(channel="sms", ticket_type="complaint", content="噪音", citizen_phone="13812345678")
-    ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a)
+    # An SMS ticket arrives uncategorised: the supervisor gives the category when dispatching.
+    ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a,
+                    category=Category.objects.get(full_name="环境保护/环境污染/噪音污染"))
     ticket_sign(ticket=ticket, actor=staff_a)
     ticket_reply(ticket=ticket, actor=staff_a, text="已处理")
     smsc.mo(**{"from": "13812345678", "text": "2"})

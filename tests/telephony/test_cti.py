@@ -191,9 +191,9 @@ def test_missed_call_list_and_calling_back(client, operator, staff_a):
 def test_the_demo_command_plays_answered_and_missed_calls(operator):
     from django.core.management import CommandError, call_command
 
-    call_command("cti_call", "13900007777", "--extension", "8001")
-    call_command("cti_call", "13900008888", "--missed")
+    call_command("cti_call", "13900007777", "--extension", "8001", "--in-process")
+    call_command("cti_call", "13900008888", "--missed", "--in-process")
     assert sorted(Call.objects.values_list("caller", "state")) == [
         ("13900007777", "completed"), ("13900008888", "missed")]
     with pytest.raises(CommandError):
-        call_command("cti_call", "not-a-number", "--missed")
+        call_command("cti_call", "not-a-number", "--missed", "--in-process")

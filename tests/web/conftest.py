@@ -30,6 +30,8 @@ def leaf_category(db):
 def make_ticket(operator):
     def make(content="小区门口道路塌陷，存在安全隐患", phone="13812345678", name="张三丰", **extra):
         extra.setdefault("ticket_type", "complaint")
+        # Dispatch needs a category (issue #24); category=None makes an uncategorised ticket.
+        extra.setdefault("category", Category.objects.get(full_name="城乡建设/城市建设和市政管理/基础设施"))
         return ts.ticket_register(actor=operator, channel=Channel.PHONE, content=content, citizen_phone=phone,
                                   citizen_name=name, **extra)
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from dispatch import services as ds
-from hotline.models import Channel
+from hotline.models import Category, Channel
 from hotline.services import tickets as ts
 
 from .browser import DESKTOP, PHONE, login, new_page, shot
@@ -68,7 +68,8 @@ def test_console_warns_of_a_real_similar_open_ticket(browser, live_server, peopl
 
 def test_live_refresh_never_wipes_what_is_being_typed(browser, live_server, people, unit_a):
     ticket = ts.ticket_register(actor=people["operator"], channel=Channel.PHONE, ticket_type="help",
-                                content="路灯不亮", citizen_phone="13812345678")
+                                content="路灯不亮", citizen_phone="13812345678",
+                                category=Category.objects.get(full_name="城乡建设/城市建设和市政管理/城市公共设施"))
     ticket = ds.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=unit_a)
     ds.ticket_sign(ticket=ticket, actor=people["staff_a"])
     ds.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已修好")

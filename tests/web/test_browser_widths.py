@@ -3,7 +3,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dispatch import services as ds
-from hotline.models import Channel, Ticket
+from hotline.models import Category, Channel, Ticket
 from hotline.services import tickets as ts
 
 from .browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
@@ -16,10 +16,12 @@ LONG = ("小区东门外的道路因为燃气管道施工被挖开后一直没�
 def scene(people, unit_a, unit_b):
     """One ticket in each state the pages show, with long unbroken text to stress the layout."""
     op, sup, leader, staff = people["operator"], people["supervisor"], people["leader"], people["staff_a"]
+    gas = Category.objects.get(full_name="城乡建设/城市建设和市政管理/燃气供应")
 
     def reg(**kw):
         return ts.ticket_register(actor=op, channel=Channel.PHONE, ticket_type="complaint", content=LONG,
-                                  citizen_phone="13812345678", citizen_name="张三丰", address="幸福路88号", **kw)
+                                  citizen_phone="13812345678", citizen_name="张三丰", address="幸福路88号",
+                                  category=gas, **kw)
 
     pending = ds.ticket_submit_for_approval(ticket=reg(), actor=sup, leader=leader)
     ds.ticket_instruct(ticket=reg_pending(reg, sup, leader), actor=leader, text="请尽快处理", units=[unit_a])

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -14,7 +13,7 @@ from dispatch.visibility import ticket_get_for
 from hotline.errors import HotlineError, InvalidInput
 from hotline.models import Category, Channel, Ticket
 from hotline.permissions import HOTLINE_STAFF
-from hotline.selectors import citizen_history
+from hotline.selectors import categories_matching, citizen_history
 from hotline.services import tickets as ticket_services
 from hotline.validation import validate_phone
 
@@ -115,21 +114,23 @@ def categories(request):
     q = request.GET.get("q", "").strip()[:50]
     parent_id = request.GET.get("parent", "")
     parent = None
-    qs = Category.objects.filter(is_active=True)
+    because = {}
     if q:
-        words = q.split()
-        cond = Q()
-        for word in words:
-            cond &= Q(full_name__icontains=word)
-        qs = qs.filter(cond).order_by("level", "full_name")
-    elif parent_id.isdigit():
-        parent = Category.objects.filter(pk=parent_id).first()
-        qs = qs.filter(parent_id=parent_id).order_by("pk")
+        matches = categories_matching(q, limit=CATEGORY_RESULTS)
+        items = [m.category for m in matches]
+        because = {m.category.pk: m.because for m in matches if m.because}
     else:
-        qs = qs.filter(level=1).order_by("pk")
-    items = list(qs[:CATEGORY_RESULTS])
+        qs = Category.objects.filter(is_active=True)
+        if parent_id.isdigit():
+            parent = Category.objects.filter(pk=parent_id).first()
+            qs = qs.filter(parent_id=parent_id).order_by("pk")
+        else:
+            qs = qs.filter(level=1).order_by("pk")
+        items = list(qs[:CATEGORY_RESULTS])
     with_children = set(Category.objects.filter(parent_id__in=[c.pk for c in items]).values_list("parent_id",
                                                                                                   flat=True))
+    for c in items:
+        c.because = because.get(c.pk, "")
     return render(request, "console/_categories.html", {
         "items": items, "with_children": with_children, "parent": parent, "q": q,
     })

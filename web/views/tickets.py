@@ -1,5 +1,7 @@
 """Full ticket search and a ticket's page with every office action (dispatch, report, answer ...)."""
+import logging
 import re
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
@@ -9,16 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dispatch import services as dispatch_services
-from dispatch.deadlines import deadlines_from, light_q, limits_for_ticket
+from dispatch.deadlines import deadlines_from, light_q, limits_for, limits_for_ticket
 from dispatch.models import Attachment, Survey
 from dispatch.selectors import leader_return_pending, ticket_actions_for, with_urges
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotAllowed, NotFound, RecentlyUrged
-from hotline.models import Role, Ticket
+from hotline.models import Category, Role, Ticket, Unit
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF
 from hotline.selectors import ticket_timeline
 from hotline.services import tickets as ticket_services
 from hotline.validation import normalize_phone
+from hotline.workflow import TRANSITIONS
 
 from .. import forms as f
 from ..lists import LIST_DEFER
@@ -26,7 +29,11 @@ from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
 from .common import call_service, citizen_view, light_of, role_required, safe_next, with_lights
 
+logger = logging.getLogger(__name__)
+
 PAGE_SIZE = 50
+# The console asks /api/intelligence/suggest/ about the first 500 characters (static/js/console.js).
+SUGGEST_TEXT_CHARS = 500
 NUMBER_RE = re.compile(r"^\d{6,16}$")
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 QUEUES = {"approval", "returned", "red", "yellow", "with_leader"}
@@ -97,34 +104,81 @@ def ticket_search(request):
     })
 
 
-def deadline_preview(ticket: Ticket):
-    """The deadlines a dispatch made now would set, shown before the supervisor confirms."""
+def deadline_preview(ticket: Ticket, *, category=None):
+    """The deadlines a dispatch made now would set, shown before the supervisor confirms
+    (with the category the dispatch gives the ticket, when it gives one)."""
+    if category is not None and category != ticket.category:
+        return deadlines_from(timezone.now(), limits_for(ticket_type=ticket.ticket_type, urgency=ticket.urgency,
+                                                         category=category))
     return deadlines_from(timezone.now(), limits_for_ticket(ticket))
 
 
 def _forms(ticket, data=None, which=None):
     """Fresh forms for every action; the one that was posted is bound to what the user typed."""
     forms = {
-        "dispatch": f.DispatchForm(initial=_dispatch_initial(ticket)), "submit": f.SubmitForm(),
+        "dispatch": f.DispatchForm(initial=_dispatch_initial(ticket), ticket=ticket), "submit": f.SubmitForm(),
         "answer": f.AnswerForm(), "merge": f.MergeForm(), "invalid": f.ReasonForm(), "close": f.RequiredNoteForm(),
         "callback": f.CallbackForm(), "urge": f.NoteForm(), "supervise": f.NoteForm(),
     }
-    if which in forms and data is not None:
+    if which == "dispatch" and data is not None:
+        forms[which] = f.DispatchForm(data, initial=forms[which].initial, ticket=ticket)
+    elif which in forms and data is not None:
         forms[which] = type(forms[which])(data)
     return forms
 
 
+DISPATCHABLE = TRANSITIONS["dispatch"].sources | TRANSITIONS["redispatch"].sources
+
+
 def _dispatch_initial(ticket) -> dict:
-    units = []
+    """The dispatch form as the supervisor finds it: the leader's units when a leader instructed,
+    else the suggested lead unit (suggested_lead_unit); the ticket's category."""
+    initial = {"category": ticket.category_id, "lead_unit": None, "co_units": [], "suggestion": None}
+    if ticket.state not in DISPATCHABLE:
+        return initial  # no dispatch form on the page: nothing to suggest
     last = ticket.instructions.order_by("-created_at").first() if ticket.pk else None
-    if last is not None:
-        units = list(last.units.values_list("pk", flat=True))
-    if not units:
-        node = ticket.category
-        while node is not None and not units:
-            units = [node.default_unit_id] if node.default_unit_id else []
-            node = node.parent
-    return {"lead_unit": units[0] if units else None, "co_units": units[1:]}
+    units = list(last.units.values_list("pk", flat=True)) if last is not None else []
+    if units:
+        return initial | {"lead_unit": units[0], "co_units": units[1:]}
+    suggestion = suggested_lead_unit(ticket)
+    return initial | {"lead_unit": suggestion.unit.pk if suggestion else None, "suggestion": suggestion}
+
+
+@dataclass(frozen=True)
+class UnitSuggestion:
+    unit: Unit
+    source: str  # what the page says the suggestion rests on
+
+
+def suggested_lead_unit(ticket) -> UnitSuggestion | None:
+    """建议承办单位, recomputed from the ticket rather than stored at registration (so tickets from
+    SMS, the portal and the API get one too, and a re-trained model speaks for old tickets):
+    the default unit the centre set for the ticket's own category; else the unit the operator's
+    console suggested for the same text (reports' classifier: the model's unit, or the default
+    unit of the category it suggests, or unit keywords); else a parent category's default unit."""
+    category = ticket.category
+    if category is not None and category.default_unit_id and category.default_unit.is_active:
+        return UnitSuggestion(category.default_unit, "分类默认承办单位")
+    guess = _classifier_unit(ticket.content)
+    if guess is not None:
+        return UnitSuggestion(guess, "智能建议")
+    node = category.parent if category is not None else None
+    while node is not None:
+        if node.default_unit_id and node.default_unit.is_active:
+            return UnitSuggestion(node.default_unit, "上级分类默认承办单位")
+        node = node.parent
+    return None
+
+
+def _classifier_unit(content: str) -> Unit | None:
+    from reports.intelligence import classifier
+
+    try:
+        unit = classifier.suggest(content[:SUGGEST_TEXT_CHARS])["unit"]
+    except Exception:  # a hint, never a reason for the ticket page to fail
+        logger.exception("no unit suggestion for the dispatch form")
+        return None
+    return Unit.objects.filter(pk=unit["id"], is_active=True).first() if unit else None
 
 
 @role_required(*ALL_STAFF)
@@ -136,9 +190,11 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         return redirect(f"/unit/tickets/{ticket_id}/")
     ticket = ticket_get_for(user, ticket_id)
     actions = ticket_actions_for(user, ticket)
+    forms = forms or _forms(ticket)
     return render(request, "tickets/detail.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(user, ticket), "actions": actions,
-        "forms": forms or _forms(ticket), "confirm": confirm, "error": error, "urge_again": urge_again,
+        "forms": forms, "confirm": confirm, "error": error, "urge_again": urge_again,
+        "dispatch_category": _chosen_category(forms["dispatch"], ticket) if "dispatch" in actions else None,
         "deadline": deadline_preview(ticket) if "dispatch" in actions else None,
         "lines": staff_lines(ticket_timeline(ticket)),
         "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
@@ -151,6 +207,14 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "notices": supervision_notices(request.user, ticket), "leader_return": leader_return_pending(ticket),
         "nav": "tickets",
     }, status=status)
+
+
+def _chosen_category(form, ticket):
+    """The category the dispatch form shows as chosen: what the supervisor picked, else the ticket's."""
+    value = str(form["category"].value() or "")
+    if value.isdigit() and value != str(ticket.category_id or ""):
+        return Category.objects.filter(pk=value, is_active=True).first() or ticket.category
+    return ticket.category
 
 
 # Form name → the action name in ticket_actions_for that shows that form.
@@ -176,9 +240,11 @@ def ticket_action(request, ticket_id: int, action: str):
     data = form.cleaned_data
     if action == "dispatch" and request.POST.get("confirm") != "1":
         # Step one: show the units and the deadline; the supervisor confirms with step two.
+        category = data["category"] or ticket.category
         return ticket_detail(request, ticket_id, forms=forms, confirm={
             "lead_unit": data["lead_unit"], "co_units": data["co_units"], "note": data["note"],
-            "deadline": deadline_preview(ticket),
+            "category": category, "category_changed": category != ticket.category,
+            "deadline": deadline_preview(ticket, category=category),
         })
     arguments = _arguments(action, data, user)
     if action == "urge":
@@ -213,7 +279,8 @@ def _service(action: str):
 
 def _arguments(action: str, data: dict, user) -> dict:
     if action == "dispatch":
-        return {"lead_unit": data["lead_unit"], "co_units": list(data["co_units"]), "note": data["note"]}
+        return {"lead_unit": data["lead_unit"], "co_units": list(data["co_units"]), "note": data["note"],
+                "category": data["category"]}
     if action == "submit":
         return {"leader": data["leader"], "note": data["note"]}
     if action == "callback":
