@@ -38,13 +38,22 @@
   // --- keeping everything inside its box ---
   function visible(el) { return el.offsetParent !== null && el.clientWidth > 0; }
 
-  function fitText(el) {
+  function fitText(el, floor) {
     el.style.fontSize = "";
     if (!visible(el)) return;
+    var base = parseFloat(getComputedStyle(el).fontSize), least = Math.max(6, base * (floor || 0));
     for (var i = 0; i < 8 && el.scrollWidth > el.clientWidth; i++) {
       var size = parseFloat(getComputedStyle(el).fontSize);
-      el.style.fontSize = Math.max(6, Math.floor(size * el.clientWidth / el.scrollWidth * 0.97 * 10) / 10) + "px";
+      el.style.fontSize = Math.max(least, Math.floor(size * el.clientWidth / el.scrollWidth * 0.97 * 10) / 10) + "px";
+      if (parseFloat(el.style.fontSize) <= least) break;
     }
+  }
+
+  // A unit's name: one line if it fits at three quarters of the size, else two lines.
+  function fitName(el) {
+    el.classList.remove("wrap");
+    fitText(el, 0.75);
+    if (el.scrollWidth > el.clientWidth) el.classList.add("wrap");
   }
 
   function contentBottom(panel) {
@@ -66,10 +75,11 @@
 
   function fitAll() {
     stage.querySelectorAll(".panel").forEach(function (panel) {
-      panel.querySelectorAll(".fit").forEach(fitText);
+      panel.querySelectorAll(".fit").forEach(function (el) { fitText(el); });
+      panel.querySelectorAll(".unit").forEach(fitName);
       fitPanel(panel);
     });
-    stage.querySelectorAll(".bar .fit").forEach(fitText);
+    stage.querySelectorAll(".bar .fit").forEach(function (el) { fitText(el); });
     Object.keys(charts).forEach(function (id) {
       var el = $(id);
       if (visible(el)) charts[id].resize();
@@ -91,7 +101,7 @@
     chart("chart-trend", {
       animation: false, textStyle: { fontSize: size },
       legend: { top: 0, right: 0, textStyle: { color: "#e0e0e0", fontSize: size }, itemWidth: size * 1.5, itemHeight: size * .7 },
-      grid: { left: 0, right: size * .8, top: size * 2.2, bottom: 0, containLabel: true },
+      grid: { left: 0, right: size * .8, top: size * 3.4, bottom: 0, containLabel: true },
       xAxis: { type: "category", data: trend.map(function (d) { return d.day; }), axisLabel: axis,
         axisLine: { lineStyle: { color: "#555" } } },
       yAxis: { type: "value", minInterval: 1, axisLabel: axis, splitLine: { lineStyle: { color: "#333" } } },
@@ -254,6 +264,8 @@
   rotatePanels();
   fitStage();
   window.addEventListener("resize", fitStage);
+  // The first layout may use a fallback font; measure again once the wall's fonts are in.
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () { if (snapshot) render(snapshot); });
   setInterval(rotatePanels, (parseInt(stage.dataset.rotate, 10) || 10) * 1000);
   setInterval(function () { tick(); }, 1000);
   schedulePoll();
