@@ -343,3 +343,6 @@ CELERY_BEAT_SCHEDULE.update({
     "reports-display-snapshot": {"task": "reports.tasks.rebuild_display_snapshot", "schedule": 30.0},
 })
 REPORTS_MODEL_DIR = Path(os.environ.get("REPORTS_MODEL_DIR", VAR_DIR / "models"))
+# Unit ranking (reports, display board): a unit with fewer 应办结 tickets than this in the
+# period is listed as 样本不足 and not ranked (one closed ticket would otherwise score 100).
+REPORTS_RANKING_MIN_DUE = int(os.environ.get("REPORTS_RANKING_MIN_DUE", "5"))

@@ -32,11 +32,11 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """张三 → 张某; 欧阳娜娜 → 欧阳某 (two-character surnames kept whole)."""
+    """张三 → 张某; 欧阳娜娜 → 欧阳某 (compound surnames kept whole)."""
     name = (name or "").strip()
     if not name:
         return ""
-    surname = name[:2] if len(name) >= 4 else name[:1]
+    surname = name[:2] if name.startswith(COMPOUND_SURNAMES) else name[:1]
     return f"{surname}某"
 
 
@@ -55,11 +55,11 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")  #
 PLATE_RE = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{5,6}")
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
 HOUSE_NUMBER_RE = re.compile(
-    rf"{_NUM}(?:[-－—之]{_NUM})*\s*(?:号楼|号院|号|栋|幢|单元|室|楼|层|弄|巷|户|门|座|区(?=\d))"
+    rf"{_NUM}(?:[-－—之]{_NUM})*\s*(?:号楼|号院|号|栋|幢|单元|室|楼|弄|巷|门|座|区(?=\d))"
     rf"|(?<!\d)\d{{1,4}}[-－—]\d{{1,4}}(?:[-－—]\d{{1,4}})?(?!\d)"
 )
 NAME_CUE_RE = re.compile(
-    r"(?:我叫|我是|本人|名叫|姓名[:：]?|联系人[:：]?|业主|居民)\s*([\u4e00-\u9fa5]{2,4}?)(?=[，,。\s、（(]|先生|女士|$)"
+    r"(?:我叫|我是|本人|名叫|姓名[:：]?|联系人[:：]?|业主|居民)\s*([\u4e00-\u9fa5]{2,4}?)(?=[，,。\s、（(]|先生|女士|反映|投诉|来电|举报|称|说|表示|$)"
 )
 # Common surnames (百家姓, the ~150 that cover almost everyone): jieba's person-name tag
 # alone also fires on words such as 幼儿园.
@@ -83,41 +83,87 @@ def _looks_like_name(word: str) -> bool:
     return word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES)
 
 
-TITLE_NAME_RE = re.compile(r"([\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,2}(先生|女士|同志|老师|师傅|阿姨|大爷)")
+# A person named with an honorific (王先生, 张三丰女士, 刘师傅): surname, up to two given-name
+# characters, the honorific. The surname must not be the last character of a common word
+# (历史老师 is a history teacher, not Mr 史).
+HONORIFICS = ("先生", "女士", "小姐", "同志", "老师", "师傅", "阿姨", "大爷", "大妈", "大姐", "大哥", "奶奶", "爷爷")
+HONORIFIC_RE = re.compile(
+    rf"({'|'.join(COMPOUND_SURNAMES)}|[{''.join(sorted(SURNAMES))}])([\u4e00-\u9fa5]{{0,2}}?)({'|'.join(HONORIFICS)})"
+)
 
-
-# A word that ends in one of these, or stands before one, names a place, not a person:
-# jieba tags 华庭 (山水华庭) and 龙洞 (龙洞镇) as person names because 华 and 龙 are surnames.
-PLACE_ENDINGS = tuple("镇乡村屯寨街路道巷弄里坊庭苑园府邸城湾岛山岭湖河江桥港站场区县市省州洲厦楼阁院井") + (
-    "小区", "社区", "花园", "广场", "大厦", "公园")
+# Places and organisations are named like people (山水华庭, 龙洞镇, 冯家冲, 蓝思科技, 温斯顿英语):
+# a word that ends in one of these, or stands before one, names a place or a body, not a person.
+PLACE_ENDINGS = tuple("镇乡村屯寨街路道巷弄里坊庭苑园府邸城湾岛山岭湖河江桥港站场区县市省州洲厦楼阁院井"
+                      "冲坪池坝岗塘坡沟洞垸堡营铺渡滩峪埠") + (
+    "小区", "社区", "花园", "广场", "大厦", "公园", "新村", "家园", "古镇")
 # Nor one that ends like a thing or an office: jieba also tags 许可证 as a person's name.
 THING_ENDINGS = tuple("证费卡单票表局所厂店馆司部科委办队")
 NOT_A_PERSON_ENDINGS = PLACE_ENDINGS + THING_ENDINGS  # joined once, not for every word of every text
+# What follows the name of a body: 华晟医疗器械, 龙德汽车运输公司, 蔡子池中学, 金欣花苑.
+BODY_HEADS = PLACE_ENDINGS + (
+    "公司", "集团", "科技", "医疗", "医药", "汽车", "中学", "小学", "学校", "幼儿园", "大学", "学院", "医院", "诊所",
+    "英语", "教育", "培训", "市场", "菜市场", "超市", "商场", "酒店", "宾馆", "饭店", "餐厅", "物业", "置业", "地产",
+    "安置", "工业", "实业", "银行", "电器", "传媒", "文苑", "花苑", "丽城", "华庭", "名都", "御府", "雅苑", "商城")
+# A two-character word tagged as a name is one only beside these (邻居张三在…, 张三反映…): jieba
+# tags 杜鹃, 阳光, 沙田 or 丛生 as names too often for a bare tag to count.
+PERSON_BEFORE = {"邻居", "业主", "居民", "村民", "市民", "住户", "租户", "房东", "老板", "店主", "经理", "主任", "书记",
+                 "村长", "组长", "局长", "所长", "校长", "院长", "医生", "护士", "教师", "老师", "员工", "职工", "工人",
+                 "司机", "师傅", "丈夫", "妻子", "儿子", "女儿", "父亲", "母亲", "爸爸", "妈妈", "老人", "孩子", "学生",
+                 "同学", "朋友", "同事", "叫", "名叫", "我叫", "姓名", "联系人", "负责人", "当事人", "承包人", "法人"}
+PERSON_AFTER = ("反映", "投诉", "来电", "举报", "咨询", "求助", "称", "说", "表示", "家", "一家", "夫妇", "等人",
+                "本人", "的孩子", "的儿子", "的女儿", "的父亲", "的母亲", "先生", "女士", "同志")
+COMMON_WORD_FREQ = 100  # jieba dictionary frequency from which a two-character word is an ordinary word
+
+
+def _is_common_word(word: str) -> bool:
+    from jieba import dt as dictionary
+
+    return (dictionary.FREQ.get(word) or 0) >= COMMON_WORD_FREQ
 
 
 def _is_place(word: str, following: str) -> bool:
-    return word.endswith(NOT_A_PERSON_ENDINGS) or following.startswith(PLACE_ENDINGS)
+    return word.endswith(NOT_A_PERSON_ENDINGS) or following.startswith(BODY_HEADS)
+
+
+def _honorific(match: re.Match) -> str:
+    surname, before = match.group(1), match.string[max(0, match.start() - 1):match.start()]
+    if before and len(surname) == 1 and _is_common_word(before + surname):
+        return match.group(0)
+    return f"{surname}某"
+
+
+def _jieba_person(words: list[tuple[str, str]], index: int) -> bool:
+    """Whether the word at `index`, tagged nr by jieba, is a person's name in its context."""
+    word = words[index][0]
+    if not _looks_like_name(word):
+        return False
+    following = "".join(w for w, _ in words[index + 1:index + 3])
+    if _is_place(word, following):
+        return False
+    if len(word) == 2 or (len(word) == 3 and word.startswith(COMPOUND_SURNAMES)):  # surname + one character
+        before = words[index - 1][0] if index else ""
+        return before in PERSON_BEFORE or following.startswith(PERSON_AFTER)
+    # surname + two: a name unless it begins with an ordinary word (何时能, 朱砂…).
+    return word.startswith(COMPOUND_SURNAMES) or not _is_common_word(word[:2])
 
 
 def _mask_person_names(text: str) -> str:
-    """Names that jieba tags as person names (nr), and names after cues such as 我叫 / 姓名;
-    never a word that reads as part of a place name (mask people, not places)."""
+    """People, not places: names after cues such as 我叫 / 姓名, names with an honorific, a name
+    that starts a clause and does something (张三丰反映), and words jieba tags as person names
+    when their context makes them one (a full name not followed by a place or body word; a
+    two-character name only beside a word about a person)."""
     # A cue is followed by a name only when it looks like one: "业主反映油烟" has no name in it.
     text = NAME_CUE_RE.sub(lambda m: m.group(0).replace(m.group(1), mask_name(m.group(1)))
                            if _looks_like_name(m.group(1)) else m.group(0), text)
-    text = TITLE_NAME_RE.sub(lambda m: f"{m.group(1)}某{m.group(2)}", text)
+    text = HONORIFIC_RE.sub(_honorific, text)
     text = SUBJECT_RE.sub(lambda m: mask_name(m.group(1)) if _looks_like_name(m.group(1)) else m.group(1), text)
     try:
         import jieba.posseg as pseg
     except ImportError:  # pragma: no cover - jieba is a runtime dependency
         return text
-    words = pseg.lcut(text, HMM=True)
-    out = []
-    for index, (word, flag) in enumerate(words):
-        following = "".join(w for w, _ in words[index + 1:index + 3])
-        person = flag == "nr" and _looks_like_name(word) and not _is_place(word, following)
-        out.append(mask_name(word) if person else word)
-    return "".join(out)
+    words = [(w, f) for w, f in pseg.lcut(text, HMM=True)]
+    return "".join(mask_name(word) if flag == "nr" and _jieba_person(words, i) else word
+                   for i, (word, flag) in enumerate(words))
 
 
 def scrub_text(text: str, *, max_length: int | None = 60, names: tuple[str, ...] = (),

@@ -32,6 +32,9 @@ MAX_AGE = 60  # seconds: rebuilt by a request when older than this (no worker ru
 STALE_AFTER = 5  # seconds: after an event, a rebuild waits at least this long (debounce)
 RECENT_CASES = 15
 RANKING_ROWS = 10
+RANKING_DAYS = 30  # a rolling window: a calendar month's first days have almost nothing judged yet
+TREND_DAYS = 7
+CATEGORY_SLICES = 6  # the largest first-level categories; the rest as 其他
 TITLE_LENGTH = 28
 HOT_TOPICS = 8
 LOCAL_TTL = 1.0  # seconds a process reuses the entry it last read from the shared cache
@@ -54,6 +57,7 @@ def _recent_cases() -> list[dict]:
     for t in rows:
         names = (t.citizen.name,) if t.citizen_id and t.citizen.name else ()
         out.append({
+            "number": t.number,
             "time": timezone.localtime(t.created_at).strftime("%m-%d %H:%M"),
             "area": scrub_text(t.area, max_length=12),
             "type": str(TicketType(t.ticket_type).label),
@@ -66,14 +70,38 @@ def _recent_cases() -> list[dict]:
 
 
 def _hot_topics() -> list[dict]:
+    """Terms rising this week; in a quiet week (nothing mentioned twice) the month's most
+    frequent terms instead, so that the panel shows what people call about."""
     from .intelligence import hot_topics
 
     try:
-        return [{"term": h["term"], "count": h["count"], "trend": h["trend"]}
-                for h in hot_topics.rising(days=7, limit=HOT_TOPICS)]
+        rows = hot_topics.rising(days=7, limit=HOT_TOPICS) or hot_topics.rising(
+            days=30, limit=HOT_TOPICS, min_count=1)
     except Exception:  # the board must show the rest even if topics fail
         logger.exception("hot topics for the display failed")
         return []
+    return [{"term": h["term"], "count": h["count"], "trend": h["trend"]} for h in rows]
+
+
+def _trend(today: dt.date) -> list[dict]:
+    """Received and closed per day over the last TREND_DAYS days (days without tickets as 0)."""
+    start = today - dt.timedelta(days=TREND_DAYS - 1)
+    by_day = {r["period"]: r for r in kpis.trend(kpis.Filters(start=start, end=today), "day")}
+    days = [start + dt.timedelta(days=i) for i in range(TREND_DAYS)]
+    return [{"day": f"{d.month}/{d.day}", "received": by_day.get(d, {}).get("received", 0),
+             "closed": by_day.get(d, {}).get("closed", 0)} for d in days]
+
+
+def _categories(filters: kpis.Filters) -> list[dict]:
+    rows = [r for r in kpis.breakdown(filters, "cat1") if r["received"]]
+    top = [{"name": r["label"], "value": r["received"]} for r in rows[:CATEGORY_SLICES]]
+    rest = sum(r["received"] for r in rows[CATEGORY_SLICES:])
+    return top + ([{"name": "其他", "value": rest}] if rest else [])
+
+
+def short_unit_name(name: str) -> str:
+    """县人力资源和社会保障局 → 人力资源和社会保障局: on the county's own board the county prefix says nothing."""
+    return name[1:] if name[:1] in ("县", "市", "区") and len(name) > 4 else name
 
 
 def build_snapshot(now: dt.datetime | None = None) -> dict:
@@ -82,10 +110,13 @@ def build_snapshot(now: dt.datetime | None = None) -> dict:
     month_start = today.replace(day=1)
     today_f = kpis.Filters(start=today, end=today)
     month_f = kpis.Filters(start=month_start, end=today)
+    recent_f = kpis.Filters(start=today - dt.timedelta(days=RANKING_DAYS - 1), end=today)
     month = kpis.totals(month_f)
     channels_today = {r["key"]: r["received"] for r in kpis.breakdown(today_f, "channel")}
     channels_month = {r["key"]: r["received"] for r in kpis.breakdown(month_f, "channel")}
-    ranking = [r for r in kpis.unit_ranking(month_f) if r["dispatched"]][:RANKING_ROWS]
+    units = kpis.unit_ranking(recent_f)
+    ranking = [r for r in units if r["rank"] is not None][:RANKING_ROWS]
+    short_sample = [r for r in units if not r["ranked"] and r["dispatched"]]
     state = rollup.last_refresh()
     return {
         "title": "12345政务服务便民热线",
@@ -113,9 +144,14 @@ def build_snapshot(now: dt.datetime | None = None) -> dict:
             "yellow": Ticket.objects.filter(light_q(Light.YELLOW, now)).count(),
         },
         "hot_topics": _hot_topics(),
-        "ranking": [{"rank": r["rank"], "unit": r["label"], "dispatched": r["dispatched"],
+        "trend": _trend(today),
+        "categories": _categories(recent_f),
+        "ranking_label": f"近{RANKING_DAYS}日",
+        "ranking_min_due": kpis.ranking_min_due(),
+        "ranking": [{"rank": r["rank"], "unit": short_unit_name(r["label"]), "dispatched": r["dispatched"],
                      "closure_rate": r["closure_rate"], "satisfaction_rate": r["satisfaction_rate"],
                      "score": r["score"]} for r in ranking],
+        "ranking_short_sample": len(short_sample),
         "recent": _recent_cases(),
     }
 
@@ -133,8 +169,7 @@ def snapshot_text(snap: dict) -> str:
     if snap["hot_topics"]:
         lines.append("热点：" + " ".join(h["term"] for h in snap["hot_topics"]))
     for r in snap["ranking"][:5]:
-        score = "—" if r["score"] is None else f"{r['score']:.1f}"
-        lines.append(f"第{r['rank']}名 {r['unit']} 交办{r['dispatched']} 得分{score}")
+        lines.append(f"第{r['rank']}名 {r['unit']} 交办{r['dispatched']} 得分{r['score']:.1f}")
     for c in snap["recent"][:8]:
         lines.append(f"{c['time']} {c['area']} {c['summary']}（{c['state']}）")
     lines.append(f"更新于{snap['generated_at'][11:16]}")

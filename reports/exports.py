@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .kpis import COUNT_LABELS, KPIS, SCORE_DEFINITION
+from .kpis import COUNT_LABELS, KPIS, score_definition
 
 RATE_KEYS = {k.key for k in KPIS}
 
@@ -42,7 +42,7 @@ def to_xlsx(title: str, cols, rows, notes: list[str]) -> bytes:
                 cell.number_format = "0.0%"
     ws.freeze_panes = "A2"
     info = wb.create_sheet("说明")
-    for line in [*notes, "", "指标口径：", *(f"{k.label} = {k.definition}" for k in KPIS), SCORE_DEFINITION]:
+    for line in [*notes, "", "指标口径：", *(f"{k.label} = {k.definition}" for k in KPIS), score_definition()]:
         info.append([line])
     info.column_dimensions["A"].width = 100
     out = io.BytesIO()

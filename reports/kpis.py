@@ -52,8 +52,24 @@ KPI_BY_KEY = {k.key: k for k in KPIS}
 # (e.g. no callbacks yet) is left out and the other weights are scaled up.
 SCORE_WEIGHTS = {"closure_rate": 30, "on_time_rate": 30, "satisfaction_rate": 30, "callback_rate": 10}
 SCORE_DEFINITION = (
-    "综合得分 = 办结率×30% + 按时办结率×30% + 满意率×30% + 回访率×10%（无分母的指标不计，权重按比例放大）"
+    "综合得分 = 办结率×30% + 按时办结率×30% + 满意率×30% + 回访率×10%（无分母的指标不计，权重按比例放大）；"
+    "统计期内应办结工单不足 {min_due} 件的单位样本不足，不计得分、不参与排名"
 )
+# A unit is ranked only on enough judged tickets. "Judged" is 应办结 (closed, or past its
+# deadline): tickets still within their time limit say nothing yet, and one closed ticket would
+# otherwise score 100 (or one new ticket 0). A plain threshold rather than a Bayesian average:
+# the published score stays the defined formula, and "不足 N 件" is easy to explain to a unit.
+SHORT_SAMPLE = "样本不足"
+
+
+def ranking_min_due() -> int:
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "REPORTS_RANKING_MIN_DUE", 5)))
+
+
+def score_definition() -> str:
+    return SCORE_DEFINITION.format(min_due=ranking_min_due())
 
 DIMENSIONS = {
     "channel": "来源渠道", "ticket_type": "诉求类型", "cat1": "一级分类", "cat2": "二级分类",
@@ -238,8 +254,11 @@ def _has_own_tickets(unit: Unit) -> bool:
     return DailyUnitStat.objects.filter(unit_id=unit.pk).exists()
 
 
-def unit_ranking(filters: Filters, parent: Unit | None = None) -> list[dict]:
-    """交办量, rates and score per unit, each unit's figures including its sub-units."""
+def unit_ranking(filters: Filters, parent: Unit | None = None, min_due: int | None = None) -> list[dict]:
+    """交办量, rates and score per unit, each unit's figures including its sub-units. Units with
+    fewer than `min_due` (default: settings.REPORTS_RANKING_MIN_DUE) 应办结 tickets follow the
+    ranked ones with rank None, score None and `ranked` False (样本不足)."""
+    min_due = ranking_min_due() if min_due is None else min_due
     per_unit = {row["unit_id"]: row for row in stats(filters, "unit_id").exclude(unit_id=None)
                 .values("unit_id").annotate(**sums())}
     units = ranking_units(parent or filters.unit, filters.scope_unit)
@@ -254,9 +273,16 @@ def unit_ranking(filters: Filters, parent: Unit | None = None) -> list[dict]:
                 for name in COUNTS:
                     acc[name] += row[name] or 0
         row = with_rates(acc)
-        row["score"] = score(row)
+        row["ranked"] = row["due"] >= min_due
+        row["score"] = score(row) if row["ranked"] else None
         rows.append({"key": unit.pk, "label": unit.name + ("（本级）" if own_only else ""), **row})
-    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["dispatched"], r["label"]))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
+    rows.sort(key=lambda r: (not r["ranked"], r["score"] is None, -(r["score"] or 0), -r["due"],
+                             -r["dispatched"], r["label"]))
+    rank = 0
+    for row in rows:
+        if row["ranked"] and row["score"] is not None:
+            rank += 1
+            row["rank"] = rank
+        else:
+            row["rank"] = None
     return rows

@@ -55,7 +55,7 @@ def common(request, scope, filters, granularity) -> dict:
         "types": TicketType.choices, "granularities": kpis.GRANULARITIES.items(),
         "categories": Category.objects.filter(level__lte=2).order_by("full_name"),
         "fresh": freshness(), "may_refresh": may_refresh(request.user), "kpi_defs": kpis.KPIS,
-        "score_definition": kpis.SCORE_DEFINITION,
+        "score_definition": kpis.score_definition(),
     }
 
 
@@ -182,6 +182,9 @@ def hot_topics(request, scope):
 
 
 EXPORT_KINDS = {"ranking": "单位排名", "trend": "趋势", "breakdown": "分类统计"}
+# Each breakdown gets its own file (and sheet) name: a channel export is not 分类统计.
+BREAKDOWN_NAMES = {"channel": "渠道统计", "ticket_type": "诉求类型统计", "cat1": "一级分类统计",
+                   "cat2": "二级分类统计", "category": "三级分类统计", "unit": "承办单位统计"}
 
 
 @require_GET
@@ -194,22 +197,25 @@ def export(request, scope, fmt):
     if kind not in EXPORT_KINDS:
         raise InvalidInput("report 只能是 ranking / trend / breakdown", field="report")
     dimension = request.GET.get("dimension", "channel")
+    name = EXPORT_KINDS[kind]
     if kind == "ranking":
-        rows, first = kpis.unit_ranking(filters, parent=filters.unit), "承办单位"
+        rows = [{**r, "rank": r["rank"] or kpis.SHORT_SAMPLE}
+                for r in kpis.unit_ranking(filters, parent=filters.unit)]
+        first = "承办单位"
     elif kind == "trend":
         rows, first = kpis.trend(filters, granularity), "统计周期"
     else:
         if dimension not in kpis.DIMENSIONS:
             raise InvalidInput("dimension 无效", field="dimension")
-        rows, first = kpis.breakdown(filters, dimension), kpis.DIMENSIONS[dimension]
+        rows, first, name = kpis.breakdown(filters, dimension), kpis.DIMENSIONS[dimension], BREAKDOWN_NAMES[dimension]
     cols = exports.columns(kind, first)
     fresh = freshness()["refreshed_at"]
-    title = f"{EXPORT_KINDS[kind]}_{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+    title = f"{name}_{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
     notes = [f"统计区间（受理日期）：{filters.start} 至 {filters.end}",
              f"数据截至：{timezone.localtime(fresh):%Y-%m-%d %H:%M:%S}" if fresh else "数据尚未汇总",
              f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M:%S}"]
     if fmt == "xlsx":
-        body = exports.to_xlsx(EXPORT_KINDS[kind], cols, rows, notes)
+        body = exports.to_xlsx(name, cols, rows, notes)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         body = exports.to_csv(cols, rows)

@@ -69,7 +69,8 @@ def test_unit_filter_rolls_up_sub_units(refreshed, unit_a):
     assert row["closed"] == 2
 
 
-def test_unit_ranking_and_score(refreshed, unit_a, unit_b, unit_c):
+def test_unit_ranking_and_score(refreshed, unit_a, unit_b, unit_c, settings):
+    settings.REPORTS_RANKING_MIN_DUE = 1  # the formula on a handful of tickets; the threshold below
     ranking = kpis.unit_ranking(Filters(**MARCH))
     assert [r["label"] for r in ranking] == [unit_a.name, unit_b.name, unit_c.name]
     a, b, c = ranking
@@ -81,7 +82,22 @@ def test_unit_ranking_and_score(refreshed, unit_a, unit_b, unit_c):
     assert a["score"] == pytest.approx(61.7, abs=0.05)
     # unit B: nothing closed, one overdue, no callbacks → only the two handling rates count → 0
     assert (b["dispatched"], b["closure_rate"], b["satisfaction_rate"], b["score"]) == (2, 0.0, None, 0.0)
-    assert c["dispatched"] == 0 and c["score"] is None and c["rank"] == 3
+    assert (a["rank"], b["rank"]) == (1, 2)
+    # unit C: nothing to judge → listed last, not ranked
+    assert c["dispatched"] == 0 and c["score"] is None and c["rank"] is None and not c["ranked"]
+
+
+def test_units_below_the_minimum_volume_are_not_ranked(refreshed, unit_a, unit_b, settings):
+    """One closed ticket must not make a unit first with 100: below REPORTS_RANKING_MIN_DUE judged
+    (应办结) tickets a unit is 样本不足 — no rank, no score, listed after the ranked ones."""
+    settings.REPORTS_RANKING_MIN_DUE = 2
+    a, b, *_rest = kpis.unit_ranking(Filters(**MARCH))
+    assert (a["label"], a["due"], a["rank"], a["ranked"]) == (unit_a.name, 2, 1, True)
+    assert a["score"] == pytest.approx(61.7, abs=0.05)
+    assert (b["label"], b["due"], b["rank"], b["ranked"], b["score"]) == (unit_b.name, 1, None, False, None)
+    settings.REPORTS_RANKING_MIN_DUE = 5  # the default: nobody here has five judged tickets
+    assert all(r["rank"] is None and r["score"] is None for r in kpis.unit_ranking(Filters(**MARCH)))
+    assert kpis.unit_ranking(Filters(**MARCH), min_due=1)[0]["rank"] == 1  # an explicit minimum wins
 
 
 def test_unit_viewer_scope(refreshed, unit_b):

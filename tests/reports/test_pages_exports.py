@@ -63,7 +63,8 @@ def test_bad_filters_are_400_with_a_message(client, supervisor, query):
     assert "无法显示报表" in response.content.decode()
 
 
-def test_ranking_xlsx_has_chinese_headers_and_numbers(client, supervisor, unit_a, refreshed):
+def test_ranking_xlsx_has_chinese_headers_and_numbers(client, supervisor, unit_a, refreshed, settings):
+    settings.REPORTS_RANKING_MIN_DUE = 1
     client.force_login(supervisor)
     response = client.get(f"/reports/export.xlsx?report=ranking&{MARCH}")
     assert response.status_code == 200
@@ -120,3 +121,50 @@ def test_category_page_each_level(client, supervisor, refreshed, leaf_category):
         page = client.get(f"/reports/categories/?{MARCH}&level={level}").content.decode()
         assert name in page and "未分类" in page
     assert client.get(f"/reports/categories/?{MARCH}&level=9").status_code == 400
+
+
+EXPORT_NAMES = [
+    ("xlsx", "report=ranking", "单位排名"),
+    ("csv", "report=ranking", "单位排名"),
+    ("xlsx", "report=trend", "趋势"),
+    ("csv", "report=trend", "趋势"),
+    ("xlsx", "report=breakdown&dimension=channel", "渠道统计"),
+    ("csv", "report=breakdown&dimension=channel", "渠道统计"),
+    ("xlsx", "report=breakdown&dimension=ticket_type", "诉求类型统计"),
+    ("xlsx", "report=breakdown&dimension=cat1", "一级分类统计"),
+    ("xlsx", "report=breakdown&dimension=cat2", "二级分类统计"),
+    ("csv", "report=breakdown&dimension=category", "三级分类统计"),
+    ("xlsx", "report=breakdown&dimension=unit", "承办单位统计"),
+]
+
+
+@pytest.mark.parametrize("fmt, query, name", EXPORT_NAMES, ids=[f"{n}.{f}" for f, _q, n in EXPORT_NAMES])
+def test_each_export_downloads_under_its_own_name(client, supervisor, refreshed, fmt, query, name):
+    from urllib.parse import quote
+
+    client.force_login(supervisor)
+    response = client.get(f"/reports/export.{fmt}?{query}&{MARCH}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f"attachment; filename*=UTF-8''{quote(name)}_20250303-20250304.{fmt}")
+    if fmt == "xlsx":  # the sheet says what it is, too
+        assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == name
+
+
+def test_export_names_are_distinct():
+    assert len({name for _f, _q, name in EXPORT_NAMES}) == 8
+
+
+def test_ranking_page_and_export_mark_short_samples(client, supervisor, unit_a, unit_b, refreshed, settings):
+    settings.REPORTS_RANKING_MIN_DUE = 2  # unit A has 2 judged tickets, unit B 1
+    client.force_login(supervisor)
+    page = client.get(f"/reports/ranking/?{MARCH}").content.decode()
+    table = page[page.index('<table class="grid ranking">'):]
+    row_b = table.split(f"<td>{unit_b.name}</td>")[0].rsplit("<tr", 1)[1]
+    assert "样本不足" in row_b and 'class="short-sample"' in row_b
+    assert "不足 2 件" in page  # the definition states the threshold
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/reports/export.csv?report=ranking&{MARCH}").content.decode("utf-8-sig"))))
+    by_unit = {r[1]: r for r in rows[1:]}
+    assert by_unit[unit_a.name][0] == "1"
+    assert by_unit[unit_b.name][0] == "样本不足" and by_unit[unit_b.name][7] == ""
