@@ -10,6 +10,7 @@ from django.utils import timezone
 from dispatch import services as ds
 from hotline.models import Channel, Ticket, TicketEvent
 from hotline.services import tickets as ts
+from tests import factories
 
 from .browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
 
@@ -20,7 +21,8 @@ LIVE_WAIT = 6000  # ms: "a few seconds"
 
 def register(people, content="幸福路路灯不亮，晚上行人看不清路"):
     return ts.ticket_register(actor=people["operator"], channel=Channel.PHONE, ticket_type="help", content=content,
-                              citizen_phone="13812345678", citizen_name="张三丰")
+                              citizen_phone="13812345678", citizen_name="张三丰",
+                              category=factories.category())
 
 
 def extension_pending(people, unit_a, reason):

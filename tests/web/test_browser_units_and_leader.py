@@ -7,6 +7,7 @@ from dispatch import services as ds
 from dispatch.models import Assignment
 from hotline.models import Channel, Ticket, TicketEvent, TicketState
 from hotline.services import tickets as ts
+from tests import factories
 
 from .browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
 
@@ -16,7 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def register(people, title: str) -> Ticket:
     return ts.ticket_register(actor=people["operator"], channel=Channel.PHONE, ticket_type="complaint",
                               title=title, content=f"{title}，已经持续一周，请尽快处理。",
-                              citizen_phone="13812345678", citizen_name="张三丰", address="幸福路88号")
+                              citizen_phone="13812345678", citizen_name="张三丰", address="幸福路88号",
+                              category=factories.category())
 
 
 def in_hand(people, title: str, *, co: bool = True) -> Ticket:
