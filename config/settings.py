@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "live",
     "telephony",
     "reports",
+    "cases",
     "demo",
 ]
 

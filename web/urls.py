@@ -1,7 +1,7 @@
 """Page URLs (the shared URL map in the project brief)."""
 from django.urls import path
 
-from .views import auth, board, console, leader, portal, tickets, unit
+from .views import auth, board, cases, console, leader, portal, tickets, unit
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -25,6 +25,8 @@ urlpatterns = [
     path("tickets/", tickets.ticket_search, name="ticket-search"),
     path("tickets/<int:ticket_id>/", tickets.ticket_detail, name="ticket-detail"),
     path("tickets/<int:ticket_id>/do/<slug:action>/", tickets.ticket_action, name="ticket-action"),
+    path("tickets/<int:ticket_id>/case/", cases.case_review, name="ticket-case"),
+    path("tickets/<int:ticket_id>/case/withdraw/", cases.case_withdraw, name="ticket-case-withdraw"),
     path("attachments/<int:attachment_id>/", tickets.attachment_download, name="attachment"),
     # citizens
     path("portal/", portal.portal_home, name="portal"),

@@ -4,6 +4,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from hotline import titles
+from hotline.permissions import OFFICE
 
 register = template.Library()
 
@@ -34,3 +35,9 @@ def cut_title(text, limit=30, tap=False) -> str:
     return format_html('<span class="cut-title tap" title="{}" tabindex="0">'
                        '<span class="cut-short" aria-hidden="true">{}</span>'
                        '<span class="cut-full">{}</span></span>', full, short, full)
+
+
+@register.filter
+def may_publish_cases(user) -> bool:
+    """Supervisors and admins review closed tickets for the public case list (cases.services)."""
+    return bool(user and user.is_authenticated and user.has_role(*OFFICE))
