@@ -320,6 +320,7 @@ PORTAL_RATE_LIMITS = {
     "portal_query": (20, 600),
     "portal_vote": (30, 3600),
     "portal_survey": (10, 600),
+    "portal_captcha": (20, 600),  # 看不清，换一题
 }
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's.
 PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)

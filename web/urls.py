@@ -31,6 +31,7 @@ urlpatterns = [
     # citizens
     path("portal/", portal.portal_home, name="portal"),
     path("portal/submit/", portal.portal_submit, name="portal-submit"),
+    path("portal/captcha/", portal.portal_captcha, name="portal-captcha"),
     path("portal/submitted/", portal.portal_submitted, name="portal-submitted"),
     path("portal/query/", portal.portal_query, name="portal-query"),
     path("portal/progress/<str:number>/", portal.portal_progress, name="portal-progress"),

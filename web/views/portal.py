@@ -39,6 +39,11 @@ def portal_home(request):
 
 
 def portal_submit(request):
+    if request.method == "POST" and request.POST.get("refresh_captcha"):
+        # 看不清，换一题 without JavaScript: the form again with what was typed, and a new question.
+        typed = {name: request.POST.get(name, "") for name in PortalSubmitForm.base_fields if name != "captcha"}
+        image, refused = _refreshed_captcha(request)
+        return _submit_page(request, PortalSubmitForm(initial=typed), image, refused)
     if request.method == "POST":
         form = PortalSubmitForm(request.POST)
         if not ratelimit.allow(request, "portal_submit"):
@@ -52,13 +57,35 @@ def portal_submit(request):
                     _verify(request, ticket)
                     request.session["portal_submitted"] = ticket.pk
                     return redirect("/portal/submitted/")
+        # A fresh question on every showing of the form; the typed answer is cleared, the rest kept.
+        form.data = form.data.copy()
+        form.data["captcha"] = ""
     else:
         form = PortalSubmitForm()
-    # A fresh question on every showing of the form; the typed answer is cleared, the rest kept.
-    form.data = form.data.copy() if form.is_bound else form.data
-    if form.is_bound:
-        form.data["captcha"] = ""
-    return render(request, "portal/submit.html", {"form": form, "captcha_image": captcha.new_challenge(request)})
+    return _submit_page(request, form, captcha.new_challenge(request))
+
+
+def _submit_page(request, form, image: str, refused: str = ""):
+    return render(request, "portal/submit.html", {"form": form, "captcha_image": image, "captcha_refused": refused})
+
+
+def _refreshed_captcha(request) -> tuple[str, str]:
+    """A new question, or (over the limit) the same one again with the reason: (image, refusal)."""
+    if not ratelimit.allow(request, "portal_captcha"):
+        image = captcha.current_image(request)
+        if image is not None:
+            return image, "换题过于频繁，请计算当前算式或稍后再试"
+    return captcha.new_challenge(request), ""
+
+
+@require_POST
+def portal_captcha(request):
+    """看不清，换一题 with htmx: only the captcha field is replaced, so nothing typed is lost."""
+    if not request.headers.get("HX-Request"):
+        return redirect("/portal/submit/")
+    image, refused = _refreshed_captcha(request)
+    return render(request, "portal/_captcha.html", {"form": PortalSubmitForm(), "captcha_image": image,
+                                                    "captcha_refused": refused})
 
 
 def _register(form):
