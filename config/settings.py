@@ -220,7 +220,7 @@ SPECTACULAR_SETTINGS = {
     ],
     # Served from our own static files: government intranets have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "favicon.svg",  # the site's own icon, as on every page
     "REDOC_DIST": "SIDECAR",
     # Several models have a "state" or "role": give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {

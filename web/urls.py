@@ -1,10 +1,11 @@
 """Page URLs (the shared URL map in the project brief)."""
 from django.urls import path
 
-from .views import auth, board, cases, console, leader, portal, tickets, unit
+from .views import assets, auth, board, cases, console, leader, portal, tickets, unit
 
 urlpatterns = [
     path("", auth.home, name="home"),
+    path("favicon.ico", assets.favicon, name="favicon"),
     path("login/", auth.StaffLoginView.as_view(), name="login"),
     path("logout/", auth.logout_view, name="logout"),
     # operator
