@@ -7,6 +7,7 @@ from rest_framework import serializers
 from dispatch.deadlines import ticket_light
 from dispatch.models import Assignment, ExtensionRequest, Instruction, Reply, Survey
 from dispatch.selectors import ticket_actions_for
+from hotline.event_kinds import event_label
 from hotline.models import (
     Category,
     Channel,
@@ -193,9 +194,15 @@ class TicketDetailSerializer(TicketListSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    kind_label = serializers.SerializerMethodField(help_text="事件类型的中文名称")
+
     class Meta:
         model = TicketEvent
-        fields = ["id", "kind", "actor", "actor_label", "from_state", "to_state", "payload", "created_at"]
+        fields = ["id", "kind", "kind_label", "actor", "actor_label", "from_state", "to_state", "payload",
+                  "created_at"]
+
+    def get_kind_label(self, event) -> str:
+        return event_label(event.kind)
 
 
 # --- inputs -------------------------------------------------------------------------

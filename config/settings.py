@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "live",
     "telephony",
     "reports",
+    "cases",
     "demo",
 ]
 
@@ -220,7 +221,7 @@ SPECTACULAR_SETTINGS = {
     ],
     # Served from our own static files: government intranets have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "favicon.svg",  # the site's own icon, as on every page
     "REDOC_DIST": "SIDECAR",
     # Several models have a "state" or "role": give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
@@ -329,6 +330,7 @@ PORTAL_RATE_LIMITS = {
     "portal_query": (20, 600),
     "portal_vote": (30, 3600),
     "portal_survey": (10, 600),
+    "portal_captcha": (20, 600),  # 看不清，换一题
 }
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's.
 PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)

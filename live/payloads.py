@@ -11,33 +11,16 @@ from django.utils import timezone
 
 from dispatch.deadlines import ticket_light
 from dispatch.visibility import ticket_audience
+from hotline.event_kinds import event_label
 from hotline.models import Channel, Light, Ticket, TicketEvent, TicketState, TicketType
 from hotline.privacy import scrub_text
-from hotline.workflow import TRANSITIONS
 
 from . import groups
-
-KIND_LABELS = {name: t.label for name, t in TRANSITIONS.items()} | {
-    "register": "登记工单",
-    "urge": "催办",
-    "supervise": "督办",
-    "co_sign": "协办签收",
-    "co_reply": "协办回复",
-    "extension_requested": "申请延期",
-    "extension_approved": "同意延期",
-    "extension_rejected": "驳回延期",
-    "followup": "市民补充",
-    "merged_in": "并入工单",
-    "co_parts_closed": "协办结束",
-    "sign_overdue": "签收超时提醒",
-    "callback_due": "回访到期提醒",
-    "survey_sent": "发送回访短信",
-}
 
 # Lines about messages to one person: nothing for the public board.
 NOT_FOR_DISPLAY = frozenset({"sms_sent"})
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    return event_label(kind)
 
 
 def light_label(light: str | None) -> str:

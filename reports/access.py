@@ -34,6 +34,15 @@ def report_scope(user) -> Unit | None:
     raise NotAllowed("您的角色无权查看统计报表")
 
 
+def may_see_reports(user) -> bool:
+    """report_scope as a yes/no (the staff menus link 统计报表 for these people only)."""
+    try:
+        report_scope(user)
+    except NotAllowed:
+        return False
+    return True
+
+
 def may_refresh(user) -> bool:
     return user.is_authenticated and user.has_role(*MAY_REFRESH)
 

@@ -55,19 +55,39 @@ def _digest(salt: str, answer: str) -> str:
     return hashlib.sha256(f"{salt}:{answer.strip()}".encode()).hexdigest()
 
 
-def new_challenge(request) -> str:
-    """Store a fresh question in the session; return it as a data: URL for an <img>."""
-    rng = random.Random(secrets.randbits(64))
+def _question(seed: int) -> tuple[str, str, random.Random]:
+    """The question, its answer and the generator that goes on to draw it, all from one seed."""
+    rng = random.Random(seed)
     a, b = rng.randint(2, 9), rng.randint(1, 9)
     op = rng.choice("+-")
     if op == "-" and b > a:
         a, b = b, a
-    answer = str(a + b if op == "+" else a - b)
+    return f"{a}{op}{b}=?", str(a + b if op == "+" else a - b), rng
+
+
+def _image(seed: int) -> str:
+    text, _, rng = _question(seed)
+    return "data:image/svg+xml;base64," + base64.b64encode(render_svg(text, rng).encode()).decode()
+
+
+def new_challenge(request) -> str:
+    """Store a fresh question in the session; return it as a data: URL for an <img>."""
+    seed = secrets.randbits(64)
+    _, answer, _ = _question(seed)
     salt = secrets.token_hex(8)
-    request.session[SESSION_KEY] = {"salt": salt, "digest": _digest(salt, answer),
+    # The seed redraws the same picture when a refresh is refused (current_image); sessions are
+    # kept on the server, so it is as private there as the digest.
+    request.session[SESSION_KEY] = {"salt": salt, "digest": _digest(salt, answer), "seed": seed,
                                     "expires": time.time() + LIFETIME_SECONDS}
-    svg = render_svg(f"{a}{op}{b}=?", rng)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return _image(seed)
+
+
+def current_image(request) -> str | None:
+    """The question the session holds now, drawn again; None when there is none still valid."""
+    stored = request.session.get(SESSION_KEY)
+    if not stored or "seed" not in stored or time.time() > stored.get("expires", 0):
+        return None
+    return _image(stored["seed"])
 
 
 def check(request, answer: str) -> bool:

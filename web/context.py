@@ -1,5 +1,8 @@
 """What every page's base template needs: the signed-in user's navigation."""
 from hotline.models import Role
+from reports.access import may_see_reports
+
+REPORTS_ITEM = ("reports", "/reports/", "统计报表")
 
 NAV = {
     Role.OPERATOR: [("console", "/console/", "登记工单"), ("callbacks", "/console/callbacks/", "回访"),
@@ -17,7 +20,12 @@ def nav_for(user) -> list[tuple[str, str, str]]:
     if not user.is_authenticated:
         return []
     role = Role.ADMIN if user.is_superuser else user.role
-    return NAV.get(role, [])
+    items = NAV.get(role, [])
+    if items and may_see_reports(user):
+        # Before 系统配置, which stays last.
+        at = len(items) - (items[-1][0] == "admin")
+        items = [*items[:at], REPORTS_ITEM, *items[at:]]
+    return items
 
 
 def page_context(request) -> dict:

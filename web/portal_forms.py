@@ -50,3 +50,20 @@ class PortalSurveyForm(forms.Form):
                                error_messages={"required": "请选择满意程度"})
     comment = forms.CharField(label="意见或建议", max_length=1000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseFilterForm(forms.Form):
+    """The public case list's search box and filters (all optional)."""
+
+    q = forms.CharField(label="关键词", max_length=50, required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：路灯 噪音"}),
+                        error_messages={"max_length": "关键词不能超过50个字"})
+    category = forms.ChoiceField(label="分类", required=False,
+                                 error_messages={"invalid_choice": "请从列表中选择分类"})
+    month = forms.ChoiceField(label="办结月份", required=False,
+                              error_messages={"invalid_choice": "请从列表中选择月份"})
+
+    def __init__(self, *args, categories=(), months=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "全部分类"), *((str(c.pk), c.name) for c in categories)]
+        self.fields["month"].choices = [("", "全部月份"), *((m, f"{m[:4]}年{int(m[5:])}月") for m in months)]

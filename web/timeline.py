@@ -1,29 +1,16 @@
 """Turning TicketEvents into lines a person reads, for staff and for the citizen."""
 from dataclasses import dataclass
 
+from hotline.event_kinds import event_label
 from hotline.models import TicketState
 from hotline.privacy import scrub_text
-from hotline.workflow import TRANSITIONS
 
-EXTRA_LABELS = {
-    "register": "登记受理",
-    "co_sign": "协办单位签收",
-    "co_reply": "协办单位回复",
-    "urge": "催办",
-    "supervise": "督办",
-    "extension_requested": "申请延期",
-    "extension_approved": "同意延期",
-    "extension_rejected": "驳回延期",
-    "followup": "市民补充",
-    "merged_in": "并入工单",
-    "co_parts_closed": "协办结束",
-}
 # Payload keys worth a reader's attention, in the order they are shown.
 DETAIL_KEYS = [
     ("category", "分类"), ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"), ("unit_names", "建议单位"),
     ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason", "理由"), ("note", "说明"),
     ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"), ("from", "来自"),
-    ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"),
+    ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"), ("title", "公开标题"),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
                "leader_return_reopened"}
@@ -42,9 +29,7 @@ class Line:
 
 
 def kind_label(kind: str) -> str:
-    if kind in TRANSITIONS:
-        return TRANSITIONS[kind].label
-    return EXTRA_LABELS.get(kind, kind)
+    return event_label(kind)
 
 
 def _detail(payload: dict) -> str:
@@ -93,7 +78,16 @@ PUBLIC_LABELS = {
     "merge": "已与相同诉求合并办理",
     "mark_invalid": "工单无效",
     "extension_approved": "办理期限已延长",
+    "followup": "已收到您的补充内容",
 }
+# Kinds the citizen's page leaves out on purpose: staff work between milestones, reminders,
+# messages (the citizen has them on the phone) and the case review. Every kind the code writes
+# is in PUBLIC_LABELS or here (tests/web/test_event_labels.py).
+NOT_PUBLIC = frozenset({
+    "co_sign", "co_reply", "urge", "supervise", "extension_requested", "extension_rejected", "merged_in",
+    "sms_sent", "sign_overdue", "callback_due", "survey_sent", "case_published", "case_updated", "case_withdrawn",
+    "co_parts_closed", "leader_return", "leader_return_reopened",
+})
 
 
 def public_lines(events, *, names=()) -> list[Line]:

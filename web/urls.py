@@ -1,10 +1,11 @@
 """Page URLs (the shared URL map in the project brief)."""
 from django.urls import path
 
-from .views import auth, board, console, leader, portal, tickets, unit
+from .views import assets, auth, board, cases, console, leader, portal, tickets, unit
 
 urlpatterns = [
     path("", auth.home, name="home"),
+    path("favicon.ico", assets.favicon, name="favicon"),
     path("login/", auth.StaffLoginView.as_view(), name="login"),
     path("logout/", auth.logout_view, name="logout"),
     # operator
@@ -27,10 +28,13 @@ urlpatterns = [
     path("tickets/", tickets.ticket_search, name="ticket-search"),
     path("tickets/<int:ticket_id>/", tickets.ticket_detail, name="ticket-detail"),
     path("tickets/<int:ticket_id>/do/<slug:action>/", tickets.ticket_action, name="ticket-action"),
+    path("tickets/<int:ticket_id>/case/", cases.case_review, name="ticket-case"),
+    path("tickets/<int:ticket_id>/case/withdraw/", cases.case_withdraw, name="ticket-case-withdraw"),
     path("attachments/<int:attachment_id>/", tickets.attachment_download, name="attachment"),
     # citizens
     path("portal/", portal.portal_home, name="portal"),
     path("portal/submit/", portal.portal_submit, name="portal-submit"),
+    path("portal/captcha/", portal.portal_captcha, name="portal-captcha"),
     path("portal/submitted/", portal.portal_submitted, name="portal-submitted"),
     path("portal/query/", portal.portal_query, name="portal-query"),
     path("portal/progress/<str:number>/", portal.portal_progress, name="portal-progress"),

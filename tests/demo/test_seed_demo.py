@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from cases.models import PublishedCase
 from dispatch.deadlines import ticket_light
 from hotline.models import Ticket, TicketEvent, TicketState, Unit, User
 
@@ -31,6 +32,12 @@ def test_seed_demo_makes_a_county_in_every_state_and_light_and_is_idempotent(set
     # Through the services: every ticket's story starts with its registration, in the past.
     assert TicketEvent.objects.filter(kind="register").count() == len(tickets)
     assert not TicketEvent.objects.filter(created_at__gt=now).exists()
+    # The portal's 办理公开 shows reviewed cases from the start, without the citizens' names or phones.
+    cases = list(PublishedCase.objects.select_related("ticket__citizen"))
+    assert len(cases) == 12 and "典型案例：公开 12 个" in printed
+    for case in cases:
+        public = case.title + case.summary + case.answer
+        assert case.ticket.citizen.phone not in public and (case.ticket.citizen.name or "\0") not in public
     counts = Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert (Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()) == counts

@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from cases.selectors import case_draft
+from cases.services import case_publish
 from hotline.models import Ticket, TicketEvent
 from hotline.privacy import scrub_text
 from hotline.services.tickets import ticket_answer_directly, ticket_register
@@ -71,14 +73,17 @@ def test_the_rule(kind, text, gone, kept):
 
 
 @pytest.fixture
-def cases(db, operator):
-    """Each row of the table as a consultation the hotline answered (a published case)."""
+def cases(db, operator, supervisor):
+    """Each row of the table as a consultation the hotline answered, published with the draft a
+    reviewer starts from (cases.selectors.case_draft)."""
     tickets = []
     for _kind, text, _gone, _kept in TABLE:
         ticket = ticket_register(actor=operator, channel="phone", ticket_type="consultation", title=text,
                                  content=f"{text}。", citizen_phone="13812345678", citizen_name=CITIZEN,
                                  address="人民路88号")
-        tickets.append(ticket_answer_directly(ticket=ticket, actor=operator, answer=f"已答复：{text}"))
+        ticket = ticket_answer_directly(ticket=ticket, actor=operator, answer=f"已答复：{text}")
+        case_publish(ticket=ticket, actor=supervisor, **case_draft(ticket))
+        tickets.append(ticket)
     return tickets
 
 

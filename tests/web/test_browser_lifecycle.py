@@ -139,7 +139,7 @@ def test_lifecycle_through_the_pages(browser, live_server, people, unit_a, unit_
     shot(cit, "10-portal-progress-375")
 
 
-def test_citizen_submits_on_the_portal_and_votes(browser, live_server, operator):
+def test_citizen_submits_on_the_portal_and_votes(browser, live_server, operator, supervisor):
     base = live_server.url
     cit = new_page(browser, PHONE, mobile=True)
     cit.goto(f"{base}/portal/submit/")
@@ -158,10 +158,13 @@ def test_citizen_submits_on_the_portal_and_votes(browser, live_server, operator)
     assert_no_horizontal_scroll(cit)
     shot(cit, "12-portal-submitted-375")
 
+    from cases.selectors import case_draft
+    from cases.services import case_publish
     from hotline.services.tickets import ticket_answer_directly
 
-    ticket_answer_directly(ticket=Ticket.objects.get(number=number), actor=operator,
-                           answer="已通知供电公司维修，联系人电话13511112222")
+    answered = ticket_answer_directly(ticket=Ticket.objects.get(number=number), actor=operator,
+                                      answer="已通知供电公司维修，联系人电话13511112222")
+    case_publish(ticket=answered, actor=supervisor, **case_draft(answered))  # reviewed for the public
     cit.goto(f"{base}/portal/cases/")
     assert "13511112222" not in cit.content() and "13700001234" not in cit.content()
     cit.click("button[value=satisfied] >> nth=0")

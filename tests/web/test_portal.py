@@ -2,6 +2,7 @@
 import pytest
 from django.core.cache import cache
 
+from cases.services import case_publish
 from dispatch import services as ds
 from hotline.models import Ticket, TicketState
 from hotline.privacy import scrub_text
@@ -125,11 +126,13 @@ def test_survey_needs_verification(web, replied):
     assert replied.state == TicketState.REPLIED
 
 
-def test_public_cases_are_masked_and_votable_once(web, replied, operator):
+def test_public_cases_are_masked_and_votable_once(web, replied, operator, supervisor):
     ds.survey_record(ticket=replied, actor=operator, result="satisfied")
+    case_publish(ticket=replied, actor=supervisor, title="路面塌陷已修复",
+                 summary=replied.content, answer="已修复路面，联系人电话13999998888")
     client = web()
     html = client.get("/portal/cases/").content.decode()
-    assert replied.title[:4] in html
+    assert "路面塌陷已修复" in html
     for secret in ("13812345678", "张三丰", "13999998888"):
         assert secret not in html
     client.post(f"/portal/cases/{replied.pk}/vote/", {"choice": "satisfied"})
@@ -142,15 +145,10 @@ def test_public_cases_are_masked_and_votable_once(web, replied, operator):
     assert CaseVote.objects.count() == 2
 
 
-def test_open_and_report_tickets_are_not_published(web, make_ticket, operator):
+def test_open_tickets_are_not_published(web, make_ticket):
     open_ticket = make_ticket(content="尚未办结")
-    report = make_ticket(content="举报某店", ticket_type="report")
-    from hotline.services.tickets import ticket_answer_directly
-
-    Ticket.objects.filter(pk=report.pk).update(state="registered")
-    ticket_answer_directly(ticket=report, actor=operator, answer="已转交")
     html = web().get("/portal/cases/").content.decode()
-    assert open_ticket.number not in html and "举报某店" not in html
+    assert open_ticket.number not in html and "尚未办结" not in html
     assert web().post(f"/portal/cases/{open_ticket.pk}/vote/", {"choice": "satisfied"}).status_code == 404
 
 
@@ -165,3 +163,62 @@ def test_portal_scrub_hides_personal_data(text, hidden):
 
 def test_scrub_keeps_ordinary_text():
     assert scrub_text("路灯坏了3天") == "路灯坏了3天"
+
+
+def test_refresh_without_javascript_keeps_what_was_typed(web):
+    client = web()
+    solve(client)
+    old = dict(client.session[captcha.SESSION_KEY])
+    typed = SUBMIT | {"title": "路灯", "captcha": "7", "refresh_captcha": "1"}
+    html = client.post("/portal/submit/", typed).content.decode()
+    for value in ("我家楼下路灯坏了一个月", "13700001234", "王五", "A市A3区"):
+        assert value in html
+    assert '<option value="help" selected>' in html
+    assert "errorlist" not in html  # a refresh is no failed submission
+    assert client.session[captcha.SESSION_KEY]["digest"] != old["digest"]
+    assert not Ticket.objects.exists()
+    # ... and the new question is the one that counts.
+    r = client.post("/portal/submit/", SUBMIT | {"captcha": _answer(client)})
+    assert r.status_code == 302 and Ticket.objects.count() == 1
+
+
+def _answer(client):
+    stored = client.session[captcha.SESSION_KEY]
+    return next(str(n) for n in range(-10, 20) if captcha._digest(stored["salt"], str(n)) == stored["digest"])
+
+
+def test_refresh_with_htmx_returns_only_the_captcha_field(web):
+    client = web()
+    solve(client)
+    old = client.session[captcha.SESSION_KEY]["digest"]
+    r = client.post("/portal/captcha/", {"refresh_captcha": "1"}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert r.status_code == 200 and html.lstrip().startswith('<div class="field') and 'id="f-captcha"' in html
+    assert "<form" not in html and "data:image/svg+xml;base64," in html
+    assert client.session[captcha.SESSION_KEY]["digest"] != old
+    assert client.get("/portal/captcha/").status_code == 405
+    assert client.post("/portal/captcha/").status_code == 302  # not htmx: the whole form
+
+
+@pytest.mark.parametrize("via_htmx", [True, False])
+def test_refresh_is_rate_limited_and_keeps_the_question(web, settings, via_htmx):
+    settings.PORTAL_RATE_LIMITS = settings.PORTAL_RATE_LIMITS | {"portal_captcha": (2, 600)}
+    client = web()
+    solve(client)
+
+    def refresh():
+        if via_htmx:
+            return client.post("/portal/captcha/", {"refresh_captcha": "1"}, HTTP_HX_REQUEST="true")
+        return client.post("/portal/submit/", SUBMIT | {"refresh_captcha": "1"})
+
+    refresh(), refresh()
+    before = client.session[captcha.SESSION_KEY]
+    image = captcha.current_image(client)
+    html = refresh().content.decode()
+    assert "换题过于频繁" in html and client.session[captcha.SESSION_KEY]["digest"] == before["digest"]
+    assert image in html  # the same question, drawn again
+    if not via_htmx:
+        assert "我家楼下路灯坏了一个月" in html
+    # The question still valid can still be answered.
+    r = client.post("/portal/submit/", SUBMIT | {"captcha": _answer(client)})
+    assert r.status_code == 302

@@ -7,31 +7,31 @@ import secrets
 
 from django.contrib import messages
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases.selectors import case_categories, case_months, case_search, published_cases
 from dispatch import services as dispatch_services
-from dispatch.models import Reply, Survey
+from dispatch.models import Survey
 from hotline.errors import HotlineError
-from hotline.models import Channel, Ticket, TicketState, TicketType
+from hotline.models import Channel, Ticket, TicketType
 from hotline.privacy import mask_phone, scrub_text
 from hotline.selectors import ticket_by_number, ticket_timeline
 from hotline.services import tickets as ticket_services
 
 from .. import captcha, ratelimit
 from ..models import CaseVote
-from ..portal_forms import PortalSubmitForm, PortalSurveyForm, QueryForm
+from ..portal_forms import CaseFilterForm, PortalSubmitForm, PortalSurveyForm, QueryForm
 from ..timeline import public_lines
 
 VERIFIED_KEY = "portal_verified"
 VOTER_COOKIE = "portal_voter"
 CASES_PER_PAGE = 10
 PORTAL_LABEL = "市民（网站）"
-# Reports (举报) can name the reported; they are never published.
-PUBLISHED_TYPES = [t for t in TicketType.values if t != TicketType.REPORT]
 
 
 def portal_home(request):
@@ -39,6 +39,11 @@ def portal_home(request):
 
 
 def portal_submit(request):
+    if request.method == "POST" and request.POST.get("refresh_captcha"):
+        # 看不清，换一题 without JavaScript: the form again with what was typed, and a new question.
+        typed = {name: request.POST.get(name, "") for name in PortalSubmitForm.base_fields if name != "captcha"}
+        image, refused = _refreshed_captcha(request)
+        return _submit_page(request, PortalSubmitForm(initial=typed), image, refused)
     if request.method == "POST":
         form = PortalSubmitForm(request.POST)
         if not ratelimit.allow(request, "portal_submit"):
@@ -52,13 +57,35 @@ def portal_submit(request):
                     _verify(request, ticket)
                     request.session["portal_submitted"] = ticket.pk
                     return redirect("/portal/submitted/")
+        # A fresh question on every showing of the form; the typed answer is cleared, the rest kept.
+        form.data = form.data.copy()
+        form.data["captcha"] = ""
     else:
         form = PortalSubmitForm()
-    # A fresh question on every showing of the form; the typed answer is cleared, the rest kept.
-    form.data = form.data.copy() if form.is_bound else form.data
-    if form.is_bound:
-        form.data["captcha"] = ""
-    return render(request, "portal/submit.html", {"form": form, "captcha_image": captcha.new_challenge(request)})
+    return _submit_page(request, form, captcha.new_challenge(request))
+
+
+def _submit_page(request, form, image: str, refused: str = ""):
+    return render(request, "portal/submit.html", {"form": form, "captcha_image": image, "captcha_refused": refused})
+
+
+def _refreshed_captcha(request) -> tuple[str, str]:
+    """A new question, or (over the limit) the same one again with the reason: (image, refusal)."""
+    if not ratelimit.allow(request, "portal_captcha"):
+        image = captcha.current_image(request)
+        if image is not None:
+            return image, "换题过于频繁，请计算当前算式或稍后再试"
+    return captcha.new_challenge(request), ""
+
+
+@require_POST
+def portal_captcha(request):
+    """看不清，换一题 with htmx: only the captcha field is replaced, so nothing typed is lost."""
+    if not request.headers.get("HX-Request"):
+        return redirect("/portal/submit/")
+    image, refused = _refreshed_captcha(request)
+    return render(request, "portal/_captcha.html", {"form": PortalSubmitForm(), "captcha_image": image,
+                                                    "captcha_refused": refused})
 
 
 def _register(form):
@@ -152,44 +179,38 @@ def portal_survey(request, number: str):
     return _progress(request, ticket, form, status=400)
 
 
-def published_cases():
-    """Recently closed cases fit for the public: resolved by a unit or the hotline, not reports."""
-    return Ticket.objects.filter(state=TicketState.CLOSED, ticket_type__in=PUBLISHED_TYPES).order_by("-created_at")
-
-
 def portal_cases(request):
-    try:
-        page = max(1, min(int(request.GET.get("page", "1")), 50))
-    except ValueError:
-        page = 1
-    start = (page - 1) * CASES_PER_PAGE
-    tickets = list(published_cases().select_related("lead_unit", "citizen")[start:start + CASES_PER_PAGE + 1])
-    has_next = len(tickets) > CASES_PER_PAGE
-    tickets = tickets[:CASES_PER_PAGE]
-    ids = [t.pk for t in tickets]
+    """典型案例: only cases a supervisor reviewed and published (cases app), with a word search and
+    category and month filters. The texts were scrubbed when published and are shown as reviewed."""
+    form = CaseFilterForm(request.GET or None, categories=case_categories(), months=case_months())
+    filters = {}
+    if form.is_bound:
+        # A filter that is not one of the choices is said so and left out; the others still apply.
+        form.is_valid()
+        filters = form.cleaned_data
+    qs = case_search(words=filters.get("q", ""), category_id=int(filters.get("category") or 0) or None,
+                     month=filters.get("month", ""))
+    page = Paginator(qs.select_related("category"), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    ids = [case.ticket_id for case in page]
     votes = {row["ticket"]: row for row in CaseVote.objects.filter(ticket_id__in=ids).values("ticket").annotate(
         up=Count("id", filter=Q(choice=CaseVote.Choice.SATISFIED)),
         down=Count("id", filter=Q(choice=CaseVote.Choice.DISSATISFIED)))}
     voter = _voter(request)
     mine = dict(CaseVote.objects.filter(ticket_id__in=ids, voter=voter).values_list("ticket_id", "choice")) \
         if voter else {}
-    replies = {}
-    for reply in Reply.objects.filter(ticket_id__in=ids, is_lead=True).order_by("created_at"):
-        replies[reply.ticket_id] = reply.text
-    cases = []
-    for t in tickets:
-        names = (t.citizen.name,) if t.citizen_id else ()
-        answer = t.direct_answer if t.closed_by_hotline else replies.get(t.pk, "")
-        cases.append({
-            "id": t.pk, "type": t.get_ticket_type_display(), "created_at": t.created_at, "closed_at": t.closed_at,
-            "title": scrub_text(t.title, names=names, max_length=40),
-            "content": scrub_text(t.content, names=names, max_length=160),
-            "answer": scrub_text(answer, names=names, max_length=200),
-            "unit": t.lead_unit.name if t.lead_unit_id else "12345热线",
-            "up": votes.get(t.pk, {}).get("up", 0), "down": votes.get(t.pk, {}).get("down", 0),
-            "mine": mine.get(t.pk),
-        })
-    return render(request, "portal/cases.html", {"cases": cases, "page": page, "has_next": has_next})
+    cases = [{
+        "id": case.ticket_id, "type": TicketType(case.ticket_type).label if case.ticket_type in TicketType.values
+        else "", "category": case.category.name if case.category_id else "", "closed_at": case.closed_at,
+        "title": case.title, "summary": case.summary, "answer": case.answer, "unit": case.unit_name,
+        "up": votes.get(case.ticket_id, {}).get("up", 0), "down": votes.get(case.ticket_id, {}).get("down", 0),
+        "mine": mine.get(case.ticket_id),
+    } for case in page]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "portal/cases.html", {
+        "cases": cases, "page": page, "form": form, "query": params.urlencode(),
+        "filtered": any(filters.get(k) for k in ("q", "category", "month")),
+    })
 
 
 def _voter(request) -> str:
@@ -201,11 +222,15 @@ def _voter(request) -> str:
 
 @require_POST
 def portal_vote(request, ticket_id: int):
-    ticket = published_cases().filter(pk=ticket_id).first()
-    if ticket is None:
+    case = published_cases().select_related("ticket").filter(ticket_id=ticket_id).first()
+    if case is None:
         raise Http404("案例不存在")
+    ticket = case.ticket
     choice = request.POST.get("choice", "")
-    target = f"/portal/cases/?page={request.POST.get('page', '1')}#case-{ticket.pk}"
+    back = request.POST.get("back", "")
+    # Back to the list the citizen voted from (its filters and page), never to another site.
+    back = back if back.startswith("?") and "\n" not in back else ""
+    target = f"/portal/cases/{back}#case-{ticket.pk}"
     if choice not in CaseVote.Choice.values:
         messages.error(request, "请选择满意或不满意")
         return redirect(target)

@@ -10,11 +10,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
+from cases.selectors import case_draft
+from cases.services import case_publish
 from demo.county import DEMO_PASSWORD, build_county
 from demo.tickets import write_tickets
-from hotline.models import Role, Ticket
+from hotline.errors import HotlineError
+from hotline.models import Role, Ticket, TicketState, TicketType, User
 
 KEYWORD_DAYS = 70  # the demo's history is 60 days; hot topics compare a week with the weeks before
+DEMO_CASES = 12
 
 
 class Command(BaseCommand):
@@ -36,6 +40,7 @@ class Command(BaseCommand):
             write_tickets(county, seed=seed, progress=self.stdout.write)
             states = Ticket.objects.values("state").annotate(n=Count("id")).order_by("state")
             self.stdout.write("  " + "，".join(f"{row['state']} {row['n']}" for row in states))
+            self.stdout.write(f"典型案例：公开 {publish_cases()} 个（门户「办理公开」）")
             # The new history's rollups and hot topics, so that the board, /reports/ and the display
             # show its figures from the first minute, before any timer has run (a re-run finds them
             # stored, and the timers keep them fresh). A named command: the demo imports no reports code.
@@ -52,3 +57,23 @@ class Command(BaseCommand):
             unit = f" · {user.unit.name}" if user.unit_id and user.role == Role.UNIT_STAFF else ""
             w(f"  {user.username:<11} {user.get_role_display()}{unit} · {user}")
         w(f"显示屏令牌（请求头 Authorization: Token …）：{county.display_token}")
+
+
+def publish_cases(limit: int = DEMO_CASES) -> int:
+    """The portal's 办理公开 is empty until a supervisor reviews cases: the demo publishes the latest
+    closed tickets a unit handled, with the draft texts a reviewer would start from."""
+    reviewer = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
+    if reviewer is None:
+        return 0
+    published = 0
+    closed = (Ticket.objects.filter(state=TicketState.CLOSED, closed_by_hotline=False)
+              .exclude(ticket_type=TicketType.REPORT).select_related("citizen").order_by("-closed_at"))
+    for ticket in closed[:limit * 2]:
+        try:
+            case_publish(ticket=ticket, actor=reviewer, **case_draft(ticket))
+        except HotlineError:
+            continue  # a draft the rules refuse (nothing left once scrubbed): a reviewer would rewrite it
+        published += 1
+        if published == limit:
+            break
+    return published

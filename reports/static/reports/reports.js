@@ -12,11 +12,13 @@
     c.setOption(option);
     window.addEventListener("resize", function () { c.resize(); });
   }
+  var narrow = window.matchMedia("(max-width: 600px)").matches;
   function pct(v) { return v === null ? null : Math.round(v * 1000) / 10; }
   chart("chart-trend", {
     title: { text: "受理与办结趋势", left: 10, top: 6, textStyle: { fontSize: 14 } },
-    tooltip: { trigger: "axis" }, legend: { top: 6, right: 10 },
-    grid: { left: 50, right: 50, top: 50, bottom: 30 },
+    // On a phone the legend goes under the title instead of over it.
+    tooltip: { trigger: "axis" }, legend: narrow ? { top: 30, left: 10 } : { top: 6, right: 10 },
+    grid: { left: 50, right: 50, top: narrow ? 92 : 50, bottom: 30 },
     xAxis: { type: "category", data: data.trend.map(function (r) { return r.label; }) },
     yAxis: [{ type: "value", name: "件" }, { type: "value", name: "%", max: 100 }],
     series: [

@@ -1,0 +1,31 @@
+"""The Chinese name of every kind of timeline event, for every timeline that shows one (staff
+pages, the live push, the API). A writer of a new kind adds it here: tests/web/test_event_labels.py
+finds every kind the code can write and fails on one without a Chinese label."""
+from .workflow import TRANSITIONS
+
+EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()} | {
+    "register": "登记受理",
+    "followup": "市民补充",
+    "co_sign": "协办单位签收",
+    "co_reply": "协办单位回复",
+    "urge": "催办",
+    "supervise": "督办",
+    "extension_requested": "申请延期",
+    "extension_approved": "同意延期",
+    "extension_rejected": "驳回延期",
+    "merged_in": "并入工单",
+    "co_parts_closed": "协办结束",
+    "sms_sent": "发送短信",
+    "sign_overdue": "签收超时提醒",
+    "callback_due": "回访到期提醒",
+    "survey_sent": "发送回访短信",
+    "case_published": "公开为典型案例",
+    "case_updated": "修改公开案例",
+    "case_withdrawn": "撤回公开案例",
+}
+UNKNOWN_LABEL = "其他记录"
+
+
+def event_label(kind: str) -> str:
+    """The kind's Chinese name; a kind nobody named yet reads 其他记录, never its code."""
+    return EVENT_LABELS.get(kind, UNKNOWN_LABEL)
