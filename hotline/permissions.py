@@ -5,6 +5,15 @@ from .models import Role
 HOTLINE_STAFF = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 OFFICE = (Role.SUPERVISOR, Role.ADMIN)
 ALL_STAFF = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.LEADER, Role.UNIT_STAFF)
+# Who may watch the public display board (/display/ and its /ws/display/ socket): the device, and
+# the city-wide staff who check the wall from their desks.
+CITY_WIDE = (Role.SUPERVISOR, Role.ADMIN, Role.LEADER, Role.OPERATOR)
+DISPLAY_WATCHERS = (Role.DISPLAY, *CITY_WIDE)
+
+
+def may_watch_display(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role in DISPLAY_WATCHERS))
 
 
 def require_role(actor, *roles: str, what: str = "执行此操作") -> None:

@@ -19,7 +19,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hotline.models import Role
-from hotline.permissions import ALL_STAFF
+from hotline.permissions import ALL_STAFF, may_watch_display
 
 from . import groups
 from .catchup import display_catchup, last_event_id, staff_catchup
@@ -187,7 +187,8 @@ class DisplayConsumer(LiveConsumer):
                 await self.close(code=CLOSE_UNAUTHENTICATED)
                 return
         elif user is not None and user.is_authenticated:
-            if user.role != Role.DISPLAY or not user.is_active:
+            # The page lets city-wide staff watch the wall from their desks; so does its socket.
+            if not may_watch_display(user):
                 await self.close(code=CLOSE_FORBIDDEN)
                 return
         else:

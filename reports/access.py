@@ -13,8 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from hotline.errors import NotAllowed
 from hotline.models import Role, Unit
+from hotline.permissions import CITY_WIDE
 
-CITY_WIDE = (Role.SUPERVISOR, Role.ADMIN, Role.LEADER, Role.OPERATOR)
 MAY_REFRESH = (Role.SUPERVISOR, Role.ADMIN)
 FEED_ROLES = (Role.DISPLAY, Role.SUPERVISOR, Role.ADMIN)
 TOKEN_TTL = 30.0  # seconds a token check is remembered in this process

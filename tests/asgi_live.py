@@ -3,9 +3,12 @@
 
 pytest-django's own live_server speaks WSGI only, so every page's live.js failed to open
 /ws/staff/ and nothing pushed reached the browser. This one serves what production serves.
-The test database is the in-memory SQLite of the test process: each request and consumer
-uses the test's own connection (as Django's LiveServerThread does), set in the request's
-context so that the threads Django's ASGI handler runs sync code in inherit it.
+The test database is the in-memory SQLite of the test process: every thread of the server
+(Django's ASGI handler runs each request's sync code in a thread of its own, channels its
+consumers' database calls in others) uses the test's own connection, as Django's
+LiveServerThread does for its request threads. A connection of its own per thread would open
+the shared-cache in-memory database beside it, whose table locks fail at once ("database
+table is locked") instead of waiting.
 """
 import asyncio
 import threading
@@ -16,16 +19,18 @@ from django.db import connections
 from .processes import free_port
 
 
-class _SharedConnections:
-    """ASGI middleware: the request sees the test's in-memory database connections."""
+def _share_connections(shared: dict):
+    """Every thread's connections[alias] is the test's connection; returns the undo."""
+    handler_class = type(connections)
+    original = handler_class.__getitem__
 
-    def __init__(self, app, shared: dict):
-        self.app, self.shared = app, shared
+    def getitem(self, alias):
+        if self is connections and alias in shared:
+            return shared[alias]
+        return original(self, alias)
 
-    async def __call__(self, scope, receive, send):
-        for alias, connection in self.shared.items():
-            connections[alias] = connection
-        await self.app(scope, receive, send)
+    handler_class.__getitem__ = getitem
+    return lambda: setattr(handler_class, "__getitem__", original)
 
 
 class AsgiLiveServer:
@@ -40,10 +45,11 @@ class AsgiLiveServer:
         shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
         for connection in shared.values():
             connection.inc_thread_sharing()
-        app = _SharedConnections(ProtocolTypeRouter({
+        self._unshare = _share_connections(shared)
+        app = ProtocolTypeRouter({
             "http": ASGIStaticFilesHandler(get_asgi_application()),
             "websocket": websocket_application(),
-        }), shared)
+        })
         from django.test.utils import modify_settings
 
         self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"})
@@ -66,6 +72,7 @@ class AsgiLiveServer:
     def stop(self):
         self.server.should_exit = True
         self.thread.join(10)
+        self._unshare()
         for connection in self.shared.values():
             connection.dec_thread_sharing()
 

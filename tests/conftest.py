@@ -38,6 +38,17 @@ def browser_problems():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """Rate-limit counters and cached answers of one test must not leak into the next. Only the
+    in-process cache is emptied: a Redis of the integration runs is shared with other processes."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing each test user's password at production strength costs ~0.3 s a user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
 from hotline.models import Role
+from hotline.permissions import may_watch_display
 from hotline.rest.errors import error_body
 
 from .. import display
-from ..access import CITY_WIDE, may_read_feed
+from ..access import may_read_feed
 
 PAIR_ATTEMPTS = 10  # per client address per 10 minutes
 SESSION_DAYS = 365
@@ -50,8 +51,7 @@ def summary_txt(request):
 
 
 def _is_board_viewer(user) -> bool:
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or user.role == Role.DISPLAY or user.role in CITY_WIDE)
+    return may_watch_display(user)
 
 
 def _stage(request) -> dict:

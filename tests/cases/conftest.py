@@ -3,6 +3,7 @@ import pytest
 from dispatch import services as ds
 from hotline.models import Category, Channel
 from hotline.services import tickets as ts
+from tests import factories
 
 
 @pytest.fixture
@@ -12,6 +13,7 @@ def close_ticket(operator, supervisor, staff_a, unit_a):
     def close(content="小区门口路灯不亮，晚上出行不便", *, phone="13812345678", name="张三丰",
               reply="已更换路灯，经现场核实恢复照明", **extra):
         extra.setdefault("ticket_type", "complaint")
+        extra.setdefault("category", factories.category())  # dispatch needs one
         ticket = ts.ticket_register(actor=operator, channel=Channel.PHONE, content=content, citizen_phone=phone,
                                     citizen_name=name, **extra)
         if ticket.ticket_type == "report":  # reports go to a leader first: answered by the hotline here

@@ -231,6 +231,14 @@ async def test_display_session_login_works_and_staff_sessions_are_refused(displa
     assert not (await comm.connect())[0]
 
 
+async def test_city_wide_staff_watching_the_wall_from_their_desk_get_its_socket(supervisor):
+    """/display/ lets a supervisor look at the wall; its live socket must not then refuse them."""
+    comm = communicator("/ws/display/", await database_sync_to_async(session_cookie)(supervisor))
+    assert (await comm.connect())[0]
+    assert (await comm.receive_json_from())["type"] == "hello"
+    await comm.disconnect()
+
+
 def test_push_audience_matches_ticket_visibility(operator, supervisor, leader, staff_a, staff_b, outsider, unit_a,
                                                  unit_b, county):
     """The groups an event goes to are exactly the people tickets_visible_to lets see it."""

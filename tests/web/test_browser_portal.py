@@ -10,6 +10,7 @@ from cases import services as case_services
 from dispatch import services as ds
 from hotline.models import Category, Channel, Ticket
 from hotline.services import tickets as ts
+from tests import factories
 from web import captcha
 
 from .browser import DESKTOP, PHONE, _watch, assert_no_horizontal_scroll, expect_failure, login, new_page, shot
@@ -114,7 +115,7 @@ def test_refused_refresh_keeps_the_question(browser, live_server, settings):
 def closed_ticket(people, unit, content, category=None, ticket_type="complaint"):
     ticket = ts.ticket_register(actor=people["operator"], channel=Channel.PHONE, ticket_type=ticket_type,
                                 content=content, citizen_phone="13812345678", citizen_name="张三丰",
-                                category=category)
+                                category=category or factories.category())
     ds.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=unit)
     ds.ticket_sign(ticket=ticket, actor=people["staff_a"])
     ds.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已处理完毕，联系人13999998888")
@@ -303,7 +304,8 @@ def test_menus_link_reports_for_those_who_may_see_them(browser, live_server, peo
 
 def test_board_titles_are_cut_with_the_whole_title_on_hover(browser, live_server, people, unit_a):
     ticket = ts.ticket_register(actor=people["operator"], channel=Channel.PHONE, ticket_type="complaint",
-                                title=LONG_TITLE + "，2024年3月15日起至今已有120000人次受影响", content="详情见标题")
+                                title=LONG_TITLE + "，2024年3月15日起至今已有120000人次受影响", content="详情见标题",
+                                category=factories.category())
     ds.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=unit_a)
     page = new_page(browser, PHONE, mobile=True)
     login(page, live_server.url, people["supervisor"].username)
