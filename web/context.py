@@ -6,7 +6,9 @@ REPORTS_ITEM = ("reports", "/reports/", "统计报表")
 
 NAV = {
     Role.OPERATOR: [("console", "/console/", "登记工单"), ("callbacks", "/console/callbacks/", "回访"),
-                    ("missed", "/console/missed-calls/", "未接来电"), ("tickets", "/tickets/", "工单查询")],
+                    ("missed", "/console/missed-calls/", "未接来电"), ("tickets", "/tickets/", "工单查询"),
+                    # Operators watch the board's lists too (its buttons are the supervisor's).
+                    ("board", "/board/", "值班台")],
     Role.SUPERVISOR: [("board", "/board/", "值班台"), ("console", "/console/", "登记工单"),
                       ("callbacks", "/console/callbacks/", "回访"), ("tickets", "/tickets/", "工单查询")],
     Role.LEADER: [("leader", "/m/", "待批示"), ("leader_done", "/m/instructed/", "我批示的")],

@@ -63,6 +63,13 @@ def test_reports_menu_item_for_those_reports_let_in(people, who, has_reports):
 
 
 @pytest.mark.django_db
+def test_operators_menu_leads_to_the_board_they_may_watch(web, operator):
+    assert ("board", "/board/", "值班台") in nav_for(operator)
+    page = web(operator).get("/board/")
+    assert page.status_code == 200 and "/do/urge/" not in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_unit_staff_without_a_unit_gets_no_reports_item(staff_a):
     staff_a.unit = None
     assert ("reports", "/reports/", "统计报表") not in nav_for(staff_a)
