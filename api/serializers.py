@@ -41,6 +41,24 @@ class Text(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class Flag(serializers.BooleanField):
+    """A boolean that takes what the schema says, JSON true or false. DRF's BooleanField also takes
+    1, "yes", "on" and the like, which the schema does not allow; a multipart form's words "true"
+    and "false" are turned into booleans by the view that reads the form (form_flags)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+def form_flags(form, *names: str) -> dict:
+    """The named flags of a multipart form: the words true/false as booleans, anything else as sent
+    (so that Flag refuses it with the field's error)."""
+    words = {"true": True, "false": False}
+    return {name: words.get(form[name], form[name]) for name in names if name in form}
+
+
 @text_like
 class Phone(Text):
     """A phone number field: the schema carries the pattern validate_phone accepts."""
@@ -239,7 +257,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 class UrgeSerializer(NoteSerializer):
-    repeat = serializers.BooleanField(
+    repeat = Flag(
         required=False, default=False,
         help_text="再次催办：该工单在 URGE_REPEAT_MINUTES（默认 30）分钟内已催办过时，须为 true 才会再催办一次；"
                   "否则答复 409（code 为 recently_urged），不发催办")
@@ -297,14 +315,14 @@ CONFIRM_ABSENT_HELP = (
 class ReplySerializerIn(serializers.Serializer):
     text = Text(max_length=TEXT_MAX)
     files = serializers.ListField(child=Attachment(), required=False, default=list)
-    confirm_absent_co_units = serializers.BooleanField(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
+    confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
 
 
 class ReplyTextSerializer(serializers.Serializer):
     """A reply sent as JSON: text only (files come as multipart/form-data)."""
 
     text = Text(max_length=TEXT_MAX)
-    confirm_absent_co_units = serializers.BooleanField(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
+    confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
 
 
 class ExtensionRequestSerializer(serializers.Serializer):
@@ -313,12 +331,12 @@ class ExtensionRequestSerializer(serializers.Serializer):
 
 
 class ExtensionDecideSerializer(NoteSerializer):
-    approve = serializers.BooleanField()
+    approve = Flag()
 
 
 class CallbackSerializer(serializers.Serializer):
     result = serializers.ChoiceField(Survey.Result.choices)
-    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    resolved = Flag(required=False, allow_null=True, default=None)
     comment = Text(max_length=1000, required=False, allow_blank=True, default="")
     method = serializers.ChoiceField(Survey.Method.choices, default=Survey.Method.PHONE)
 

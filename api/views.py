@@ -200,7 +200,8 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     def dispatch_ticket(self, request, pk=None):  # not "dispatch": that is APIView's entry point
         """派单：主办单位与协办单位；退回或重办的工单也由此重新派单。
 
-        工单须有诉求分类才能派单：未分类的工单须同时给出 category，否则 400（field 为 category）。"""
+        工单须有诉求分类才能派单：未分类的工单须同时给出 category，否则 409（code 为 category_required，
+        field 为 category）。"""
         return self._act(request, s.DispatchSerializer, dispatch_services.ticket_dispatch)
 
     @extend_schema(request=None, responses=s.TicketDetailSerializer)
@@ -217,9 +218,8 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         须传 confirm_absent_co_units=true，否则 409 co_units_unanswered。"""
         data = None
         if hasattr(request.data, "getlist"):  # multipart: several files under one name
-            data = {"text": request.data.get("text", ""), "files": request.FILES.getlist("files")}
-            if "confirm_absent_co_units" in request.data:
-                data["confirm_absent_co_units"] = request.data.get("confirm_absent_co_units")
+            data = {"text": request.data.get("text", ""), "files": request.FILES.getlist("files"),
+                    **s.form_flags(request.data, "confirm_absent_co_units")}
         return self._act(request, s.ReplySerializerIn, dispatch_services.ticket_reply, data)
 
     @extend_schema(request=s.LeaderReturnSerializer, responses=s.TicketDetailSerializer)

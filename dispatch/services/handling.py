@@ -119,7 +119,9 @@ def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note
     if recategorised:
         locked.category = category  # the deadlines and the approval rule below follow the new category
     if locked.category_id is None and locked.state in TRANSITIONS[action].sources:
-        raise InvalidInput("工单尚未选择诉求分类，请先选择分类再派单", field="category")
+        # The ticket's state, not the request, is wanting (as with approval_required): a 409 that
+        # names the field, so that the same call with a category goes through.
+        raise Conflict("工单尚未选择诉求分类，请先选择分类再派单", code="category_required", field="category")
     if locked.state == TicketState.REGISTERED and approval_policy_for(locked) is not None:
         raise Conflict("该类工单须先呈报领导批示后再派单", code="approval_required")
     now = timezone.now()

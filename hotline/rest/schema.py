@@ -47,6 +47,16 @@ DESCRIPTIONS = {
 
 # Operations whose 409 has a reason of its own besides a ticket that moved on.
 CONFLICTS = {
+    "/api/tickets/{id}/reply/": (
+        "co_units_unanswered",
+        "以下协办单位尚未答复：县交通运输局（尚未签收）。请等待协办意见，或确认记录其未答复后再回复",
+        "工单状态已变化（state_conflict）；或主办单位回复时仍有协办单位未答复（co_units_unanswered）："
+        "确认不再等待，请求体加 confirm_absent_co_units: true"),
+    "/api/tickets/{id}/dispatch/": (
+        "category_required",
+        "工单尚未选择诉求分类，请先选择分类再派单",
+        "工单状态已变化（state_conflict）；或工单尚未分类、请求中也没有 category（category_required）：同一请求带上 "
+        "category 即可派单；或该类工单须先呈报领导批示（approval_required）"),
     "/api/tickets/{id}/urge/": (
         "recently_urged",
         "该工单 5 分钟前已催办（06-01 10:20，张值班），仍要催办？确要再次催办，请求中加 \"repeat\": true",

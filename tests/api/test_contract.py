@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
-from hotline.models import User
+from hotline.models import Category, User
 from tests.processes import free_port, start_gunicorn, stop
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -73,9 +73,15 @@ def test_a_client_generated_from_the_schema_registers_dispatches_and_reads_the_t
         assert ticket.state.value == "registered" and ticket.citizen.phone == "13812340000"
 
         unit = User.objects.get(username="zjj").unit_id
-        dispatched = dispatch.sync(id=ticket.id, client=supervisor, body=models.DispatchRequest(lead_unit=unit))
+        # Registered without a category: dispatch asks for one (409 category_required), then takes it.
+        uncategorised = dispatch.sync(id=ticket.id, client=supervisor, body=models.DispatchRequest(lead_unit=unit))
+        assert isinstance(uncategorised, models.Error) and uncategorised.error.code == "category_required"
+        puddles = Category.objects.get(full_name="城乡建设/城市建设和市政管理/城市公共设施").pk
+        dispatched = dispatch.sync(id=ticket.id, client=supervisor,
+                                   body=models.DispatchRequest(lead_unit=unit, category=puddles))
         assert isinstance(dispatched, models.TicketDetail), dispatched
         assert dispatched.state.value == "dispatched" and dispatched.lead_unit == unit
+        assert dispatched.category == puddles
 
         events = timeline.sync(id=ticket.id, client=supervisor)
         assert [event.kind for event in events if event.kind != "sms_sent"][:2] == ["register", "dispatch"]

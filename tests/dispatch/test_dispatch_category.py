@@ -21,9 +21,10 @@ def category(full_name: str) -> Category:
 
 def test_an_uncategorised_ticket_is_refused_and_stays_registered(people, unit_a):
     ticket = registered(people, category=None)
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         d.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=unit_a)
-    assert refused.value.field == "category" and "诉求分类" in refused.value.message
+    assert refused.value.field == "category" and refused.value.code == "category_required"
+    assert "诉求分类" in refused.value.message
     ticket = fresh(ticket)
     assert ticket.state == TicketState.REGISTERED and ticket.lead_unit is None
     assert list(ticket.events.values_list("kind", flat=True)) == ["register"]
@@ -87,9 +88,10 @@ def test_the_api_refuses_dispatch_without_a_category_with_a_clear_error(api, peo
     ticket = registered(people, category=None)
     response = api(people["supervisor"]).post(f"/api/tickets/{ticket.pk}/dispatch/", {"lead_unit": unit_a.pk},
                                               format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     error = response.json()["error"]
-    assert error["field"] == "category" and "请先选择分类再派单" in error["message"]
+    assert error["code"] == "category_required" and error["field"] == "category"
+    assert "请先选择分类再派单" in error["message"]
     assert fresh(ticket).state == TicketState.REGISTERED
 
 
