@@ -82,6 +82,13 @@ def new_page(browser, viewport: dict, *, mobile: bool = False):
     return context.new_page()
 
 
+def wait_for_value(page, selector: str, value: str, timeout: int = 3000) -> None:
+    """Wait until a field holds `value`: a live list puts typed text back once htmx has settled
+    the reloaded list, a few milliseconds after the new rows appear."""
+    page.wait_for_function("([s, v]) => { const el = document.querySelector(s); return el && el.value === v; }",
+                           arg=[selector, value], timeout=timeout)
+
+
 def close_pages() -> None:
     while CONTEXTS:
         # The browser itself may already be gone (closed at its module's end).

@@ -12,7 +12,7 @@ from hotline.models import Channel, Ticket, TicketEvent
 from hotline.services import tickets as ts
 from tests import factories
 
-from .browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
+from .browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot, wait_for_value
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,7 +103,7 @@ def test_the_board_keeps_updating_while_an_extension_note_is_being_written(brows
     page.click("#sec-extensions [data-live-load]")
     page.wait_for_selector(f"#sec-extensions >> text={waiting.number}", timeout=LIVE_WAIT)
     assert page.locator("#sec-extensions [data-live-notice]").count() == 0
-    assert page.input_value(note) == "同意，但须在周五前回复市民"  # put back after the reload
+    wait_for_value(page, note, "同意，但须在周五前回复市民")  # put back after the reload
 
     # Sending the note still works, and the board goes on updating afterwards.
     page.click(f"{first_form} button[value='1']")

@@ -8,7 +8,7 @@ from dispatch import services as ds
 from hotline.models import Category, Channel
 from hotline.services import tickets as ts
 
-from .browser import DESKTOP, PHONE, login, new_page, shot
+from .browser import DESKTOP, PHONE, login, new_page, shot, wait_for_value
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,6 +90,4 @@ def test_live_refresh_never_wipes_what_is_being_typed(browser, live_server, peop
     page.click("#callback-list [data-live-load]")
     page.wait_for_function("() => !document.querySelector('#callback-list [data-live-notice]')")
     assert any("/console/callbacks/" in url for url in seen)
-    # The text is put back once htmx has settled the new list (a few ms after the swap).
-    page.wait_for_function(f"() => document.querySelector('{field}').value === '市民说晚上亮了，很满意'",
-                           timeout=3000)
+    wait_for_value(page, field, "市民说晚上亮了，很满意")
