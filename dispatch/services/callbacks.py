@@ -9,7 +9,9 @@ from hotline.validation import validate_text
 from hotline.workflow import transition
 
 from ..models import Survey
+from .parts import co_parts_close, release_units
 
+CLOSED_WITH_CO_PARTS_OPEN = "工单已办结，协办单位未答复的部分随之结束"
 RESULT_ACTIONS = {
     Survey.Result.SATISFIED: "callback_satisfied",
     Survey.Result.BASIC: "callback_satisfied",
@@ -74,10 +76,8 @@ def survey_record(
     if method:
         survey.method = method
     survey.save()
-    from .handling import co_parts_close, release_units
-
     if action == "callback_satisfied":
-        co_parts_close(ticket=ticket, actor=actor, why="工单已办结，协办单位未答复的部分随之结束")
+        co_parts_close(ticket=ticket, actor=actor, why=CLOSED_WITH_CO_PARTS_OPEN)
     else:
         release_units(ticket, note="回访不满意，工单重办")
     return survey
@@ -98,7 +98,5 @@ def ticket_close_without_callback(*, ticket: Ticket, actor, note: str) -> Ticket
         ticket=ticket, action="close_without_callback", actor=actor, payload={"note": note},
         changes={"closed_at": timezone.now(), "closed_on_time": _on_time(ticket)},
     )
-    from .handling import co_parts_close
-
-    co_parts_close(ticket=closed, actor=actor, why="工单已办结，协办单位未答复的部分随之结束")
+    co_parts_close(ticket=closed, actor=actor, why=CLOSED_WITH_CO_PARTS_OPEN)
     return closed

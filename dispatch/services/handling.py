@@ -11,10 +11,11 @@ from hotline.validation import validate_text
 from hotline.workflow import TRANSITIONS, lock_ticket, record_event, transition
 
 from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_ticket
-from ..models import OPEN_CO_PART, Assignment, Attachment, ExtensionRequest, Reply, TicketReturn
+from ..models import Assignment, Attachment, Reply, TicketReturn
 from ..timers import schedule_light_timers
 from .approval import approval_policy_for
 from .callbacks import survey_open
+from .parts import describe_open_co_parts, open_co_parts, release_units, withdraw_extensions
 
 MAX_ATTACHMENTS = 10
 
@@ -45,57 +46,6 @@ def require_assignment(ticket: Ticket, actor, *, what: str) -> Assignment:
     if locked.state not in HANDLING_STATES:
         raise Conflict(f"工单当前状态为「{TicketState(locked.state).label}」，不能{what}", code="state_conflict")
     return assignment
-
-
-def release_units(ticket: Ticket, *, note: str) -> None:
-    """The ticket leaves its units (returned, merged, invalid, reopened): their current parts
-    end, unfinished ones as cancelled (a reply stays a reply), and an undecided extension
-    request is withdrawn."""
-    current = Assignment.objects.filter(ticket=ticket, is_current=True)
-    current.filter(state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).update(
-        is_current=False, state=Assignment.State.CANCELLED, ended_at=timezone.now()
-    )
-    current.update(is_current=False)
-    withdraw_extensions(ticket, note=note)
-
-
-def open_co_parts(ticket: Ticket) -> list[dict]:
-    """The co-units of the current round that have not answered yet (never signed, or signed
-    and not replied), in dispatch order: [{"unit_id", "unit", "state"}]."""
-    rows = (Assignment.objects.filter(OPEN_CO_PART, ticket=ticket)
-            .order_by("id").values("unit_id", "unit__name", "state"))
-    return [{"unit_id": r["unit_id"], "unit": r["unit__name"], "state": r["state"]} for r in rows]
-
-
-def describe_open_co_parts(parts: list[dict]) -> str:
-    """协办单位 X（尚未签收）、Y（已签收，尚未答复）"""
-    return "、".join(
-        f"{p['unit']}（{'尚未签收' if p['state'] == Assignment.State.PENDING else '已签收，尚未答复'}）" for p in parts
-    )
-
-
-def co_parts_close(*, ticket: Ticket, actor=None, why: str) -> list[str]:
-    """The ticket has closed (办结, 并单, 无效): every co-unit part still unanswered ends as 已结束,
-    so it leaves the co-unit's 待办, with one event naming those units. Set-based: one read of
-    the open parts, one UPDATE. Runs in the closing service's transaction (ticket locked).
-    Returns the names of the units whose parts were closed."""
-    parts = open_co_parts(ticket)
-    if not parts:
-        return []
-    Assignment.objects.filter(OPEN_CO_PART, ticket=ticket).update(
-        state=Assignment.State.CLOSED, ended_at=timezone.now()
-    )
-    names = [p["unit"] for p in parts]
-    record_event(ticket=ticket, kind="co_parts_closed", actor=actor, payload={
-        "co_units": names, "co_unit_ids": [p["unit_id"] for p in parts], "note": why,
-    })
-    return names
-
-
-def withdraw_extensions(ticket: Ticket, *, note: str) -> None:
-    ExtensionRequest.objects.filter(ticket=ticket, state=ExtensionRequest.State.PENDING).update(
-        state=ExtensionRequest.State.CANCELLED, decision_note=note, decided_at=timezone.now()
-    )
 
 
 @transaction.atomic

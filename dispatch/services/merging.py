@@ -10,7 +10,7 @@ from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.validation import validate_text
 from hotline.workflow import record_event, transition
 
-from .handling import co_parts_close, release_units
+from .parts import co_parts_close, release_units
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from dispatch import services as dispatch_services
 from dispatch.deadlines import LIGHT_RANK, light_rank
 from dispatch.models import Assignment, ExtensionRequest
 from dispatch.selectors import ticket_actions_for, unit_done_parts, unit_inbox, unit_ticket_search
-from dispatch.services.handling import open_co_parts
+from dispatch.services.parts import open_co_parts
 from dispatch.visibility import ticket_get_for
 from hotline.models import Role
 from hotline.selectors import ticket_timeline

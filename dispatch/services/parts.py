@@ -1,0 +1,61 @@
+"""The units' parts of a ticket (Assignment rows) as the ticket moves on without them: released
+when it leaves its units, co-unit parts closed when it closes. Every service that ends a ticket's
+handling (handling, callbacks, merging) calls these, and they need nothing but the models, so
+they stand apart from those services (and callbacks no longer imports handling inside functions)."""
+from django.utils import timezone
+
+from hotline.models import Ticket
+from hotline.workflow import record_event
+
+from ..models import OPEN_CO_PART, Assignment, ExtensionRequest
+
+
+def release_units(ticket: Ticket, *, note: str) -> None:
+    """The ticket leaves its units (returned, merged, invalid, reopened): their current parts
+    end, unfinished ones as cancelled (a reply stays a reply), and an undecided extension
+    request is withdrawn."""
+    current = Assignment.objects.filter(ticket=ticket, is_current=True)
+    current.filter(state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).update(
+        is_current=False, state=Assignment.State.CANCELLED, ended_at=timezone.now()
+    )
+    current.update(is_current=False)
+    withdraw_extensions(ticket, note=note)
+
+
+def open_co_parts(ticket: Ticket) -> list[dict]:
+    """The co-units of the current round that have not answered yet (never signed, or signed
+    and not replied), in dispatch order: [{"unit_id", "unit", "state"}]."""
+    rows = (Assignment.objects.filter(OPEN_CO_PART, ticket=ticket)
+            .order_by("id").values("unit_id", "unit__name", "state"))
+    return [{"unit_id": r["unit_id"], "unit": r["unit__name"], "state": r["state"]} for r in rows]
+
+
+def describe_open_co_parts(parts: list[dict]) -> str:
+    """协办单位 X（尚未签收）、Y（已签收，尚未答复）"""
+    return "、".join(
+        f"{p['unit']}（{'尚未签收' if p['state'] == Assignment.State.PENDING else '已签收，尚未答复'}）" for p in parts
+    )
+
+
+def co_parts_close(*, ticket: Ticket, actor=None, why: str) -> list[str]:
+    """The ticket has closed (办结, 并单, 无效): every co-unit part still unanswered ends as 已结束,
+    so it leaves the co-unit's 待办, with one event naming those units. Set-based: one read of
+    the open parts, one UPDATE. Runs in the closing service's transaction (ticket locked).
+    Returns the names of the units whose parts were closed."""
+    parts = open_co_parts(ticket)
+    if not parts:
+        return []
+    Assignment.objects.filter(OPEN_CO_PART, ticket=ticket).update(
+        state=Assignment.State.CLOSED, ended_at=timezone.now()
+    )
+    names = [p["unit"] for p in parts]
+    record_event(ticket=ticket, kind="co_parts_closed", actor=actor, payload={
+        "co_units": names, "co_unit_ids": [p["unit_id"] for p in parts], "note": why,
+    })
+    return names
+
+
+def withdraw_extensions(ticket: Ticket, *, note: str) -> None:
+    ExtensionRequest.objects.filter(ticket=ticket, state=ExtensionRequest.State.PENDING).update(
+        state=ExtensionRequest.State.CANCELLED, decision_note=note, decided_at=timezone.now()
+    )
