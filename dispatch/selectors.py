@@ -90,6 +90,19 @@ def unit_done_parts(user) -> QuerySet[Assignment]:
             .order_by("-ended_at", "-id"))  # as the index assignment_unit_done reads
 
 
+def with_number(qs: QuerySet[Ticket], number: str) -> QuerySet[Ticket]:
+    """A whole ticket number is one unique-index probe; a leading part (a day, "261122") a range on it."""
+    return qs.filter(number=number) if len(number) >= 11 else qs.filter(number__startswith=number)
+
+
+def registered_between(qs: QuerySet[Ticket], date_from=None, date_to=None) -> QuerySet[Ticket]:
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs
+
+
 def unit_ticket_search(user, *, q: str = "", date_from=None, date_to=None) -> QuerySet[Ticket]:
     """A unit searching its own tickets (tickets_visible_to: what it leads or had a part in,
     with its sub-units'; never another unit's): by number (whole, or a leading part such as
@@ -99,15 +112,11 @@ def unit_ticket_search(user, *, q: str = "", date_from=None, date_to=None) -> Qu
     qs = tickets_visible_to(user)
     q = (q or "").strip()
     if q.isdigit():
-        qs = qs.filter(number=q) if len(q) >= 11 else qs.filter(number__startswith=q)
+        qs = with_number(qs, q)
     else:
         for word in q.split()[:8]:
             qs = qs.filter(title__icontains=word)
-    if date_from:
-        qs = qs.filter(created_at__date__gte=date_from)
-    if date_to:
-        qs = qs.filter(created_at__date__lte=date_to)
-    return qs.order_by("-created_at", "-id")
+    return registered_between(qs, date_from, date_to).order_by("-created_at", "-id")
 
 
 LEADER_RETURN_KINDS = ("leader_return", "leader_return_reopened")

@@ -54,7 +54,8 @@ def _build(name: str, user, now) -> dict:
         return _section(light_list("yellow"), HANDLING_STATES, "due_at", now, scan="-warn_at",
                         rows_from=with_urges(yellow_candidates(now)))
     if name == "leader_returned":
-        return {"rows": list(leader_returns_waiting()[:ROWS]), "qs": leader_returns_waiting()}
+        returns = leader_returns_waiting()
+        return {"rows": list(returns[:ROWS]), "qs": returns}
     extensions = pending_extensions(user).select_related("ticket", "ticket__lead_unit", "requested_by")
     return {"rows": list(extensions.order_by("created_at")[:ROWS]), "qs": extensions}
 

@@ -11,9 +11,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dispatch import services as dispatch_services
-from dispatch.deadlines import deadlines_from, light_q, limits_for, limits_for_ticket
+from dispatch.deadlines import deadlines_from, light_q, limits_for
 from dispatch.models import Attachment, Survey
-from dispatch.selectors import leader_return_pending, ticket_actions_for, with_urges
+from dispatch.selectors import (
+    leader_return_pending,
+    registered_between,
+    ticket_actions_for,
+    with_number,
+    with_urges,
+)
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotAllowed, NotFound, RecentlyUrged
 from hotline.models import Category, Role, Ticket, Unit
@@ -59,8 +65,7 @@ def search_queryset(user, form, queue: str):
     q = data["q"].strip()
     if q:
         if NUMBER_RE.match(q) and not PHONE_RE.match(q):
-            # A whole number is one unique-index probe; a prefix (a day, "261122") a range on it.
-            qs = qs.filter(number=q) if len(q) >= 11 else qs.filter(number__startswith=q)
+            qs = with_number(qs, q)
         elif PHONE_RE.match(q):
             qs = qs.filter(citizen__phone=normalize_phone(q))
         else:
@@ -73,11 +78,7 @@ def search_queryset(user, form, queue: str):
         qs = qs.filter(light_q(data["light"], now))
     if data["unit"]:
         qs = qs.filter(lead_unit=data["unit"])
-    if data["date_from"]:
-        qs = qs.filter(created_at__date__gte=data["date_from"])
-    if data["date_to"]:
-        qs = qs.filter(created_at__date__lte=data["date_to"])
-    return qs.order_by(*order)
+    return registered_between(qs, data["date_from"], data["date_to"]).order_by(*order)
 
 
 @role_required(*HOTLINE_STAFF)
@@ -107,10 +108,8 @@ def ticket_search(request):
 def deadline_preview(ticket: Ticket, *, category=None):
     """The deadlines a dispatch made now would set, shown before the supervisor confirms
     (with the category the dispatch gives the ticket, when it gives one)."""
-    if category is not None and category != ticket.category:
-        return deadlines_from(timezone.now(), limits_for(ticket_type=ticket.ticket_type, urgency=ticket.urgency,
-                                                         category=category))
-    return deadlines_from(timezone.now(), limits_for_ticket(ticket))
+    return deadlines_from(timezone.now(), limits_for(ticket_type=ticket.ticket_type, urgency=ticket.urgency,
+                                                     category=category or ticket.category))
 
 
 def _forms(ticket, data=None, which=None):
