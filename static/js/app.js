@@ -48,6 +48,12 @@
       return isField(el) && changed(el);
     });
   }
+  // A list's own messages go right under its heading (or first, when it has none of its own).
+  function putUnderHeading(region, el) {
+    var heading = region.querySelector("h1, h2");
+    if (heading && heading.parentNode === region) heading.insertAdjacentElement("afterend", el);
+    else region.insertBefore(el, region.firstChild);
+  }
   function showNotice(region, count) {
     var notice = region.querySelector("[data-live-notice]");
     if (!notice) {
@@ -56,9 +62,7 @@
       notice.setAttribute("data-live-notice", "");
       notice.setAttribute("role", "status");
       notice.innerHTML = '<button type="button" class="live-load" data-live-load></button>';
-      var heading = region.querySelector("h1, h2");
-      if (heading && heading.parentNode === region) heading.insertAdjacentElement("afterend", notice);
-      else region.insertBefore(notice, region.firstChild);
+      putUnderHeading(region, notice);
     }
     notice.firstChild.textContent = "有" + count + "条新动态，点击刷新";
   }
@@ -111,9 +115,7 @@
       note.className = "live-lost";
       note.setAttribute("role", "alert");
       note.textContent = "您填写的条目已不在此列表中（可能已由他人处理），未提交的内容：" + lost.join(" / ");
-      var heading = region.querySelector("h1, h2");
-      if (heading && heading.parentNode === region) heading.insertAdjacentElement("afterend", note);
-      else region.insertBefore(note, region.firstChild);
+      putUnderHeading(region, note);
     }
   }
   function reload(region, keepInput) {
