@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "telephony",
     "reports",
     "cases",
+    "knowledge",
     "demo",
 ]
 
