@@ -1,15 +1,21 @@
 """Admin for the office's configuration: time limits, approval rules, the holiday calendar.
 Handling records are read-only here: they change only through the workflow."""
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from hotline.admin import ReadOnlyAdmin
+from hotline.errors import InvalidInput, NotAllowed
 
 from .models import (
     ApprovalPolicy,
     Assignment,
     CalendarOverride,
     ExtensionRequest,
+    HolidayYear,
     SupervisionNotice,
     Survey,
     TimeLimitPolicy,
@@ -44,10 +50,63 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
-    list_display = ("day", "is_workday", "note")
-    list_filter = ("is_workday",)
+    list_display = ("day", "is_workday", "note", "holiday_year")
+    list_filter = ("is_workday", "holiday_year")
     date_hierarchy = "day"
     search_fields = ("note",)
+
+
+class HolidayImportForm(forms.Form):
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    source = forms.CharField(label=_("依据"), max_length=120, required=False,
+                             help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
+    text = forms.CharField(label=_("通知正文或日期清单"), widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
+                           help_text=_("粘贴通知中“一、元旦：……”各条；"
+                                       "或每行一个日期加“休”/“班”，如 2027-01-01 休 元旦"))
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    """A year's holidays come in only through the import (preview, then save), never typed row by row."""
+
+    list_display = ("year", "source", "days_off", "make_up_days", "imported_at", "imported_by")
+    readonly_fields = list_display
+    change_list_template = "admin/dispatch/holidayyear/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="dispatch_holidayyear_import"),
+                *super().get_urls()]
+
+    def import_view(self, request):
+        from .holidays import parse_holidays
+        from .services import holiday_year_import
+
+        form = HolidayImportForm(request.POST or None)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if "save" in request.POST:
+                    year = holiday_year_import(year=data["year"], text=data["text"], source=data["source"],
+                                               actor=request.user)
+                    self.message_user(request, f"已导入{year.year}年节假日安排：放假{year.days_off}天，"
+                                               f"调休上班{year.make_up_days}天", messages.SUCCESS)
+                    return redirect("admin:dispatch_holidayyear_changelist")
+                preview = parse_holidays(data["text"], year=data["year"])
+            except InvalidInput as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            except NotAllowed as error:  # staff without the admin role: the page says so
+                form.add_error(None, str(error))
+        return TemplateResponse(request, "admin/dispatch/holidayyear/import.html", {
+            **self.admin_site.each_context(request), "title": "导入年度节假日安排", "form": form,
+            "preview": preview, "opts": self.model._meta,
+        })
 
 
 @admin.register(Assignment)

@@ -78,3 +78,59 @@ class WorkCalendar:
 
 def is_workday(day: dt.date) -> bool:
     return WorkCalendar(day, days=0).is_workday(day)
+
+
+# Coverage: a year the package knows or an admin imported counts holidays; any other year counts
+# weekends only, and the product says so (a warning for the office, a line on the timeline).
+WARN_DAYS_AHEAD = 60
+
+
+@lru_cache(maxsize=256)
+def package_covers(year: int) -> bool:
+    return package_knows(dt.date(year, 6, 1)) is not None
+
+
+def uncovered_years(first: dt.date, last: dt.date) -> list[int]:
+    """The years between two days (inclusive) whose holidays nobody knows."""
+    years = [y for y in range(first.year, last.year + 1) if not package_covers(y)]
+    if not years:
+        return []
+    from .models import HolidayYear
+
+    imported = set(HolidayYear.objects.filter(year__in=years).values_list("year", flat=True))
+    return [y for y in years if y not in imported]
+
+
+def calendar_warning(today: dt.date) -> str | None:
+    """What the office must be told: this year, or next year from 60 days before it, has no holidays."""
+    last = today + dt.timedelta(days=WARN_DAYS_AHEAD)
+    years = uncovered_years(today, dt.date(last.year, 1, 1) if last.year > today.year else today)
+    if not years:
+        return None
+    names = "、".join(f"{y}年" for y in years)
+    return (f"{names}的法定节假日和调休安排尚未导入，期限暂按周一至周五推算。"
+            f"请管理员在“年度节假日安排”中导入国务院办公厅通知。")
+
+
+def _warning_key(today: dt.date) -> str:
+    return f"calendar-warning:{today:%Y%m%d}"
+
+
+def office_calendar_warning() -> str | None:
+    """calendar_warning for today, cached: every office page asks, the answer changes on import."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    value = cache.get(_warning_key(today))
+    if value is None:
+        value = calendar_warning(today) or ""
+        cache.set(_warning_key(today), value, 600)
+    return value or None
+
+
+def forget_calendar_warning() -> None:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    cache.delete(_warning_key(timezone.localdate()))

@@ -353,12 +353,37 @@ class ApprovalPolicy(models.Model):
         return self.name
 
 
+class HolidayYear(models.Model):
+    """A year whose official holidays an admin imported (dispatch.services.calendar): with it,
+    deadlines in that year count the State Council's holidays, not weekends only."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据"), max_length=120, blank=True,
+                              help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
+    days_off = models.PositiveSmallIntegerField(_("放假天数"), default=0)
+    make_up_days = models.PositiveSmallIntegerField(_("调休上班天数"), default=0)
+    imported_at = models.DateTimeField(_("导入时间"))
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("导入人"))
+
+    class Meta:
+        verbose_name = _("年度节假日安排")
+        verbose_name_plural = _("年度节假日安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年节假日安排"
+
+
 class CalendarOverride(models.Model):
     """An admin's word on one day, above the Chinese calendar package."""
 
     day = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("工作日"))
     note = models.CharField(_("说明"), max_length=60, blank=True)
+    # Set when the day came from a year's import: importing the year again replaces these rows.
+    holiday_year = models.ForeignKey(HolidayYear, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="days", verbose_name=_("所属年度安排"))
 
     class Meta:
         verbose_name = _("节假日调整")

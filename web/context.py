@@ -1,5 +1,7 @@
 """What every page's base template needs: the signed-in user's navigation."""
+from dispatch.calendar import office_calendar_warning
 from hotline.models import Role
+from hotline.permissions import OFFICE
 from reports.access import may_see_reports
 
 REPORTS_ITEM = ("reports", "/reports/", "统计报表")
@@ -34,4 +36,8 @@ def page_context(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": nav_for(user)}
+    context = {"nav_items": nav_for(user)}
+    if user.has_role(*OFFICE):
+        # The year's holidays are missing: deadlines count weekends only until an admin imports them.
+        context["calendar_warning"] = office_calendar_warning()
+    return context

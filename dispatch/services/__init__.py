@@ -1,5 +1,6 @@
 """Every write in dispatch/ goes through a function in this package."""
 from .approval import approval_policy_for, ticket_instruct, ticket_leader_return, ticket_submit_for_approval
+from .calendar import holiday_year_import
 from .callbacks import survey_open, survey_record, ticket_close_without_callback
 from .extensions import extension_decide, extension_request
 from .handling import ticket_dispatch, ticket_reply, ticket_return, ticket_sign
@@ -10,6 +11,7 @@ __all__ = [
     "approval_policy_for",
     "extension_decide",
     "extension_request",
+    "holiday_year_import",
     "survey_open",
     "survey_record",
     "ticket_close_without_callback",

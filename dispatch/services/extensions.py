@@ -11,6 +11,7 @@ from hotline.workflow import lock_ticket, record_event, touch
 from ..deadlines import add_working_days, iso_local, limits_for_ticket, warn_time
 from ..models import Assignment, ExtensionRequest
 from ..timers import schedule_light_timers
+from .calendar import note_uncovered_calendar
 from .handling import require_assignment
 
 MAX_EXTRA_DAYS = 30
@@ -71,4 +72,6 @@ def extension_decide(*, extension: ExtensionRequest, actor, approve: bool, note:
     locked.save()
     record_event(ticket=locked_ticket, kind="extension_approved" if approve else "extension_rejected",
                  actor=actor, payload=payload)
+    if approve:
+        note_uncovered_calendar(ticket=locked_ticket, start=base, end=locked.new_due_at)
     return locked

@@ -14,6 +14,7 @@ from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_
 from ..models import Assignment, Attachment, Reply, TicketReturn
 from ..timers import schedule_light_timers
 from .approval import approval_policy_for
+from .calendar import note_uncovered_calendar
 from .callbacks import survey_open
 from .parts import describe_open_co_parts, open_co_parts, release_units, withdraw_extensions
 
@@ -101,6 +102,7 @@ def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note
         + [Assignment(ticket=dispatched, unit=u, role=Assignment.Role.CO,
                       round=previous_round + 1, assigned_by=actor) for u in co_units]
     )
+    note_uncovered_calendar(ticket=dispatched, start=now, end=deadlines.due_at)
     return dispatched
 
 
