@@ -29,6 +29,27 @@ DEFAULTS: dict[str, tuple[str, str, bool, str, str]] = {
         "请评价工单{number}的办理结果：回复1满意，2基本满意，3不满意。",
         "number title unit",
     ),
+    # 中途提醒 (issue 16): the citizen hears of every turn that changes when or by whom.
+    "citizen_redispatched": (
+        "市民：改由他单位办理", "citizen", True,
+        "您的工单{number}已改由{unit}办理，办理时限至{due}。回复“CX{number}”可查询进度。",
+        "number title unit due",
+    ),
+    "citizen_extended": (
+        "市民：办理时限延长", "citizen", True,
+        "您的工单{number}因办理需要，经审核办理时限延长至{due}，我们将继续跟踪督促。",
+        "number title unit due",
+    ),
+    "citizen_merged": (
+        "市民：已合并办理", "citizen", True,
+        "您的工单{number}与工单{into}反映同一问题，已合并办理，办理结果将一并答复。",
+        "number title into",
+    ),
+    "citizen_invalid": (
+        "市民：不予受理", "citizen", True,
+        "您的工单{number}经核实不予受理：{reason}。如有疑问请拨打12345。",
+        "number title reason",
+    ),
     "leader_pending": (
         "领导：待批示", "leader", False,
         "{leader}您好：工单{number}「{title}」待您批示，请点击 {link} 查看。",

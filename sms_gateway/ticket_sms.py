@@ -1,7 +1,9 @@
 """Notices by SMS, driven by ticket events (hotline.notify), each recorded on the timeline.
 
-citizen:   receipt (register), dispatched-to (dispatch/redispatch), result (reply),
-           survey (survey_sent, recorded by dispatch.timers.send_due_surveys)
+citizen:   receipt (register), dispatched-to (dispatch), result (reply),
+           survey (survey_sent, recorded by dispatch.timers.send_due_surveys), and the turns on
+           the way (中途提醒): another unit now (redispatch), a later deadline (extension_approved),
+           merged into another ticket (merge), not accepted (mark_invalid)
 leader:    a ticket awaits instruction, with a link (submit_for_approval)
 unit head: new assignment (dispatch/redispatch), urge (yellow), supervision (red)
 """
@@ -23,6 +25,7 @@ from .texts import DEFAULTS, render
 
 logger = logging.getLogger(__name__)
 RESULT_EXCERPT = 120
+REASON_EXCERPT = 60
 RECIPIENT_LABELS = dict(Recipient.choices)
 
 
@@ -64,6 +67,11 @@ def ticket_context(ticket: Ticket) -> dict:
             "due": local_time(ticket.due_at)}
 
 
+def excerpt(text: str | None, limit: int) -> str:
+    text = (text or "").strip().rstrip("。")
+    return text[:limit] + "…" if len(text) > limit else text
+
+
 def notices_for(event: TicketEvent) -> list[Notice]:
     ticket = event.ticket
     kind, payload = event.kind, event.payload or {}
@@ -83,18 +91,21 @@ def notices_for(event: TicketEvent) -> list[Notice]:
     if kind == "register":
         to_citizen("citizen_receipt")
     elif kind in ("dispatch", "redispatch"):
-        to_citizen("citizen_dispatched")
+        to_citizen("citizen_dispatched" if kind == "dispatch" else "citizen_redispatched")
         units = Unit.objects.in_bulk([payload.get("lead_unit_id"), *payload.get("co_unit_ids", [])])
         to_unit_head("unit_assigned", units.get(payload.get("lead_unit_id")), role="主办")
         for unit_id in payload.get("co_unit_ids", []):
             to_unit_head("unit_assigned", units.get(unit_id), role="协办")
     elif kind == "reply":
-        result = (payload.get("text") or "").strip()
-        if len(result) > RESULT_EXCERPT:
-            result = result[:RESULT_EXCERPT] + "…"
-        to_citizen("citizen_result", result=result)
+        to_citizen("citizen_result", result=excerpt(payload.get("text", ""), RESULT_EXCERPT))
     elif kind == "survey_sent":
         to_citizen("citizen_survey")
+    elif kind == "extension_approved":
+        to_citizen("citizen_extended")
+    elif kind == "merge":
+        to_citizen("citizen_merged", into=payload.get("into", ""))
+    elif kind == "mark_invalid":
+        to_citizen("citizen_invalid", reason=excerpt(payload.get("reason", ""), REASON_EXCERPT))
     elif kind == "submit_for_approval":
         leader = User.objects.filter(pk=payload.get("leader_id") or ticket.leader_id).first()
         if leader and codec.is_mobile(leader.phone):
