@@ -346,4 +346,20 @@ class MergeSerializer(serializers.Serializer):
     reason = Text(max_length=500, required=False, allow_blank=True, default="")
 
 
+class DuplicateCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="疑似重复工单的 id")
+    number = serializers.CharField()
+    title = serializers.CharField()
+    state_label = serializers.CharField(help_text="其状态（中文）")
+    unit = serializers.CharField(help_text="其主办单位，未派单为空")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="同一来电人、地址相近、内容相似")
+    score = serializers.FloatField(help_text="相似度 0–1")
+    older = serializers.BooleanField(help_text="true：它登记在先，本单可并入它；false：它可并入本单")
+    suggestion_id = serializers.IntegerField(allow_null=True, help_text="登记后自动比对留下的记录；null 为本次比对所得")
+
+
+class DismissDuplicateSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(help_text="认定不是重复的那张工单的 id")
+
+
 STATE_CHOICES = TicketState.choices

@@ -6,7 +6,7 @@ ticket changed since the client read it, the action is refused with 409.
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
@@ -22,7 +22,7 @@ from dispatch.selectors import pending_extensions, unit_inbox
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import InvalidInput, NotAllowed, NotFound, RecentlyUrged
 from hotline.models import Category, Role, Ticket, Unit
-from hotline.permissions import HOTLINE_STAFF, require_role
+from hotline.permissions import HOTLINE_STAFF, OFFICE, require_role
 from hotline.rest import parsing
 from hotline.rest.errors import error_body
 from hotline.rest.permissions import StaffOnly
@@ -31,6 +31,11 @@ from hotline.selectors import citizen_history, ticket_timeline
 from hotline.services import tickets as ticket_services
 from hotline.validation import validate_phone
 from hotline.workflow import expect_version
+from reports.intelligence.suggestions import (
+    duplicate_candidates,
+    open_suggestions,
+    suggestion_dismiss,
+)
 
 from . import schema_fields  # noqa: F401  (registers the Text and Phone schema extensions)
 from . import serializers as s
@@ -271,6 +276,28 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         with acting_on(request, ticket):
             dispatch_services.ticket_merge(ticket=ticket, into=target, actor=request.user, reason=data["reason"])
         return self.detail_response(ticket)
+
+    @extend_schema(responses=s.DuplicateCandidateSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def duplicates(self, request, pk=None):
+        """疑似重复：与本单相似的未办结工单（登记后自动比对的结果，加上当前比对所得），相似度高者在前。热线工作人员可查。"""
+        ticket = self.get_object()  # first: a ticket the caller may not see is 404 whatever the role
+        require_role(request.user, *HOTLINE_STAFF, what="查看疑似重复工单")
+        return Response(s.DuplicateCandidateSerializer(duplicate_candidates(ticket), many=True).data)
+
+    @extend_schema(request=s.DismissDuplicateSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="duplicates/dismiss")
+    def dismiss_duplicate(self, request, pk=None):
+        """认定与某工单不是重复（值班长、管理员）：这一对不再列入值班台和工单页的疑似重复。"""
+        ticket = self.get_object()  # first: a ticket the caller may not see is 404 whatever the role
+        require_role(request.user, *OFFICE, what="处理疑似重复工单")
+        data = parse(s.DismissDuplicateSerializer, request)
+        pair = open_suggestions().filter(
+            Q(ticket=ticket, candidate_id=data["candidate"]) | Q(ticket_id=data["candidate"], candidate=ticket)).first()
+        if pair is None:
+            raise NotFound("这两张工单之间没有待处理的疑似重复记录", field="candidate")
+        suggestion_dismiss(suggestion=pair, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=s.InvalidReasonSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -176,3 +176,36 @@ class ClassifierModel(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} ({self.samples})"
+
+
+class DuplicateSuggestion(models.Model):
+    """疑似重复: a newly registered ticket looks like an older open one (any channel). The board
+    offers one-click 并单 (the new ticket goes into the older) or 不是重复; the ticket page lists
+    them. Rows whose tickets closed meanwhile simply stop being shown."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待处理")
+        MERGED = "merged", _("已并单")
+        DISMISSED = "dismissed", _("不是重复")
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="duplicate_suggestions",
+                               verbose_name=_("新工单"))
+    candidate = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("疑似重复的工单"))
+    score = models.FloatField(_("相似度"))
+    reasons = models.JSONField(_("依据"), default=list)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    decided_by = models.ForeignKey("hotline.User", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("处理人"))
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("疑似重复工单")
+        verbose_name_plural = _("疑似重复工单")
+        constraints = [models.UniqueConstraint(fields=["ticket", "candidate"], name="dup_suggestion_pair")]
+        indexes = [models.Index(fields=["state", "-created_at"], name="dup_suggestion_open"),
+                   models.Index(fields=["candidate", "state"], name="dup_suggestion_candidate")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} ~ {self.candidate_id}"

@@ -137,6 +137,13 @@ def api():
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs what waits for the commit (notices) when the block ends, as a
+    real commit would; the test's own transaction never commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def people(operator, supervisor, leader, other_leader, staff_a, staff_b, outsider, display_device):
     return {
         "operator": operator, "supervisor": supervisor, "leader": leader, "other_leader": other_leader,

@@ -56,5 +56,15 @@ def with_pending_extension(people) -> ExtensionRequest:
     return d.extension_request(ticket=ticket, actor=people["staff_a"], reason="需协调多个部门", extra_days=3)
 
 
+def suggested_duplicate(people) -> Ticket:
+    """A second registration of the same matter, with the stored 疑似重复 pair to the first."""
+    from reports.intelligence.suggestions import duplicates_record
+
+    registered(people)
+    newer = registered(people)
+    assert duplicates_record(ticket_id=newer.pk), "the factories' two tickets read as the same matter"
+    return newer
+
+
 def fresh(ticket: Ticket) -> Ticket:
     return Ticket.objects.get(pk=ticket.pk)

@@ -87,6 +87,7 @@ NOT_PUBLIC = frozenset({
     "co_sign", "co_reply", "urge", "supervise", "extension_requested", "extension_rejected", "merged_in",
     "sms_sent", "sign_overdue", "callback_due", "survey_sent", "case_published", "case_updated", "case_withdrawn",
     "co_parts_closed", "leader_return", "leader_return_reopened", "calendar_uncovered",
+    "duplicate_suggested",
 })
 
 

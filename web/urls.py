@@ -25,6 +25,7 @@ urlpatterns = [
     # supervisor
     path("board/", board.board, name="board"),
     path("board/extensions/<int:extension_id>/decide/", board.decide_extension, name="board-decide-extension"),
+    path("board/duplicates/<int:suggestion_id>/", board.decide_duplicate, name="board-decide-duplicate"),
     path("tickets/", tickets.ticket_search, name="ticket-search"),
     path("tickets/<int:ticket_id>/", tickets.ticket_detail, name="ticket-detail"),
     path("tickets/<int:ticket_id>/do/<slug:action>/", tickets.ticket_action, name="ticket-action"),

@@ -59,6 +59,9 @@ MATRIX = {
     "close": (f.replied, "post", "/api/tickets/{id}/close/", {"note": "多次联系不上"},
               expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "merge": (f.registered, "post", "/api/tickets/{id}/merge/", "into", expect(200)),
+    "duplicates": (f.registered, "get", "/api/tickets/{id}/duplicates/", None, expect(200)),
+    "duplicates/dismiss": (f.suggested_duplicate, "post", "/api/tickets/{id}/duplicates/dismiss/", "candidate",
+                           expect(204, **OFFICE_ONLY)),
     "invalid": (f.registered, "post", "/api/tickets/{id}/invalid/", {"reason": "骚扰"}, expect(200)),
     "urge": (f.dispatched, "post", "/api/tickets/{id}/urge/", {}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "supervise": (f.dispatched, "post", "/api/tickets/{id}/supervise/", {},
@@ -100,6 +103,8 @@ def test_permission_matrix(action, role, expected, api, people):
         body = {"lead_unit": people["staff_a"].unit_id}
     elif body == "into":
         body = {"into": f.registered(people).number}
+    elif body == "candidate":
+        body = {"candidate": obj.duplicate_suggestions.get().candidate_id}
     client = api(people.get(role))
     response = getattr(client, method)(url, body, format="json") if method == "post" else client.get(url)
     assert response.status_code == expected, response.content.decode()
@@ -118,7 +123,8 @@ def test_every_ticket_action_of_the_api_is_in_the_matrix():
     from api.views import TicketViewSet
 
     actions = {a.url_path for a in TicketViewSet.get_extra_actions()}
-    covered = {url.split("/")[4] for _, _, url, _, _ in MATRIX.values() if url.count("/") >= 5 and "{id}" in url}
+    covered = {"/".join(url.split("/")[4:-1]) for _, _, url, _, _ in MATRIX.values()
+               if url.count("/") >= 5 and "{id}" in url}
     assert actions - {"timeline"} <= covered | {"extensions"}
 
 

@@ -85,8 +85,10 @@ async def test_a_drained_batch_reaches_each_socket_in_order_and_only_its_own(ope
 
     def write_quietly():
         with notify.muted():
-            tickets = [dispatched(operator, supervisor, unit, title=f"第{i}件")
-                       for i, unit in enumerate([unit_a, unit_b, unit_a, unit_a])]
+            # Four different matters from four callers: nothing here is a likely duplicate.
+            tickets = [dispatched(operator, supervisor, unit, title=title, phone=f"1381234560{i}")
+                       for i, (unit, title) in enumerate([(unit_a, "路灯不亮"), (unit_b, "公交晚点"),
+                                                          (unit_a, "井盖缺失"), (unit_a, "楼道堆物")])]
         return tickets, list(TicketEvent.objects.filter(ticket__in=tickets, kind__in=["register", "dispatch"])
                              .order_by("id").values_list("pk", flat=True))
 

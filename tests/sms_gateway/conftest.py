@@ -20,13 +20,6 @@ def phone_inbox():
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`with committed():` runs what waits for the commit (notices) when the block ends, as a
-    real commit would; the test's own transaction never commits."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def text_in(committed):
     """text_in(phone, body) -> the stored inbound Message after intake (the embedded default)."""
     from sms_gateway.intake import receive_and_handle

@@ -19,6 +19,8 @@ from hotline.errors import HotlineError, NotFound
 from hotline.models import Ticket, TicketState
 from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import HOTLINE_STAFF, OFFICE
+from reports.intelligence import suggestions
+from reports.models import DuplicateSuggestion
 
 from ..forms import DecideForm
 from ..lists import capped_counts, head_by_state, yellow_candidates
@@ -28,8 +30,9 @@ ROWS = 10
 APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED]
 # The board's sections in page order. Each refreshes on its own (?part=<name>), so that one
 # holding a half-written 审核意见 never keeps the others from updating.
-SECTIONS = ("approval", "red", "yellow", "returned", "leader", "leader_returned", "extensions")
-PART_TEMPLATES = {"extensions": "board/_extensions.html", "leader_returned": "board/_leader_returned.html"}
+SECTIONS = ("approval", "duplicates", "red", "yellow", "returned", "leader", "leader_returned", "extensions")
+PART_TEMPLATES = {"extensions": "board/_extensions.html", "leader_returned": "board/_leader_returned.html",
+                  "duplicates": "board/_duplicates.html"}
 
 
 def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
@@ -53,6 +56,9 @@ def _build(name: str, user, now) -> dict:
     if name == "yellow":
         return _section(light_list("yellow"), HANDLING_STATES, "due_at", now, scan="-warn_at",
                         rows_from=with_urges(yellow_candidates(now)))
+    if name == "duplicates":
+        pairs = suggestions.open_suggestions()
+        return {"rows": list(pairs[:ROWS]), "qs": pairs}
     if name == "leader_returned":
         returns = leader_returns_waiting()
         return {"rows": list(returns[:ROWS]), "qs": returns}
@@ -105,4 +111,32 @@ def decide_extension(request, extension_id: int):
         messages.success(request, f"工单 {extension.ticket.number} 的延期申请{verdict}"
                          + (f"，新时限 {timezone.localtime(decided.new_due_at):%Y-%m-%d %H:%M}"
                             if decided.new_due_at else ""))
+    return redirect(safe_next(request, "/board/"))
+
+
+@require_POST
+@role_required(*OFFICE)
+def decide_duplicate(request, suggestion_id: int):
+    """并单 (the newer ticket goes into the older, which carries on) or 不是重复."""
+    suggestion = DuplicateSuggestion.objects.filter(pk=suggestion_id).select_related("ticket", "candidate").first()
+    if suggestion is None:
+        raise NotFound("该疑似重复记录不存在")
+    decision = request.POST.get("decision")
+    pair = f"工单 {suggestion.ticket.number} 与 {suggestion.candidate.number}"
+    try:
+        with transaction.atomic():
+            if decision == "merge":
+                # The pair is settled by reports' subscriber to the merge event, however the merge was made.
+                dispatch_services.ticket_merge(ticket=suggestion.ticket, into=suggestion.candidate, actor=request.user,
+                                               reason="疑似重复：" + "、".join(suggestion.reasons))
+            elif decision == "dismiss":
+                suggestions.suggestion_dismiss(suggestion=suggestion, actor=request.user)
+            else:
+                messages.error(request, "请选择并单或不是重复")
+                return redirect(safe_next(request, "/board/"))
+    except HotlineError as exc:
+        messages.error(request, f"{pair}：{exc.message}")
+    else:
+        messages.success(request, f"已将工单 {suggestion.ticket.number} 并入 {suggestion.candidate.number}"
+                         if decision == "merge" else f"{pair} 已标记为不是重复")
     return redirect(safe_next(request, "/board/"))

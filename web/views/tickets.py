@@ -23,11 +23,12 @@ from dispatch.selectors import (
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotAllowed, NotFound, RecentlyUrged
 from hotline.models import Category, Role, Ticket, Unit
-from hotline.permissions import ALL_STAFF, HOTLINE_STAFF
+from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, OFFICE
 from hotline.selectors import ticket_timeline
 from hotline.services import tickets as ticket_services
 from hotline.validation import normalize_phone
 from hotline.workflow import TRANSITIONS
+from reports.intelligence.suggestions import duplicate_candidates
 
 from .. import forms as f
 from ..lists import LIST_DEFER
@@ -204,6 +205,8 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "history": with_lights(ticket.citizen.tickets.exclude(pk=ticket.pk).order_by("-created_at")[:5])
         if ticket.citizen_id else [],
         "notices": supervision_notices(request.user, ticket), "leader_return": leader_return_pending(ticket),
+        "duplicates": duplicate_candidates(ticket) if "merge" in actions else [],
+        "can_decide_duplicates": user.has_role(*OFFICE),
         "nav": "tickets",
     }, status=status)
 
