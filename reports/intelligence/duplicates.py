@@ -26,6 +26,7 @@ MIN_SCORE = 0.35
 RESULTS = 5
 TEXT_CHARS = 200
 TRGM_THRESHOLD = 0.3
+PG_TRGM_DEFAULT = 0.3  # pg_trgm.similarity_threshold when nobody sets it
 MIN_CORE = 4  # typed text whose search core is shorter says too little to look titles up by
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -57,11 +58,12 @@ INDEXED_OPEN_STATES = ["registered", "pending_approval", "approved", "dispatched
 assert set(INDEXED_OPEN_STATES) == {str(s) for s in OPEN_STATES}, "update migration 0002's indexes too"
 
 
-def _by_caller(phone: str) -> list[int]:
-    citizen = Citizen.objects.filter(phone=phone).only("pk").first()
-    if citizen is None:
+def _by_caller(phone: str, citizen_id: int | None = None) -> list[int]:
+    if citizen_id is None:
+        citizen_id = Citizen.objects.filter(phone=phone).values_list("pk", flat=True).first()
+    if citizen_id is None:
         return []
-    return list(Ticket.objects.filter(citizen=citizen, state__in=INDEXED_OPEN_STATES)
+    return list(Ticket.objects.filter(citizen_id=citizen_id, state__in=INDEXED_OPEN_STATES)
                 .order_by("-created_at").values_list("pk", flat=True)[:PER_SOURCE])
 
 
@@ -98,7 +100,8 @@ def _similar_titles(text: str) -> list[int]:
     states = INDEXED_OPEN_STATES
     placeholders = ", ".join("%s" for _ in states)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRGM_THRESHOLD)])
+        if TRGM_THRESHOLD != PG_TRGM_DEFAULT:  # a round trip saved per lookup while they agree
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRGM_THRESHOLD)])
         cursor.execute(
             f"SELECT id FROM hotline_ticket WHERE title %% %s AND state IN ({placeholders}) LIMIT %s",
             [text, *states, PER_SOURCE],
@@ -111,17 +114,19 @@ def _recent_open(since: dt.datetime) -> list[int]:
                 .order_by("-created_at").values_list("pk", flat=True)[:PER_SOURCE * 10])
 
 
-def candidates(*, text: str, phone: str, address: str, now: dt.datetime) -> tuple[list[int], set[int]]:
+def candidates(*, text: str, phone: str, address: str, now: dt.datetime,
+               citizen_id: int | None = None, title: str = "") -> tuple[list[int], set[int]]:
     ids: list[int] = []
     same_caller: set[int] = set()
-    if phone:
-        same_caller = set(_by_caller(phone))
+    if phone or citizen_id:
+        same_caller = set(_by_caller(phone, citizen_id))
         ids += list(same_caller)
     since = now - dt.timedelta(days=RECENT_DAYS)
     if connection.vendor == "postgresql":
         if len(address) >= 3:
             ids += _nearest_addresses(address)
-        core = search_core(text[:60])
+        # A registered ticket's own title is what other titles resemble; typed text has none yet.
+        core = search_core((title or text)[:60])
         if len(core) >= MIN_CORE:
             ids += _similar_titles(core)
     elif text or address:
@@ -130,10 +135,13 @@ def candidates(*, text: str, phone: str, address: str, now: dt.datetime) -> tupl
 
 
 def find(*, text: str = "", phone: str = "", address: str = "", exclude_id: int | None = None,
-         now: dt.datetime | None = None) -> list[dict]:
+         now: dt.datetime | None = None, citizen_id: int | None = None, title: str = "") -> list[dict]:
+    """`citizen_id`: the caller when known (a registered ticket's), instead of looking `phone` up;
+    `title`: a registered ticket's title, for the lookup of similar titles (else `text`)."""
     text, address = (text or "").strip()[:TEXT_CHARS], (address or "").strip()[:200]
     phone = normalize_phone(phone) if phone else ""
-    ids, same_caller = candidates(text=text, phone=phone, address=address, now=now or timezone.now())
+    ids, same_caller = candidates(text=text, phone=phone, address=address, now=now or timezone.now(),
+                                  citizen_id=citizen_id, title=(title or "").strip())
     if exclude_id:
         ids = [i for i in ids if i != exclude_id]
     if not ids:
@@ -160,12 +168,13 @@ def find(*, text: str = "", phone: str = "", address: str = "", exclude_id: int 
         if text_sim >= 0.4:
             reasons.append("内容相似")
         if score >= MIN_SCORE and reasons:
-            scored.append({
-                "id": t.pk, "number": t.number, "title": t.title, "state": t.state,
-                "state_label": t.get_state_display(), "created_at": timezone.localtime(t.created_at).isoformat(),
-                "lead_unit": t.lead_unit.name if t.lead_unit_id else None,
-                "category": t.category.name if t.category_id else None,
-                "score": round(min(score, 1.0), 3), "reasons": reasons,
-            })
-    scored.sort(key=lambda r: -r["score"])
-    return scored[:RESULTS]
+            scored.append((round(min(score, 1.0), 3), t, reasons))
+    scored.sort(key=lambda r: -r[0])
+    # Labels and times only for the few shown: a lazy label costs a translation lookup each time.
+    return [{
+        "id": t.pk, "number": t.number, "title": t.title, "state": t.state,
+        "state_label": t.get_state_display(), "created_at": timezone.localtime(t.created_at).isoformat(),
+        "lead_unit": t.lead_unit.name if t.lead_unit_id else None,
+        "category": t.category.name if t.category_id else None,
+        "score": score, "reasons": reasons,
+    } for score, t, reasons in scored[:RESULTS]]

@@ -22,17 +22,18 @@ from . import duplicates
 # supervisor would want to look at. The same caller with a similar text, or the same text.
 AUTO_MIN_SCORE = 0.5
 KEEP = 3
+CHECKED_FIELDS = ("pk", "state", "title", "content", "address", "created_at", "citizen_id")
 
 
-def duplicates_record(*, ticket_id: int) -> list[DuplicateSuggestion]:
+def duplicates_record(*, ticket_id: int, ticket: Ticket | None = None) -> list[DuplicateSuggestion]:
     """Compare a registered ticket with the older open ones and keep the likely duplicates.
-    Idempotent: a second run finds the same pairs and adds nothing."""
-    ticket = (Ticket.objects.select_related("citizen").filter(pk=ticket_id, state__in=OPEN_STATES)
-              .only("pk", "title", "content", "address", "created_at", "citizen__phone").first())
+    Idempotent: a second run finds the same pairs and adds nothing. `ticket`: already loaded."""
     if ticket is None:
+        ticket = Ticket.objects.filter(pk=ticket_id).only(*CHECKED_FIELDS).first()
+    if ticket is None or ticket.state not in OPEN_STATES:
         return []
-    found = duplicates.find(text=f"{ticket.title} {ticket.content}", phone=ticket.citizen.phone if ticket.citizen_id
-                            else "", address=ticket.address, exclude_id=ticket.pk, now=ticket.created_at)
+    found = duplicates.find(text=f"{ticket.title} {ticket.content}", title=ticket.title, citizen_id=ticket.citizen_id,
+                            address=ticket.address, exclude_id=ticket.pk, now=ticket.created_at)
     # Older tickets only: the newer one goes into the one already being handled.
     found = [f for f in found if f["id"] < ticket.pk and f["score"] >= AUTO_MIN_SCORE][:KEEP]
     if not found:
@@ -55,9 +56,12 @@ def duplicates_record(*, ticket_id: int) -> list[DuplicateSuggestion]:
 def on_ticket_events(events: list[TicketEvent]) -> None:
     """hotline.notify subscriber: a registration, from any channel, is checked after commit; a
     merge, however it was made (board, ticket page, API), settles the pair it answered."""
+    registered = [e.ticket_id for e in events if e.kind == "register"]
+    # One query for the batch's tickets (the events' own are not read: other subscribers' fields).
+    tickets = Ticket.objects.only(*CHECKED_FIELDS).in_bulk(registered) if registered else {}
     for event in events:
-        if event.kind == "register":
-            duplicates_record(ticket_id=event.ticket_id)
+        if event.kind == "register" and event.ticket_id in tickets:
+            duplicates_record(ticket_id=event.ticket_id, ticket=tickets[event.ticket_id])
         elif event.kind == "merge" and (into := (event.payload or {}).get("into_id")):
             (DuplicateSuggestion.objects
              .filter(Q(ticket_id=event.ticket_id, candidate_id=into) | Q(ticket_id=into, candidate_id=event.ticket_id),
@@ -124,9 +128,8 @@ def duplicate_candidates(ticket: Ticket) -> list[Candidate]:
         Q(ticket=ticket) | Q(candidate=ticket), state=DuplicateSuggestion.State.DISMISSED,
     ).values_list("ticket_id", "candidate_id"))
     dismissed = {i for pair in dismissed for i in pair} - {ticket.pk}
-    live = duplicates.find(text=f"{ticket.title} {ticket.content}",
-                           phone=ticket.citizen.phone if ticket.citizen_id else "", address=ticket.address,
-                           exclude_id=ticket.pk)
+    live = duplicates.find(text=f"{ticket.title} {ticket.content}", title=ticket.title,
+                           citizen_id=ticket.citizen_id, address=ticket.address, exclude_id=ticket.pk)
     for f in live:
         if f["id"] not in found and f["id"] not in dismissed and f["score"] >= AUTO_MIN_SCORE:
             found[f["id"]] = Candidate(f["id"], f["number"], f["title"], f["state_label"], f["lead_unit"] or "",
