@@ -3,6 +3,7 @@ that the importer, the search and the demo read: they must stay well-formed and 
 import csv
 import datetime as dt
 import re
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from demo.county import COUNTY, SUB_UNITS, UNITS
@@ -118,3 +119,17 @@ def test_eval_questions_point_at_real_points_and_copy_none_of_their_words():
         asked = normalised(row["question"])
         assert asked != normalised(point["标题"]), row
         assert asked not in {normalised(q) for q in point["常见问法"].split("\n")}, row
+
+
+def test_eval_questions_are_paraphrases_not_near_copies():
+    """A question that differs from a 常见问法 by a particle or two measures nothing: each must
+    share less than 80% of its characters' sequence with the point's title and every 常见问法."""
+    by_title = {row["标题"]: row for row in points()}
+    near_copies = []
+    for row in read_csv(EVAL)[1]:
+        point = by_title[row["title"]]
+        asked = normalised(row["question"])
+        for known in [point["标题"], *point["常见问法"].split("\n")]:
+            if SequenceMatcher(None, asked, normalised(known)).ratio() >= 0.8:
+                near_copies.append((row["question"], known))
+    assert not near_copies
