@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from .. import codec
 from ..intake import handle_inbound
+from ..monitoring import GATEWAY_BEAT_SECONDS, count_sent, gateway_alive
 from . import store
 from .throttle import Throttle
 
@@ -136,6 +137,8 @@ class Gateway:
         self.stop_event.set()
 
     def _close(self) -> None:
+        if self.bound.is_set():
+            gateway_alive(bound=False)
         self.bound.clear()
         client, self.client = self.client, None
         if self.session_id:
@@ -162,6 +165,8 @@ class Gateway:
         self.stats.sessions += 1
         self.bound.set()
         self.bound_since = timezone.now()
+        gateway_alive(bound=True, session=self.session_id)
+        self.next_beat = time.monotonic() + GATEWAY_BEAT_SECONDS
         logger.info("bound to %s:%s as %s (session %s)", self.url.host, self.url.port, self.url.system_id,
                     self.session_id)
         now = time.monotonic()
@@ -251,6 +256,7 @@ class Gateway:
         return responses, receipts, mos
 
     def _throttle_feedback(self, responses, now: float) -> None:
+        count_sent("smpp", sum(1 for _, status, _ in responses if status == 0))
         for _, status, _ in responses:
             if status == 0:
                 self.stats.accepted += 1
@@ -318,6 +324,9 @@ class Gateway:
 
     def _housekeeping(self) -> None:
         now = time.monotonic()
+        if now >= self.next_beat:  # /api/health/ and /metrics read it: the session is bound
+            self.next_beat = now + GATEWAY_BEAT_SECONDS
+            gateway_alive(bound=True, session=self.session_id)
         if now >= self.next_report:
             self.next_report = now + REPORT_SECONDS
             s = self.stats

@@ -1,0 +1,75 @@
+"""Two middlewares, first in settings.MIDDLEWARE: the request id, and the request's latency
+for /metrics. Both work under WSGI (gunicorn) and ASGI (uvicorn) without a thread hop."""
+import time
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+
+from . import context
+
+HEADER = "X-Request-ID"
+
+
+class _Hybrid:
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if iscoroutinefunction(self):
+            return self._acall(request)
+        before = self.before(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            self.after_all(request, before)
+        return self.after(request, response, before)
+
+    async def _acall(self, request):
+        before = self.before(request)
+        try:
+            response = await self.get_response(request)
+        finally:
+            self.after_all(request, before)
+        return self.after(request, response, before)
+
+    def before(self, request):
+        return None
+
+    def after(self, request, response, before):
+        return response
+
+    def after_all(self, request, before) -> None:
+        pass
+
+
+class RequestIdMiddleware(_Hybrid):
+    """X-Request-ID from the proxy (nginx's $request_id) or a new one: on the request
+    (request.request_id), in every log line of it, in the tasks it starts, and in the answer."""
+
+    def before(self, request):
+        request.request_id = context.accept(request.headers.get(HEADER))
+        return context.set_current(request.request_id)
+
+    def after(self, request, response, token):
+        response[HEADER] = request.request_id
+        return response
+
+    def after_all(self, request, token) -> None:
+        context.reset(token)
+
+
+class MetricsMiddleware(_Hybrid):
+    """The request's duration into hotline_http_request_duration_seconds{route, method, status}."""
+
+    def before(self, request):
+        return time.perf_counter()
+
+    def after(self, request, response, started):
+        from .metrics import observe_request
+
+        observe_request(request, response.status_code, time.perf_counter() - started)
+        return response
