@@ -387,7 +387,7 @@ def citizen_lookup(request):
 
 _HEALTH = inline_serializer("Health", {
     "status": drf_serializers.ChoiceField(choices=["ok", "degraded", "down"]),
-    "checks": drf_serializers.DictField(help_text="每项依赖：status (up/degraded/down/skipped)、critical、latency_ms 及说明"),
+    "checks": drf_serializers.DictField(help_text="每项依赖的 status、critical、latency_ms"),
 })
 
 

@@ -256,6 +256,8 @@ LOGGING = logging_config()
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "") or hashlib.sha256(f"metrics:{SECRET_KEY}".encode()).hexdigest()[:32]
 # Optionally also only from these addresses or networks (REMOTE_ADDR: the proxy's, behind nginx).
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+# bin/backup writes here (a mounted volume or a remote file system in production).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 # /api/health/ says "degraded" (still 200) past these ages (docs/OPERATIONS.md, Monitoring).
 OPS_OUTBOX_DEGRADED_SECONDS = int(os.environ.get("OPS_OUTBOX_DEGRADED_SECONDS", "300"))
 OPS_SMS_BACKLOG_DEGRADED_SECONDS = int(os.environ.get("OPS_SMS_BACKLOG_DEGRADED_SECONDS", "600"))

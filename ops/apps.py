@@ -11,4 +11,8 @@ class OpsConfig(AppConfig):
     verbose_name = "运维"
 
     def ready(self):
-        from . import tasks_context  # noqa: F401  (Celery signals: the request id across tasks)
+        from django.core.signals import request_finished
+
+        from . import context, tasks_context  # noqa: F401  (Celery signals: the request id across tasks)
+
+        request_finished.connect(lambda **_: context.set_current(""), weak=False, dispatch_uid="ops.request_id")

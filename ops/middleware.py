@@ -58,8 +58,8 @@ class RequestIdMiddleware(_Hybrid):
         response[HEADER] = request.request_id
         return response
 
-    def after_all(self, request, token) -> None:
-        context.reset(token)
+    # Not reset here: Django logs a 4xx/5xx ("django.request") after the middlewares returned.
+    # request_finished clears it (ops.apps), and the next request sets its own anyway.
 
 
 class MetricsMiddleware(_Hybrid):
