@@ -249,6 +249,9 @@ HOTLINE_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 # LOG_FORMAT=json: one JSON object per line with the request id (production); plain text otherwise.
 LOGGING = logging_config()
+# One "ops.request" line per request (method, path, status, duration, route, request id):
+# on with JSON logs unless LOG_REQUESTS=0.
+OPS_LOG_REQUESTS = env_bool("LOG_REQUESTS", os.environ.get("LOG_FORMAT", "").strip().lower() == "json")
 
 # --- operations (ops): /metrics -------------------------------------------------------------
 # Prometheus sends "Authorization: Bearer <METRICS_TOKEN>". Unset, it is derived from SECRET_KEY

@@ -1,11 +1,14 @@
 """Two middlewares, first in settings.MIDDLEWARE: the request id, and the request's latency
 for /metrics. Both work under WSGI (gunicorn) and ASGI (uvicorn) without a thread hop."""
+import logging
 import time
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 
 from . import context
 
+access_log = logging.getLogger("ops.request")
 HEADER = "X-Request-ID"
 
 
@@ -63,13 +66,19 @@ class RequestIdMiddleware(_Hybrid):
 
 
 class MetricsMiddleware(_Hybrid):
-    """The request's duration into hotline_http_request_duration_seconds{route, method, status}."""
+    """The request's duration into hotline_http_request_duration_seconds{route, method, status},
+    and (settings.OPS_LOG_REQUESTS) one access line per request."""
 
     def before(self, request):
         return time.perf_counter()
 
     def after(self, request, response, started):
-        from .metrics import observe_request
+        from .metrics import observe_request, route_of
 
-        observe_request(request, response.status_code, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        observe_request(request, response.status_code, seconds)
+        if settings.OPS_LOG_REQUESTS:  # gunicorn's access log is off: this line has the request id
+            access_log.info("%s %s %s", request.method, request.path, response.status_code,
+                            extra={"method": request.method, "path": request.path, "status": response.status_code,
+                                   "duration_ms": round(seconds * 1000, 1), "route": route_of(request)})
         return response

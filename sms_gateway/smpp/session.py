@@ -25,8 +25,11 @@ import smpplib.smpp
 from django.db import close_old_connections
 from django.utils import timezone
 
+from ops import trace
+
 from .. import codec
 from ..intake import handle_inbound
+from ..models import Message
 from ..monitoring import GATEWAY_BEAT_SECONDS, count_sent, gateway_alive
 from . import store
 from .throttle import Throttle
@@ -38,6 +41,23 @@ ESME_RX_T_APPN = 0x64  # "temporary application error": the SMSC will deliver it
 HOUSEKEEPING_SECONDS = 1.0
 REPORT_SECONDS = 60.0
 MAX_BATCH = 256
+
+
+def log_submitted(message_ids: list[int]) -> None:
+    """One line per message going to the SMSC, under the request id that caused it (a ticket
+    event's notice: ops.trace), so a registration can be followed to its receipt SMS."""
+    if not message_ids:
+        return
+    rows = list(Message.objects.filter(pk__in=message_ids).values_list("pk", "sid", "ticket_id", "dedupe_key"))
+    event_of = {pk: int(key.split(":")[1]) for pk, _, _, key in rows
+                if key and key.count(":") >= 2 and key.split(":")[1].isdigit()}
+    request_of = trace.recall_events(set(event_of.values()))
+    for pk, sid, ticket_id, _ in rows:
+        extra = {"message_sid": sid, "ticket_id": ticket_id}
+        request_id = request_of.get(event_of.get(pk))
+        if request_id:
+            extra["request_id"] = request_id
+        logger.info("submit_sm %s (ticket %s)", sid, ticket_id, extra=extra)
 
 
 class SessionEnded(Exception):
@@ -341,6 +361,7 @@ class Gateway:
 
     # --- sending -----------------------------------------------------------------------
     def _submit(self, claimed) -> None:
+        log_submitted([part.message_id for part in claimed if part.seq == 1])
         for part in claimed:
             pdu = smpplib.smpp.make_pdu(
                 "submit_sm", client=self.client,
