@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from . import context
 
 # Attributes every LogRecord has: anything else on a record came from `extra=` and is logged as a field.
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "request_id"}
+# (uvicorn's color_message repeats the message with terminal colours.)
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message", "asctime", "request_id", "color_message"}
 PLAIN = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 

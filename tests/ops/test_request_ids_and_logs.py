@@ -129,3 +129,11 @@ def test_the_gateway_logs_a_notice_under_the_request_that_registered_the_ticket(
 
     line = json_line(next(r for r in caplog.records if r.name == "sms_gateway.smpp"))
     assert line["request_id"] == "req-sms" and line["message_sid"] == message.sid and line["ticket_id"] == ticket.pk
+
+
+def test_nginx_passes_its_request_id_on_every_proxied_location():
+    from pathlib import Path
+
+    conf = (Path(__file__).resolve().parents[2] / "deploy/nginx.conf").read_text()
+    locations = conf.split("location ")[1:]
+    assert locations and all("proxy_set_header X-Request-ID $request_id;" in block for block in locations)
