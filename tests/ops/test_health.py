@@ -65,3 +65,20 @@ def test_a_critical_check_that_fails_answers_503_without_saying_why_in_secrets(c
     assert response.status_code == 503 and response.json()["status"] == "down"
     assert response.json()["checks"]["database"]["error"] == "ConnectionError"
     assert b"s3cret" not in response.content and b"postgres://" not in response.content
+
+
+def test_the_command_prints_the_same_report_and_fails_when_critical_is_down(monkeypatch, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("health")
+    assert json.loads(capsys.readouterr().out)["status"] == "ok"
+
+    def broken():
+        raise ConnectionError("down")
+
+    monkeypatch.setitem(health._checks, "database", health.Check("database", broken, critical=True))
+    with pytest.raises(SystemExit) as exited:
+        call_command("health")
+    assert exited.value.code == 1 and json.loads(capsys.readouterr().out)["status"] == "down"
