@@ -154,7 +154,7 @@ def backup(*, root: Path, database: Database, media_root: Path, now: dt.datetime
         else:
             counts = _dump_sqlite(database, partial / DUMP_SQLITE)
         media_files = _copy_tree(media_root, partial / "media")
-        files = [p for p in _files_under(partial)]
+        files = _files_under(partial)
         manifest = {
             "format": 1,
             "created_at": now.isoformat(timespec="seconds"),
