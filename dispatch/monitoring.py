@@ -43,5 +43,5 @@ def collect():
 
 
 def register() -> None:
-    health.register("timers", check_sweep)
-    metrics.register("timers", collect)
+    health.register("timers", check_sweep, needs=("redis",))
+    metrics.register("timers", collect, needs_redis=True)

@@ -36,5 +36,5 @@ def collect():
 
 
 def register() -> None:
-    health.register("outbox", check_outbox)
+    health.register("outbox", check_outbox, needs=("database",))
     metrics.register("outbox", collect)

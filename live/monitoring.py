@@ -64,4 +64,4 @@ def collect():
 
 
 def register() -> None:
-    metrics.register("websockets", collect)
+    metrics.register("websockets", collect, needs_redis=True)

@@ -32,13 +32,16 @@ class Check:
     name: str
     run: Callable[[], Result]
     critical: bool
+    needs: tuple[str, ...] = ()  # checks that must be up for this one to be asked at all
 
 
 _checks: dict[str, Check] = {}
 
 
-def register(name: str, run: Callable[[], Result], *, critical: bool = False) -> None:
-    _checks[name] = Check(name, run, critical)
+def register(name: str, run: Callable[[], Result], *, critical: bool = False, needs: tuple[str, ...] = ()) -> None:
+    """`needs=("redis",)`: a check that reads the shared cache is reported down at once when
+    Redis is, instead of waiting for the cache client's retries (seconds) to give up."""
+    _checks[name] = Check(name, run, critical, needs)
 
 
 def _run_one(check: Check) -> dict:
@@ -57,7 +60,11 @@ def _run_one(check: Check) -> dict:
 
 def report() -> tuple[int, dict]:
     """(HTTP status, body) for /api/health/."""
-    checks = {name: _run_one(check) for name, check in _checks.items()}
+    checks: dict[str, dict] = {}
+    for name, check in _checks.items():
+        down = [n for n in check.needs if checks.get(n, {}).get("status") == DOWN]
+        checks[name] = (_run_one(check) if not down else
+                        {"status": DOWN, "critical": check.critical, "latency_ms": 0.0, "error": f"{down[0]} down"})
     critical_down = [n for n, c in checks.items() if c["critical"] and c["status"] == DOWN]
     troubled = [n for n, c in checks.items() if c["status"] in (DOWN, DEGRADED)]
     status = "down" if critical_down else "degraded" if troubled else "ok"
@@ -73,16 +80,40 @@ def database() -> Result:
     return Result(UP, {"vendor": connection.vendor})
 
 
+_quick_clients: dict = {}
+
+
+def quick_redis(url: str):
+    """A client that gives up at once: one second to connect or answer and no retries. redis-py's
+    default (3 retries with backoff) keeps a health check waiting for seconds when Redis is down,
+    longer than a load balancer waits for the answer."""
+    client = _quick_clients.get(url)
+    if client is None:
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        client = _quick_clients.setdefault(url, redis.Redis.from_url(
+            url, socket_timeout=1, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)))
+    return client
+
+
+def redis_up() -> bool:
+    """Redis (REDIS_URL) answers; True when there is none to ask."""
+    if not settings.REDIS_URL:
+        return True
+    try:
+        return bool(quick_redis(settings.REDIS_URL).ping())
+    except Exception:
+        return False
+
+
 def redis_cache() -> Result:
     if not settings.REDIS_URL:
         return Result(SKIPPED)
-    from django.core.cache import cache
-
-    cache.set("ops:health", 1, timeout=30)  # a write: a read-only or full Redis cannot serve sessions
+    # A write: a read-only or full Redis cannot keep the cache, the sockets' layer or the queue.
+    quick_redis(settings.REDIS_URL).set("ops:health", 1, ex=30)
     return Result(UP)
-
-
-_broker_client = None
 
 
 def broker() -> Result:
@@ -90,12 +121,7 @@ def broker() -> Result:
     outbox keeps notices until a worker drains it, and beat's safety net queues a drain."""
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         return Result(SKIPPED)
-    global _broker_client
-    if _broker_client is None:
-        import redis
-
-        _broker_client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2, socket_connect_timeout=2)
-    _broker_client.ping()
+    quick_redis(settings.CELERY_BROKER_URL).ping()
     return Result(UP)
 
 

@@ -27,11 +27,13 @@ REQUEST_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 
-_collectors: dict[str, Callable[[], Iterable]] = {}
+_collectors: dict[str, tuple[Callable[[], Iterable], bool]] = {}
 
 
-def register(name: str, collect: Callable[[], Iterable]) -> None:
-    _collectors[name] = collect
+def register(name: str, collect: Callable[[], Iterable], *, needs_redis: bool = False) -> None:
+    """`needs_redis`: the source reads the shared cache; skipped at once when Redis is down
+    (the cache client's retries would hold the scrape for seconds)."""
+    _collectors[name] = (collect, needs_redis)
 
 
 def route_of(request) -> str:
@@ -53,7 +55,16 @@ class SharedStateCollector(Collector):
     def collect(self):
         ok = GaugeMetricFamily("hotline_metrics_source_up", "1 when the source of a group of metrics answered",
                                labels=["source"])
-        for name, collect in _collectors.items():
+        redis_up = None
+        for name, (collect, needs_redis) in _collectors.items():
+            if needs_redis:
+                if redis_up is None:
+                    from .health import redis_up as ask
+
+                    redis_up = ask()
+                if not redis_up:
+                    ok.add_metric([name], 0)
+                    continue
             try:
                 families = list(collect())
             except Exception:

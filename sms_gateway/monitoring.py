@@ -79,6 +79,6 @@ def collect():
 
 
 def register() -> None:
-    health.register("smpp", check_session)
-    health.register("sms_outbox", check_outbox)
-    metrics.register("sms", collect)
+    health.register("smpp", check_session, needs=("redis",))
+    health.register("sms_outbox", check_outbox, needs=("database",))
+    metrics.register("sms", collect, needs_redis=True)

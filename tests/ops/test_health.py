@@ -47,7 +47,6 @@ def test_an_unbound_smpp_session_is_degraded_and_a_bound_one_up(client, settings
 
 
 def test_a_late_sweep_is_degraded(client, settings):
-    settings.REDIS_URL = "redis://example.invalid:6379/0"  # only consulted for "never ran"
     shared.beat("sweep_lights", seconds=0.1, urged=0, supervised=0)
     assert client.get("/api/health/").json()["checks"]["timers"]["status"] == "up"
     settings.OPS_SWEEP_LATE_SECONDS = -1
@@ -82,3 +81,15 @@ def test_the_command_prints_the_same_report_and_fails_when_critical_is_down(monk
     with pytest.raises(SystemExit) as exited:
         call_command("health")
     assert exited.value.code == 1 and json.loads(capsys.readouterr().out)["status"] == "down"
+
+
+def test_checks_that_read_redis_are_reported_down_at_once_when_redis_is(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.SMS_TRANSPORT = "smpp"
+
+    response = client.get("/api/health/")
+
+    checks = response.json()["checks"]
+    assert response.status_code == 503 and checks["redis"]["status"] == "down"
+    assert checks["timers"] == {"status": "down", "critical": False, "latency_ms": 0.0, "error": "redis down"}
+    assert checks["smpp"]["error"] == "redis down" and checks["database"]["status"] == "up"
