@@ -20,6 +20,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hotline.models import Role
 from hotline.permissions import ALL_STAFF, may_watch_display
+from ops import context
 
 from . import groups, monitoring
 from .catchup import display_catchup, last_event_id, staff_catchup
@@ -73,6 +74,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     joined: list[str]
     kind = "staff"  # for the open-websockets gauge (live.monitoring)
     counted = False
+
+    async def websocket_connect(self, message):
+        # The socket's log lines carry nginx's X-Request-ID of the upgrade request (ops).
+        headers = dict(self.scope.get("headers") or [])
+        context.set_current(context.accept(headers.get(b"x-request-id", b"").decode("latin-1")))
+        await super().websocket_connect(message)
 
     async def accept(self, subprotocol=None, headers=None):
         await super().accept(subprotocol=subprotocol, headers=headers)

@@ -137,3 +137,32 @@ def test_nginx_passes_its_request_id_on_every_proxied_location():
     conf = (Path(__file__).resolve().parents[2] / "deploy/nginx.conf").read_text()
     locations = conf.split("location ")[1:]
     assert locations and all("proxy_set_header X-Request-ID $request_id;" in block for block in locations)
+
+
+class Kept(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+async def test_a_websocket_logs_under_the_request_id_of_its_upgrade():
+    """A display socket refused for a bad token logs it under nginx's id for the upgrade."""
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+
+    communicator = WebsocketCommunicator(application, "/ws/display/", subprotocols=["hotline.display", "bad-token"],
+                                         headers=[(b"x-request-id", b"ws-upgrade-1"), (b"origin", b"http://testserver"),
+                                                  (b"host", b"testserver")])
+    kept, logger = Kept(), logging.getLogger("live.consumers")
+    logger.addHandler(kept)
+    try:
+        connected, _ = await communicator.connect()
+    finally:
+        logger.removeHandler(kept)
+    assert not connected
+    refused = next(r for r in kept.records if "bad token" in r.getMessage())
+    assert json_line(refused)["request_id"] == "ws-upgrade-1"
