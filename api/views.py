@@ -11,7 +11,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
-from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -412,17 +412,25 @@ def citizen_lookup(request):
     return Response(s.TicketListSerializer(history, many=True, context=context).data)
 
 
-@extend_schema(responses={200: inline_serializer("Health", {"status": drf_serializers.CharField()})})
+_HEALTH = inline_serializer("Health", {
+    "status": drf_serializers.ChoiceField(choices=["ok", "degraded", "down"]),
+    "checks": drf_serializers.DictField(help_text="每项依赖的 status、critical、latency_ms"),
+})
+
+
+@extend_schema(responses={200: _HEALTH, 503: _HEALTH})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @authentication_classes([])
+@throttle_classes([])
 def health(request):
-    """For load balancers and container health checks: the process answers and the database too."""
-    from django.db import connection
+    """For load balancers and container health checks (ops.health): 200 while the service can
+    serve ("ok", or "degraded" when a non-critical part such as the SMPP session is down),
+    503 when the database or Redis is down. Each check's status and latency in `checks`."""
+    from ops.health import report
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return Response({"status": "ok"})
+    code, body = report()
+    return Response(body, status=code, headers={"Cache-Control": "no-store"})
 
 
 @extend_schema(request=s.TokenRequestSerializer,

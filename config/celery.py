@@ -7,6 +7,8 @@ import os
 
 from celery import Celery
 
+import ops.tasks_context  # noqa: F401  the request id in task headers; Celery logs through settings.LOGGING
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("hotline")

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HOTLINE_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -55,9 +57,13 @@ INSTALLED_APPS = [
     "cases",
     "knowledge",
     "demo",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First: the request id is set before anything logs, and the latency covers the whole request.
+    "ops.middleware.RequestIdMiddleware",
+    "ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -241,14 +247,23 @@ SMPP_URL = os.environ.get("SMPP_URL", "")
 HOTLINE_MAX_TEXT_LENGTH = 5000
 HOTLINE_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
-}
+# LOG_FORMAT=json: one JSON object per line with the request id (production); plain text otherwise.
+LOGGING = logging_config()
+# One "ops.request" line per request (method, path, status, duration, route, request id):
+# on with JSON logs unless LOG_REQUESTS=0.
+OPS_LOG_REQUESTS = env_bool("LOG_REQUESTS", os.environ.get("LOG_FORMAT", "").strip().lower() == "json")
+
+# --- operations (ops): /metrics -------------------------------------------------------------
+# Prometheus sends "Authorization: Bearer <METRICS_TOKEN>". Unset, it is derived from SECRET_KEY
+# (as CTI_SECRET is in the embedded default): `manage.py metrics_token` prints it.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "") or hashlib.sha256(f"metrics:{SECRET_KEY}".encode()).hexdigest()[:32]
+# Optionally also only from these addresses or networks (REMOTE_ADDR: the proxy's, behind nginx).
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+# bin/backup writes here (a mounted volume or a remote file system in production).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+# /api/health/ says "degraded" (still 200) past these ages (docs/OPERATIONS.md, Monitoring).
+OPS_OUTBOX_DEGRADED_SECONDS = int(os.environ.get("OPS_OUTBOX_DEGRADED_SECONDS", "300"))
+OPS_SMS_BACKLOG_DEGRADED_SECONDS = int(os.environ.get("OPS_SMS_BACKLOG_DEGRADED_SECONDS", "600"))
 
 # --- live push and timers (live, dispatch timers) ---
 # Shared secret the CTI (telephony) system sends in the X-CTI-Secret header; unset = webhook off.
@@ -265,6 +280,8 @@ HOTLINE_WORK_HOURS = (os.environ.get("WORK_OPENS", "08:30"), os.environ.get("WOR
 # A second 催办 of the same ticket within this many minutes asks "仍要催办？" first.
 HOTLINE_URGE_REPEAT_MINUTES = int(os.environ.get("URGE_REPEAT_MINUTES", "30"))
 HOTLINE_SWEEP_SECONDS = int(os.environ.get("SWEEP_SECONDS", "60"))
+# /api/health/ calls the timers "degraded" when the last light sweep is older than this.
+OPS_SWEEP_LATE_SECONDS = int(os.environ.get("OPS_SWEEP_LATE_SECONDS", str(5 * HOTLINE_SWEEP_SECONDS)))
 HOTLINE_OFFICE_NAME = os.environ.get("HOTLINE_OFFICE_NAME", "12345政务服务便民热线办公室")
 HOTLINE_SUPERVISION_DEMAND = os.environ.get(
     "SUPERVISION_DEMAND",

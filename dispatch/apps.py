@@ -11,3 +11,7 @@ class DispatchConfig(AppConfig):
         from .supervision_notices import on_supervise_event
 
         subscribe("dispatch.supervision_notice", each(on_supervise_event))
+
+        from . import monitoring
+
+        monitoring.register()  # the light sweep's health check and metrics (ops)

@@ -5,16 +5,21 @@ conditional update), and retry database hiccups with exponential backoff. acks_l
 (settings) puts a task whose worker died back on the queue; the services' transactions
 mean a half-done run left nothing behind.
 """
+import time
+
 from celery import shared_task
 
 from hotline.tasks import TRANSIENT_RETRY
 
-from . import supervision_notices, timers
+from . import monitoring, supervision_notices, timers
 
 
 @shared_task(name="dispatch.sweep_lights", **TRANSIENT_RETRY)
 def sweep_lights() -> dict:
+    started = time.perf_counter()
     result = timers.sweep_lights()
+    monitoring.sweep_done(seconds=time.perf_counter() - started, urged=len(result.urged),
+                          supervised=len(result.supervised))
     return {"urged": len(result.urged), "supervised": len(result.supervised)}
 
 

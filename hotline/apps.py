@@ -18,5 +18,8 @@ class HotlineConfig(AppConfig):
         # run_timers and the tests never send; their timers were found only when some other
         # module had happened to import the tasks first.
         autodiscover_modules("tasks")
+        from . import monitoring
+
+        monitoring.register()  # the outbox's health check and metrics (ops)
         if settings.HOTLINE_NOTIFY_ASYNC:  # requests queue their events for a worker (production)
             defer_notifications()

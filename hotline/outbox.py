@@ -10,8 +10,13 @@ Requests use it when settings.HOTLINE_NOTIFY_ASYNC is on
 (production): registering a ticket then costs one small INSERT instead of the SMS
 receipt and the websocket push, which run in a worker.
 """
+import contextlib
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
+
+from ops import context, trace
 
 from .models import EventOutbox
 from .notify import StatementDeferral, defer_to, deliver_events
@@ -30,6 +35,7 @@ DRAIN_PENDING_SECONDS = 30
 # busy moment are delivered as one batch (a registration's receipt waits a quarter of a
 # second; a drain per registration cost the worker twice the CPU per event under load).
 DRAIN_GATHER_SECONDS = 0.25
+logger = logging.getLogger(__name__)
 
 
 def enqueue(event_ids: list[int]) -> list[int]:
@@ -39,11 +45,13 @@ def enqueue(event_ids: list[int]) -> list[int]:
         return event_ids
     EventOutbox.objects.bulk_create([EventOutbox(event_ids=event_ids[i:i + ROW_EVENTS])
                                      for i in range(0, len(event_ids), ROW_EVENTS)])
+    trace.remember_events(event_ids)  # the worker logs their delivery under this request's id
     transaction.on_commit(schedule_drain)
     return event_ids
 
 
 def _queued_in_statement(event_ids: list[int]) -> None:
+    trace.remember_events(event_ids)
     transaction.on_commit(schedule_drain)
 
 
@@ -98,9 +106,22 @@ def _drain_round() -> tuple[int, bool]:
             taken.append(row.pk)
             event_ids += row.event_ids
         if taken:
-            deliver_events(event_ids)  # one batch: read in one query, each subscriber called once
+            with _under_requests(event_ids):
+                deliver_events(event_ids)  # one batch: read in one query, each subscriber called once
             EventOutbox.objects.filter(pk__in=taken).delete()
         return len(event_ids), len(taken) < len(rows) or len(rows) == DRAIN_ROWS
+
+
+def _under_requests(event_ids: list[int]):
+    """Logs which request wrote which events of the batch; when they are all one request's,
+    the delivery (its SMS notices, its pushes) runs and logs under that request's id."""
+    groups = trace.by_request(event_ids)
+    for request_id, ids in groups.items():
+        logger.info("delivering %s event(s) of request %s", len(ids), request_id,
+                    extra={"request_id": request_id, "event_ids": ids})
+    if len(groups) == 1 and len(next(iter(groups.values()))) == len(event_ids):
+        return context.bound(next(iter(groups)))
+    return contextlib.nullcontext()
 
 
 def pending() -> int:

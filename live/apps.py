@@ -20,3 +20,7 @@ class LiveConfig(AppConfig):
         from .push import close_session_sockets
 
         user_logged_out.connect(close_session_sockets, dispatch_uid="live.logout")
+
+        from . import monitoring
+
+        monitoring.register()  # open websockets in /metrics (ops)

@@ -20,8 +20,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hotline.models import Role
 from hotline.permissions import ALL_STAFF, may_watch_display
+from ops import context
 
-from . import groups
+from . import groups, monitoring
 from .catchup import display_catchup, last_event_id, staff_catchup
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,26 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     """What staff and display sockets share: group bookkeeping and relaying layer messages."""
 
     joined: list[str]
+    kind = "staff"  # for the open-websockets gauge (live.monitoring)
+    counted = False
+
+    async def websocket_connect(self, message):
+        # The socket's log lines carry nginx's X-Request-ID of the upgrade request (ops).
+        headers = dict(self.scope.get("headers") or [])
+        context.set_current(context.accept(headers.get(b"x-request-id", b"").decode("latin-1")))
+        await super().websocket_connect(message)
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol=subprotocol, headers=headers)
+        if not self.counted:
+            self.counted = True
+            monitoring.opened(self.kind)
+
+    async def websocket_disconnect(self, message):
+        if self.counted:
+            self.counted = False
+            monitoring.closed(self.kind)
+        await super().websocket_disconnect(message)
 
     async def join(self, names: list[str]) -> None:
         self.joined = list(names)
@@ -96,6 +117,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ping":
+            monitoring.pinged()
             await self.send_json({"type": "pong"})
         elif kind == "catchup":
             since = parse_since(content)
@@ -173,6 +195,7 @@ class DisplayConsumer(LiveConsumer):
     token offered as a websocket subprotocol (beside "hotline.display"), or by a first
     {"type": "auth", "token": ...} message. The token never travels in the URL."""
 
+    kind = "display"
     device = None
     auth_timer: asyncio.Task | None = None
 

@@ -11,3 +11,7 @@ class SmsGatewayConfig(AppConfig):
         from .ticket_sms import on_ticket_events
 
         subscribe("sms_notices", on_ticket_events)
+
+        from . import monitoring
+
+        monitoring.register()

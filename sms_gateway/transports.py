@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import codec
 from .models import Message, MessagePart, PartState, Status
+from .monitoring import count_sent
 
 
 class TransportError(Exception):
@@ -41,6 +42,7 @@ class LocalTransport(Transport):
         from .status import set_status
 
         now = timezone.now()
+        count_sent(self.name, len(messages))
         plain = [m for m in messages if not m.status_callback]
         if plain:  # nobody to tell about each step: straight to delivered, in one UPDATE
             Message.objects.filter(pk__in=[m.pk for m in plain]).update(

@@ -25,8 +25,12 @@ import smpplib.smpp
 from django.db import close_old_connections
 from django.utils import timezone
 
+from ops import trace
+
 from .. import codec
 from ..intake import handle_inbound
+from ..models import Message
+from ..monitoring import GATEWAY_BEAT_SECONDS, count_sent, gateway_alive
 from . import store
 from .throttle import Throttle
 
@@ -37,6 +41,23 @@ ESME_RX_T_APPN = 0x64  # "temporary application error": the SMSC will deliver it
 HOUSEKEEPING_SECONDS = 1.0
 REPORT_SECONDS = 60.0
 MAX_BATCH = 256
+
+
+def log_submitted(message_ids: list[int]) -> None:
+    """One line per message going to the SMSC, under the request id that caused it (a ticket
+    event's notice: ops.trace), so a registration can be followed to its receipt SMS."""
+    if not message_ids:
+        return
+    rows = list(Message.objects.filter(pk__in=message_ids).values_list("pk", "sid", "ticket_id", "dedupe_key"))
+    event_of = {pk: int(key.split(":")[1]) for pk, _, _, key in rows
+                if key and key.count(":") >= 2 and key.split(":")[1].isdigit()}
+    request_of = trace.recall_events(set(event_of.values()))
+    for pk, sid, ticket_id, _ in rows:
+        extra = {"message_sid": sid, "ticket_id": ticket_id}
+        request_id = request_of.get(event_of.get(pk))
+        if request_id:
+            extra["request_id"] = request_id
+        logger.info("submit_sm %s (ticket %s)", sid, ticket_id, extra=extra)
 
 
 class SessionEnded(Exception):
@@ -136,6 +157,8 @@ class Gateway:
         self.stop_event.set()
 
     def _close(self) -> None:
+        if self.bound.is_set():
+            gateway_alive(bound=False)
         self.bound.clear()
         client, self.client = self.client, None
         if self.session_id:
@@ -162,6 +185,8 @@ class Gateway:
         self.stats.sessions += 1
         self.bound.set()
         self.bound_since = timezone.now()
+        gateway_alive(bound=True, session=self.session_id)
+        self.next_beat = time.monotonic() + GATEWAY_BEAT_SECONDS
         logger.info("bound to %s:%s as %s (session %s)", self.url.host, self.url.port, self.url.system_id,
                     self.session_id)
         now = time.monotonic()
@@ -251,6 +276,7 @@ class Gateway:
         return responses, receipts, mos
 
     def _throttle_feedback(self, responses, now: float) -> None:
+        count_sent("smpp", sum(1 for _, status, _ in responses if status == 0))
         for _, status, _ in responses:
             if status == 0:
                 self.stats.accepted += 1
@@ -318,6 +344,9 @@ class Gateway:
 
     def _housekeeping(self) -> None:
         now = time.monotonic()
+        if now >= self.next_beat:  # /api/health/ and /metrics read it: the session is bound
+            self.next_beat = now + GATEWAY_BEAT_SECONDS
+            gateway_alive(bound=True, session=self.session_id)
         if now >= self.next_report:
             self.next_report = now + REPORT_SECONDS
             s = self.stats
@@ -332,6 +361,7 @@ class Gateway:
 
     # --- sending -----------------------------------------------------------------------
     def _submit(self, claimed) -> None:
+        log_submitted([part.message_id for part in claimed if part.seq == 1])
         for part in claimed:
             pdu = smpplib.smpp.make_pdu(
                 "submit_sm", client=self.client,

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from .. import codec
 from ..models import InboundPart, IntakeState, Message, MessagePart, PartState, Status
+from ..monitoring import count_failed
 from ..status import RANK, set_status
 from ..transports import TransportError
 
@@ -162,6 +163,7 @@ def _fail_message(message: Message, status: int) -> None:
     ).update(state=PartState.FAILED, error_code=status, done_at=_now())
     error = submit_error(status)
     set_status(message, Status.FAILED, error_code=error.code, error_message=error.message)
+    count_failed("smpp")
 
 
 def _refresh(message_ids) -> None:
