@@ -232,6 +232,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStateEnum": "dispatch.models.Assignment.State",
         "SurveyStateEnum": "dispatch.models.Survey.State",
         "ExtensionStateEnum": "dispatch.models.ExtensionRequest.State",
+        "KnowledgePointStateEnum": "knowledge.models.KnowledgePoint.State",
+        "KnowledgeAudienceEnum": "knowledge.models.KnowledgePoint.Audience",
     },
 }
 

@@ -77,6 +77,8 @@ class PointHit:
     score: float
     title_html: SafeString
     snippet_html: SafeString
+    # The way of asking (常见问法) that shares most with the query, marked; "" when none shares a word.
+    question_html: SafeString = mark_safe("")
 
 
 def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:
@@ -142,6 +144,16 @@ def snippet(point: KnowledgePoint, marks: set[str]) -> str:
     return ("…" if start else "") + piece + ("…" if start + SNIPPET_CHARS < len(answer) else "")
 
 
+def best_question(point: KnowledgePoint, marks: set[str]) -> str:
+    lowered = [m.lower() for m in marks if m]
+    best, best_count = "", 0
+    for question in (point.questions or "").splitlines():
+        count = sum(len(m) for m in lowered if m in question.lower())
+        if count > best_count:
+            best, best_count = question.strip(), count
+    return best
+
+
 def point_search(*, text: str, audience: str | None = None, limit: int = 5, category=None) -> list[PointHit]:
     """The points in force that best answer `text`, best first (audience="public": public ones
     only; category: that category or below it)."""
@@ -161,5 +173,6 @@ def point_search(*, text: str, audience: str | None = None, limit: int = 5, cate
     for value, pk in top:
         point = points[pk]
         hits.append(PointHit(point=point, score=value, title_html=highlight(point.title, marks),
-                             snippet_html=highlight(snippet(point, marks), marks)))
+                             snippet_html=highlight(snippet(point, marks), marks),
+                             question_html=highlight(best_question(point, marks), marks)))
     return hits
