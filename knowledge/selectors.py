@@ -23,6 +23,7 @@ CANDIDATES = 60
 FALLBACK_CANDIDATES = 3000
 SNIPPET_CHARS = 90
 CENTRE = (Role.SUPERVISOR, Role.ADMIN)
+EMPTY = SafeString("")
 
 
 def in_force(qs: QuerySet | None = None, *, today=None) -> QuerySet:
@@ -78,7 +79,7 @@ class PointHit:
     title_html: SafeString
     snippet_html: SafeString
     # The way of asking (常见问法) that shares most with the query, marked; "" when none shares a word.
-    question_html: SafeString = mark_safe("")
+    question_html: SafeString = EMPTY
 
 
 def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:

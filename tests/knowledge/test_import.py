@@ -18,7 +18,8 @@ def leaf() -> Category:
 
 
 def row(**values):
-    base = {"标题": "犬只登记办理", "常见问法": "养狗要登记吗；狗证怎么办", "答复口径": "到县公安局治安大队办理犬只登记。",
+    base = {"标题": "犬只登记办理", "常见问法": "养狗要登记吗；狗证怎么办",
+            "答复口径": "到县公安局治安大队办理犬只登记。",
             "分类": leaf().full_name, "责任单位": "", "失效日期": "", "公开范围": "公开"}
     base.update(values)
     return [base.get(header, "") for header in HEADERS]
@@ -43,8 +44,8 @@ def as_xlsx(*rows) -> bytes:
 
 
 def test_a_good_file_is_imported_and_published_by_the_centre(supervisor, unit_a):
-    content = as_xlsx(row(), row(标题="燃气报装", 答复口径="携带房产证到营业厅办理。", 责任单位=unit_a.name, 公开范围="内部",
-                              失效日期="2030-12-31"))
+    content = as_xlsx(row(), row(标题="燃气报装", 答复口径="携带房产证到营业厅办理。", 责任单位=unit_a.name,
+                                 公开范围="内部", 失效日期="2030-12-31"))
     result = points_import(actor=supervisor, name="points.xlsx", content=content, publish=True)
     assert (result.ok, result.created) == (True, 2)
     dog = KnowledgePoint.objects.get(title="犬只登记办理")
