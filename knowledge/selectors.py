@@ -93,7 +93,7 @@ def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:
     inner, params = qs.values("pk").query.sql_with_params()
     sql = (f"SELECT id, search_text FROM knowledge_knowledgepoint WHERE id IN ({inner}) "
            "AND search_vector @@ to_tsquery('simple', %s) "
-           "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s), '{0.1, 0.2, 0.5, 1.0}') DESC, id "
+           "ORDER BY ts_rank('{0.1, 0.2, 0.5, 1.0}'::float4[], search_vector, to_tsquery('simple', %s)) DESC, id "
            f"LIMIT {CANDIDATES}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, tsquery, tsquery])
