@@ -288,6 +288,8 @@ def point_for(actor, pk) -> KnowledgePoint:
     """The point `pk` if the actor may see it (see selectors.points_visible_to), else 404."""
     from ..selectors import points_visible_to
 
+    if not str(pk).isdigit() or len(str(pk)) > 18:  # beyond bigint: the database would refuse it
+        raise NotFound("知识点不存在")
     try:
         return points_visible_to(actor).get(pk=pk)
     except (KnowledgePoint.DoesNotExist, ValueError, TypeError):

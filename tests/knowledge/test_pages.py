@@ -95,3 +95,17 @@ def test_the_synonyms_editor_reindexes(supervisor, publish_point):
     signed_in(supervisor).post("/knowledge/synonyms/", {"text": "医保 医疗保险\n单个"})
     assert list(KnowledgeSynonym.objects.values_list("words", flat=True)) == ["医保 医疗保险"]
     assert point_search(text="医保备案")[0].point.title == "医疗保险异地就医备案"
+
+
+def test_admin_lists_points_and_publishes_through_the_service(staff_a, supervisor):
+    supervisor.is_staff = supervisor.is_superuser = True
+    supervisor.save()
+    signed_in(staff_a).post("/knowledge/new/", FORM | {"submit": "1"})
+    point = KnowledgePoint.objects.get()
+    admin = signed_in(supervisor)
+    assert "燃气开户办理" in admin.get("/admin/knowledge/knowledgepoint/").content.decode()
+    admin.post("/admin/knowledge/knowledgepoint/", {"action": "publish", "_selected_action": [point.pk]})
+    point.refresh_from_db()
+    assert point.state == "published" and point.versions.filter(action="published").exists()
+    admin.post("/admin/knowledge/knowledgesynonym/add/", {"words": "燃气 天然气"})
+    assert KnowledgeSynonym.objects.get().words == "燃气 天然气"
