@@ -114,22 +114,34 @@ def common_lexemes() -> frozenset:
 
 
 def _tiers(query: Query) -> list[str]:
-    """The tsqueries of the tiers, strongest first: every word (and the word being typed); every
-    finished word; then the words less one, less two…, the shortest (most common) dropped first;
-    last the bigrams (a near miss). Never an OR of common words: PostgreSQL would gather every
-    point holding any of them before the LIMIT. A word with synonyms is one group of alternatives."""
-    ranked = sorted(query.expanded.items(), key=lambda item: (-len(item[0]), item[0]))
-    groups = ["(" + " | ".join(_lexeme(w) for w in sorted(alternatives)) + ")" for _, alternatives in ranked]
-    tiers = []
-    if query.prefix and query.prefix not in query.expanded:
-        tiers.append(" & ".join([*groups, _lexeme(query.prefix, prefix=True)]))
-    for keep in range(len(groups), max(0, len(groups) - MAX_DROPPED) , -1):
-        tiers.append(" & ".join(groups[:keep]))
+    """The tsqueries of the tiers, strongest first: every word (and the word being typed, when it
+    has two characters or more: one character begins thousands of words); every finished word;
+    then the words less one, less two…, the shortest (most common) dropped first; last the
+    query's rare bigrams (a near miss). A tier of common words only (小区 & 物业) is left out:
+    PostgreSQL would read both words' whole posting lists for rows the other tiers find better;
+    it runs only when nothing else found anything. Never an OR of common words. A word with
+    synonyms is one group of alternatives."""
     common = common_lexemes()
+    ranked = sorted(query.expanded.items(), key=lambda item: (-len(item[0]), item[0]))
+    groups = [("(" + " | ".join(_lexeme(w) for w in sorted(alternatives)) + ")", alternatives <= common)
+              for _, alternatives in ranked]
+    tiers: list[tuple[str, bool]] = []
+    if len(query.prefix) >= 2 and query.prefix not in query.expanded:
+        tiers.append((" & ".join([*(g for g, _ in groups), _lexeme(query.prefix, prefix=True)]), False))
+    for keep in range(len(groups), max(0, len(groups) - MAX_DROPPED), -1):
+        tiers.append((" & ".join(g for g, _ in groups[:keep]), all(c for _, c in groups[:keep])))
     rare = [pair for pair in query.bigrams if pair not in common]
     if rare:
-        tiers.append(" | ".join(_lexeme(pair) for pair in rare))
-    return list(dict.fromkeys(tiers))
+        tiers.append((" | ".join(_lexeme(pair) for pair in rare), False))
+    tiers = list(dict.fromkeys(tiers))
+    kept = [tsquery for tsquery, only_common in tiers if not only_common]
+    spare = [tsquery for tsquery, only_common in tiers if only_common][:1]
+    return kept + spare
+
+
+def _only_common(tsquery: str) -> bool:
+    words = re.findall(r"'([^']+)'", tsquery)
+    return bool(words) and set(words) <= common_lexemes() and ":*" not in tsquery
 
 
 def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:
@@ -138,7 +150,10 @@ def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:
     are found; the ranking then orders them. A stronger tier's rows hold every word the query has,
     so the best points are among them."""
     found: dict[int, str] = {}
-    for tsquery in _tiers(query):
+    tiers = _tiers(query)
+    for index, tsquery in enumerate(tiers):
+        if index and index == len(tiers) - 1 and found and _only_common(tsquery):
+            break  # the spare tier of common words: only when nothing else found anything
         rows = (qs.alias(hit=RawSQL("search_vector @@ to_tsquery('simple', %s)", [tsquery],
                                     output_field=BooleanField()))
                 .filter(hit=True).exclude(pk__in=list(found)).values_list("pk", "search_text")[:TIER_ROWS])
