@@ -29,6 +29,19 @@ class TextExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
+class Link(Text):
+    """An http(s) address (or nothing), its pattern in the schema."""
+
+
+class LinkExtension(OpenApiSerializerFieldExtension):
+    target_class = "knowledge.serializers.Link"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        schema["pattern"] = "^$|" + point_services.LINK_PATTERN
+        return schema
+
+
 def optional(max_length: int, **extra):
     return Text(max_length=max_length, required=False, allow_blank=True, default="", **extra)
 
@@ -44,7 +57,7 @@ class PointWriteSerializer(serializers.Serializer):
                                               default=None, help_text="责任单位；单位账号只能是本单位（可省略）")
     source_title = optional(200)
     source_number = optional(100)
-    source_url = optional(500, help_text="http(s) 地址")
+    source_url = Link(max_length=500, required=False, allow_blank=True, default="", help_text="http(s) 地址")
     valid_from = serializers.DateField(required=False, allow_null=True, default=None)
     valid_to = serializers.DateField(required=False, allow_null=True, default=None)
     audience = serializers.ChoiceField(choices=KnowledgePoint.Audience.choices,
