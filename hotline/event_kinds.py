@@ -22,6 +22,7 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "case_published": "公开为典型案例",
     "case_updated": "修改公开案例",
     "case_withdrawn": "撤回公开案例",
+    "knowledge_answered": "引用知识点答复",
 }
 UNKNOWN_LABEL = "其他记录"
 
