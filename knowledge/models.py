@@ -46,6 +46,11 @@ class KnowledgePoint(models.Model):
     # services on every save: what the search matches and PostgreSQL indexes.
     search_text = models.TextField(_("检索词"), blank=True, default="", editable=False)
     review_note = models.CharField(_("审核意见"), max_length=200, blank=True, default="")
+    # A change to a published point by its unit waits here for review (the same fields as a
+    # version's snapshot) while the published text keeps serving search; publishing applies it.
+    revision = models.JSONField(_("待审核的修改"), null=True, blank=True, editable=False)
+    revision_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    null=True, blank=True, verbose_name=_("修改提交人"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

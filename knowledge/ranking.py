@@ -1,0 +1,77 @@
+"""The ranking rule, one for every database: a point's score for a query, from its `search_text`.
+
+    score = words + 0.5 × bigrams + 0.2 × title cover
+
+- words: each query word counts by where the point has it (title 3, questions 2, answer 1, or
+  through a synonym, which the point's lines already carry), weighted by its length (longer
+  words say more: 公积金 over 办理), divided by what a perfect title match would give: 0…1.
+  The unfinished last word matches as a prefix (公积金提 finds 提取) at the same weights.
+- bigrams: the share of the query's bigrams found in the title and questions: the near-miss
+  signal (公基金提取 still shares 基金 and 提取), 0…1.
+- title cover: the share of the title's words the query holds, so that of two points that
+  match alike the one whose title is about just that comes first, 0…1.
+"""
+from dataclasses import dataclass
+
+from .text import Query
+
+FIELD_WEIGHTS = (3.0, 2.0, 1.0)  # title, questions, answer
+BIGRAM_WEIGHT = 0.5
+TITLE_COVER_WEIGHT = 0.2
+
+
+def word_weight(word: str) -> float:
+    return 1.0 + 0.5 * min(len(word), 4)
+
+
+@dataclass
+class Lines:
+    title: frozenset
+    questions: frozenset
+    answer: frozenset
+    bigrams: frozenset
+    title_words: tuple
+
+    @classmethod
+    def of(cls, search_text: str) -> "Lines":
+        parts = (search_text or "").split("\n")
+        parts += [""] * (4 - len(parts))
+        title = parts[0].split()
+        return cls(frozenset(title), frozenset(parts[1].split()), frozenset(parts[2].split()),
+                   frozenset(parts[3].split()), tuple(title))
+
+
+def _field_score(lines: Lines, alternatives) -> float:
+    for weight, line in zip(FIELD_WEIGHTS, (lines.title, lines.questions, lines.answer), strict=True):
+        if not line.isdisjoint(alternatives):
+            return weight
+    return 0.0
+
+
+def _prefix_score(lines: Lines, prefix: str) -> float:
+    for weight, line in zip(FIELD_WEIGHTS, (lines.title, lines.questions, lines.answer), strict=True):
+        if any(word.startswith(prefix) for word in line):
+            return weight
+    return 0.0
+
+
+def score(query: Query, search_text: str) -> float:
+    lines = Lines.of(search_text)
+    total = got = 0.0
+    for word, alternatives in query.expanded.items():
+        weight = word_weight(word)
+        total += weight * FIELD_WEIGHTS[0]
+        got += weight * _field_score(lines, alternatives)
+    if query.prefix and query.prefix not in query.expanded:
+        weight = word_weight(query.prefix) * 0.8
+        total += weight * FIELD_WEIGHTS[0]
+        got += weight * _prefix_score(lines, query.prefix)
+    result = got / total if total else 0.0
+    if query.bigrams:
+        shared = sum(1 for pair in query.bigrams if pair in lines.bigrams)
+        result += BIGRAM_WEIGHT * shared / len(query.bigrams)
+    if lines.title_words:
+        wanted = {w for group in query.expanded.values() for w in group}
+        covered = sum(1 for w in lines.title_words if w in wanted)
+        result += TITLE_COVER_WEIGHT * covered / len(lines.title_words)
+    return round(result, 6)
