@@ -59,7 +59,7 @@ def knowledge_stats(request):
     status = 200
     if form.is_valid():
         span = {"date_from": form.cleaned_data["date_from"], "date_to": form.cleaned_data["date_to"]}
-        context.update(span, {
+        context.update(span | {
             "totals": stats.answer_totals(**span),
             "by_operator": stats.answer_rates(**span, by="operator"),
             "by_category": stats.answer_rates(**span, by="category"),
