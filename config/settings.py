@@ -232,6 +232,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStateEnum": "dispatch.models.Assignment.State",
         "SurveyStateEnum": "dispatch.models.Survey.State",
         "ExtensionStateEnum": "dispatch.models.ExtensionRequest.State",
+        "KnowledgePointStateEnum": "knowledge.models.KnowledgePoint.State",
+        "KnowledgeAudienceEnum": "knowledge.models.KnowledgePoint.Audience",
     },
 }
 
@@ -279,6 +281,9 @@ CELERY_BEAT_SCHEDULE = {
     "remind-overdue": {"task": "dispatch.remind_overdue", "schedule": 300.0, "options": {"expires": 300}},
     # Safety net: delivers timer events a killed worker left in the outbox.
     "deliver-outbox": {"task": "hotline.deliver_outbox", "schedule": 60.0, "options": {"expires": 60}},
+    # Knowledge points 30 days from lapsing: told once (expiry_notified_at), so daily is enough.
+    "knowledge-expiry": {"task": "knowledge.notify_expiring", "schedule": 86400.0,
+                         "options": {"expires": 3600}},
 }
 if REDIS_URL:
     # The pub/sub layer: a group_send is one PUBLISH that every ASGI process receives once and

@@ -23,6 +23,7 @@ CANDIDATES = 60
 FALLBACK_CANDIDATES = 3000
 SNIPPET_CHARS = 90
 CENTRE = (Role.SUPERVISOR, Role.ADMIN)
+EMPTY = SafeString("")
 
 
 def in_force(qs: QuerySet | None = None, *, today=None) -> QuerySet:
@@ -77,6 +78,8 @@ class PointHit:
     score: float
     title_html: SafeString
     snippet_html: SafeString
+    # The way of asking (常见问法) that shares most with the query, marked; "" when none shares a word.
+    question_html: SafeString = EMPTY
 
 
 def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:
@@ -90,7 +93,7 @@ def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:
     inner, params = qs.values("pk").query.sql_with_params()
     sql = (f"SELECT id, search_text FROM knowledge_knowledgepoint WHERE id IN ({inner}) "
            "AND search_vector @@ to_tsquery('simple', %s) "
-           "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s), '{0.1, 0.2, 0.5, 1.0}') DESC, id "
+           "ORDER BY ts_rank('{0.1, 0.2, 0.5, 1.0}'::float4[], search_vector, to_tsquery('simple', %s)) DESC, id "
            f"LIMIT {CANDIDATES}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, tsquery, tsquery])
@@ -142,6 +145,16 @@ def snippet(point: KnowledgePoint, marks: set[str]) -> str:
     return ("…" if start else "") + piece + ("…" if start + SNIPPET_CHARS < len(answer) else "")
 
 
+def best_question(point: KnowledgePoint, marks: set[str]) -> str:
+    lowered = [m.lower() for m in marks if m]
+    best, best_count = "", 0
+    for question in (point.questions or "").splitlines():
+        count = sum(len(m) for m in lowered if m in question.lower())
+        if count > best_count:
+            best, best_count = question.strip(), count
+    return best
+
+
 def point_search(*, text: str, audience: str | None = None, limit: int = 5, category=None) -> list[PointHit]:
     """The points in force that best answer `text`, best first (audience="public": public ones
     only; category: that category or below it)."""
@@ -161,5 +174,6 @@ def point_search(*, text: str, audience: str | None = None, limit: int = 5, cate
     for value, pk in top:
         point = points[pk]
         hits.append(PointHit(point=point, score=value, title_html=highlight(point.title, marks),
-                             snippet_html=highlight(snippet(point, marks), marks)))
+                             snippet_html=highlight(snippet(point, marks), marks),
+                             question_html=highlight(best_question(point, marks), marks)))
     return hits

@@ -1,12 +1,18 @@
 """Search as the console, the portal and the SMS keyword see it."""
 import datetime as dt
 
+import pytest
+from django.db import connection
 from django.utils import timezone
 
+from knowledge import selectors
 from knowledge.models import KnowledgePoint
 from knowledge.selectors import point_search
 from knowledge.services.points import point_withdraw
 from knowledge.services.synonyms import synonym_save
+
+# Run on PostgreSQL too in the integration run: there the candidates come from the tsvector index.
+pytestmark = pytest.mark.postgres_too
 
 
 def titles(hits):
@@ -63,3 +69,25 @@ def test_nothing_for_nothing(publish_point):
     publish_point("住房公积金提取条件", "职工购房可申请提取住房公积金。")
     assert point_search(text="") == []
     assert point_search(text="怎么办？") == []
+
+
+QUERIES = ["公积金怎么取", "公基金提取", "身份证丢了", "燃气开户", "停车", "狗证", "医保异地", "公积金提", "路灯不亮"]
+
+
+def test_both_candidate_paths_give_the_same_top_results(publish_point, supervisor, monkeypatch):
+    """PostgreSQL finds candidates through its index, the embedded default by substring: the
+    ranking is one rule, so the top results agree (on SQLite this checks the fallback alone)."""
+    synonym_save(actor=supervisor, words="医保 医疗保险")
+    publish_point("住房公积金提取条件", "职工购房、退休可申请提取住房公积金。", "公积金怎么取出来")
+    publish_point("住房公积金贷款额度", "贷款额度按缴存余额计算。", "公积金能贷多少")
+    publish_point("居民身份证补领", "身份证丢失可到派出所补领。", "身份证丢了怎么办")
+    publish_point("燃气开户办理", "携带房产证到燃气公司营业厅办理。", "天然气怎么开通")
+    publish_point("停车收费标准", "按物价部门核定标准收费。", "停车怎么收费")
+    publish_point("犬只登记办理", "到公安局治安大队办理犬只登记。", "狗证怎么办")
+    publish_point("医疗保险异地就医备案", "参保人员异地就医前应办理备案。")
+    publish_point("路灯报修", "路灯不亮可拨打12345或城管局报修。", "路灯坏了找谁")
+    native = {q: [(h.point.title, h.score) for h in point_search(text=q)] for q in QUERIES}
+    monkeypatch.setattr(selectors, "candidates", selectors._fallback_candidates)
+    fallback = {q: [(h.point.title, h.score) for h in point_search(text=q)] for q in QUERIES}
+    assert native == fallback
+    assert all(native[q] for q in QUERIES), connection.vendor

@@ -16,6 +16,7 @@ from demo.county import DEMO_PASSWORD, build_county
 from demo.tickets import write_tickets
 from hotline.errors import HotlineError
 from hotline.models import Role, Ticket, TicketState, TicketType, User
+from knowledge.services.imports import demo_knowledge_load
 
 KEYWORD_DAYS = 70  # the demo's history is 60 days; hot topics compare a week with the weeks before
 DEMO_CASES = 12
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             # show its figures from the first minute, before any timer has run (a re-run finds them
             # stored, and the timers keep them fresh). A named command: the demo imports no reports code.
             call_command("reports_refresh", "--full", "--keyword-days", str(KEYWORD_DAYS), stdout=StringIO())
+        self.stdout.write(f"知识库：{load_knowledge()}")
         # The demo suggests categories from the first keystroke (nothing is trained when a model is active).
         call_command("classifier_ensure", stdout=self.stdout)
         self.stdout.write(f"用时 {time.monotonic() - started:.1f} 秒\n")
@@ -57,6 +59,19 @@ class Command(BaseCommand):
             unit = f" · {user.unit.name}" if user.unit_id and user.role == Role.UNIT_STAFF else ""
             w(f"  {user.username:<11} {user.get_role_display()}{unit} · {user}")
         w(f"显示屏令牌（请求头 Authorization: Token …）：{county.display_token}")
+
+
+def load_knowledge() -> str:
+    """The county's knowledge points and synonyms (knowledge/data/), imported and published by the
+    first supervisor (a re-run updates them in place)."""
+    reviewer = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
+    if reviewer is None:
+        return "没有值班长账号，未导入"
+    result = demo_knowledge_load(actor=reviewer)
+    if not result.ok:
+        first = result.errors[0]
+        return f"演示数据有 {len(result.errors)} 处错误（第{first.row}行 {first.column}：{first.message}），未导入"
+    return f"新增 {result.created} 条，更新 {result.updated} 条知识点"
 
 
 def publish_cases(limit: int = DEMO_CASES) -> int:
