@@ -1,5 +1,7 @@
 """The unit's pages (desktop and phone): the inbox (lights first), 已办, a search of its own
 tickets, and one ticket: sign, reply (or a co-unit's 协办意见), extend, return."""
+import contextlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -11,8 +13,8 @@ from dispatch.models import Assignment, ExtensionRequest
 from dispatch.selectors import ticket_actions_for, unit_done_parts, unit_inbox, unit_ticket_search
 from dispatch.services.parts import open_co_parts
 from dispatch.visibility import ticket_get_for
-from hotline.models import Role
 from hotline.errors import HotlineError
+from hotline.models import Role
 from hotline.selectors import ticket_timeline
 from knowledge.services.use import use_unit_reply
 
@@ -119,10 +121,8 @@ def _link_point(request, ticket) -> None:
     A point withdrawn meanwhile is not counted; the reply stands."""
     point_id = request.POST.get("knowledge_point", "")
     if point_id:
-        try:
+        with contextlib.suppress(HotlineError):
             use_unit_reply(ticket=ticket, point_id=point_id, actor=request.user)
-        except HotlineError:
-            pass
 
 
 def _my_part(user, ticket) -> Assignment | None:

@@ -12,7 +12,7 @@ from knowledge.models import KnowledgeUse
 from sms_gateway.models import Direction, Message
 from tools.smsc.driver import GatewayProcess, Smsc, wait_for
 
-from .use_points import FUND_ANSWER, kb  # noqa: F401 - the shared points
+from .points import FUND_ANSWER
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 # Two ports of the knowledge tests' own; xdist workers each take their own pair.

@@ -1,13 +1,22 @@
 """常见问题 on the citizen portal: public points only, a page per point with its answer and
 source, a portal use counted, rate limited like the rest of the portal."""
 import pytest
+from django.core.cache import cache
 
 from knowledge.models import KnowledgeUse
 from knowledge.services.points import point_withdraw
 
-from .use_points import INTERNAL_ANSWER, kb  # noqa: F401 - the shared points
+from .points import INTERNAL_ANSWER
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the search on PostgreSQL too
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """The per-client counts live in the cache: Redis in the integration run, shared between tests."""
+    cache.delete("ratelimit:portal_faq:127.0.0.1")
+    yield
+    cache.delete("ratelimit:portal_faq:127.0.0.1")
 
 
 def test_the_search_lists_public_points_with_highlights(kb, client):

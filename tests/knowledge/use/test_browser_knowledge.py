@@ -9,9 +9,9 @@ from dispatch import services as ds
 from hotline.models import Category, Channel, Ticket, TicketState
 from hotline.services import tickets as ts
 from knowledge.models import KnowledgeUse
-from tests.web.browser import DESKTOP, PHONE, assert_no_horizontal_scroll, browser, login, new_page, shot  # noqa: F401
+from tests.web.browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
 
-from .use_points import FUND_ANSWER, kb  # noqa: F401 - the shared points
+from .points import FUND_ANSWER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CALL = "市民来电咨询：我刚退休，住房公积金怎么提取，需要带什么材料？"

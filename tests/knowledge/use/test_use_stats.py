@@ -12,9 +12,7 @@ from knowledge import stats
 from knowledge.services import use as uses
 from tests.conftest import make_user
 
-from .use_points import kb  # noqa: F401 - the shared points
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the grouped counts on PostgreSQL too
 
 
 def signed_in(user) -> Client:

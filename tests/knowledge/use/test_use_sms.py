@@ -2,6 +2,7 @@
 link in at most two parts with the signature, a helpful reply otherwise, limited per number."""
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from hotline.models import Ticket
 from knowledge.models import KnowledgeUse
@@ -10,10 +11,20 @@ from sms_gateway import codec
 from sms_gateway.intake import parse, receive_and_handle
 from sms_gateway.models import Direction, Message
 
-from .use_points import FUND_ANSWER, INTERNAL_ANSWER, kb  # noqa: F401 - the shared points
+from .points import FUND_ANSWER, INTERNAL_ANSWER
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the search on PostgreSQL too
 CITIZEN = "13812345678"
+OTHER = "13912345678"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """The per-number counts live in the cache: Redis in the integration run, shared between tests."""
+    keys = [f"ratelimit:knowledge_sms:{phone}" for phone in (CITIZEN, OTHER)]
+    cache.delete_many(keys)
+    yield
+    cache.delete_many(keys)
 
 
 @pytest.fixture
@@ -109,8 +120,8 @@ def test_rate_limit_per_number_one_polite_reply_then_silence(kb, text_in, settin
     assert len(sent) == 4 and "过于频繁" in sent[-1]
     assert "频次" in fourth.intake_note and "不回复" in fifth.intake_note
     assert KnowledgeUse.objects.filter(kind=KnowledgeUse.Kind.SMS).count() == 3
-    text_in("ZX 公积金提取", phone="13912345678")  # another number has its own count
-    assert len(replies("13912345678")) == 1 and "过于频繁" not in replies("13912345678")[0]
+    text_in("ZX 公积金提取", phone=OTHER)  # another number has its own count
+    assert len(replies(OTHER)) == 1 and "过于频繁" not in replies(OTHER)[0]
 
 
 def test_a_plain_consultation_still_becomes_a_ticket(kb, text_in):

@@ -10,7 +10,7 @@ from hotline.services import tickets as ts
 from knowledge.models import KnowledgeUse
 from knowledge.services.use import use_unit_reply
 
-from .use_points import FUND_ANSWER, kb  # noqa: F401 - the shared points
+from .points import FUND_ANSWER
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,8 @@ def signed_in(user) -> Client:
 def fund_ticket(operator, supervisor, staff_a, unit_a):
     """A citizen's question about the housing fund, dispatched to unit A and signed."""
     ticket = ts.ticket_register(actor=operator, channel=Channel.PHONE, ticket_type="help",
-                                title="退休后公积金提取不了", content="我已经退休了，去提取住房公积金被拒，请问要什么材料",
+                                title="退休后公积金提取不了",
+                                content="我已经退休了，去提取住房公积金被拒，请问要什么材料",
                                 citizen_phone="13812345678", citizen_name="王五")
     category = Category.objects.filter(level=3).order_by("pk").first()
     ds.ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a, category=category)
