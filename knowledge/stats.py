@@ -1,6 +1,6 @@
 """Statistics of the knowledge base in use (/knowledge/stats/), set-based: one grouped query each.
 
-Definitions (docs/KNOWLEDGE.md), over the consultations (咨询) registered in the date range:
+Definitions (docs/KNOWLEDGE_USE.md), over the consultations (咨询) registered in the date range:
   直接答复率   = consultations the hotline closed on the call (直接答复) ÷ consultations
   知识库命中率 = consultations closed on the call with a point's answer (a KnowledgeUse answered
                  on the ticket) ÷ consultations: how many callers the knowledge base answered

@@ -94,7 +94,7 @@ DEFAULTS: dict[str, tuple[str, str, bool, str, str]] = {
         "短信内容为空。请直接发送您的诉求，我们将为您登记工单。",
         "",
     ),
-    # ZX <问题>: the knowledge base's answer (knowledge registers the keyword; docs/KNOWLEDGE.md).
+    # ZX <问题>: the knowledge base's answer (knowledge registers the keyword; docs/KNOWLEDGE_USE.md).
     # {answer} is cut so that the reply with the signature fits in two SMS parts.
     "reply_faq_answer": (
         "回复：知识库答复", "citizen", False,
