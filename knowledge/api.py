@@ -47,8 +47,10 @@ class PointViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 raise InvalidInput(f"state 可选：{'、'.join(STATES)}", field="state")
             qs = qs.filter(state=state)
         words = params.get("title", "").strip()
+        if len(params.get("title", "")) > MAX_QUERY:
+            raise InvalidInput(f"title 不能超过{MAX_QUERY}个字", field="title")
         if words:
-            qs = qs.filter(title__icontains=words[:MAX_QUERY])
+            qs = qs.filter(title__icontains=words)
         return qs
 
     @extend_schema(parameters=[
@@ -155,9 +157,11 @@ def search(request):
         raise InvalidInput("limit 应为 1 到 20 的整数", field="limit")
     category = None
     if params.get("category"):
-        if not params["category"].isdigit():
-            raise InvalidInput("category 应为分类编号", field="category")
-        category = Category.objects.filter(pk=int(params["category"])).first()
+        try:
+            wanted = int(params["category"])
+        except ValueError:
+            raise InvalidInput("category 应为分类编号", field="category") from None
+        category = Category.objects.filter(pk=wanted).first() if 0 < wanted < 2**31 else None
         if category is None:
             raise NotFound("分类不存在", field="category")
     hits = selectors.point_search(text=text, audience=audience, limit=int(raw_limit), category=category)

@@ -26,31 +26,32 @@ def word_weight(word: str) -> float:
 
 @dataclass
 class Lines:
-    title: frozenset
-    questions: frozenset
-    answer: frozenset
-    bigrams: frozenset
+    """The four lines of a search_text, each padded with spaces so that ` word ` in a line is a
+    whole-word test (a C-level substring search: the ranking reads hundreds of these per query)."""
+
+    title: str
+    questions: str
+    answer: str
+    bigrams: str
     title_words: tuple
 
     @classmethod
     def of(cls, search_text: str) -> "Lines":
         parts = (search_text or "").split("\n")
         parts += [""] * (4 - len(parts))
-        title = parts[0].split()
-        return cls(frozenset(title), frozenset(parts[1].split()), frozenset(parts[2].split()),
-                   frozenset(parts[3].split()), tuple(title))
+        return cls(f" {parts[0]} ", f" {parts[1]} ", f" {parts[2]} ", f" {parts[3]} ", tuple(parts[0].split()))
 
 
 def _field_score(lines: Lines, alternatives) -> float:
     for weight, line in zip(FIELD_WEIGHTS, (lines.title, lines.questions, lines.answer), strict=True):
-        if not line.isdisjoint(alternatives):
+        if any(f" {word} " in line for word in alternatives):
             return weight
     return 0.0
 
 
 def _prefix_score(lines: Lines, prefix: str) -> float:
     for weight, line in zip(FIELD_WEIGHTS, (lines.title, lines.questions, lines.answer), strict=True):
-        if any(word.startswith(prefix) for word in line):
+        if f" {prefix}" in line:
             return weight
     return 0.0
 
@@ -68,10 +69,10 @@ def score(query: Query, search_text: str) -> float:
         got += weight * _prefix_score(lines, query.prefix)
     result = got / total if total else 0.0
     if query.bigrams:
-        shared = sum(1 for pair in query.bigrams if pair in lines.bigrams)
+        shared = sum(1 for pair in query.bigrams if f" {pair} " in lines.bigrams)
         result += BIGRAM_WEIGHT * shared / len(query.bigrams)
     if lines.title_words:
-        wanted = {w for group in query.expanded.values() for w in group}
+        wanted = query.wanted
         covered = sum(1 for w in lines.title_words if w in wanted)
         result += TITLE_COVER_WEIGHT * covered / len(lines.title_words)
     return round(result, 6)

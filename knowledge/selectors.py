@@ -2,10 +2,12 @@
 in upkeep, and `point_search`, the one search every page, the API and the SMS keyword call."""
 import html
 import re
+import time
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,9 +18,12 @@ from .models import KnowledgePoint
 from .ranking import score
 from .text import Query, parse_query
 
-# How many points the database hands the ranking: PostgreSQL picks them by its own weighted
-# ts_rank (close to the ranking's order); the ranking then orders them by the one rule.
+# How many points PostgreSQL hands the ranking (see _pg_candidates), at most TIER_ROWS a tier.
 CANDIDATES = 60
+TIER_ROWS = 100
+MAX_DROPPED = 3  # words a tier may leave out before the bigrams are asked
+COMMON_SHARE = 0.01
+COMMON_SECONDS = 300
 # The embedded default ranks every point that shares a word (a county's few hundred points).
 FALLBACK_CANDIDATES = 3000
 SNIPPET_CHARS = 90
@@ -82,22 +87,80 @@ class PointHit:
     question_html: SafeString = EMPTY
 
 
-def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:
-    terms = sorted({w for group in query.expanded.values() for w in group} | set(query.bigrams))
-    lexemes = [f"'{t}'" for t in terms if "'" not in t and "\\" not in t]
-    if query.prefix:
-        lexemes.append(f"'{query.prefix}':*")
-    if not lexemes:
-        return []
-    tsquery = " | ".join(lexemes)
-    inner, params = qs.values("pk").query.sql_with_params()
-    sql = (f"SELECT id, search_text FROM knowledge_knowledgepoint WHERE id IN ({inner}) "
-           "AND search_vector @@ to_tsquery('simple', %s) "
-           "ORDER BY ts_rank('{0.1, 0.2, 0.5, 1.0}'::float4[], search_vector, to_tsquery('simple', %s)) DESC, id "
-           f"LIMIT {CANDIDATES}")
+def _lexeme(word: str, *, prefix: bool = False) -> str:
+    # Words are [CJK a-z 0-9 . -] only (text.WORD), so quoting them is enough.
+    return f"'{word}'" + (":*" if prefix else "")
+
+
+_common: tuple[float, frozenset] = (0.0, frozenset())
+
+
+def common_lexemes() -> frozenset:
+    """The words more than COMMON_SHARE of the points hold (小区, 办理…), from the statistics
+    PostgreSQL's ANALYZE keeps on the tsvector column (pg_stats.most_common_elems): read in a
+    millisecond, once per COMMON_SECONDS per process. The near-miss tier leaves them out."""
+    global _common
+    if time.monotonic() - _common[0] < COMMON_SECONDS:
+        return _common[1]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, tsquery, tsquery])
-        return cursor.fetchall()
+        cursor.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                       "WHERE tablename = 'knowledge_knowledgepoint' AND attname = 'search_vector'")
+        row = cursor.fetchone()
+    found = frozenset()
+    if row and row[0]:
+        found = frozenset(word for word, share in zip(row[0], row[1], strict=False) if share > COMMON_SHARE)
+    _common = (time.monotonic(), found)
+    return found
+
+
+def _tiers(query: Query) -> list[str]:
+    """The tsqueries of the tiers, strongest first: every word (and the word being typed, when it
+    has two characters or more: one character begins thousands of words); every finished word;
+    then the words less one, less two…, the shortest (most common) dropped first; last the
+    query's rare bigrams (a near miss). A tier of common words only (小区 & 物业) is left out:
+    PostgreSQL would read both words' whole posting lists for rows the other tiers find better;
+    it runs only when nothing else found anything. Never an OR of common words. A word with
+    synonyms is one group of alternatives."""
+    common = common_lexemes()
+    ranked = sorted(query.expanded.items(), key=lambda item: (-len(item[0]), item[0]))
+    groups = [("(" + " | ".join(_lexeme(w) for w in sorted(alternatives)) + ")", alternatives <= common)
+              for _, alternatives in ranked]
+    tiers: list[tuple[str, bool]] = []
+    if len(query.prefix) >= 2 and query.prefix not in query.expanded:
+        tiers.append((" & ".join([*(g for g, _ in groups), _lexeme(query.prefix, prefix=True)]), False))
+    for keep in range(len(groups), max(0, len(groups) - MAX_DROPPED), -1):
+        tiers.append((" & ".join(g for g, _ in groups[:keep]), all(c for _, c in groups[:keep])))
+    rare = [pair for pair in query.bigrams if pair not in common]
+    if rare:
+        tiers.append((" | ".join(_lexeme(pair) for pair in rare), False))
+    tiers = list(dict.fromkeys(tiers))
+    kept = [tsquery for tsquery, only_common in tiers if not only_common]
+    spare = [tsquery for tsquery, only_common in tiers if only_common][:1]
+    return kept + spare
+
+
+def _only_common(tsquery: str) -> bool:
+    words = re.findall(r"'([^']+)'", tsquery)
+    return bool(words) and set(words) <= common_lexemes() and ":*" not in tsquery
+
+
+def _pg_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:
+    """Tier by tier, at most TIER_ROWS rows each in the index's order (no ranking in SQL: ranking
+    thousands of near-equal matches is what made a 100,000-point search slow), until CANDIDATES
+    are found; the ranking then orders them. A stronger tier's rows hold every word the query has,
+    so the best points are among them."""
+    found: dict[int, str] = {}
+    tiers = _tiers(query)
+    for index, tsquery in enumerate(tiers):
+        if index and index == len(tiers) - 1 and found and _only_common(tsquery):
+            break  # the spare tier of common words: only when nothing else found anything
+        rows = (qs.alias(hit=RawSQL("search_vector @@ to_tsquery('simple', %s)", [tsquery],
+                                    output_field=BooleanField()))
+                .filter(hit=True).exclude(pk__in=list(found)).values_list("pk", "search_text")[:TIER_ROWS])
+        found.update(rows)
+        if len(found) >= CANDIDATES:
+            break
+    return list(found.items())
 
 
 def _fallback_candidates(qs: QuerySet, query: Query) -> list[tuple[int, str]]:

@@ -29,6 +29,28 @@ class TextExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
+class Link(Text):
+    """An http(s) address (or nothing), its pattern in the schema."""
+
+
+class LinkExtension(OpenApiSerializerFieldExtension):
+    target_class = "knowledge.serializers.Link"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        schema["pattern"] = "^$|" + point_services.LINK_PATTERN
+        return schema
+
+
+class Flag(serializers.BooleanField):
+    """JSON true or false only (DRF's BooleanField also takes 1, "yes"…, which the schema does not)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
 def optional(max_length: int, **extra):
     return Text(max_length=max_length, required=False, allow_blank=True, default="", **extra)
 
@@ -44,13 +66,13 @@ class PointWriteSerializer(serializers.Serializer):
                                               default=None, help_text="责任单位；单位账号只能是本单位（可省略）")
     source_title = optional(200)
     source_number = optional(100)
-    source_url = optional(500, help_text="http(s) 地址")
+    source_url = Link(max_length=500, required=False, allow_blank=True, default="", help_text="http(s) 地址")
     valid_from = serializers.DateField(required=False, allow_null=True, default=None)
     valid_to = serializers.DateField(required=False, allow_null=True, default=None)
     audience = serializers.ChoiceField(choices=KnowledgePoint.Audience.choices,
                                        default=KnowledgePoint.Audience.INTERNAL)
     note = optional(point_services.NOTE_MAX, help_text="修改说明（记入版本历史）")
-    submit = serializers.BooleanField(required=False, default=False, help_text="新建时直接提交审核")
+    submit = Flag(required=False, default=False, help_text="新建时直接提交审核")
 
 
 class PointNoteSerializer(serializers.Serializer):
@@ -65,6 +87,8 @@ class PointSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.full_name", allow_null=True, default=None)
     unit_name = serializers.CharField(source="unit.name", allow_null=True, default=None)
     state_display = serializers.CharField(source="get_state_display")
+    # Plain text in the answer: what the service took (http(s), no spaces), not the schema's "uri".
+    source_url = serializers.CharField()
     has_revision = serializers.SerializerMethodField(help_text="已发布知识点有待审核的修改")
 
     class Meta:

@@ -53,14 +53,17 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
-def words(text: str) -> list[str]:
-    """Search words of a text, in order, duplicates kept out."""
+def words(text: str, *, precise: bool = False) -> list[str]:
+    """Search words of a text, in order, duplicates kept out. A point's text is cut in search mode
+    (住房公积金 also gives 住房, 公积金), so that a query's words, cut precisely (the longest
+    words jieba knows), each find it."""
     ensure_ready()
     seen: dict[str, None] = {}
+    cut = jieba.lcut if precise else jieba.cut_for_search
     for piece in PUNCT.split(normalize(text)):
         if not piece:
             continue
-        for word in jieba.cut_for_search(piece, HMM=False):
+        for word in cut(piece, HMM=False):
             if len(word) >= 2 and word not in STOPWORDS and WORD.match(word):
                 seen.setdefault(word)
     return list(seen)
@@ -140,6 +143,11 @@ class Query:
     def empty(self) -> bool:
         return not (self.words or self.prefix or self.bigrams)
 
+    @property
+    def wanted(self) -> frozenset:
+        """Every word that counts as one of the query's (synonyms included)."""
+        return frozenset(w for group in self.expanded.values() for w in group)
+
     def highlight_words(self) -> set[str]:
         found = {w for group in self.expanded.values() for w in group}
         if self.prefix:
@@ -149,7 +157,7 @@ class Query:
 
 def parse_query(text: str, synonyms: Synonyms) -> Query:
     text = normalize(text)[:200]
-    query_words = words(text)
+    query_words = words(text, precise=True)
     prefix = ""
     finished = not text or PUNCT.fullmatch(text[-1]) is not None
     if not finished:

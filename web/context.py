@@ -10,10 +10,11 @@ NAV = {
                     # Operators watch the board's lists too (its buttons are the supervisor's).
                     ("board", "/board/", "值班台")],
     Role.SUPERVISOR: [("board", "/board/", "值班台"), ("console", "/console/", "登记工单"),
-                      ("callbacks", "/console/callbacks/", "回访"), ("tickets", "/tickets/", "工单查询")],
+                      ("callbacks", "/console/callbacks/", "回访"), ("tickets", "/tickets/", "工单查询"),
+                      ("knowledge", "/knowledge/", "知识库")],
     Role.LEADER: [("leader", "/m/", "待批示"), ("leader_done", "/m/instructed/", "我批示的")],
     Role.UNIT_STAFF: [("unit", "/unit/", "待办工单"), ("unit_done", "/unit/done/", "已办工单"),
-                      ("unit_search", "/unit/search/", "工单查询")],
+                      ("unit_search", "/unit/search/", "工单查询"), ("knowledge", "/knowledge/", "知识库")],
 }
 NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "系统配置")]
 

@@ -67,6 +67,7 @@ def synonym_save(*, actor, words: str, synonym: KnowledgeSynonym | None = None) 
     synonym = synonym or KnowledgeSynonym()
     synonym.words = words
     synonym.save()
+    synonym_store.forget()
     reindex(before | set(group_words(words)))
     return synonym
 
@@ -76,6 +77,7 @@ def synonym_delete(*, actor, synonym: KnowledgeSynonym) -> None:
     require_centre(actor, "维护同义词")
     words = set(group_words(synonym.words))
     synonym.delete()
+    synonym_store.forget()
     reindex(words)
 
 
@@ -86,5 +88,6 @@ def synonyms_replace(*, actor, lines: list[str]) -> int:
     groups = [" ".join(group_words(line)) for line in lines if len(group_words(line)) >= 2]
     KnowledgeSynonym.objects.all().delete()
     KnowledgeSynonym.objects.bulk_create([KnowledgeSynonym(words=g[:300]) for g in groups])
+    synonym_store.forget()
     reindex(None)
     return len(groups)

@@ -13,3 +13,14 @@ def publish_point(supervisor):
         return point_publish(point=point, actor=supervisor)
 
     return publish
+
+
+@pytest.fixture(autouse=True)
+def _fresh_synonyms():
+    """A process trusts its synonym groups for two seconds; a test's rolled-back groups must not
+    reach the next test."""
+    from knowledge import synonyms
+
+    synonyms.forget()
+    yield
+    synonyms.forget()

@@ -72,6 +72,7 @@ def test_bad_bodies_and_parameters_are_400_with_the_field(api, supervisor):
     assert centre.get("/api/knowledge/search/", {"q": "燃气", "limit": "50"}).status_code == 400
     assert centre.get(POINTS, {"state": "lost"}).status_code == 400
     assert centre.get(f"{POINTS}abc/").status_code == 404
+    assert centre.get(f"{POINTS}99999999999999999999/").status_code == 404
     assert not KnowledgePoint.objects.exists()
 
 

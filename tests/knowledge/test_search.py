@@ -91,3 +91,14 @@ def test_both_candidate_paths_give_the_same_top_results(publish_point, superviso
     fallback = {q: [(h.point.title, h.score) for h in point_search(text=q)] for q in QUERIES}
     assert native == fallback
     assert all(native[q] for q in QUERIES), connection.vendor
+
+
+def test_a_category_narrows_to_it_and_below(publish_point):
+    from hotline.models import Category
+
+    leaf = Category.objects.filter(level=3).order_by("full_name").first()
+    other = Category.objects.filter(level=3).exclude(parent=leaf.parent).order_by("full_name").first()
+    publish_point("停车收费标准", "按核定标准收费。", category=leaf)
+    publish_point("停车收费投诉", "可投诉。", category=other)
+    assert titles(point_search(text="停车收费", category=leaf.parent)) == ["停车收费标准"]
+    assert set(titles(point_search(text="停车收费"))) == {"停车收费标准", "停车收费投诉"}
