@@ -354,6 +354,7 @@ PORTAL_RATE_LIMITS = {
     "portal_vote": (30, 3600),
     "portal_survey": (10, 600),
     "portal_captcha": (20, 600),  # 看不清，换一题
+    "portal_faq": (60, 600),  # 常见问题: searches and point pages (issue 17)
 }
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's.
 PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)
@@ -371,3 +372,6 @@ REPORTS_MODEL_DIR = Path(os.environ.get("REPORTS_MODEL_DIR", VAR_DIR / "models")
 # Unit ranking (reports, display board): a unit with fewer 应办结 tickets than this in the
 # period is listed as 样本不足 and not ranked (one closed ticket would otherwise score 100).
 REPORTS_RANKING_MIN_DUE = int(os.environ.get("REPORTS_RANKING_MIN_DUE", "5"))
+# --- knowledge base in use (issue 17: console, unit reply, portal FAQ, SMS keyword) ---
+# ZX <问题> by SMS, per number: (texts answered, window in seconds); one polite reply over it, then none.
+KNOWLEDGE_SMS_RATE_LIMIT = (int(os.environ.get("KNOWLEDGE_SMS_PER_HOUR", "10")), 3600)

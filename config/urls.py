@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("dispatch.urls")),
     path("", include("sms_gateway.urls")),
     path("", include("web.urls")),
+    path("", include("knowledge.urls_use")),
 ]
 
 if settings.DEBUG:

@@ -24,6 +24,7 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "case_withdrawn": "撤回公开案例",
     "calendar_uncovered": "期限未计节假日",
     "duplicate_suggested": "疑似重复",
+    "knowledge_answered": "引用知识点答复",
 }
 UNKNOWN_LABEL = "其他记录"
 

@@ -7,12 +7,15 @@ once per message (intake_state), so a crash in between leaves it pending, not lo
   T / TD / R / 退订             opt out of optional messages
   CX <number> / 查询 <number>   progress of a ticket filed from this phone
   1 / 2 / 3 (满意/基本满意/不满意) answer the pending survey
+  a registered keyword          another app's answer (register_keyword: ZX <问题> is the
+                                knowledge base's, registered by knowledge.apps)
   anything else                 a new ticket, or a follow-up to the phone's recent open one
 """
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -53,8 +56,50 @@ TYPE_KEYWORDS = [
 
 @dataclass(frozen=True)
 class Command:
-    kind: str  # empty | opt_out | query | survey | text
+    kind: str  # empty | opt_out | query | survey | keyword | text
     arg: str = ""
+    keyword: str = ""  # the registered keyword's name, for kind "keyword"
+
+
+@dataclass(frozen=True)
+class KeywordReply:
+    """What a keyword handler answers: a template key of texts.DEFAULTS (or an SmsTemplate row)
+    and its placeholders. `fit` names the placeholder that is cut (with …) so that the whole
+    text, signature included, fits in `max_parts` SMS parts; `note` is the intake note."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+    note: str = ""
+    fit: str = ""
+    max_parts: int = 2
+
+
+# name -> (prefixes, handler). handler(*, phone, question) -> KeywordReply, or None for silence.
+KeywordHandler = Callable[..., KeywordReply | None]
+_KEYWORDS: dict[str, tuple[tuple[str, ...], KeywordHandler]] = {}
+
+
+def register_keyword(name: str, prefixes: Iterable[str], handler: KeywordHandler) -> None:
+    """Let another app answer texts that start with one of `prefixes` (called from its
+    AppConfig.ready(), so that this app never imports it). Prefixes are matched after NFKC
+    (full-width letters and the full-width space count), case-insensitively; a prefix must be
+    followed by a space or the end of the text, and an ASCII prefix also by a colon or directly by
+    a Chinese character (ZX公积金). Registering a name again replaces it."""
+    _KEYWORDS[name] = (tuple(p.upper() for p in prefixes), handler)
+
+
+def _match_keyword(normalized: str) -> Command | None:
+    upper = normalized.upper()
+    for name, (prefixes, _handler) in _KEYWORDS.items():
+        for prefix in prefixes:
+            if not upper.startswith(prefix):
+                continue
+            rest = normalized[len(prefix):]
+            follows = rest[:1]
+            ascii_prefix = prefix.isascii()
+            if not rest or follows.isspace() or (ascii_prefix and (follows in ":：" or not follows.isascii())):
+                return Command("keyword", rest.lstrip(" \t\r\n:：").strip(), keyword=name)
+    return None
 
 
 def parse(text: str) -> Command:
@@ -69,6 +114,9 @@ def parse(text: str) -> Command:
         return Command("query", match.group(1) or "")
     if compact in SURVEY_ANSWERS:
         return Command("survey", SURVEY_ANSWERS[compact])
+    keyword = _match_keyword(normalized)
+    if keyword is not None:
+        return keyword
     return Command("text", (text or "").strip())  # NFKC is for reading commands; the ticket keeps the original
 
 
@@ -103,7 +151,8 @@ def _process(message: Message) -> str:
     if not codec.is_mobile(phone):
         raise HotlineError(f"发送号码「{message.from_number}」不是手机号，无法登记或回复")
     command = parse(message.body)
-    handler = {"empty": _empty, "opt_out": _opt_out, "query": _query, "survey": _survey, "text": _text}
+    handler = {"empty": _empty, "opt_out": _opt_out, "query": _query, "survey": _survey, "keyword": _keyword,
+               "text": _text}
     return handler[command.kind](message, phone, command)
 
 
@@ -127,6 +176,39 @@ def _opt_out(message, phone, command) -> str:
     citizen_opt_out(phone=phone)
     _reply(message, phone, "reply_optout")
     return "已退订"
+
+
+def _keyword(message, phone, command) -> str:
+    _prefixes, handler = _KEYWORDS[command.keyword]
+    answer = handler(phone=phone, question=command.arg)
+    if answer is None:
+        return f"{command.keyword}：不回复（超过频次）"
+    found = template_for(answer.template)
+    if found is None:
+        raise HotlineError(f"短信模板 {answer.template} 不存在")
+    body = fitted(found[0], answer.context, fit=answer.fit, max_parts=answer.max_parts)
+    sms_send(to=phone, body=body, kind=answer.template, direction=Direction.OUTBOUND_REPLY)
+    return answer.note or f"{command.keyword}：已回复"
+
+
+def fitted(template: str, context: dict, *, fit: str = "", max_parts: int = 2) -> str:
+    """The rendered text, with context[fit] cut (…) until the text with the signature fits in
+    `max_parts` parts. Without `fit`, or when even an empty value is too long, as rendered."""
+    def parts(text: str) -> int:
+        return codec.segment_count(codec.with_signature(text, settings.SMS_SIGNATURE))
+
+    body = render(template, context)
+    if not fit or parts(body) <= max_parts:
+        return body
+    value = str(context.get(fit, ""))
+    low, high = 0, len(value)  # the longest prefix that fits: a binary search over its length
+    while low < high:
+        middle = (low + high + 1) // 2
+        if parts(render(template, context | {fit: value[:middle].rstrip() + "…"})) <= max_parts:
+            low = middle
+        else:
+            high = middle - 1
+    return render(template, context | {fit: value[:low].rstrip() + "…"})
 
 
 def _own_ticket(phone: str, number: str) -> Ticket | None:

@@ -50,6 +50,8 @@ class TicketForm(forms.Form):
     leader = LeaderChoiceField(label="主管领导", queryset=active_leaders(), required=False,
                                empty_label="按审批规则自动选择")
     call_id = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    # The knowledge point whose answer was inserted (knowledge.js): linked when the ticket is answered.
+    knowledge_point = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

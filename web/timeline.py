@@ -11,6 +11,7 @@ DETAIL_KEYS = [
     ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason", "理由"), ("note", "说明"),
     ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"), ("from", "来自"),
     ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"), ("title", "公开标题"),
+    ("point", "知识点"),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
                "leader_return_reopened"}
@@ -87,7 +88,7 @@ NOT_PUBLIC = frozenset({
     "co_sign", "co_reply", "urge", "supervise", "extension_requested", "extension_rejected", "merged_in",
     "sms_sent", "sign_overdue", "callback_due", "survey_sent", "case_published", "case_updated", "case_withdrawn",
     "co_parts_closed", "leader_return", "leader_return_reopened", "calendar_uncovered",
-    "duplicate_suggested",
+    "duplicate_suggested", "knowledge_answered",
 })
 
 

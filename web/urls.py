@@ -1,7 +1,7 @@
 """Page URLs (the shared URL map in the project brief)."""
 from django.urls import path
 
-from .views import assets, auth, board, cases, console, leader, portal, tickets, unit
+from .views import assets, auth, board, cases, console, knowledge, leader, portal, portal_faq, tickets, unit
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("console/caller/", console.caller, name="console-caller"),
     path("console/categories/", console.categories, name="console-categories"),
     path("console/callbacks/", console.callbacks, name="console-callbacks"),
+    path("console/knowledge/", knowledge.console_knowledge, name="console-knowledge"),
+    path("console/knowledge/<int:point_id>/not-helpful/", knowledge.console_not_helpful,
+         name="console-knowledge-not-helpful"),
     # leader (phone)
     path("m/", leader.leader_home, name="leader-home"),
     path("m/instructed/", leader.leader_instructed, name="leader-instructed"),
@@ -42,4 +45,6 @@ urlpatterns = [
     path("portal/progress/<str:number>/survey/", portal.portal_survey, name="portal-survey"),
     path("portal/cases/", portal.portal_cases, name="portal-cases"),
     path("portal/cases/<int:ticket_id>/vote/", portal.portal_vote, name="portal-vote"),
+    path("portal/faq/", portal_faq.portal_faq, name="portal-faq"),
+    path("portal/faq/<int:point_id>/", portal_faq.portal_faq_point, name="portal-faq-point"),
 ]

@@ -19,7 +19,8 @@ from web.timeline import kind_label as staff_kind_label
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["hotline", "dispatch", "sms_gateway", "telephony", "live", "reports", "cases", "web", "api", "demo"]
+APPS = ["hotline", "dispatch", "sms_gateway", "telephony", "live", "reports", "cases", "web", "api", "demo",
+        "knowledge"]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 WRITERS = ("events import", "workflow import")
 

@@ -16,6 +16,8 @@ from hotline.permissions import HOTLINE_STAFF
 from hotline.selectors import categories_matching, citizen_history
 from hotline.services import tickets as ticket_services
 from hotline.validation import validate_phone
+from knowledge.services.use import use_answered
+from knowledge.use_selectors import point_for_use
 
 from ..forms import CallbackForm, TicketForm
 from .common import call_service, role_required, with_lights
@@ -35,7 +37,9 @@ def _register(request, form) -> Ticket | None:
                 address=data["address"], call_id=data["call_id"],
             )
             if request.POST.get("action") == "answer":
-                ticket_services.ticket_answer_directly(ticket=ticket, actor=request.user, answer=data["answer"])
+                ticket = ticket_services.ticket_answer_directly(ticket=ticket, actor=request.user,
+                                                                answer=data["answer"])
+                _link_point(request, ticket, data["knowledge_point"])
             elif data["next_step"] == "approval" or dispatch_services.approval_policy_for(ticket) is not None:
                 # Policy-bound tickets (urgent, reports …) go to the leader at once; dispatch would refuse them.
                 ticket = dispatch_services.ticket_submit_for_approval(ticket=ticket, actor=request.user,
@@ -46,6 +50,27 @@ def _register(request, form) -> Ticket | None:
     except HotlineError as exc:
         form.add_error(None, exc.message)
     return None
+
+
+def _link_point(request, ticket, point_id: str) -> None:
+    """The inserted point is linked to the answered ticket; a point withdrawn meanwhile is not,
+    and the operator is told, but the answer stands (a savepoint keeps the ticket)."""
+    if not point_id:
+        return
+    try:
+        with transaction.atomic():
+            use_answered(ticket=ticket, point_id=point_id, actor=request.user)
+    except HotlineError as exc:
+        messages.warning(request, f"答复已办结，但未关联知识点：{exc.message}")
+
+
+def _chosen_point(form):
+    """The point an operator had inserted, shown again when the form comes back with an error."""
+    point_id = form["knowledge_point"].value()
+    try:
+        return point_for_use(point_id, public_only=False) if point_id else None
+    except HotlineError:
+        return None
 
 
 @role_required(*HOTLINE_STAFF)
@@ -75,7 +100,7 @@ def console(request):
     return render(request, "console/console.html", {
         "form": form, "done": done, "selected_category": selected_category, "history": history,
         "roots": Category.objects.filter(level=1, is_active=True).order_by("pk"),
-        "missed_calls_url": settings.WEB_MISSED_CALLS_URL, "nav": "console",
+        "missed_calls_url": settings.WEB_MISSED_CALLS_URL, "nav": "console", "chosen_point": _chosen_point(form),
     })
 
 

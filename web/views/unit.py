@@ -1,5 +1,7 @@
 """The unit's pages (desktop and phone): the inbox (lights first), 已办, a search of its own
 tickets, and one ticket: sign, reply (or a co-unit's 协办意见), extend, return."""
+import contextlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -11,14 +13,17 @@ from dispatch.models import Assignment, ExtensionRequest
 from dispatch.selectors import ticket_actions_for, unit_done_parts, unit_inbox, unit_ticket_search
 from dispatch.services.parts import open_co_parts
 from dispatch.visibility import ticket_get_for
+from hotline.errors import HotlineError
 from hotline.models import Role
 from hotline.selectors import ticket_timeline
+from knowledge.services.use import use_unit_reply
 
 from ..forms import ExtensionForm, ReasonForm, ReplyForm, UnitSearchForm
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
 from .common import call_service, citizen_view, light_of, role_required, with_lights
+from .knowledge import unit_points
 
 PAGE_SIZE = 30
 LIGHT_FILTERS = {"red", "yellow", "green"}
@@ -105,7 +110,19 @@ def unit_ticket(request, ticket_id: int):
         # The co-units the lead would reply without (the reply form warns and asks to confirm).
         "absent_co_units": open_co_parts(ticket) if is_lead and "reply" in actions else [],
         "notices": supervision_notices(request.user, ticket), "nav": "unit",
+        # The knowledge base's answers to this ticket's question, beside the reply form (issue 17).
+        "knowledge_hits": unit_points(request.user, ticket) if "reply" in actions else [],
+        "knowledge_point": request.POST.get("knowledge_point", "") if request.method == "POST" else "",
     })
+
+
+def _link_point(request, ticket) -> None:
+    """The reply used a knowledge point's answer (inserted beside the form): counted for the point.
+    A point withdrawn meanwhile is not counted; the reply stands."""
+    point_id = request.POST.get("knowledge_point", "")
+    if point_id:
+        with contextlib.suppress(HotlineError):
+            use_unit_reply(ticket=ticket, point_id=point_id, actor=request.user)
 
 
 def _my_part(user, ticket) -> Assignment | None:
@@ -140,6 +157,8 @@ def _act(request, ticket, action, forms, errors) -> bool:
                               text=data["text"], files=data["files"],
                               confirm_absent_co_units=data["confirm_absent_co_units"])
         ok_message = "办理结果已回复" if result is None or result.is_lead else "协办意见已提交，主办单位回复时可见"
+        if result is not None:
+            _link_point(request, ticket)
     elif action == "extension":
         result = call_service(form, dispatch_services.extension_request, ticket=ticket, actor=user,
                               reason=data["reason"], extra_days=data["extra_days"])
