@@ -94,7 +94,8 @@ class PrivateRedis:
         return self
 
     def ready(self) -> bool:
-        return subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout.strip() == b"PONG"
+        answer = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout
+        return answer.strip() == b"PONG"
 
     def wait_ready(self, timeout: float = 15) -> None:
         deadline = time.monotonic() + timeout

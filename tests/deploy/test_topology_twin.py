@@ -75,7 +75,7 @@ def test_native_env_resolves_as_compose_does():
 
 
 def test_a_required_variable_missing_is_refused():
-    with pytest.raises(t.MissingVariable, match="SECRET_KEY: set SECRET_KEY in .env"):
+    with pytest.raises(t.MissingVariable, match=r"SECRET_KEY: set SECRET_KEY in \.env"):
         t.native_env(t.BY_NAME["web"], PLACE, {})
 
 
