@@ -193,6 +193,14 @@ class Topology:
         if code:
             raise RuntimeError(f"{name} failed ({code}); see {self.log_file(name)}:\n{tail(self.log_file(name))}")
 
+    def manage(self, *args: str) -> str:
+        """python manage.py ARGS with the app's environment (as `docker compose run web python manage.py …`)."""
+        argv, env = ["python", "manage.py", *args], self.process_env(t.BY_NAME["web"])
+        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed: {done.stderr[-2000:]}")
+        return done.stdout
+
     def up(self, verbose: bool = True) -> dict[str, float]:
         began = time.monotonic()
         self.prepare()

@@ -1,0 +1,106 @@
+"""The production topology end to end, through nginx only: a citizen's long SMS complaint arrives
+through the SMSC, the office, the leader and the unit act on it through the REST API, the survey
+SMS goes out and is answered, the display feed and a websocket client (through nginx) see it all.
+"""
+import subprocess
+
+import pytest
+import requests
+
+from tools.prod_client import Api, LiveSocket, mt_texts, session_cookie, smsc_at, wait_for
+
+pytestmark = pytest.mark.integration
+
+PHONE = "13912340021"
+COMPLAINT = ("我要投诉：幸福小区东门外的道路塌陷已经两个星期了，坑越来越大，晚上路灯也不亮，"
+             "已经有两位老人在这里摔倒，电动车也翻过车。多次打物业电话都说不归他们管，请政府尽快派人修复，"
+             "并在修好之前设置围挡和警示标志。")  # 110 characters: three SMS parts
+
+
+def test_a_complaint_by_sms_through_the_whole_production_topology(prod, tmp_path):
+    base = prod.url
+    smsc = smsc_at(prod)
+    operator, supervisor, leader, unit = (Api(base, name) for name in ("operator", "supervisor", "leader", "zjj"))
+    socket = LiveSocket(base, session_cookie(base, "supervisor")).start()
+    try:
+        # The citizen's long complaint: three parts, delivered by the SMSC out of order.
+        smsc.mo(**{"from": "86" + PHONE, "text": COMPLAINT, "parts": 3, "reverse": True})
+
+        def arrived():
+            found = operator.get("/api/tickets/", params={"channel": "sms", "q": "幸福小区东门外"})["results"]
+            return found[0] if found else None
+        listed = wait_for(arrived, timeout=30, what="the operator to see the SMS ticket")
+        ticket = operator.get(f"/api/tickets/{listed['id']}/")
+        assert ticket["content"] == COMPLAINT and ticket["channel"] == "sms"
+        number, path = ticket["number"], f"/api/tickets/{listed['id']}"
+        receipt = wait_for(lambda: [t for t in mt_texts(smsc, PHONE) if number in t], timeout=30,
+                           what="the receipt SMS at the SMSC")
+        assert receipt[0].startswith("【某市12345】")
+
+        supervisor.post(f"{path}/submit-for-approval/", json={"leader": leader.me()["id"], "note": "道路塌陷，请领导批示"})
+        zjj = unit.me()["unit"]["id"]
+        leader.post(f"{path}/instruct/", json={"text": "请住建局三日内修复并设置围挡。", "units": [zjj]})
+        category = supervisor.get("/api/categories/", params={"q": "基础设施"})[0]["id"]
+        supervisor.post(f"{path}/dispatch/", json={"lead_unit": zjj, "category": category})
+        unit.post(f"{path}/sign/")
+        photo = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
+        replied = unit.post(f"{path}/reply/", data={"text": "已设置围挡，道路已修复。"},
+                            files=[("files", ("repaired.png", photo, "image/png"))])
+        attachment = replied["replies"][0]["attachments"][0]
+        assert attachment["name"] == "repaired.png" or attachment.get("filename") == "repaired.png"
+
+        # The survey goes out at beat's next send_due_surveys (every minute); ask the worker now.
+        prod_celery(prod, "call", "dispatch.send_due_surveys")
+        survey = wait_for(lambda: [t for t in mt_texts(smsc, PHONE) if "满意" in t], timeout=30,
+                          what="the survey SMS at the SMSC")
+        assert survey
+        smsc.mo(**{"from": "86" + PHONE, "text": "1"})
+        closed = wait_for(lambda: operator.get(f"{path}/").get("state") == "closed", timeout=30,
+                          what="the answered survey to close the ticket")
+        assert closed
+
+        display = Api(base, "display")
+
+        def on_display():
+            recent = display.get("/api/display/summary.json")["recent"]
+            return [r for r in recent if r["number"] == number and r["state"] == "已办结"]
+        shown = wait_for(on_display, timeout=45, what="the display feed to show the closed ticket")
+        assert PHONE not in str(shown)
+
+        expected = ["register", "submit_for_approval", "instruct", "dispatch", "sign", "reply", "survey_sent"]
+        try:
+            wait_for(lambda: "survey_sent" in socket.kinds_for(number), timeout=20, what="the websocket to hear the survey")
+        except TimeoutError:
+            raise AssertionError(f"the socket heard {socket.kinds_for(number)}") from None
+        heard = [k for k in socket.kinds_for(number) if k in expected]
+        assert heard == expected, socket.kinds_for(number)
+    finally:
+        socket.stop()
+
+
+def test_static_files_and_api_docs_through_nginx(prod):
+    base = prod.url
+    docs = requests.get(f"{base}/api/schema/docs/", timeout=15)
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert requests.get(f"{base}/api/schema/", timeout=30).status_code == 200
+    for path in [p for p in _asset_paths(docs.text)] + ["/static/favicon.svg"]:
+        answer = requests.get(f"{base}{path}", timeout=15)
+        assert answer.status_code == 200 and answer.content, path
+    assert requests.get(f"{base}/api/health/", timeout=15).json()["status"] == "ok"
+    assert requests.get(f"{base}/login/", timeout=15).status_code == 200
+
+
+def _asset_paths(html: str) -> list[str]:
+    import re
+
+    paths = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert paths, "the API docs page links its own static files"
+    return paths
+
+
+def prod_celery(prod, *args: str) -> str:
+    argv, env = prod.command("worker")
+    done = subprocess.run(["celery", "-A", "config", *args], cwd=prod.place.root, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
