@@ -18,6 +18,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -52,6 +53,7 @@ class Topology:
         self.smsc_port = int(self.environ.get("PROD_SMSC_PORT") or 2775)
         self.smsc_control_port = int(self.environ.get("PROD_SMSC_CONTROL_PORT") or self.smsc_port + 1)
         self.simulated_smsc = not self.environ.get("SMPP_URL")
+        self._starting = threading.Lock()
         self.log_offsets: dict[str, int] = {}  # where each service's log stood when this object started it
         if self.simulated_smsc:
             user, password = SMSC_CREDENTIALS
@@ -109,6 +111,10 @@ class Topology:
         return pid
 
     def start(self, name: str) -> int:
+        with self._starting:  # a supervisor thread and a restart may both find it dead
+            return self._start(name)
+
+    def _start(self, name: str) -> int:
         if self.pid(name):
             return self.pid(name)
         argv, env = self.command(name)
@@ -136,7 +142,7 @@ class Topology:
         wait_until(lambda: self.pid(name) is None, 10, f"{name} to die")
 
     def stop(self, name: str, timeout: float = 20) -> None:
-        if self.signal(name, signal.SIGQUIT if name == "proxy" else signal.SIGTERM):
+        if self.signal(name, signal.SIGTERM):  # nginx: fast shutdown (SIGQUIT waits for idle keep-alives)
             try:
                 wait_until(lambda: self.pid(name) is None, timeout, f"{name} to stop")
             except TimeoutError:

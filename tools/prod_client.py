@@ -135,19 +135,25 @@ def smsc_at(topology) -> Smsc:
 
 def mt_texts(smsc: Smsc, phone: str) -> list[str]:
     """Every SMS the SMSC was asked to send to `phone`, the concatenated parts joined, in order."""
-    messages, parts = [], {}
-    for submit in smsc.state()["submits"]:
-        if submit["dst"].removeprefix("86") != phone:
-            continue
-        raw = bytes.fromhex(submit["sm"])
+    return all_mt_texts(smsc.state()["submits"]).get(phone, [])
+
+
+def all_mt_texts(submits: list[dict]) -> dict[str, list[str]]:
+    """phone → the texts of the SMSC's submit_sm log, long messages' parts joined."""
+    messages, parts = {}, {}
+    for submit in submits:
+        phone, raw = submit["dst"].removeprefix("86"), bytes.fromhex(submit["sm"])
         if submit["esm"] & 0x40:  # a part: UDH 05 00 03 ref total seq
             ref, total, seq = raw[3], raw[4], raw[5]
-            parts.setdefault(ref, {})[seq] = raw[6:]
-            if len(parts[ref]) == total:
-                messages.append(b"".join(parts.pop(ref)[i] for i in range(1, total + 1)).decode("utf-16-be"))
+            got = parts.setdefault((phone, ref), {})
+            got[seq] = raw[6:]
+            if len(got) < total:
+                continue
+            text = b"".join(parts.pop((phone, ref))[i] for i in range(1, total + 1)).decode("utf-16-be")
         else:
-            messages.append(raw.decode("utf-16-be") if submit["dc"] == 8 else raw.decode("latin-1"))
+            text = raw.decode("utf-16-be") if submit["dc"] == 8 else raw.decode("latin-1")
+        messages.setdefault(phone, []).append(text)
     return messages
 
 
-__all__ = ["Api", "LiveSocket", "mt_texts", "session_cookie", "smsc_at", "wait_for"]
+__all__ = ["Api", "LiveSocket", "all_mt_texts", "mt_texts", "session_cookie", "smsc_at", "wait_for"]
