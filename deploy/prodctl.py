@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,6 +28,10 @@ from deploy import topology as t
 
 ROOT = Path(__file__).resolve().parent.parent
 SMSC_CREDENTIALS = ("hotline", "secret12")  # tools/smsc/driver.py's
+# The embedded default's model directory, where a machine that trained the shipped classifier once
+# keeps it (reports.intelligence.shipped caches it as shipped-<key>.*): a test or benchmark
+# topology starts from it, and migrate's classifier_ensure registers it instead of training again.
+MODEL_CACHE = ROOT / "var" / "models"
 ORDER = ["smsc", "web", "ws", "worker", "beat", "smpp", "proxy"]
 
 
@@ -207,6 +212,14 @@ class Topology:
             raise RuntimeError(f"manage.py {' '.join(args)} failed: {done.stderr[-2000:]}")
         return done.stdout
 
+    def celery(self, *args: str) -> str:
+        """celery -A config ARGS with the worker's environment (e.g. `call TASK`: the worker runs it)."""
+        argv, env = ["celery", "-A", "config", *args], self.process_env(t.BY_NAME["worker"])
+        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise RuntimeError(f"celery {' '.join(args)} failed: {done.stderr[-2000:]}")
+        return done.stdout
+
     def up(self, verbose: bool = True) -> dict[str, float]:
         began = time.monotonic()
         self.prepare()
@@ -248,6 +261,18 @@ class Topology:
 
     def status(self) -> dict[str, int | None]:
         return {name: self.pid(name) for name in self.names()}
+
+
+def seed_shipped_classifier(topology: Topology, cache: Path) -> None:
+    """Copy the cached shipped classifier into the topology's model directory (and, once trained
+    there, back): tests and benchmarks, not production (whose migrate trains it once)."""
+    target = Path(topology.place.var) / "models"
+    target.mkdir(parents=True, exist_ok=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    for source, into in ((cache, target), (target, cache)):
+        for path in source.glob("shipped-*"):
+            if not (into / path.name).exists():
+                shutil.copy2(path, into / path.name)
 
 
 def http_ok(url: str) -> bool:

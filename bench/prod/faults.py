@@ -20,6 +20,7 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -34,10 +35,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from deploy.prodctl import Topology
+from deploy.prodctl import MODEL_CACHE, Topology, seed_shipped_classifier
 from tools.private_servers import PrivatePostgres, PrivateRedis
 from tools.prod_client import Api, LiveSocket, all_mt_texts, mt_texts, session_cookie, smsc_at, wait_for
 
+COUNT_CAP = 99  # web.lists.COUNT_CAP: the board shows "99+" beyond it
 FAULTS = ("worker", "redis", "postgres", "smpp")
 
 
@@ -179,10 +181,8 @@ def settle(topology: Topology, database_url: str, timeout: float) -> dict:
                                       "AND intake_state <> 'done'"),
                 "mo_pending_at_smsc": smsc_at(topology).state()["pendingMo"],
             }
-    try:
+    with contextlib.suppress(TimeoutError):
         wait_for(lambda: not any(backlog().values()), timeout=timeout, interval=1, what="the backlog to drain")
-    except TimeoutError:
-        pass
     return backlog()
 
 
@@ -193,10 +193,6 @@ def check(topology: Topology, database_url: str, load: Load, socket: LiveSocket,
                           "LEFT JOIN hotline_citizen c ON c.id = t.citizen_id "
                           "WHERE t.content ~ 'F(API|SMS)[0-9]+-[0-9]{5}'").fetchall()
         events = [row[0] for row in db.execute("SELECT id FROM hotline_ticketevent WHERE id > %s", [since_event])]
-        today = db.execute("SELECT count(*) FROM hotline_ticket WHERE (created_at AT TIME ZONE 'Asia/Shanghai')::date"
-                           " = (now() AT TIME ZONE 'Asia/Shanghai')::date").fetchone()[0]
-        newest = [r[0] for r in db.execute("SELECT number FROM hotline_ticket WHERE state NOT IN ('invalid', 'merged')"
-                                           " ORDER BY created_at DESC LIMIT 5")]
     found = Counter()
     for _number, content, _phone in rows:
         for word in content.split("。"):
@@ -215,14 +211,10 @@ def check(topology: Topology, database_url: str, load: Load, socket: LiveSocket,
                            for number, _content, phone in rows]
     notices = {"sent": len(rows), "delivered_once": receipts_per_ticket.count(1),
                "duplicated": sum(n - 1 for n in receipts_per_ticket if n > 1), "lost": receipts_per_ticket.count(0)}
-    display = Api(topology.url, "display").get("/api/display/summary.json")
     missed = sorted(set(events) - socket.ids)
     return {
-        "tickets": tickets, "notices": notices,
-        "display": {"today_received": display["today"]["received"], "database_today": today,
-                    "recent": [r["number"] for r in display["recent"][:5]], "database_newest": newest,
-                    "agrees": display["today"]["received"] == today
-                    and [r["number"] for r in display["recent"][:5]] == newest},
+        "tickets": tickets, "notices": notices, "display": display_state(topology, database_url),
+        "board": board_state(topology, database_url),
         "websocket": {"events": len(events), "missed": len(missed), "reconnects": socket.reconnects},
     }
 
@@ -246,9 +238,13 @@ def run(topology: Topology, postgres: PrivatePostgres, redis: PrivateRedis, *, r
             time.sleep(phase)
         load = traffic.finish()
         backlog = settle(topology, postgres.url, settle_seconds)
-        time.sleep(2)  # the last events' push and the display's debounced rebuild
+        # The display's day figures come from the rollups beat refreshes every minute: ask the worker for
+        # that refresh and the snapshot now rather than wait for the next tick.
+        for task in ("reports.tasks.refresh_rollups", "reports.tasks.rebuild_display_snapshot"):
+            topology.celery("call", task)
         with contextlib.suppress(TimeoutError):
-            wait_for(lambda: display_caught_up(topology, postgres.url), timeout=60, interval=1, what="the display")
+            wait_for(lambda: display_state(topology, postgres.url)["agrees"], timeout=60, interval=1,
+                     what="the display")
         result = check(topology, postgres.url, load, socket, since_event)
     finally:
         traffic.finish()
@@ -259,11 +255,30 @@ def run(topology: Topology, postgres: PrivatePostgres, redis: PrivateRedis, *, r
             "rates": {"registrations_per_s": rate, "sms_per_s": sms_rate, "phase_s": phase}}
 
 
-def display_caught_up(topology: Topology, database_url: str) -> bool:
+def display_state(topology: Topology, database_url: str) -> dict:
+    """/api/display/summary.json beside the database: today's count and the newest tickets."""
     with psycopg.connect(database_url, autocommit=True) as db:
-        newest = db.execute("SELECT number FROM hotline_ticket ORDER BY created_at DESC LIMIT 1").fetchone()
-    recent = Api(topology.url, "display").get("/api/display/summary.json")["recent"]
-    return bool(recent) and newest is not None and recent[0]["number"] == newest[0]
+        today = db.execute("SELECT count(*) FROM hotline_ticket WHERE (created_at AT TIME ZONE 'Asia/Shanghai')::date"
+                           " = (now() AT TIME ZONE 'Asia/Shanghai')::date").fetchone()[0]
+        newest = [r[0] for r in db.execute("SELECT number FROM hotline_ticket WHERE state NOT IN ('invalid', 'merged')"
+                                           " ORDER BY created_at DESC LIMIT 5")]
+    display = Api(topology.url, "display").get("/api/display/summary.json")
+    shown = [r["number"] for r in display["recent"][:5]]
+    return {"today_received": display["today"]["received"], "database_today": today, "recent": shown,
+            "database_newest": newest, "agrees": display["today"]["received"] == today and shown == newest}
+
+
+def board_state(topology: Topology, database_url: str) -> dict:
+    """The supervisor's board (/board/, its 待派单 section) beside the database."""
+    with psycopg.connect(database_url, autocommit=True) as db:
+        waiting = db.execute("SELECT count(*) FROM hotline_ticket WHERE state IN ('registered', 'approved', 'reopened')"
+                             ).fetchone()[0]
+    page = requests.get(f"{topology.url}/board/?part=approval", timeout=15,
+                        headers={"Cookie": session_cookie(topology.url, "supervisor")}).text
+    count = re.search(r'<span class="count[^"]*">(\d+)(\+?)</span>', page)
+    shown, capped = int(count.group(1)), bool(count.group(2))
+    return {"approval_count": f"{shown}{'+' if capped else ''}", "database": waiting,
+            "agrees": shown == min(waiting, COUNT_CAP) and capped == (waiting > COUNT_CAP)}
 
 
 def print_report(result: dict) -> None:
@@ -276,6 +291,7 @@ def print_report(result: dict) -> None:
     print("recovery " + ", ".join(f"{k} {v} s" for k, v in result["recovery_seconds"].items()))
     print(f"backlog  {result['backlog_after']}")
     print(f"display  {result['display']}")
+    print(f"board    {result['board']}")
     print(f"websocket {result['websocket']}")
 
 
@@ -299,6 +315,7 @@ def main() -> int:
                          "HTTP_PORT": str(p), "PROD_WEB_PORT": str(p + 1), "PROD_WS_PORT": str(p + 2),
                          "PROD_SMSC_PORT": str(p + 3), "PROD_SMSC_CONTROL_PORT": str(p + 4)})
     try:
+        seed_shipped_classifier(topology, MODEL_CACHE)
         topology.up()
         topology.manage("seed_demo", "--no-tickets")
         result = run(topology, postgres, redis, rate=args.rate, sms_rate=args.sms_rate, phase=args.phase,

@@ -11,21 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from deploy.prodctl import Topology
+from deploy.prodctl import MODEL_CACHE, Topology, seed_shipped_classifier
 from tools.private_servers import PrivatePostgres, PrivateRedis
 
 BASE = int(os.environ.get("PROD_TEST_PORT_BASE", "8340"))
-# The embedded default's model directory: the shipped classifier trained once on this machine
-# (reports.intelligence.shipped caches it as shipped-<key>.*). migrate's classifier_ensure finds
-# it instead of training again (a minute of CPU), as a production host that trained once would.
-MODEL_CACHE = Path(__file__).resolve().parents[2] / "var" / "models"
-
-
-def share_shipped_classifier(source: Path, target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for path in source.glob("shipped-*"):
-        if not (target / path.name).exists():
-            shutil.copy2(path, target / path.name)
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +40,9 @@ def prod():
     topology.postgres, topology.redis = postgres, redis
     try:
         began = time.monotonic()
-        share_shipped_classifier(MODEL_CACHE, Path(topology.place.var) / "models")
+        seed_shipped_classifier(topology, MODEL_CACHE)
         topology.up(verbose=False)
-        share_shipped_classifier(Path(topology.place.var) / "models", MODEL_CACHE)
+        seed_shipped_classifier(topology, MODEL_CACHE)
         topology.manage("seed_demo", "--no-tickets")
         print(f"\nproduction topology up and seeded in {time.monotonic() - began:.1f} s")
         yield topology

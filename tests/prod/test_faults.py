@@ -28,5 +28,6 @@ def test_faults_under_load_lose_and_double_nothing(prod):
     assert notices["lost"] == 0 and notices["duplicated"] == 0, notices
     assert not any(result["backlog_after"].values()), result["backlog_after"]
     assert result["display"]["agrees"], result["display"]
+    assert result["board"]["agrees"], result["board"]
     assert result["websocket"]["missed"] == 0, result["websocket"]
     assert set(result["recovery_seconds"]) == {"worker", "redis", "postgres", "smpp"}

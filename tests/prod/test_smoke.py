@@ -2,8 +2,6 @@
 through the SMSC, the office, the leader and the unit act on it through the REST API, the survey
 SMS goes out and is answered, the display feed and a websocket client (through nginx) see it all.
 """
-import subprocess
-
 import pytest
 import requests
 
@@ -50,7 +48,7 @@ def test_a_complaint_by_sms_through_the_whole_production_topology(prod, tmp_path
         assert attachment["name"] == "repaired.png" or attachment.get("filename") == "repaired.png"
 
         # The survey goes out at beat's next send_due_surveys (every minute); ask the worker now.
-        prod_celery(prod, "call", "dispatch.send_due_surveys")
+        prod.celery("call", "dispatch.send_due_surveys")
         survey = wait_for(lambda: [t for t in mt_texts(smsc, PHONE) if "满意" in t], timeout=30,
                           what="the survey SMS at the SMSC")
         assert survey
@@ -97,11 +95,3 @@ def _asset_paths(html: str) -> list[str]:
     paths = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
     assert paths, "the API docs page links its own static files"
     return paths
-
-
-def prod_celery(prod, *args: str) -> str:
-    _argv, env = prod.command("worker")
-    done = subprocess.run(["celery", "-A", "config", *args], cwd=prod.place.root, env=env, capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
