@@ -106,14 +106,7 @@ class Topology:
             pid = int(self.pid_file(name).read_text())
         except (OSError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        with contextlib.suppress(OSError):  # a zombie of ours counts as gone
-            if Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z":
-                return None
-        return pid
+        return pid if alive(pid) else None
 
     def start(self, name: str) -> int:
         with self._starting:  # a supervisor thread and a restart may both find it dead
@@ -143,8 +136,10 @@ class Topology:
 
     def kill(self, name: str) -> None:
         """Like a crash: SIGKILL to the service's process group (a container's crash takes its children too)."""
+        pid = self.pid(name)
         self.signal(name, signal.SIGKILL)
-        wait_until(lambda: self.pid(name) is None, 10, f"{name} to die")
+        # That process, not the service: a supervisor may already have started it again.
+        wait_until(lambda: pid is None or not alive(pid), 10, f"{name} to die")
 
     def stop(self, name: str, timeout: float = 20) -> None:
         if self.signal(name, signal.SIGTERM):  # nginx: fast shutdown (SIGQUIT waits for idle keep-alives)
@@ -261,6 +256,17 @@ class Topology:
 
     def status(self) -> dict[str, int | None]:
         return {name: self.pid(name) for name in self.names()}
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with contextlib.suppress(OSError):  # a zombie of ours (not yet reaped) counts as gone
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] == "Z":
+            return False
+    return True
 
 
 def seed_shipped_classifier(topology: Topology, cache: Path) -> None:

@@ -2,6 +2,7 @@
 (a few registrations and SMS a second; the worker killed, Redis and PostgreSQL restarted, the
 SMPP gateway killed). Nothing the clients were told was accepted may be lost or doubled."""
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ FAULTS_SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "prod" / "faults
 def load_faults():
     spec = importlib.util.spec_from_file_location("bench_prod_faults", FAULTS_SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
