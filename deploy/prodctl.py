@@ -251,7 +251,12 @@ class Topology:
         return time.monotonic() - began
 
     def down(self) -> None:
-        for name in reversed(ORDER):
+        """nginx first (no new requests), then the rest all at once (each may take its graceful seconds)."""
+        self.stop("proxy")
+        rest = [name for name in reversed(ORDER) if name != "proxy"]
+        for name in rest:
+            self.signal(name, signal.SIGTERM)
+        for name in rest:
             self.stop(name)
 
     def status(self) -> dict[str, int | None]:

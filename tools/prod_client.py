@@ -149,7 +149,8 @@ def all_mt_texts(submits: list[dict]) -> dict[str, list[str]]:
             got[seq] = raw[6:]
             if len(got) < total:
                 continue
-            text = b"".join(parts.pop((phone, ref))[i] for i in range(1, total + 1)).decode("utf-16-be")
+            del parts[(phone, ref)]
+            text = b"".join(got[i] for i in range(1, total + 1)).decode("utf-16-be")
         else:
             text = raw.decode("utf-16-be") if submit["dc"] == 8 else raw.decode("latin-1")
         messages.setdefault(phone, []).append(text)

@@ -17,7 +17,7 @@ from tools.private_servers import PrivatePostgres, PrivateRedis
 BASE = int(os.environ.get("PROD_TEST_PORT_BASE", "8340"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one module uses it: up only while it runs
 def prod():
     if not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
         pytest.fail("nginx is not installed: bin/install-nginx (bin/setup --dev runs it)")
