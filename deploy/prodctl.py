@@ -189,6 +189,12 @@ class Topology:
     def prepare(self) -> None:
         for sub in ("run", "log", "nginx", "lib/media", "lib/models", "lib/beat"):
             (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
+        # nginx's workers write request bodies (attachments up to 25 MB) to its temp dirs; started by
+        # root, they run as nobody (no `user` directive), so those dirs are nobody's.
+        for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.run_dir / "nginx" / temp).mkdir(exist_ok=True)
+            if os.geteuid() == 0:
+                shutil.chown(self.run_dir / "nginx" / temp, "nobody")
         conf = t.nginx_config(self.place, (ROOT / t.PROXY_CONFIG).read_text())
         (self.run_dir / "nginx" / "nginx.conf").write_text(conf)
 
