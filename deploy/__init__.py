@@ -1,0 +1,1 @@
+"""Deployment: the production topology (topology.py) and its native runner (prodctl.py)."""
