@@ -278,7 +278,7 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         return self.detail_response(ticket)
 
     @extend_schema(responses=s.DuplicateCandidateSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])  # a short list, no filters
     def duplicates(self, request, pk=None):
         """疑似重复：与本单相似的未办结工单（登记后自动比对的结果，加上当前比对所得），相似度高者在前。热线工作人员可查。"""
         ticket = self.get_object()  # first: a ticket the caller may not see is 404 whatever the role

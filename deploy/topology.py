@@ -31,6 +31,8 @@ APP_ENV = {
     "HOTLINE_NOTIFY_ASYNC": "1",
     "DB_CONN_MAX_AGE": "600",
     "REPORTS_MODEL_DIR": "/var/lib/hotline/models",
+    "LOG_FORMAT": "${LOG_FORMAT:-json}",
+    "METRICS_TOKEN": "${METRICS_TOKEN:-}",
 }
 # The Dockerfile's ENV (the image every app process runs in).
 IMAGE_ENV = {

@@ -75,6 +75,10 @@ def schedule_drain() -> None:
         deliver_outbox.apply_async(countdown=DRAIN_GATHER_SECONDS)
 
 
+def forget_pending_drain() -> None:
+    cache.delete(DRAIN_PENDING_KEY)
+
+
 def drain() -> int:
     """Deliver the queued events, oldest first. Rows are claimed (locked, skipping rows another
     worker holds), delivered and removed in one transaction: killed mid-batch, they come back.
@@ -87,7 +91,7 @@ def drain() -> int:
     The drain's own events (its SMS lines) are such rows too."""
     # Cleared first: an event committed from now on schedules a drain of its own, and one
     # committed before is seen by the first round.
-    cache.delete(DRAIN_PENDING_KEY)
+    forget_pending_drain()
     delivered, backlog = 0, True
     while backlog:
         events, backlog = _drain_round()
