@@ -174,8 +174,12 @@ def settle(topology: Topology, database_url: str, timeout: float) -> dict:
             one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
             return {
                 "outbox_rows": one("SELECT count(*) FROM dispatch_eventoutbox"),
-                "sms_not_final": one("SELECT count(*) FROM sms_gateway_message WHERE direction <> 'inbound' "
-                                     "AND status IN ('queued', 'sending', 'sent')"),
+                # Not yet handed to the SMSC (ours to send), and handed but without its receipt yet.
+                "sms_not_sent": one("SELECT count(*) FROM sms_gateway_message WHERE direction <> 'inbound' "
+                                    "AND status IN ('queued', 'sending')"),
+                "sms_awaiting_receipt": one("SELECT count(*) FROM sms_gateway_message WHERE direction <> 'inbound' "
+                                            "AND status = 'sent'"),
+                "receipts_pending_at_smsc": smsc_at(topology).state()["pendingReceipts"],
                 "mo_not_handled": one("SELECT count(*) FROM sms_gateway_message WHERE direction = 'inbound' "
                                       "AND intake_state <> 'done'"),
                 "mo_pending_at_smsc": smsc_at(topology).state()["pendingMo"],
