@@ -221,9 +221,34 @@ class Topology:
             raise RuntimeError(f"celery {' '.join(args)} failed: {done.stderr[-2000:]}")
         return done.stdout
 
+    # --- the environment the running topology was started with ----------------------------------
+    def environ_file(self) -> Path:
+        return self.run_dir / "run" / "environ.json"
+
+    def remember_environ(self) -> None:
+        """What shaped this topology (ports, servers, compose's variables), for later `--restart`,
+        `--kill` and `--status` from a shell that does not repeat them: a restarted service must
+        come back on the ports and servers the others use. Only the owner may read it."""
+        keys = ({*t.APP_ENV, "HTTP_PORT", "DATABASE_URL", "REDIS_URL"}
+                | {var for var, _, _ in t.PORTS.values()} | {k for k in self.environ if k.startswith("PROD_")})
+        if self.simulated_smsc:
+            keys.discard("SMPP_URL")  # ours, derived from the simulator's port: derived again
+        saved = {k: self.environ[k] for k in sorted(keys) if k in self.environ}
+        path = self.environ_file()
+        path.write_text(json.dumps(saved, ensure_ascii=False, indent=1))
+        path.chmod(0o600)
+
+    @classmethod
+    def running(cls) -> Topology:
+        """The topology bin/prod-up started (its remembered environment, the shell's on top)."""
+        path = cls().environ_file()
+        saved = json.loads(path.read_text()) if path.exists() else {}
+        return cls({**saved, **os.environ})
+
     def up(self, verbose: bool = True) -> dict[str, float]:
         began = time.monotonic()
         self.prepare()
+        self.remember_environ()
         if self.simulated_smsc:
             self.start("smsc")
         self.run_one_shot("migrate")
@@ -321,8 +346,8 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):
 
 
 def main(argv: list[str]) -> int:
-    topology = Topology()
     command, *rest = argv or ["status"]
+    topology = Topology() if command == "up" else Topology.running()
     if command == "up":
         try:
             topology.up()

@@ -94,3 +94,22 @@ def test_nginx_config_is_deploy_nginx_conf_with_local_upstreams():
     assert "location /ws/" in conf and "client_max_body_size 25m;" in conf  # the rest is the file's own
     with pytest.raises(ValueError, match="server ws:8001"):
         t.nginx_config(PLACE, (ROOT / t.PROXY_CONFIG).read_text().replace("ws:8001", "ws:9999"))
+
+
+def test_a_later_command_finds_the_ports_the_topology_was_started_with(tmp_path, monkeypatch):
+    """`bin/prod-up --restart smsc` from a plain shell must not bring the simulator back on the
+    default port while the gateway talks to the one prod-up was given (seen while testing)."""
+    from deploy.prodctl import Topology
+
+    started = Topology({"PROD_DIR": str(tmp_path), "PROD_SMSC_PORT": "8603", "HTTP_PORT": "8600",
+                        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/hotline_x", "SECRET_KEY": "s"})
+    started.prepare()
+    started.remember_environ()
+    assert oct(started.environ_file().stat().st_mode & 0o777) == "0o600"
+    monkeypatch.setattr("os.environ", {"PROD_DIR": str(tmp_path)})
+    later = Topology.running()
+    assert (later.smsc_port, later.place.ports["proxy"]) == (8603, 8600)
+    assert later.environ["DATABASE_URL"].endswith("/hotline_x")
+    assert later.environ["SMPP_URL"].endswith(":8603"), "the simulator's address is derived again"
+    monkeypatch.setattr("os.environ", {"PROD_DIR": str(tmp_path), "PROD_SMSC_PORT": "8700"})
+    assert Topology.running().smsc_port == 8700, "the shell still wins when it says so"
