@@ -185,7 +185,16 @@ def ensure_reference_data() -> None:
     if not TimeLimitPolicy.objects.exists():
         importlib.import_module("dispatch.migrations.0003_default_policies").forwards(apps, None)
     if not SmsTemplate.objects.exists():
-        importlib.import_module("sms_gateway.migrations.0002_default_templates").load(apps, None)
+        # Every data migration of templates (each holds its DEFAULTS), the later ones included.
+        import pkgutil
+
+        import sms_gateway.migrations as template_migrations
+        from sms_gateway.migration_ops import load_templates
+
+        for module in pkgutil.iter_modules(template_migrations.__path__):
+            migration = importlib.import_module(f"sms_gateway.migrations.{module.name}")
+            if hasattr(migration, "DEFAULTS"):
+                load_templates(migration.DEFAULTS).code(apps, None)
 
 
 @pytest.fixture(autouse=True)

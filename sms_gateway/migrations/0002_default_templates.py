@@ -2,6 +2,8 @@
 migration means the same thing whatever the code's defaults become)."""
 from django.db import migrations
 
+from sms_gateway.migration_ops import load_templates
+
 DEFAULTS = {'citizen_receipt': ('市民：受理回执',
                      'citizen',
                      True,
@@ -53,19 +55,6 @@ DEFAULTS = {'citizen_receipt': ('市民：受理回执',
  'reply_empty': ('回复：空短信', 'citizen', False, '短信内容为空。请直接发送您的诉求，我们将为您登记工单。', '')}
 
 
-def load(apps, schema_editor):
-    SmsTemplate = apps.get_model("sms_gateway", "SmsTemplate")
-    for key, (name, recipient, optional, text, placeholders) in DEFAULTS.items():
-        SmsTemplate.objects.get_or_create(key=key, defaults={
-            "name": name, "recipient": recipient, "optional": optional, "text": text,
-            "placeholders": placeholders,
-        })
-
-
-def unload(apps, schema_editor):
-    apps.get_model("sms_gateway", "SmsTemplate").objects.filter(key__in=list(DEFAULTS)).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("sms_gateway", "0001_initial")]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [load_templates(DEFAULTS)]

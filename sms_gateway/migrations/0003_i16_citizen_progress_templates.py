@@ -1,6 +1,8 @@
 """The citizen's mid-process notices (中途提醒, issue 16) as editable templates (a copy, as in 0002)."""
 from django.db import migrations
 
+from sms_gateway.migration_ops import load_templates
+
 DEFAULTS = {
     "citizen_redispatched": ("市民：改由他单位办理", "citizen", True,
                              "您的工单{number}已改由{unit}办理，办理时限至{due}。回复“CX{number}”可查询进度。",
@@ -17,19 +19,6 @@ DEFAULTS = {
 }
 
 
-def load(apps, schema_editor):
-    SmsTemplate = apps.get_model("sms_gateway", "SmsTemplate")
-    for key, (name, recipient, optional, text, placeholders) in DEFAULTS.items():
-        SmsTemplate.objects.get_or_create(key=key, defaults={
-            "name": name, "recipient": recipient, "optional": optional, "text": text,
-            "placeholders": placeholders,
-        })
-
-
-def unload(apps, schema_editor):
-    apps.get_model("sms_gateway", "SmsTemplate").objects.filter(key__in=list(DEFAULTS)).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("sms_gateway", "0002_default_templates")]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [load_templates(DEFAULTS)]

@@ -1,6 +1,8 @@
 """The knowledge base's SMS replies (ZX <问题>, issue 17) as editable templates (a copy, as in 0002)."""
 from django.db import migrations
 
+from sms_gateway.migration_ops import load_templates
+
 DEFAULTS = {
     "reply_faq_answer": ("回复：知识库答复", "citizen", False, "{answer} 详见 {link}", "answer link question"),
     "reply_faq_none": ("回复：知识库无匹配", "citizen", False,
@@ -13,19 +15,6 @@ DEFAULTS = {
 }
 
 
-def load(apps, schema_editor):
-    SmsTemplate = apps.get_model("sms_gateway", "SmsTemplate")
-    for key, (name, recipient, optional, text, placeholders) in DEFAULTS.items():
-        SmsTemplate.objects.get_or_create(key=key, defaults={
-            "name": name, "recipient": recipient, "optional": optional, "text": text,
-            "placeholders": placeholders,
-        })
-
-
-def unload(apps, schema_editor):
-    apps.get_model("sms_gateway", "SmsTemplate").objects.filter(key__in=list(DEFAULTS)).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("sms_gateway", "0003_i16_citizen_progress_templates")]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [load_templates(DEFAULTS)]
