@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from dispatch.deadlines import ticket_light
+from dispatch.models import Suspension
 from dispatch.selectors import ticket_actions_for
 from hotline.models import TicketState, TicketType
 from hotline.privacy import citizen_as_seen_by
@@ -90,6 +91,17 @@ def extension(e) -> dict:
             "decided_at": when(e.decided_at)}
 
 
+def suspension(x) -> dict:
+    return {"id": x.pk, "ticket": x.ticket_id, "ticket_number": x.ticket.number, "unit": x.unit_id,
+            "unit_name": x.unit.name if x.unit_id else None, "reason_kind": x.reason_kind,
+            "reason_label": label(Suspension.Reason, x.reason_kind), "reason": x.reason,
+            "expected_days": x.expected_days, "state": x.state, "state_label": label(Suspension.State, x.state),
+            "created_at": when(x.created_at), "decided_at": when(x.decided_at), "decision_note": x.decision_note,
+            "suspended_at": when(x.suspended_at), "resume_by": when(x.resume_by), "resumed_at": when(x.resumed_at),
+            "resumed_how": x.resumed_how, "paused_seconds": x.paused_seconds, "old_due_at": when(x.old_due_at),
+            "new_due_at": when(x.new_due_at)}
+
+
 def ticket_detail(ticket, *, user, now) -> dict:
     return ticket_summary(ticket, user=user, now=now) | {
         "content": ticket.content, "address": ticket.address, "leader": user_brief(ticket.leader),
@@ -105,5 +117,6 @@ def ticket_detail(ticket, *, user, now) -> dict:
         "replies": [reply(r) for r in ticket.replies.all()],
         "surveys": [survey(s) for s in ticket.surveys.all()],
         "extension_requests": [extension(e) for e in ticket.extension_requests.all()],
+        "suspensions": [suspension(x) for x in ticket.suspensions.all()],
         "actions": ticket_actions_for(user, ticket),
     }

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from dispatch.deadlines import ticket_light
-from dispatch.models import Assignment, ExtensionRequest, Instruction, Reply, Survey
+from dispatch.models import Assignment, ExtensionRequest, Instruction, Reply, Survey, Suspension
 from dispatch.selectors import ticket_actions_for
 from hotline.event_kinds import event_label
 from hotline.models import (
@@ -185,6 +185,25 @@ class ExtensionSerializer(serializers.ModelSerializer):
         return representation.extension(extension)
 
 
+class SuspensionSerializer(serializers.ModelSerializer):
+    """挂起 (issue 16, item 4): a request, its decision, and once resumed what the deadline moved by."""
+
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    reason_label = serializers.CharField(source="get_reason_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Suspension
+        fields = ["id", "ticket", "ticket_number", "unit", "unit_name", "reason_kind", "reason_label", "reason",
+                  "expected_days", "state", "state_label", "created_at", "decided_at", "decision_note",
+                  "suspended_at", "resume_by", "resumed_at", "resumed_how", "paused_seconds", "old_due_at",
+                  "new_due_at"]
+
+    def to_representation(self, suspension):
+        return representation.suspension(suspension)
+
+
 class TicketDetailSerializer(TicketListSerializer):
     leader = UserBriefSerializer(read_only=True, allow_null=True)
     merged_into_number = serializers.CharField(source="merged_into.number", default=None, read_only=True,
@@ -194,6 +213,7 @@ class TicketDetailSerializer(TicketListSerializer):
     replies = ReplySerializer(many=True, read_only=True)
     surveys = SurveySerializer(many=True, read_only=True)
     extension_requests = ExtensionSerializer(many=True, read_only=True)
+    suspensions = SuspensionSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
 
     class Meta(TicketListSerializer.Meta):
@@ -201,7 +221,7 @@ class TicketDetailSerializer(TicketListSerializer):
             "content", "address", "leader", "dispatched_at", "sign_due_at", "warn_at", "signed_at",
             "replied_at", "callback_due_at", "closed_at", "closed_on_time", "closed_by_hotline",
             "direct_answer", "merged_into_number", "reopen_count", "call_id", "version", "assignments",
-            "instructions", "replies", "surveys", "extension_requests", "actions",
+            "instructions", "replies", "surveys", "extension_requests", "suspensions", "actions",
         ]
 
     def get_actions(self, ticket) -> list[str]:
@@ -332,6 +352,19 @@ class ExtensionRequestSerializer(serializers.Serializer):
 
 class ExtensionDecideSerializer(NoteSerializer):
     approve = Flag()
+
+
+# 挂起 (issue 16, item 4)
+class SuspensionRequestSerializer(serializers.Serializer):
+    reason_kind = serializers.ChoiceField(Suspension.Reason.choices, help_text="挂起原因")
+    reason = Text(max_length=1000, help_text="挂起说明：等待什么、为何不能继续办理")
+    expected_days = serializers.IntegerField(
+        min_value=1, max_value=365,
+        help_text="预计挂起的工作日数，1 至 SUSPENSION_MAX_WORKING_DAYS（默认 10）；期满由系统自动恢复办理")
+
+
+class SuspensionDecideSerializer(NoteSerializer):
+    approve = Flag(help_text="true 同意挂起（工单停止计时），false 驳回")
 
 
 class CallbackSerializer(serializers.Serializer):

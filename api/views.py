@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from dispatch import services as dispatch_services
-from dispatch.models import Assignment, ExtensionRequest, Reply
+from dispatch.models import Assignment, ExtensionRequest, Reply, Suspension
 from dispatch.selectors import pending_extensions, unit_inbox
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import InvalidInput, NotAllowed, NotFound, RecentlyUrged
@@ -42,7 +42,7 @@ from . import serializers as s
 from .filters import InboxFilter, TicketFilter
 from .pagination import InboxPagination, OldestFirstPagination, TicketListPagination
 
-FRESH_TICKET_RELATIONS = ("assignments", "instructions", "replies", "surveys", "extension_requests")
+FRESH_TICKET_RELATIONS = ("assignments", "instructions", "replies", "surveys", "extension_requests", "suspensions")
 
 
 _EMPTY_RELATIONS: dict = {}
@@ -140,6 +140,7 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
                 "instructions__leader", "instructions__units",
                 Prefetch("replies", queryset=Reply.objects.select_related("unit").prefetch_related("attachments")),
                 "surveys", "extension_requests",
+                Prefetch("suspensions", queryset=Suspension.objects.select_related("unit").order_by("id")),
             )
             .get(pk=ticket.pk)
         )
@@ -248,6 +249,35 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         with acting_on(request, ticket):
             extension = dispatch_services.extension_request(ticket=ticket, actor=request.user, **data)
         return Response(s.ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    # --- 挂起 (issue 16, item 4) ---
+    @extend_schema(request=s.SuspensionRequestSerializer, responses={201: s.SuspensionSerializer},
+                   examples=[OpenApiExample("等待市民补充材料", request_only=True, value={
+                       "reason_kind": "citizen_materials", "reason": "需市民提供房屋产权证明复印件后方可核查",
+                       "expected_days": 5})])
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        """申请挂起（主办单位，或热线办为等待市民的工单申请）：须说明原因和预计挂起的工作日数；
+        值班长同意后工单停止计时、灯色冻结。已有待审核或生效中的挂起时 409（code 为 suspension_open）。"""
+        ticket = self.get_object()
+        data = parse(s.SuspensionRequestSerializer, request)
+        with acting_on(request, ticket):
+            suspension = dispatch_services.ticket_suspension_request(ticket=ticket, actor=request.user, **data)
+        return Response(s.SuspensionSerializer(suspension).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SuspensionDecideSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="suspension-decide")
+    def suspension_decide(self, request, pk=None):
+        """审核挂起申请（值班长、管理员）：同意则工单挂起、停止计时；驳回则照常办理。
+        申请已由他人审核时 409（code 为 suspension_decided）。"""
+        return self._act(request, s.SuspensionDecideSerializer, dispatch_services.ticket_suspension_decide)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """恢复办理（值班长、管理员）：工单回到挂起前的状态，办理时限按挂起期间的工作日时间顺延。"""
+        return self._act(request, s.NoteSerializer, dispatch_services.ticket_resume)
+    # --- end 挂起 ---
 
     @extend_schema(request=s.CallbackSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])

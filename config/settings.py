@@ -238,6 +238,9 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStateEnum": "dispatch.models.Assignment.State",
         "SurveyStateEnum": "dispatch.models.Survey.State",
         "ExtensionStateEnum": "dispatch.models.ExtensionRequest.State",
+        "SuspensionStateEnum": "dispatch.models.Suspension.State",
+        "SuspensionReasonEnum": "dispatch.models.Suspension.Reason",
+        "SuspensionResumedHowEnum": "dispatch.models.Suspension.ResumedHow",
         "KnowledgePointStateEnum": "knowledge.models.KnowledgePoint.State",
         "KnowledgeAudienceEnum": "knowledge.models.KnowledgePoint.Audience",
     },
@@ -290,12 +293,16 @@ HOTLINE_SUPERVISION_DEMAND = os.environ.get(
     "请你单位接到本通知后，立即组织力量办理，于1个工作日内办结，并通过热线系统回复办理结果；"
     "确有困难的，须书面说明原因。逾期仍未办结的，热线办将予以通报，并纳入年度绩效考核。",
 )
+# 挂起 (issue 16, item 4): a suspended ticket resumes by itself after this much working time.
+HOTLINE_SUSPENSION_MAX_WORKING_DAYS = int(os.environ.get("SUSPENSION_MAX_WORKING_DAYS", "10"))
 CELERY_BEAT_SCHEDULE = {
     # `expires` drops a tick that waited longer than its period: the next one does the same work.
     "sweep-lights": {"task": "dispatch.sweep_lights", "schedule": HOTLINE_SWEEP_SECONDS,
                      "options": {"expires": HOTLINE_SWEEP_SECONDS}},
     "send-due-surveys": {"task": "dispatch.send_due_surveys", "schedule": 60.0, "options": {"expires": 60}},
     "remind-overdue": {"task": "dispatch.remind_overdue", "schedule": 300.0, "options": {"expires": 300}},
+    # 挂起 past SUSPENSION_MAX_WORKING_DAYS resumes (issue 16, item 4).
+    "resume-suspensions": {"task": "dispatch.resume_suspensions", "schedule": 60.0, "options": {"expires": 60}},
     # Safety net: delivers timer events a killed worker left in the outbox.
     "deliver-outbox": {"task": "hotline.deliver_outbox", "schedule": 60.0, "options": {"expires": 60}},
     # Knowledge points 30 days from lapsing: told once (expiry_notified_at), so daily is enough.

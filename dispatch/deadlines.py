@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from hotline.models import Light, Ticket, TicketType, Urgency
+from hotline.models import Light, Ticket, TicketState, TicketType, Urgency
 from hotline.models.tickets import HANDLING_STATES
 
 from .calendar import WorkCalendar
@@ -186,6 +186,10 @@ def light_at(due_at: dt.datetime | None, warn_at: dt.datetime | None, now: dt.da
 
 
 def ticket_light(ticket: Ticket, now: dt.datetime | None = None) -> str | None:
+    if ticket.state == TicketState.SUSPENDED:
+        # 挂起: the light stands as it was when the clock stopped (the suspension is the
+        # ticket's last state change), and moves on from there once it resumes.
+        return light_at(ticket.due_at, ticket.warn_at, ticket.state_changed_at)
     if ticket.state not in HANDLING_STATES:
         return None
     return light_at(ticket.due_at, ticket.warn_at, now or timezone.now())
@@ -219,3 +223,68 @@ def light_rank(now: dt.datetime) -> Case:
         When(warn_at__lte=now, then=Value(LIGHT_RANK[Light.YELLOW])),
         default=Value(LIGHT_RANK[Light.GREEN]), output_field=IntegerField(),
     )
+
+
+# --- 挂起 (issue 16, item 4): working time that passes while a ticket is suspended -----------
+# The measure (docs/PRODUCT.md §4, 挂起): the seconds of the suspension that fall on working
+# days, a working day counting whole (00:00–24:00 local time) and a rest day (weekend, holiday)
+# not at all; make-up working days (调休上班) count. A deadline then moves later by the same
+# working time: walked forward from where it stood, across working days only. Whole working
+# days move a 23:59:59 deadline to 23:59:59 of a later working day.
+DAY = dt.timedelta(days=1)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=local_tz())
+
+
+def _calendar_for(first: dt.datetime, last: dt.datetime) -> WorkCalendar:
+    start = timezone.localtime(first, local_tz()).date()
+    end = timezone.localtime(last, local_tz()).date()
+    return WorkCalendar(start, days=(end - start).days + 1)
+
+
+def working_seconds_between(start: dt.datetime, end: dt.datetime, calendar: WorkCalendar | None = None) -> int:
+    """The seconds between two moments that fall on working days (0 when end <= start)."""
+    if end <= start:
+        return 0
+    calendar = calendar or _calendar_for(start, end)
+    cursor, end = timezone.localtime(start, local_tz()), timezone.localtime(end, local_tz())
+    total = dt.timedelta(0)
+    while cursor < end:
+        next_midnight = _midnight(cursor.date() + DAY)
+        if calendar.is_workday(cursor.date()):
+            total += min(end, next_midnight) - cursor
+        cursor = next_midnight
+    return int(total.total_seconds())
+
+
+def add_working_seconds(moment: dt.datetime, seconds: int, calendar: WorkCalendar | None = None) -> dt.datetime:
+    """`moment` moved later by `seconds` of working time (counted on working days only)."""
+    local = timezone.localtime(moment, local_tz())
+    if seconds <= 0:
+        return local
+    # Each working day holds a day of working time: a window of twice the days, plus a fortnight
+    # for a long holiday, holds the answer's overrides.
+    calendar = calendar or WorkCalendar(local.date(), days=2 * (seconds // 86400) + 30)
+    remaining = dt.timedelta(seconds=seconds)
+    cursor = local
+    while True:
+        next_midnight = _midnight(cursor.date() + DAY)
+        if calendar.is_workday(cursor.date()):
+            room = next_midnight - cursor
+            if remaining <= room:
+                return cursor + remaining
+            remaining -= room
+        cursor = next_midnight
+
+
+def working_span_label(seconds: int) -> str:
+    """2个工作日3小时 / 5小时20分钟 / 不足1分钟: a working time as a person reads it."""
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [f"{days}个工作日" if days else "", f"{hours}小时" if hours else "",
+             f"{minutes}分钟" if minutes and not days else ""]
+    return "".join(parts) or "不足1分钟"
+# --- end 挂起 ----------------------------------------------------------------------------------

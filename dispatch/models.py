@@ -202,6 +202,79 @@ class ExtensionRequest(models.Model):
         return f"{self.ticket_id} 延期{self.extra_days}天"
 
 
+# --- 挂起 (issue 16, item 4) -------------------------------------------------------------
+class Suspension(models.Model):
+    """挂起: a request to stop a ticket's clock, the centre's decision, and once approved the
+    span the ticket stood still and how its deadline moved (dispatch/services/suspension.py).
+    At most one per ticket is open (awaiting a decision, or in force)."""
+
+    class Reason(models.TextChoices):
+        CITIZEN_MATERIALS = "citizen_materials", _("等待市民补充材料")
+        LITIGATION = "litigation", _("涉及诉讼、仲裁或行政复议")
+        SITE_CONDITION = "site_condition", _("现场条件暂不具备")
+        THIRD_PARTY = "third_party", _("等待鉴定、检测或其他部门结论")
+        OTHER = "other", _("其他")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        REJECTED = "rejected", _("已驳回")
+        ACTIVE = "active", _("挂起中")
+        RESUMED = "resumed", _("已恢复")
+        # Withdrawn before a decision, or ended with the ticket (并单, 无效) while in force.
+        CANCELLED = "cancelled", _("已撤销")
+
+    class ResumedHow(models.TextChoices):
+        SUPERVISOR = "supervisor", _("值班长恢复办理")
+        CITIZEN = "citizen", _("市民短信回复")
+        AUTO = "auto", _("挂起期满自动恢复")
+
+    ticket = models.ForeignKey("hotline.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE,
+                               related_name="suspensions")
+    # The lead unit's part when the unit asked; none when the centre's operator asked.
+    assignment = models.ForeignKey(Assignment, verbose_name=_("派单记录"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("hotline.Unit", verbose_name=_("承办单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"),
+                                     on_delete=models.PROTECT, related_name="+")
+    reason_kind = models.CharField(_("挂起原因"), max_length=20, choices=Reason.choices)
+    reason = models.TextField(_("挂起说明"))
+    expected_days = models.PositiveSmallIntegerField(_("预计挂起工作日"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+    suspended_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+    # The latest moment it stays suspended: HOTLINE_SUSPENSION_MAX_WORKING_DAYS of working time on.
+    resume_by = models.DateTimeField(_("最迟恢复时间"), null=True, blank=True)
+    resumed_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    resumed_how = models.CharField(_("恢复方式"), max_length=10, choices=ResumedHow.choices, blank=True)
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("恢复人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    # What the deadline moved by: working seconds (working-day limits) or clock seconds (clock hours).
+    paused_seconds = models.PositiveIntegerField(_("顺延时长（秒）"), null=True, blank=True)
+    old_due_at = models.DateTimeField(_("原办理时限"), null=True, blank=True)
+    new_due_at = models.DateTimeField(_("新办理时限"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("挂起申请")
+        verbose_name_plural = _("挂起申请")
+        constraints = [
+            # One open suspension per ticket: a second request waits until the first is decided
+            # and, if approved, until the ticket resumes.
+            models.UniqueConstraint(fields=["ticket"], condition=models.Q(state__in=["pending", "active"]),
+                                    name="one_open_suspension"),
+        ]
+        # The board's 挂起待审 and 挂起中 lists and the sweep's "past resume_by" read this.
+        indexes = [models.Index(fields=["state", "resume_by"], name="suspension_state_resume")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} 挂起"
+# --- end 挂起 --------------------------------------------------------------------------------
+
+
 class TicketReturn(models.Model):
     """A unit handing back a mis-routed ticket (退单)."""
 

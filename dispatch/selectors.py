@@ -9,7 +9,7 @@ from hotline.selectors import unit_subtree_ids
 from hotline.workflow import TRANSITIONS
 
 from .deadlines import light_q
-from .models import DONE_PART, OPEN_CO_PART, Assignment, ExtensionRequest, SupervisionNotice, Survey
+from .models import DONE_PART, OPEN_CO_PART, Assignment, ExtensionRequest, SupervisionNotice, Survey, Suspension
 from .visibility import tickets_visible_to
 
 OFFICE_ACTIONS = {
@@ -35,6 +35,7 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
             actions.append("callback")
         if state in HANDLING_STATES and user.has_role(Role.SUPERVISOR, Role.ADMIN):
             actions += ["urge", "supervise"]
+        actions += _office_suspension_actions(user, ticket)
     if user.role == Role.LEADER and state == TicketState.PENDING_APPROVAL and ticket.leader_id == user.pk:
         actions += ["instruct", "leader-return"]
     if user.role == Role.UNIT_STAFF and user.unit_id:
@@ -46,12 +47,61 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
             if assignment.state == Assignment.State.PENDING:
                 actions.append("sign")
             if assignment.role == Assignment.Role.LEAD:
-                actions.append("return")
+                actions += ["return", "suspend"]
                 if assignment.state == Assignment.State.SIGNED:
                     actions += ["reply", "extensions"]
             elif assignment.state == Assignment.State.SIGNED:
                 actions.append("reply")
     return actions
+
+
+# --- 挂起 (issue 16, item 4) ---
+def _office_suspension_actions(user, ticket: Ticket) -> list[str]:
+    """The office's part: ask (operator too) while the ticket is handled; decide a pending request
+    and resume a suspended ticket (supervisors)."""
+    actions = []
+    if ticket.state in HANDLING_STATES:
+        actions.append("suspend")
+        if user.has_role(Role.SUPERVISOR, Role.ADMIN) and suspension_pending(ticket) is not None:
+            actions.append("suspension-decide")
+    elif ticket.state == TicketState.SUSPENDED and user.has_role(Role.SUPERVISOR, Role.ADMIN):
+        actions.append("resume")
+    return actions
+
+
+def suspension_pending(ticket: Ticket) -> Suspension | None:
+    return Suspension.objects.filter(ticket=ticket, state=Suspension.State.PENDING).first()
+
+
+def suspension_active(ticket: Ticket) -> Suspension | None:
+    return Suspension.objects.filter(ticket=ticket, state=Suspension.State.ACTIVE).first()
+
+
+def suspensions_pending() -> QuerySet[Suspension]:
+    """挂起待审: requests awaiting the centre, the longest waiting first."""
+    return (Suspension.objects.filter(state=Suspension.State.PENDING)
+            .select_related("ticket", "ticket__lead_unit", "requested_by").order_by("created_at", "id"))
+
+
+def suspensions_active() -> QuerySet[Suspension]:
+    """挂起中: tickets standing still, the one that resumes by itself soonest first."""
+    return (Suspension.objects.filter(state=Suspension.State.ACTIVE)
+            .select_related("ticket", "ticket__lead_unit").order_by("resume_by", "id"))
+
+
+def unit_suspended(user) -> QuerySet[Ticket]:
+    """A unit's suspended tickets (not in its inbox: they wait, and it can neither sign nor reply)."""
+    if user.role != Role.UNIT_STAFF or not user.unit_id:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(lead_unit_id__in=unit_subtree_ids(user.unit), state=TicketState.SUSPENDED)
+
+
+def suspended_ticket_of(phone: str) -> Ticket | None:
+    """The citizen's ticket that is suspended now (the latest suspended, if several): a text from
+    that phone answers its suspension notice."""
+    return (Ticket.objects.filter(citizen__phone=phone, state=TicketState.SUSPENDED)
+            .order_by("-state_changed_at", "-id").first())
+# --- end 挂起 ---
 
 
 def unit_inbox(user, *, states: list[str] | None = None) -> QuerySet[Ticket]:

@@ -12,6 +12,7 @@ from celery import shared_task
 from hotline.tasks import TRANSIENT_RETRY
 
 from . import monitoring, supervision_notices, timers
+from .services import suspension
 
 
 @shared_task(name="dispatch.sweep_lights", **TRANSIENT_RETRY)
@@ -36,3 +37,9 @@ def send_due_surveys() -> int:
 @shared_task(name="dispatch.render_supervision_notice", **TRANSIENT_RETRY)
 def render_supervision_notice(notice_id: int) -> bool:
     return supervision_notices.notice_render_file(notice_id=notice_id)
+
+
+@shared_task(name="dispatch.resume_suspensions", **TRANSIENT_RETRY)
+def resume_suspensions() -> int:
+    """挂起 past the maximum resumes (issue 16, item 4); idempotent like the other timers."""
+    return len(suspension.suspensions_resume_due())

@@ -47,6 +47,14 @@ TRANSITIONS: dict[str, Transition] = {
     "close_without_callback": Transition(frozenset({S.REPLIED}), S.CLOSED, "回访无果办结"),
     "merge": Transition(frozenset(OPEN_STATES), S.MERGED, "并单"),
     "mark_invalid": Transition(frozenset(OPEN_STATES), S.INVALID, "无效工单"),
+    # --- 挂起 (issue 16, item 4: suspension with approval; dispatch/services/suspension.py) ---
+    # The centre approves a suspension: the clock stops and the light freezes. It resumes (by a
+    # supervisor, the citizen's SMS, or the sweep after the maximum) into the state it left:
+    # 办理中 when the lead unit had signed, else 已派单.
+    "suspend": Transition(frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.SUSPENDED, "挂起"),
+    "resume": Transition(frozenset({S.SUSPENDED}), S.IN_PROGRESS, "恢复办理"),
+    "resume_unsigned": Transition(frozenset({S.SUSPENDED}), S.DISPATCHED, "恢复办理"),
+    # --- end 挂起 ---
 }
 
 

@@ -16,12 +16,14 @@ RATE_KEYS = {k.key for k in KPIS}
 def columns(kind: str, first_label: str) -> list[tuple[str, str]]:
     """(key, Chinese header) pairs for a table kind."""
     counts = [(k, COUNT_LABELS[k]) for k in ("received", "dispatched", "closed", "due", "closed_on_time",
-                                             "direct_answered", "valid_callbacks", "satisfied", "open_now")]
+                                             "direct_answered", "valid_callbacks", "satisfied", "open_now",
+                                             "suspensions", "suspended_now")]
     rates = [(k.key, k.label) for k in KPIS]
     if kind == "ranking":
         return [("rank", "名次"), ("label", "承办单位"), ("dispatched", "交办量"), ("closure_rate", "办结率"),
                 ("on_time_rate", "按时办结率"), ("satisfaction_rate", "满意率"), ("callback_rate", "回访率"),
-                ("score", "综合得分"), ("closed", "办结量"), ("due", "应办结量"), ("valid_callbacks", "有效回访")]
+                ("score", "综合得分"), ("closed", "办结量"), ("due", "应办结量"), ("valid_callbacks", "有效回访"),
+                ("suspensions", "挂起次数"), ("suspended_now", "挂起中")]
     return [("label", first_label), *counts, *rates]
 
 

@@ -17,6 +17,7 @@ from .models import ROLLUPS
 COUNTS = [
     "received", "direct_answered", "dispatched", "closed", "due", "closed_on_time", "signed_on_time",
     "callback_due", "called_back", "valid_callbacks", "satisfied", "resolved", "open_now",
+    "suspensions", "suspended_now",  # 挂起 (issue 16, item 4)
 ]
 
 COUNT_LABELS = {
@@ -24,6 +25,7 @@ COUNT_LABELS = {
     "due": "应办结量", "closed_on_time": "按时办结量", "signed_on_time": "按时签收量",
     "callback_due": "应回访量", "called_back": "已回访量", "valid_callbacks": "有效回访",
     "satisfied": "满意及基本满意", "resolved": "已解决", "open_now": "未办结",
+    "suspensions": "挂起次数", "suspended_now": "挂起中",
 }
 
 

@@ -26,6 +26,9 @@ class Counts(models.Model):
     satisfied = models.IntegerField(default=0)  # 满意 + 基本满意
     resolved = models.IntegerField(default=0)  # answered surveys saying the problem was solved
     open_now = models.IntegerField(default=0)  # still open at refresh time
+    # 挂起 (issue 16, item 4): approved suspensions of these tickets; those suspended at refresh time.
+    suspensions = models.IntegerField(default=0)
+    suspended_now = models.IntegerField(default=0)
 
     # The dimension columns a table has (besides day); queries pick the smallest table
     # that has every column they filter or group on.

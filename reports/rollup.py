@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hotline.models import TicketState
 from hotline.models.tickets import FINAL_STATES, HANDLING_STATES
 
 from .models import COUNT_FIELDS, ROLLUPS, DailyStat, RollupState
@@ -51,14 +52,22 @@ def _states(states) -> list[str]:
     return sorted(str(s) for s in states)
 
 
-def insert_sql() -> tuple[str, list[str]]:
+# 挂起 (issue 16, item 4): a suspended ticket's clock stands still, so it is not due (overdue)
+# while suspended, whatever its deadline says; it counts again once it resumes.
+NOT_RUNNING_STATES = FINAL_STATES | {TicketState.SUSPENDED}
+
+
+def insert_sql() -> tuple[str, list[str], list[str]]:
+    """The statement, and the states it is given twice: (not running, for 应办结; final, for 未办结)."""
     final = _states(FINAL_STATES)
+    not_running = _states(NOT_RUNNING_STATES)
     day = day_sql("t.created_at")
     return f"""
     INSERT INTO reports_dailystat (
         day, unit_id, channel, ticket_type, category_id, cat1_id, cat2_id,
         received, direct_answered, dispatched, closed, due, closed_on_time, signed_on_time,
-        callback_due, called_back, valid_callbacks, satisfied, resolved, open_now)
+        callback_due, called_back, valid_callbacks, satisfied, resolved, open_now,
+        suspensions, suspended_now)
     SELECT {day}, t.lead_unit_id, t.channel, t.ticket_type, t.category_id,
         CASE c.level WHEN 1 THEN c.id WHEN 2 THEN c.parent_id WHEN 3 THEN p.parent_id END,
         CASE c.level WHEN 2 THEN c.id WHEN 3 THEN c.parent_id END,
@@ -67,7 +76,7 @@ def insert_sql() -> tuple[str, list[str]]:
         SUM(CASE WHEN t.dispatched_at IS NOT NULL THEN 1 ELSE 0 END),
         SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.state = 'closed' THEN 1 ELSE 0 END),
         SUM(CASE WHEN t.dispatched_at IS NOT NULL AND (t.state = 'closed' OR (
-                 t.state NOT IN ({_in(final)}) AND t.due_at < %s
+                 t.state NOT IN ({_in(not_running)}) AND t.due_at < %s
                  AND (t.replied_at IS NULL OR t.replied_at > t.due_at))) THEN 1 ELSE 0 END),
         SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.state = 'closed' AND t.closed_on_time
                  THEN 1 ELSE 0 END),
@@ -78,7 +87,9 @@ def insert_sql() -> tuple[str, list[str]]:
         COALESCE(SUM(sv.answered), 0),
         COALESCE(SUM(sv.satisfied), 0),
         COALESCE(SUM(sv.resolved), 0),
-        SUM(CASE WHEN t.state NOT IN ({_in(final)}) THEN 1 ELSE 0 END)
+        SUM(CASE WHEN t.state NOT IN ({_in(final)}) THEN 1 ELSE 0 END),
+        COALESCE(SUM(sp.suspensions), 0),
+        SUM(CASE WHEN t.state = 'suspended' THEN 1 ELSE 0 END)
     FROM hotline_ticket t
     LEFT JOIN hotline_category c ON c.id = t.category_id
     LEFT JOIN hotline_category p ON p.id = c.parent_id
@@ -93,9 +104,15 @@ def insert_sql() -> tuple[str, list[str]]:
         WHERE t2.created_at >= %s AND t2.created_at < %s
         GROUP BY s.ticket_id
     ) sv ON sv.ticket_id = t.id
+    LEFT JOIN (
+        SELECT su.ticket_id, COUNT(*) AS suspensions
+        FROM dispatch_suspension su JOIN hotline_ticket t3 ON t3.id = su.ticket_id
+        WHERE su.suspended_at IS NOT NULL AND t3.created_at >= %s AND t3.created_at < %s
+        GROUP BY su.ticket_id
+    ) sp ON sp.ticket_id = t.id
     WHERE t.created_at >= %s AND t.created_at < %s
     GROUP BY 1, 2, 3, 4, 5, 6, 7
-    """, final
+    """, not_running, final
 
 
 def derive_sql(model) -> str:
@@ -110,12 +127,12 @@ def derive_sql(model) -> str:
 
 def rebuild_range(first: dt.date, last: dt.date, now: dt.datetime) -> None:
     """Rebuild the rows of days first..last (inclusive) of every rollup in one transaction."""
-    sql, final = insert_sql()
+    sql, not_running, final = insert_sql()
     lo, hi = _db_time(day_start(first)), _db_time(day_start(last + dt.timedelta(days=1)))
     with transaction.atomic(), connection.cursor() as cursor:
         for model in ROLLUPS:
             model.objects.filter(day__gte=first, day__lte=last).delete()
-        cursor.execute(sql, [*final, _db_time(now), *final, lo, hi, lo, hi])
+        cursor.execute(sql, [*not_running, _db_time(now), *final, lo, hi, lo, hi, lo, hi])
         for model in ROLLUPS:
             if model is not DailyStat:
                 cursor.execute(derive_sql(model), [first, last])

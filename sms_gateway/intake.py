@@ -9,7 +9,9 @@ once per message (intake_state), so a crash in between leaves it pending, not lo
   1 / 2 / 3 (满意/基本满意/不满意) answer the pending survey
   a registered keyword          another app's answer (register_keyword: ZX <问题> is the
                                 knowledge base's, registered by knowledge.apps)
-  anything else                 a new ticket, or a follow-up to the phone's recent open one
+  anything else                 a new ticket, or a follow-up to the phone's recent open one;
+                                while a ticket of this phone is suspended (挂起), a follow-up
+                                to it that resumes it (issue 16, item 4)
 """
 import logging
 import re
@@ -229,6 +231,8 @@ def progress_detail(ticket: Ticket) -> str:
         return f"办理结果：{result} 回复1满意，2基本满意，3不满意。"
     if state == TicketState.REOPENED:
         return "正在重新办理。"
+    if state == TicketState.SUSPENDED:
+        return "暂缓办理中（挂起期间不计办理时限）。情况具备后请直接回复短信说明，工单将恢复办理。"
     if state == TicketState.MERGED and ticket.merged_into_id:
         return f"已与工单{ticket.merged_into.number}合并办理。"
     if state == TicketState.CLOSED:
@@ -289,6 +293,9 @@ def _text(message, phone, command) -> str:
     limit = settings.HOTLINE_MAX_TEXT_LENGTH
     if len(text) > limit:
         text = text[:limit - len(TRUNCATED_NOTE)] + TRUNCATED_NOTE
+    suspended = _resume_suspended(message, phone, text)
+    if suspended:
+        return suspended
     ticket = recent_open_ticket(phone, before=message)
     if ticket is not None:
         ticket = ticket_add_followup(ticket=ticket, text=text, actor_label=ACTOR_LABEL)
@@ -299,6 +306,24 @@ def _text(message, phone, command) -> str:
                              ticket_type=guess_type(text), content=text, citizen_phone=phone)
     message.ticket = ticket
     return f"登记工单{ticket.number}"
+
+
+def _resume_suspended(message: Message, phone: str, text: str) -> str:
+    """挂起: the citizen was told that replying resumes their suspended ticket. The text joins that
+    ticket as a follow-up and the ticket resumes; the resumption's own notice (citizen_resumed, with
+    the new deadline) is the answer. Empty when no ticket of this phone is suspended."""
+    from dispatch.selectors import suspended_ticket_of
+    from dispatch.services.suspension import ticket_resume_by_citizen
+
+    ticket = suspended_ticket_of(phone)
+    if ticket is None:
+        return ""
+    ticket = ticket_add_followup(ticket=ticket, text=text, actor_label=ACTOR_LABEL)
+    message.ticket = ticket
+    if ticket_resume_by_citizen(ticket=ticket, actor_label=ACTOR_LABEL) is None:  # resumed meanwhile
+        _reply(message, phone, "reply_followup", ticket=ticket)
+        return f"补充到工单{ticket.number}"
+    return f"补充到工单{ticket.number}，工单恢复办理"
 
 
 @transaction.atomic

@@ -50,6 +50,18 @@ DEFAULTS: dict[str, tuple[str, str, bool, str, str]] = {
         "您的工单{number}经核实不予受理：{reason}。如有疑问请拨打12345。",
         "number title reason",
     ),
+    # 挂起 (issue 16, item 4): why the ticket waits, that a reply resumes it; and the new deadline.
+    "citizen_suspended": (
+        "市民：暂缓办理（挂起）", "citizen", True,
+        "您的工单{number}因{reason}暂缓办理，暂缓期间不计办理时限。情况具备后（如材料已备齐），"
+        "请直接回复本短信说明，工单将恢复办理。",
+        "number title unit reason",
+    ),
+    "citizen_resumed": (
+        "市民：恢复办理", "citizen", True,
+        "您的工单{number}已恢复办理，办理时限顺延至{due}。回复“CX{number}”可查询进度。",
+        "number title unit due",
+    ),
     "leader_pending": (
         "领导：待批示", "leader", False,
         "{leader}您好：工单{number}「{title}」待您批示，请点击 {link} 查看。",
@@ -69,6 +81,21 @@ DEFAULTS: dict[str, tuple[str, str, bool, str, str]] = {
         "承办单位：督办（红灯）", "unit_head", False,
         "【督办】{unit}：工单{number}「{title}」已超过办理时限（{due}），请立即办理并书面说明情况。",
         "number title unit due",
+    ),
+    "unit_suspension_approved": (
+        "承办单位：挂起已同意", "unit_head", False,
+        "{unit}：工单{number}「{title}」挂起申请已同意，挂起期间暂停计时，最迟{resume_by}自动恢复办理。",
+        "number title unit resume_by note",
+    ),
+    "unit_suspension_rejected": (
+        "承办单位：挂起被驳回", "unit_head", False,
+        "{unit}：工单{number}「{title}」挂起申请未获同意（{note}），请于{due}前办结。",
+        "number title unit due note",
+    ),
+    "unit_resumed": (
+        "承办单位：恢复办理", "unit_head", False,
+        "{unit}：工单{number}「{title}」已恢复办理（{how}），办理时限顺延至{due}，请按时办结。",
+        "number title unit due how",
     ),
     "reply_followup": (
         "回复：补充内容已收到", "citizen", False,

@@ -3,9 +3,11 @@
 citizen:   receipt (register), dispatched-to (dispatch), result (reply),
            survey (survey_sent, recorded by dispatch.timers.send_due_surveys), and the turns on
            the way (中途提醒): another unit now (redispatch), a later deadline (extension_approved),
-           merged into another ticket (merge), not accepted (mark_invalid)
+           merged into another ticket (merge), not accepted (mark_invalid), suspended and how a
+           reply resumes it (suspend), resumed with its new deadline (resume, resume_unsigned)
 leader:    a ticket awaits instruction, with a link (submit_for_approval)
-unit head: new assignment (dispatch/redispatch), urge (yellow), supervision (red)
+unit head: new assignment (dispatch/redispatch), urge (yellow), supervision (red), its suspension
+           request decided (suspend, suspension_rejected), resumed (resume, resume_unsigned)
 """
 import logging
 from dataclasses import dataclass
@@ -106,6 +108,17 @@ def notices_for(event: TicketEvent) -> list[Notice]:
         to_citizen("citizen_merged", into=payload.get("into", ""))
     elif kind == "mark_invalid":
         to_citizen("citizen_invalid", reason=excerpt(payload.get("reason", ""), REASON_EXCERPT))
+    # 挂起 (issue 16, item 4)
+    elif kind == "suspend":
+        to_citizen("citizen_suspended", reason=payload.get("reason_label", "办理需要"))
+        to_unit_head("unit_suspension_approved", _lead_unit(payload, ticket),
+                     resume_by=local_time(_moment(payload.get("resume_by"))), note=payload.get("note", ""))
+    elif kind == "suspension_rejected":
+        to_unit_head("unit_suspension_rejected", _lead_unit(payload, ticket),
+                     note=payload.get("note") or "请按时限办理")
+    elif kind in RESUME_KINDS:
+        to_citizen("citizen_resumed")
+        to_unit_head("unit_resumed", _lead_unit(payload, ticket), how=payload.get("how_label", "恢复办理"))
     elif kind == "submit_for_approval":
         leader = User.objects.filter(pk=payload.get("leader_id") or ticket.leader_id).first()
         if leader and codec.is_mobile(leader.phone):
@@ -116,6 +129,27 @@ def notices_for(event: TicketEvent) -> list[Notice]:
         unit = Unit.objects.filter(pk=payload.get("unit_id") or ticket.lead_unit_id).first()
         to_unit_head("unit_urge" if kind == "urge" else "unit_supervise", unit)
     return out
+
+
+RESUME_KINDS = ("resume", "resume_unsigned")
+
+
+def _lead_unit(payload: dict, ticket: Ticket) -> Unit | None:
+    return Unit.objects.filter(pk=payload.get("unit_id") or ticket.lead_unit_id).first()
+
+
+def _moment(value: str | None):
+    from django.utils.dateparse import parse_datetime
+
+    return parse_datetime(value) if value else None
+
+
+def answers_the_citizen(event: TicketEvent) -> bool:
+    """The citizen just texted us and this notice answers: it goes even to a number that opted
+    out (an SMS registration's receipt; the resumption their own reply caused)."""
+    if event.kind == "register":
+        return event.ticket.channel == Channel.SMS
+    return event.kind in RESUME_KINDS and (event.payload or {}).get("how") == "citizen"
 
 
 @dataclass(frozen=True)
@@ -181,7 +215,7 @@ def on_ticket_events(events: list[TicketEvent]) -> None:
     for event in events:
         if event.kind == "sms_sent":
             continue
-        transactional = event.kind == "register" and event.ticket.channel == Channel.SMS
+        transactional = answers_the_citizen(event)
         try:
             outgoing += [Outgoing(event.ticket, notice, event.pk, transactional) for notice in notices_for(event)]
         except Exception:

@@ -68,3 +68,17 @@ def suggested_duplicate(people) -> Ticket:
 
 def fresh(ticket: Ticket) -> Ticket:
     return Ticket.objects.get(pk=ticket.pk)
+
+
+# 挂起 (issue 16, item 4)
+def with_pending_suspension(people, *, signed=True) -> Ticket:
+    """Lead unit A asked to suspend (signed, or not yet); the centre has not decided."""
+    ticket = in_progress(people) if signed else dispatched(people)
+    d.ticket_suspension_request(ticket=ticket, actor=people["staff_a"], reason_kind="citizen_materials",
+                                reason="等待市民提供房屋产权证明", expected_days=5)
+    return fresh(ticket)
+
+
+def suspended(people, *, signed=True) -> Ticket:
+    ticket = with_pending_suspension(people, signed=signed)
+    return d.ticket_suspension_decide(ticket=ticket, actor=people["supervisor"], approve=True).ticket

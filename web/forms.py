@@ -3,7 +3,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from dispatch.models import Survey
+from dispatch.models import Survey, Suspension
 from dispatch.services.extensions import MAX_EXTRA_DAYS
 from hotline.errors import InvalidInput
 from hotline.models import Category, Role, TicketState, TicketType, Unit, Urgency, User
@@ -165,6 +165,23 @@ class ExtensionForm(forms.Form):
                                                     "invalid": "请输入整数天数"})
     reason = forms.CharField(label="延期理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "请填写延期理由"})
+
+
+class SuspensionForm(forms.Form):
+    """申请挂起 (issue 16, item 4). The upper bound of the days is the setting, checked by the service.
+    Its fields are prefixed (suspend-reason …): the pages that show it have other forms with a reason."""
+
+    prefix = "suspend"
+
+    reason_kind = forms.ChoiceField(label="挂起原因", choices=[("", "请选择挂起原因"), *Suspension.Reason.choices],
+                                    error_messages={"required": "请选择挂起原因"})
+    expected_days = forms.IntegerField(
+        label="预计挂起工作日", min_value=1, initial=5,
+        help_text=f"期满仍未恢复的，{settings.HOTLINE_SUSPENSION_MAX_WORKING_DAYS}个工作日后系统自动恢复办理",
+        error_messages={"min_value": "预计挂起天数至少为1个工作日", "invalid": "请输入整数天数",
+                        "required": "请填写预计挂起的工作日数"})
+    reason = forms.CharField(label="挂起说明", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请说明等待什么、为何暂不能办理"})
 
 
 class ReasonForm(forms.Form):

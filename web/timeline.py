@@ -8,13 +8,18 @@ from hotline.privacy import scrub_text
 # Payload keys worth a reader's attention, in the order they are shown.
 DETAIL_KEYS = [
     ("category", "分类"), ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"), ("unit_names", "建议单位"),
-    ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason", "理由"), ("note", "说明"),
+    ("unit", "单位"), ("text", ""), ("answer", "答复"),
+    # 挂起 (issue 16, item 4): why, for how long, when it resumes by itself, how it resumed, the span
+    # it stood still and the deadline it moved to.
+    ("reason_label", "挂起原因"), ("expected_days", "预计挂起工作日"), ("resume_by_text", "最迟恢复"),
+    ("how_label", "恢复方式"), ("span", "挂起期间"), ("moved", "期限"),
+    ("reason", "理由"), ("note", "说明"),
     ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"), ("from", "来自"),
     ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"), ("title", "公开标题"),
     ("point", "知识点"),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
-               "leader_return_reopened"}
+               "leader_return_reopened", "suspension_rejected"}
 
 
 @dataclass
@@ -80,6 +85,9 @@ PUBLIC_LABELS = {
     "mark_invalid": "工单无效",
     "extension_approved": "办理期限已延长",
     "followup": "已收到您的补充内容",
+    "suspend": "工单暂缓办理（挂起），期间不计办理时限",
+    "resume": "工单恢复办理",
+    "resume_unsigned": "工单恢复办理",
 }
 # Kinds the citizen's page leaves out on purpose: staff work between milestones, reminders,
 # messages (the citizen has them on the phone) and the case review. Every kind the code writes
@@ -88,7 +96,7 @@ NOT_PUBLIC = frozenset({
     "co_sign", "co_reply", "urge", "supervise", "extension_requested", "extension_rejected", "merged_in",
     "sms_sent", "sign_overdue", "callback_due", "survey_sent", "case_published", "case_updated", "case_withdrawn",
     "co_parts_closed", "leader_return", "leader_return_reopened", "calendar_uncovered",
-    "duplicate_suggested", "knowledge_answered",
+    "duplicate_suggested", "knowledge_answered", "suspension_requested", "suspension_rejected",
 })
 
 
@@ -108,5 +116,7 @@ def public_lines(events, *, names=()) -> list[Line]:
             detail = scrub_text(payload.get("answer", ""), names=names, max_length=None)
         elif e.kind == "merge":
             detail = f"合并至工单 {payload.get('into', '')}"
+        elif e.kind in ("resume", "resume_unsigned") and payload.get("new_due_at"):
+            detail = f"办理时限：{payload['new_due_at'][:16].replace('T', ' ')}"
         lines.append(Line(e.pk, e.kind, PUBLIC_LABELS[e.kind], "", e.created_at, detail, "", False))
     return lines

@@ -6,6 +6,12 @@ from .extensions import extension_decide, extension_request
 from .handling import ticket_dispatch, ticket_reply, ticket_return, ticket_sign
 from .merging import ticket_mark_invalid, ticket_merge
 from .supervision import ticket_supervise, ticket_urge
+from .suspension import (
+    suspensions_resume_due,
+    ticket_resume,
+    ticket_suspension_decide,
+    ticket_suspension_request,
+)
 
 __all__ = [
     "approval_policy_for",
@@ -14,6 +20,7 @@ __all__ = [
     "holiday_year_import",
     "survey_open",
     "survey_record",
+    "suspensions_resume_due",
     "ticket_close_without_callback",
     "ticket_dispatch",
     "ticket_instruct",
@@ -21,9 +28,12 @@ __all__ = [
     "ticket_mark_invalid",
     "ticket_merge",
     "ticket_reply",
+    "ticket_resume",
     "ticket_return",
     "ticket_sign",
     "ticket_submit_for_approval",
     "ticket_supervise",
+    "ticket_suspension_decide",
+    "ticket_suspension_request",
     "ticket_urge",
 ]

@@ -16,7 +16,7 @@ from ..timers import schedule_light_timers
 from .approval import approval_policy_for
 from .calendar import note_uncovered_calendar
 from .callbacks import survey_open
-from .parts import describe_open_co_parts, open_co_parts, release_units, withdraw_extensions
+from .parts import describe_open_co_parts, open_co_parts, release_units, withdraw_extensions, withdraw_suspensions
 
 MAX_ATTACHMENTS = 10
 
@@ -182,6 +182,7 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
     Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.REPLIED, replied_at=now, ended_at=now)
     if is_lead:
         withdraw_extensions(replied, note="工单已回复，延期申请自动撤销")
+        withdraw_suspensions(replied, note="工单已回复，挂起申请自动撤销")  # 挂起 (issue 16, item 4)
         survey_open(ticket=replied)
     return reply
 

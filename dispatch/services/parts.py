@@ -7,7 +7,7 @@ from django.utils import timezone
 from hotline.models import Ticket
 from hotline.workflow import record_event
 
-from ..models import OPEN_CO_PART, Assignment, ExtensionRequest
+from ..models import OPEN_CO_PART, Assignment, ExtensionRequest, Suspension
 
 
 def release_units(ticket: Ticket, *, note: str) -> None:
@@ -20,6 +20,7 @@ def release_units(ticket: Ticket, *, note: str) -> None:
     )
     current.update(is_current=False)
     withdraw_extensions(ticket, note=note)
+    withdraw_suspensions(ticket, note="工单已离开承办单位，挂起申请自动撤销")
 
 
 def open_co_parts(ticket: Ticket) -> list[dict]:
@@ -58,4 +59,16 @@ def co_parts_close(*, ticket: Ticket, actor=None, why: str) -> list[str]:
 def withdraw_extensions(ticket: Ticket, *, note: str) -> None:
     ExtensionRequest.objects.filter(ticket=ticket, state=ExtensionRequest.State.PENDING).update(
         state=ExtensionRequest.State.CANCELLED, decision_note=note, decided_at=timezone.now()
+    )
+
+
+# 挂起 (issue 16, item 4): a request nobody decided is withdrawn when the ticket leaves its unit or
+# is replied; a suspension in force ends with the ticket (并单, 无效 while suspended).
+def withdraw_suspensions(ticket: Ticket, *, note: str) -> None:
+    now = timezone.now()
+    Suspension.objects.filter(ticket=ticket, state=Suspension.State.PENDING).update(
+        state=Suspension.State.CANCELLED, decision_note=note, decided_at=now
+    )
+    Suspension.objects.filter(ticket=ticket, state=Suspension.State.ACTIVE).update(
+        state=Suspension.State.CANCELLED, resumed_at=now
     )

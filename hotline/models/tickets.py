@@ -16,11 +16,14 @@ class TicketState(models.TextChoices):
     CLOSED = "closed", _("已办结")
     MERGED = "merged", _("已并单")
     INVALID = "invalid", _("无效工单")
+    # 挂起 (issue 16, item 4): the clock stopped with the centre's approval; open, not handling.
+    SUSPENDED = "suspended", _("已挂起")
 
 
 FINAL_STATES = frozenset({TicketState.CLOSED, TicketState.MERGED, TicketState.INVALID})
 OPEN_STATES = frozenset(set(TicketState) - FINAL_STATES)
-# States in which a handling unit holds the ticket and its deadline runs.
+# States in which a handling unit holds the ticket and its deadline runs. A suspended ticket
+# (已挂起) is held by its unit too, but its deadline stands still: it is in neither list of lights.
 HANDLING_STATES = frozenset({TicketState.DISPATCHED, TicketState.IN_PROGRESS})
 
 

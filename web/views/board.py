@@ -6,13 +6,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dispatch import services as dispatch_services
-from dispatch.models import ExtensionRequest
+from dispatch.models import ExtensionRequest, Suspension
 from dispatch.selectors import (
     approval_queue,
     leader_returns_waiting,
     light_list,
     pending_extensions,
     returned_queue,
+    suspensions_active,
+    suspensions_pending,
     with_urges,
 )
 from hotline.errors import HotlineError, NotFound
@@ -30,9 +32,11 @@ ROWS = 10
 APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED]
 # The board's sections in page order. Each refreshes on its own (?part=<name>), so that one
 # holding a half-written 审核意见 never keeps the others from updating.
-SECTIONS = ("approval", "duplicates", "red", "yellow", "returned", "leader", "leader_returned", "extensions")
+SECTIONS = ("approval", "duplicates", "red", "yellow", "returned", "leader", "leader_returned", "extensions",
+            "suspensions", "suspended")
 PART_TEMPLATES = {"extensions": "board/_extensions.html", "leader_returned": "board/_leader_returned.html",
-                  "duplicates": "board/_duplicates.html"}
+                  "duplicates": "board/_duplicates.html",
+                  "suspensions": "board/_suspensions.html", "suspended": "board/_suspended.html"}
 
 
 def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
@@ -62,6 +66,14 @@ def _build(name: str, user, now) -> dict:
     if name == "leader_returned":
         returns = leader_returns_waiting()
         return {"rows": list(returns[:ROWS]), "qs": returns}
+    if name == "suspensions":  # 挂起待审 (issue 16, item 4)
+        pending = suspensions_pending()
+        return {"rows": list(pending[:ROWS]), "qs": pending}
+    if name == "suspended":  # 挂起中
+        active = suspensions_active()
+        rows = list(active[:ROWS])
+        with_lights([row.ticket for row in rows], now)
+        return {"rows": rows, "qs": active}
     extensions = pending_extensions(user).select_related("ticket", "ticket__lead_unit", "requested_by")
     return {"rows": list(extensions.order_by("created_at")[:ROWS]), "qs": extensions}
 
@@ -139,4 +151,45 @@ def decide_duplicate(request, suggestion_id: int):
     else:
         messages.success(request, f"已将工单 {suggestion.ticket.number} 并入 {suggestion.candidate.number}"
                          if decision == "merge" else f"{pair} 已标记为不是重复")
+    return redirect(safe_next(request, "/board/"))
+
+
+# --- 挂起 (issue 16, item 4): 同意挂起 / 驳回 and 恢复办理 from the board's lists ---
+@require_POST
+@role_required(*OFFICE)
+def decide_suspension(request, suspension_id: int):
+    suspension = Suspension.objects.filter(pk=suspension_id).select_related("ticket").first()
+    if suspension is None:
+        raise NotFound("挂起申请不存在")
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择同意或驳回")
+        return redirect(safe_next(request, "/board/"))
+    number = suspension.ticket.number
+    approve = form.cleaned_data["approve"]
+    try:
+        dispatch_services.ticket_suspension_decide(ticket=suspension.ticket, actor=request.user, approve=approve,
+                                                   note=form.cleaned_data["note"])
+    except HotlineError as exc:
+        messages.error(request, f"工单 {number}：{exc.message}")
+    else:
+        messages.success(request, f"工单 {number} 已挂起，停止计时" if approve else f"工单 {number} 的挂起申请已驳回")
+    return redirect(safe_next(request, "/board/"))
+
+
+@require_POST
+@role_required(*OFFICE)
+def resume_suspended(request, ticket_id: int):
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound("工单不存在")
+    try:
+        resumed = dispatch_services.ticket_resume(ticket=ticket, actor=request.user,
+                                                  note=request.POST.get("note", "")[:1000])
+    except HotlineError as exc:
+        messages.error(request, f"工单 {ticket.number}：{exc.message}")
+    else:
+        messages.success(request, f"工单 {ticket.number} 已恢复办理，办理时限顺延至 "
+                         f"{timezone.localtime(resumed.due_at):%Y-%m-%d %H:%M}" if resumed.due_at
+                         else f"工单 {ticket.number} 已恢复办理")
     return redirect(safe_next(request, "/board/"))

@@ -16,6 +16,8 @@ from dispatch.models import Attachment, Survey
 from dispatch.selectors import (
     leader_return_pending,
     registered_between,
+    suspension_active,
+    suspension_pending,
     ticket_actions_for,
     with_number,
     with_urges,
@@ -119,6 +121,8 @@ def _forms(ticket, data=None, which=None):
         "dispatch": f.DispatchForm(initial=_dispatch_initial(ticket), ticket=ticket), "submit": f.SubmitForm(),
         "answer": f.AnswerForm(), "merge": f.MergeForm(), "invalid": f.ReasonForm(), "close": f.RequiredNoteForm(),
         "callback": f.CallbackForm(), "urge": f.NoteForm(), "supervise": f.NoteForm(),
+        # 挂起 (issue 16, item 4)
+        "suspend": f.SuspensionForm(), "suspension_decide": f.DecideForm(), "resume": f.NoteForm(),
     }
     if which == "dispatch" and data is not None:
         forms[which] = f.DispatchForm(data, initial=forms[which].initial, ticket=ticket)
@@ -207,6 +211,9 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "notices": supervision_notices(request.user, ticket), "leader_return": leader_return_pending(ticket),
         "duplicates": duplicate_candidates(ticket) if "merge" in actions else [],
         "can_decide_duplicates": user.has_role(*OFFICE),
+        # 挂起 (issue 16, item 4): the request to decide, the suspension in force, and every one so far.
+        "pending_suspension": suspension_pending(ticket), "active_suspension": suspension_active(ticket),
+        "suspensions": ticket.suspensions.select_related("requested_by", "decided_by").order_by("-id"),
         "nav": "tickets",
     }, status=status)
 
@@ -220,11 +227,12 @@ def _chosen_category(form, ticket):
 
 
 # Form name → the action name in ticket_actions_for that shows that form.
-FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge"}
+FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge", "suspension_decide": "suspension-decide"}
 OK_MESSAGES = {
     "dispatch": "已派单", "submit": "已呈报领导", "answer": "已直接答复办结", "merge": "已并单",
     "invalid": "已标记为无效工单", "close": "已办结", "callback": "回访结果已登记", "urge": "已催办",
-    "supervise": "已督办",
+    "supervise": "已督办", "suspend": "挂起申请已提交，待值班长审核", "suspension_decide": "挂起申请已审核",
+    "resume": "已恢复办理，办理时限已顺延",
 }
 
 
@@ -276,6 +284,8 @@ def _service(action: str):
         "invalid": dispatch_services.ticket_mark_invalid,
         "close": dispatch_services.ticket_close_without_callback, "callback": dispatch_services.survey_record,
         "urge": dispatch_services.ticket_urge, "supervise": dispatch_services.ticket_supervise,
+        "suspend": dispatch_services.ticket_suspension_request,
+        "suspension_decide": dispatch_services.ticket_suspension_decide, "resume": dispatch_services.ticket_resume,
     }[action]
 
 

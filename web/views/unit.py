@@ -10,7 +10,15 @@ from django.utils import timezone
 from dispatch import services as dispatch_services
 from dispatch.deadlines import LIGHT_RANK, light_rank
 from dispatch.models import Assignment, ExtensionRequest
-from dispatch.selectors import ticket_actions_for, unit_done_parts, unit_inbox, unit_ticket_search
+from dispatch.selectors import (
+    suspension_active,
+    suspension_pending,
+    ticket_actions_for,
+    unit_done_parts,
+    unit_inbox,
+    unit_suspended,
+    unit_ticket_search,
+)
 from dispatch.services.parts import open_co_parts
 from dispatch.visibility import ticket_get_for
 from hotline.errors import HotlineError
@@ -18,7 +26,7 @@ from hotline.models import Role
 from hotline.selectors import ticket_timeline
 from knowledge.services.use import use_unit_reply
 
-from ..forms import ExtensionForm, ReasonForm, ReplyForm, UnitSearchForm
+from ..forms import ExtensionForm, ReasonForm, ReplyForm, SuspensionForm, UnitSearchForm
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
@@ -26,6 +34,7 @@ from .common import call_service, citizen_view, light_of, role_required, with_li
 from .knowledge import unit_points
 
 PAGE_SIZE = 30
+SUSPENDED_ROWS = 20
 LIGHT_FILTERS = {"red", "yellow", "green"}
 
 
@@ -48,7 +57,11 @@ def unit_home(request):
         state=Assignment.State.PENDING).values_list("ticket_id", flat=True))
     for t in tickets:
         t.needs_sign = t.pk in pending
-    return render(request, "unit/home.html", {"page": page, "tickets": tickets, "light": light, "nav": "unit"})
+    # 挂起中: not in the inbox (the clock stands still and nothing can be done), listed beside it.
+    suspended = with_lights(unit_suspended(request.user).select_related("category").defer(*LIST_DEFER)
+                            .order_by("state_changed_at", "id")[:SUSPENDED_ROWS], now)
+    return render(request, "unit/home.html", {"page": page, "tickets": tickets, "light": light, "nav": "unit",
+                                              "suspended": suspended})
 
 
 @role_required(Role.UNIT_STAFF)
@@ -80,14 +93,14 @@ def unit_search(request):
                                                 "query": params.urlencode(), "nav": "unit_search"})
 
 
-ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReasonForm}
+ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReasonForm, "suspend": SuspensionForm}
 
 
 @role_required(Role.UNIT_STAFF)
 def unit_ticket(request, ticket_id: int):
     ticket = ticket_get_for(request.user, ticket_id)
     actions = ticket_actions_for(request.user, ticket)
-    forms = {"reply": ReplyForm(), "extension": ExtensionForm(), "return": ReasonForm()}
+    forms = {"reply": ReplyForm(), "extension": ExtensionForm(), "return": ReasonForm(), "suspend": SuspensionForm()}
     errors = []
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -110,6 +123,8 @@ def unit_ticket(request, ticket_id: int):
         # The co-units the lead would reply without (the reply form warns and asks to confirm).
         "absent_co_units": open_co_parts(ticket) if is_lead and "reply" in actions else [],
         "notices": supervision_notices(request.user, ticket), "nav": "unit",
+        # 挂起 (issue 16, item 4): the request awaiting the centre, or the suspension in force.
+        "pending_suspension": suspension_pending(ticket), "active_suspension": suspension_active(ticket),
         # The knowledge base's answers to this ticket's question, beside the reply form (issue 17).
         "knowledge_hits": unit_points(request.user, ticket) if "reply" in actions else [],
         "knowledge_point": request.POST.get("knowledge_point", "") if request.method == "POST" else "",
@@ -163,6 +178,11 @@ def _act(request, ticket, action, forms, errors) -> bool:
         result = call_service(form, dispatch_services.extension_request, ticket=ticket, actor=user,
                               reason=data["reason"], extra_days=data["extra_days"])
         ok_message = "延期申请已提交，等待热线办审核"
+    elif action == "suspend":
+        result = call_service(form, dispatch_services.ticket_suspension_request, ticket=ticket, actor=user,
+                              reason_kind=data["reason_kind"], reason=data["reason"],
+                              expected_days=data["expected_days"])
+        ok_message = "挂起申请已提交，等待热线办审核；审核前请继续办理"
     else:
         result = call_service(form, dispatch_services.ticket_return, ticket=ticket, actor=user,
                               reason=data["reason"])

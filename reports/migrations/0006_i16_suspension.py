@@ -1,0 +1,83 @@
+"""挂起 (issue 16, item 4): the rollups count suspensions and suspended tickets, and the duplicate
+search's partial indexes (0002) cover suspended tickets, which are open (reports.intelligence.duplicates
+INDEXED_OPEN_STATES lists the same states in the same order)."""
+from django.db import migrations, models
+
+BEFORE = "('registered','pending_approval','approved','dispatched','in_progress','returned','replied','reopened')"
+AFTER = ("('registered','pending_approval','approved','dispatched','in_progress','returned','replied','reopened',"
+         "'suspended')")
+
+
+def indexes(states: str) -> list[str]:
+    return [
+        "DROP INDEX IF EXISTS reports_open_title_trgm",
+        "DROP INDEX IF EXISTS reports_open_address_trgm",
+        f"CREATE INDEX reports_open_title_trgm ON hotline_ticket USING gin (title gin_trgm_ops) "
+        f"WHERE state IN {states}",
+        f"CREATE INDEX reports_open_address_trgm ON hotline_ticket USING gist (address gist_trgm_ops) "
+        f"WHERE state IN {states} AND address <> ''",
+    ]
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in indexes(AFTER):
+            schema_editor.execute(sql)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in indexes(BEFORE):
+            schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('reports', '0005_i16_duplicate_suggestions'),
+        ('hotline', '0009_i16_suspension'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='dailycube',
+            name='suspended_now',
+            field=models.IntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='dailycube',
+            name='suspensions',
+            field=models.IntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='dailydimstat',
+            name='suspended_now',
+            field=models.IntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='dailydimstat',
+            name='suspensions',
+            field=models.IntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='dailystat',
+            name='suspended_now',
+            field=models.IntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='dailystat',
+            name='suspensions',
+            field=models.IntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='dailyunitstat',
+            name='suspended_now',
+            field=models.IntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='dailyunitstat',
+            name='suspensions',
+            field=models.IntegerField(default=0),
+        ),
+        migrations.RunPython(forwards, backwards),
+    ]
