@@ -66,6 +66,13 @@ MATRIX = {
     "urge": (f.dispatched, "post", "/api/tickets/{id}/urge/", {}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "supervise": (f.dispatched, "post", "/api/tickets/{id}/supervise/", {},
                   expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    # 挂起 (issue 16, item 4): the lead unit or the centre asks; supervisors decide and resume.
+    "suspend": (f.in_progress, "post", "/api/tickets/{id}/suspend/",
+                {"reason_kind": "citizen_materials", "reason": "等待市民补充材料", "expected_days": 3},
+                expect(201, staff_a=201, staff_b=403)),
+    "suspension-decide": (f.with_pending_suspension, "post", "/api/tickets/{id}/suspension-decide/",
+                          {"approve": True}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    "resume": (f.suspended, "post", "/api/tickets/{id}/resume/", {}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "inbox": (None, "get", "/api/inbox/", None,
               expect(403, staff_a=200, staff_b=200, outsider=200, leader=403, other_leader=403)),
     "extension queue": (None, "get", "/api/extensions/", None,
