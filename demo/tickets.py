@@ -42,6 +42,8 @@ SCENARIOS = {
     "returned": 6, "replied": 14, "reopened": 5,
     "closed_satisfied": 80, "closed_late": 10, "closed_after_reopen": 8, "closed_no_callback": 6,
     "closed_direct": 30, "merged": 6, "invalid": 6,
+    # 挂起 (issue 16, item 4): last, so that the scenarios above draw the same numbers as before.
+    "suspension_pending": 3, "suspended": 4,
 }
 TYPE_WEIGHTS = {TicketType.COMPLAINT: 35, TicketType.HELP: 25, TicketType.CONSULTATION: 15,
                 TicketType.SUGGESTION: 10, TicketType.REPORT: 5, TicketType.PRAISE: 5, TicketType.OTHER: 5}
@@ -291,6 +293,24 @@ class Writer:
             with frozen_at(ticket.created_at + 0.2 * HOUR):
                 d.ticket_mark_invalid(ticket=ticket, actor=self.u["operator"],
                                       reason="来电内容与政务服务无关，属无效来电。")
+            return ticket
+        if scenario in ("suspension_pending", "suspended"):
+            ticket = self.handle(sample, rng.choice(["green", "yellow"]), sign=rng.random() < 0.7)
+            ticket.refresh_from_db()
+            kind, reason = rng.choice([
+                ("citizen_materials", "需市民补充提供房屋产权证明及现场照片后方可核查。"),
+                ("site_condition", "连续降雨，现场暂不具备施工条件。"),
+                ("third_party", "需等待第三方检测机构出具检测报告。"),
+            ])
+            handled_since = ticket.signed_at or ticket.dispatched_at
+            asked = handled_since + (now - handled_since) * rng.uniform(0.3, 0.7)
+            with frozen_at(asked):
+                d.ticket_suspension_request(ticket=ticket, actor=self.staff_of(ticket.lead_unit), reason_kind=kind,
+                                            reason=reason, expected_days=rng.choice([3, 5, 7]))
+            if scenario == "suspended":
+                with frozen_at(asked + (now - asked) * rng.uniform(0.2, 0.8)):
+                    d.ticket_suspension_decide(ticket=ticket, actor=self.u["supervisor"], approve=True,
+                                               note="同意挂起，请跟进市民补充情况。")
             return ticket
         raise ValueError(scenario)
 

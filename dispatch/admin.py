@@ -18,6 +18,7 @@ from .models import (
     HolidayYear,
     SupervisionNotice,
     Survey,
+    Suspension,
     TimeLimitPolicy,
 )
 
@@ -122,6 +123,17 @@ class AssignmentAdmin(ReadOnlyAdmin):
 class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "extra_days", "state", "created_at", "decided_at")
     list_filter = ("state",)
+    list_select_related = ("ticket",)
+    raw_id_fields = ("ticket",)
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    """挂起 (issue 16, item 4): decided on the board and the ticket page, never edited here."""
+
+    list_display = ("ticket", "reason_kind", "expected_days", "state", "created_at", "suspended_at", "resumed_at",
+                    "resumed_how")
+    list_filter = ("state", "reason_kind", "resumed_how")
     list_select_related = ("ticket",)
     raw_id_fields = ("ticket",)
 
