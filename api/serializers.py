@@ -359,7 +359,7 @@ class SuspensionRequestSerializer(serializers.Serializer):
     reason_kind = serializers.ChoiceField(Suspension.Reason.choices, help_text="挂起原因")
     reason = Text(max_length=1000, help_text="挂起说明：等待什么、为何不能继续办理")
     expected_days = serializers.IntegerField(
-        min_value=1, max_value=365,
+        min_value=1, max_value=settings.HOTLINE_SUSPENSION_MAX_WORKING_DAYS,
         help_text="预计挂起的工作日数，1 至 SUSPENSION_MAX_WORKING_DAYS（默认 10）；期满由系统自动恢复办理")
 
 
