@@ -90,6 +90,14 @@ def extension(e) -> dict:
             "decided_at": when(e.decided_at)}
 
 
+def ticket_return(r) -> dict:
+    return {"id": r.pk, "unit": r.unit_id, "unit_name": r.unit.name, "state": r.state,
+            "state_label": r.get_state_display(), "reason_code": r.reason_code,
+            "reason_label": r.get_reason_code_display(), "reason": r.reason, "created_at": when(r.created_at),
+            "review_due_at": when(r.review_due_at), "decided_at": when(r.decided_at),
+            "decision_note": r.decision_note}
+
+
 def ticket_detail(ticket, *, user, now) -> dict:
     return ticket_summary(ticket, user=user, now=now) | {
         "content": ticket.content, "address": ticket.address, "leader": user_brief(ticket.leader),
@@ -105,5 +113,6 @@ def ticket_detail(ticket, *, user, now) -> dict:
         "replies": [reply(r) for r in ticket.replies.all()],
         "surveys": [survey(s) for s in ticket.surveys.all()],
         "extension_requests": [extension(e) for e in ticket.extension_requests.all()],
+        "returns": [ticket_return(r) for r in ticket.returns.all()],
         "actions": ticket_actions_for(user, ticket),
     }

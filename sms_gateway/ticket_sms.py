@@ -5,7 +5,10 @@ citizen:   receipt (register), dispatched-to (dispatch), result (reply),
            the way (中途提醒): another unit now (redispatch), a later deadline (extension_approved),
            merged into another ticket (merge), not accepted (mark_invalid)
 leader:    a ticket awaits instruction, with a link (submit_for_approval)
-unit head: new assignment (dispatch/redispatch), urge (yellow), supervision (red)
+unit head: new assignment (dispatch/redispatch/reassign), urge (yellow), supervision (red), the
+           centre's decision on its return request (return after review, return_refused)
+改派 (reassign) tells the citizen as a re-dispatch does (citizen_redispatched); the old unit
+learns of it by push (it keeps seeing the ticket), not by SMS.
 """
 import logging
 from dataclasses import dataclass
@@ -90,12 +93,18 @@ def notices_for(event: TicketEvent) -> list[Notice]:
 
     if kind == "register":
         to_citizen("citizen_receipt")
-    elif kind in ("dispatch", "redispatch"):
+    elif kind in ("dispatch", "redispatch", "reassign"):
         to_citizen("citizen_dispatched" if kind == "dispatch" else "citizen_redispatched")
         units = Unit.objects.in_bulk([payload.get("lead_unit_id"), *payload.get("co_unit_ids", [])])
         to_unit_head("unit_assigned", units.get(payload.get("lead_unit_id")), role="主办")
         for unit_id in payload.get("co_unit_ids", []):
             to_unit_head("unit_assigned", units.get(unit_id), role="协办")
+    elif kind == "return" and payload.get("return_id"):  # a return request the centre accepted
+        unit = Unit.objects.filter(pk=payload.get("unit_id")).first()
+        to_unit_head("unit_return_accepted", unit)
+    elif kind == "return_refused":
+        unit = Unit.objects.filter(pk=payload.get("unit_id")).first()
+        to_unit_head("unit_return_refused", unit, reason=excerpt(payload.get("reason", ""), REASON_EXCERPT))
     elif kind == "reply":
         to_citizen("citizen_result", result=excerpt(payload.get("text", ""), RESULT_EXCERPT))
     elif kind == "survey_sent":

@@ -7,14 +7,14 @@ from hotline.privacy import scrub_text
 
 # Payload keys worth a reader's attention, in the order they are shown.
 DETAIL_KEYS = [
-    ("category", "分类"), ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"), ("unit_names", "建议单位"),
-    ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason", "理由"), ("note", "说明"),
-    ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"), ("from", "来自"),
-    ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"), ("title", "公开标题"),
-    ("point", "知识点"),
+    ("category", "分类"), ("from_unit", "原主办"), ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"),
+    ("unit_names", "建议单位"), ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason_label", "退单原因"),
+    ("reason", "理由"), ("note", "说明"), ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"),
+    ("from", "来自"), ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"),
+    ("title", "公开标题"), ("point", "知识点"),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
-               "leader_return_reopened"}
+               "leader_return_reopened", "return_refused", "reassign"}
 
 
 @dataclass
@@ -72,6 +72,7 @@ PUBLIC_LABELS = {
     "sign": "承办单位已签收，正在办理",
     "reply": "承办单位已答复",
     "return": "工单重新分派中",
+    "reassign": "已改由其他承办单位办理",
     "answer_directly": "热线已直接答复",
     "callback_satisfied": "回访完成，工单办结",
     "callback_dissatisfied": "您不满意，工单重新办理",
@@ -88,7 +89,7 @@ NOT_PUBLIC = frozenset({
     "co_sign", "co_reply", "urge", "supervise", "extension_requested", "extension_rejected", "merged_in",
     "sms_sent", "sign_overdue", "callback_due", "survey_sent", "case_published", "case_updated", "case_withdrawn",
     "co_parts_closed", "leader_return", "leader_return_reopened", "calendar_uncovered",
-    "duplicate_suggested", "knowledge_answered",
+    "duplicate_suggested", "knowledge_answered", "return_requested", "return_refused",
 })
 
 
@@ -100,7 +101,7 @@ def public_lines(events, *, names=()) -> list[Line]:
             continue
         payload = e.payload or {}
         detail = ""
-        if e.kind in ("dispatch", "redispatch"):
+        if e.kind in ("dispatch", "redispatch", "reassign"):
             detail = f"承办单位：{payload.get('lead_unit', '')}"
         elif e.kind == "reply":
             detail = scrub_text(payload.get("text", ""), names=names, max_length=None)
