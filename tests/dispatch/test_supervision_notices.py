@@ -7,7 +7,7 @@ import pytest
 
 from dispatch import timers
 from dispatch.models import SupervisionNotice
-from dispatch.services import ticket_dispatch, ticket_return, ticket_return_accept, ticket_sign
+from dispatch.services import ticket_return, ticket_return_accept, ticket_sign
 from dispatch.supervision_notices import render_notice_pdf
 from hotline.models import Ticket
 
