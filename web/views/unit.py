@@ -86,6 +86,7 @@ def unit_search(request):
 
 
 ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReturnRequestForm}
+SHOWN_BY = {"extension": "extensions"}  # the form's name → the action (ticket_actions_for) that shows it
 
 
 @role_required(Role.UNIT_STAFF)
@@ -99,6 +100,9 @@ def unit_ticket(request, ticket_id: int):
         done = _act(request, ticket, action, forms, errors)
         if done:
             return redirect(request.path)
+        if action in forms and SHOWN_BY.get(action, action) not in actions:
+            # The form is not on the page (the ticket moved on: reassigned, returned): say why on top.
+            errors.extend(forms[action].non_field_errors())
     lines = staff_lines(ticket_timeline(ticket))
     my_part = _my_part(request.user, ticket)
     is_lead = my_part is not None and my_part.role == Assignment.Role.LEAD
