@@ -18,6 +18,7 @@ from .models import (
     HolidayYear,
     SupervisionNotice,
     Survey,
+    TicketReturn,
     TimeLimitPolicy,
 )
 
@@ -123,6 +124,16 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "extra_days", "state", "created_at", "decided_at")
     list_filter = ("state",)
     list_select_related = ("ticket",)
+    raw_id_fields = ("ticket",)
+
+
+@admin.register(TicketReturn)
+class TicketReturnAdmin(ReadOnlyAdmin):
+    """退单申请 and the centre's decisions (issue 16): decided on the board, never edited here."""
+
+    list_display = ("ticket", "unit", "reason_code", "state", "created_at", "review_due_at", "decided_at")
+    list_filter = ("state", "reason_code")
+    list_select_related = ("ticket", "unit")
     raw_id_fields = ("ticket",)
 
 

@@ -240,3 +240,17 @@ def test_a_merge_withdraws_a_pending_request(people):
     ticket = f.with_pending_return(people)
     d.ticket_merge(ticket=ticket, into=f.registered(people), actor=people["supervisor"], reason="重复")
     assert TicketReturn.objects.get(ticket=ticket).state == "cancelled"
+
+
+def test_returns_from_before_the_review_migrate_as_accepted_decided_when_made(people):
+    """dispatch/migrations/0011: the rows of immediate returns become accepted requests."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dispatch.migrations.0011_i16_return_review_reassign")
+    ticket = f.with_pending_return(people)
+    made = TicketReturn.objects.get(ticket=ticket).created_at
+    migration.existing_returns_were_accepted(apps, None)
+    old = TicketReturn.objects.get(ticket=ticket)
+    assert (old.state, old.decided_at) == ("accepted", made)
