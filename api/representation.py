@@ -100,6 +100,12 @@ def suspension(x) -> dict:
             "suspended_at": when(x.suspended_at), "resume_by": when(x.resume_by), "resumed_at": when(x.resumed_at),
             "resumed_how": x.resumed_how, "paused_seconds": x.paused_seconds, "old_due_at": when(x.old_due_at),
             "new_due_at": when(x.new_due_at)}
+def ticket_return(r) -> dict:
+    return {"id": r.pk, "unit": r.unit_id, "unit_name": r.unit.name, "state": r.state,
+            "state_label": r.get_state_display(), "reason_code": r.reason_code,
+            "reason_label": r.get_reason_code_display(), "reason": r.reason, "created_at": when(r.created_at),
+            "review_due_at": when(r.review_due_at), "decided_at": when(r.decided_at),
+            "decision_note": r.decision_note}
 
 
 def ticket_detail(ticket, *, user, now) -> dict:
@@ -118,5 +124,6 @@ def ticket_detail(ticket, *, user, now) -> dict:
         "surveys": [survey(s) for s in ticket.surveys.all()],
         "extension_requests": [extension(e) for e in ticket.extension_requests.all()],
         "suspensions": [suspension(x) for x in ticket.suspensions.all()],
+        "returns": [ticket_return(r) for r in ticket.returns.all()],
         "actions": ticket_actions_for(user, ticket),
     }

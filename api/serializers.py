@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from dispatch.deadlines import ticket_light
-from dispatch.models import Assignment, ExtensionRequest, Instruction, Reply, Survey, Suspension
+from dispatch.models import Assignment, ExtensionRequest, Instruction, Reply, Survey, Suspension, TicketReturn
 from dispatch.selectors import ticket_actions_for
 from hotline.event_kinds import event_label
 from hotline.models import (
@@ -202,6 +202,18 @@ class SuspensionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, suspension):
         return representation.suspension(suspension)
+class TicketReturnSerializer(serializers.ModelSerializer):
+    """A lead unit's return request (退单) and the centre's decision; `decision_note` is the refusal's
+    reason, shown to the unit."""
+
+    unit_name = serializers.CharField(source="unit.name")
+    reason_label = serializers.CharField(source="get_reason_code_display", help_text="退单原因（中文）")
+    state_label = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = TicketReturn
+        fields = ["id", "unit", "unit_name", "state", "state_label", "reason_code", "reason_label", "reason",
+                  "created_at", "review_due_at", "decided_at", "decision_note"]
 
 
 class TicketDetailSerializer(TicketListSerializer):
@@ -213,6 +225,7 @@ class TicketDetailSerializer(TicketListSerializer):
     replies = ReplySerializer(many=True, read_only=True)
     surveys = SurveySerializer(many=True, read_only=True)
     extension_requests = ExtensionSerializer(many=True, read_only=True)
+    returns = TicketReturnSerializer(many=True, read_only=True, help_text="退单申请，先提出的在前")
     suspensions = SuspensionSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
 
@@ -221,7 +234,7 @@ class TicketDetailSerializer(TicketListSerializer):
             "content", "address", "leader", "dispatched_at", "sign_due_at", "warn_at", "signed_at",
             "replied_at", "callback_due_at", "closed_at", "closed_on_time", "closed_by_hotline",
             "direct_answer", "merged_into_number", "reopen_count", "call_id", "version", "assignments",
-            "instructions", "replies", "surveys", "extension_requests", "suspensions", "actions",
+            "instructions", "replies", "surveys", "extension_requests", "returns", "suspensions", "actions",
         ]
 
     def get_actions(self, ticket) -> list[str]:
@@ -289,6 +302,34 @@ class RequiredNoteSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = Text(max_length=1000)
+
+
+class ReturnRequestSerializer(serializers.Serializer):
+    reason_code = serializers.ChoiceField(TicketReturn.Reason.choices, help_text="退单原因")
+    reason = Text(max_length=1000, help_text="退单理由（必填）：为什么不属于本单位办理，建议由哪个单位办理")
+
+
+class ReturnAcceptSerializer(NoteSerializer):
+    lead_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True,
+        help_text="同时重新派给的主办单位（可选）；不填则工单退回热线办待派单")
+    co_units = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all()),
+                                     required=False, default=list,
+                                     help_text="重新派单的协办单位（须同时给出 lead_unit）")
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True,
+        help_text="重新派单时更正诉求分类（可选）")
+
+
+class ReturnRefuseSerializer(serializers.Serializer):
+    reason = Text(max_length=1000, help_text="驳回理由（必填），承办单位在工单页看到")
+
+
+class ReassignSerializer(serializers.Serializer):
+    lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), help_text="改派给的主办单位")
+    co_units = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all()),
+                                     required=False, default=list)
+    reason = Text(max_length=1000, help_text="改派理由（必填）")
 
 
 class LeaderReturnSerializer(serializers.Serializer):

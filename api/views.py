@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from dispatch import services as dispatch_services
-from dispatch.models import Assignment, ExtensionRequest, Reply, Suspension
+from dispatch.models import Assignment, ExtensionRequest, Reply, Suspension, TicketReturn
 from dispatch.selectors import pending_extensions, unit_inbox
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import InvalidInput, NotAllowed, NotFound, RecentlyUrged
@@ -42,7 +42,8 @@ from . import serializers as s
 from .filters import InboxFilter, TicketFilter
 from .pagination import InboxPagination, OldestFirstPagination, TicketListPagination
 
-FRESH_TICKET_RELATIONS = ("assignments", "instructions", "replies", "surveys", "extension_requests", "suspensions")
+FRESH_TICKET_RELATIONS = ("assignments", "instructions", "replies", "surveys", "extension_requests", "returns",
+                          "suspensions")
 
 
 _EMPTY_RELATIONS: dict = {}
@@ -140,6 +141,7 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
                 "instructions__leader", "instructions__units",
                 Prefetch("replies", queryset=Reply.objects.select_related("unit").prefetch_related("attachments")),
                 "surveys", "extension_requests",
+                Prefetch("returns", queryset=TicketReturn.objects.select_related("unit").order_by("id")),
                 Prefetch("suspensions", queryset=Suspension.objects.select_related("unit").order_by("id")),
             )
             .get(pk=ticket.pk)
@@ -234,11 +236,36 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         """领导退回（只限呈报给本人、待批示的工单，须说明理由）：工单回到热线办待处理。"""
         return self._act(request, s.LeaderReturnSerializer, dispatch_services.ticket_leader_return)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.TicketDetailSerializer)
+    @extend_schema(request=s.ReturnRequestSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_ticket(self, request, pk=None):
-        """退单（主办单位，须说明理由）。"""
-        return self._act(request, s.ReasonSerializer, dispatch_services.ticket_return)
+        """申请退单（主办单位，派单后 RETURN_WINDOW_WORKING_DAYS 个工作日内，须选择原因并说明理由）。
+
+        工单不立即退回：热线办审核期间工单仍由本单位承办、时限照常计算，returns 中的申请为 pending。
+        超过期限 409 return_window_passed；已有申请在审核中 409 return_pending；本轮申请已被驳回 409
+        return_refused；协办单位 403。"""
+        return self._act(request, s.ReturnRequestSerializer, dispatch_services.ticket_return)
+
+    @extend_schema(request=s.ReturnAcceptSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return/accept")
+    def return_accept(self, request, pk=None):
+        """同意退单（值班长、管理员）：工单退回热线办（状态 returned）；给出 lead_unit 则同时重新派给该单位。
+        没有待审核的申请（已由他人审核或单位已回复）409 return_not_pending。"""
+        return self._act(request, s.ReturnAcceptSerializer, dispatch_services.ticket_return_accept)
+
+    @extend_schema(request=s.ReturnRefuseSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return/refuse")
+    def return_refuse(self, request, pk=None):
+        """驳回退单（值班长、管理员，须说明理由）：工单仍由原单位按原时限办理，单位在工单页看到驳回理由。
+        没有待审核的申请 409 return_not_pending。"""
+        return self._act(request, s.ReturnRefuseSerializer, dispatch_services.ticket_return_refuse)
+
+    @extend_schema(request=s.ReassignSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """改派（值班长、管理员，须说明理由）：承办单位待签收或办理中的工单改由另一单位办理，按时限规则重新计时；
+        原单位只能查看，待审核的退单、延期申请随之撤销。"""
+        return self._act(request, s.ReassignSerializer, dispatch_services.ticket_reassign)
 
     @extend_schema(request=s.ExtensionRequestSerializer, responses={201: s.ExtensionSerializer})
     @action(detail=True, methods=["post"])

@@ -285,6 +285,10 @@ HOTLINE_WORK_HOURS = (os.environ.get("WORK_OPENS", "08:30"), os.environ.get("WOR
 # A second 催办 of the same ticket within this many minutes asks "仍要催办？" first.
 HOTLINE_URGE_REPEAT_MINUTES = int(os.environ.get("URGE_REPEAT_MINUTES", "30"))
 HOTLINE_SWEEP_SECONDS = int(os.environ.get("SWEEP_SECONDS", "60"))
+# 退单审核 (issue 16): a lead unit may ask to return a ticket until the end of this many working
+# days after the day it was dispatched to it; the centre reviews a request within this many more.
+HOTLINE_RETURN_WINDOW_WORKING_DAYS = int(os.environ.get("RETURN_WINDOW_WORKING_DAYS", "2"))
+HOTLINE_RETURN_REVIEW_WORKING_DAYS = int(os.environ.get("RETURN_REVIEW_WORKING_DAYS", "1"))
 # /api/health/ calls the timers "degraded" when the last light sweep is older than this.
 OPS_SWEEP_LATE_SECONDS = int(os.environ.get("OPS_SWEEP_LATE_SECONDS", str(5 * HOTLINE_SWEEP_SECONDS)))
 HOTLINE_OFFICE_NAME = os.environ.get("HOTLINE_OFFICE_NAME", "12345政务服务便民热线办公室")

@@ -39,7 +39,7 @@ SCENARIOS = {
     "dispatched_green": 14, "dispatched_yellow": 8, "dispatched_red": 8,
     "in_progress_green": 24, "in_progress_yellow": 12, "in_progress_red": 12,
     "extension_pending": 5, "extension_approved": 5,
-    "returned": 6, "replied": 14, "reopened": 5,
+    "returned": 6, "return_pending": 4, "return_refused": 3, "reassigned": 3, "replied": 14, "reopened": 5,
     "closed_satisfied": 80, "closed_late": 10, "closed_after_reopen": 8, "closed_no_callback": 6,
     "closed_direct": 30, "merged": 6, "invalid": 6,
     # 挂起 (issue 16, item 4): last, so that the scenarios above draw the same numbers as before.
@@ -166,6 +166,16 @@ class Writer:
                     break
         return self.rng.choice(fitting) if fitting else None
 
+    def wrong_unit(self, ticket):
+        """A unit with a demo login that does not handle the ticket's category."""
+        return self.county.units["jtj"] if self.unit_for(ticket).code != "jtj" else self.county.units["cgj"]
+
+    def ask_return(self, ticket, unit, at, *, code="not_ours", reason="该事项不属于本单位职责范围，请改派。"):
+        at = self.past(at)
+        with frozen_at(at):
+            d.ticket_return(ticket=ticket, actor=self.staff_of(unit), reason_code=code, reason=reason)
+        return at
+
     # --- scenarios ----------------------------------------------------------------
     def handle(self, sample, light: str, *, sign: bool) -> Ticket:
         """A ticket a unit holds now, dispatched long enough ago to show `light`."""
@@ -240,12 +250,38 @@ class Writer:
                 with frozen_at(now - rng.uniform(0.1, 0.4) * HOUR):
                     d.extension_decide(extension=ext, actor=self.u["supervisor"], approve=True, note="同意延期")
             return ticket
-        if scenario == "returned":
+        if scenario == "returned":  # the unit asked to return it, the centre agreed: waiting for re-dispatch
             ticket = self.register(sample, now - rng.uniform(5, 48) * HOUR, urgency=Urgency.NORMAL)
-            wrong = self.county.units["jtj"] if self.unit_for(ticket).code != "jtj" else self.county.units["cgj"]
+            wrong = self.wrong_unit(ticket)
             unit, at = self.dispatch(ticket, ticket.created_at + HOUR, unit=wrong)
-            with frozen_at(at + rng.uniform(1, 4) * HOUR):
-                d.ticket_return(ticket=ticket, actor=self.staff_of(unit), reason="该事项不属于本单位职责范围，请改派。")
+            at = self.ask_return(ticket, unit, at + rng.uniform(1, 4) * HOUR)
+            with frozen_at(self.past(at + rng.uniform(0.3, 2) * HOUR)):
+                d.ticket_return_accept(ticket=ticket, actor=self.u["supervisor"], note="同意退单，另行派单。")
+            return ticket
+        if scenario == "return_pending":  # 退单待审 on the board, the deadline running meanwhile
+            ticket = self.register(sample, now - rng.uniform(3, 20) * HOUR, urgency=Urgency.NORMAL)
+            unit, at = self.dispatch(ticket, ticket.created_at + 0.5 * HOUR, unit=self.wrong_unit(ticket))
+            if rng.random() < 0.5:
+                self.sign(ticket, unit, at + 0.5 * HOUR)
+            self.ask_return(ticket, unit, at + rng.uniform(1, 2) * HOUR)
+            return ticket
+        if scenario == "return_refused":  # the right unit asked; refused, it handles the ticket on time
+            ticket = self.handle(sample, "green", sign=True)
+            ticket.refresh_from_db()
+            at = self.ask_return(ticket, ticket.lead_unit, ticket.dispatched_at + rng.uniform(2, 5) * HOUR,
+                                 code="unclear", reason="诉求地点描述不清，无法核实，请热线办补充后改派。")
+            with frozen_at(self.past(at + rng.uniform(0.5, 3) * HOUR)):
+                d.ticket_return_refuse(ticket=ticket, actor=self.u["supervisor"],
+                                       reason="来电人已补充具体位置，该事项属贵单位职责，请按时办理。")
+            return ticket
+        if scenario == "reassigned":  # first given to the wrong unit, the centre moved it (改派)
+            ticket = self.register(sample, now - rng.uniform(10, 40) * HOUR, urgency=Urgency.NORMAL)
+            wrong, at = self.dispatch(ticket, ticket.created_at + HOUR, unit=self.wrong_unit(ticket))
+            self.sign(ticket, wrong, at + HOUR)
+            right = self.unit_for(ticket) if self.staff_of(self.unit_for(ticket)) else self.county.units["zjj"]
+            with frozen_at(self.past(at + rng.uniform(2, 6) * HOUR)):
+                d.ticket_reassign(ticket=ticket, actor=self.u["supervisor"], lead_unit=right,
+                                  reason="经核实该事项属其他单位职责，改派。")
             return ticket
         if scenario in ("replied", "reopened"):
             at = now - rng.uniform(1, 6) * DAY

@@ -19,6 +19,7 @@ from .models import (
     SupervisionNotice,
     Survey,
     Suspension,
+    TicketReturn,
     TimeLimitPolicy,
 )
 
@@ -135,6 +136,16 @@ class SuspensionAdmin(ReadOnlyAdmin):
                     "resumed_how")
     list_filter = ("state", "reason_kind", "resumed_how")
     list_select_related = ("ticket",)
+    raw_id_fields = ("ticket",)
+
+
+@admin.register(TicketReturn)
+class TicketReturnAdmin(ReadOnlyAdmin):
+    """退单申请 and the centre's decisions (issue 16): decided on the board, never edited here."""
+
+    list_display = ("ticket", "unit", "reason_code", "state", "created_at", "review_due_at", "decided_at")
+    list_filter = ("state", "reason_code")
+    list_select_related = ("ticket", "unit")
     raw_id_fields = ("ticket",)
 
 

@@ -106,6 +106,17 @@ def add_working_days(start: dt.datetime, days: int, calendar: WorkCalendar | Non
     return dt.datetime.combine(day, END_OF_DAY, tzinfo=local_tz())
 
 
+def return_window_end(assigned_at: dt.datetime) -> dt.datetime:
+    """退单审核 (issue 16): the last moment a lead unit may ask to return a ticket dispatched to it
+    at `assigned_at`: the end of the N-th working day after that day (HOTLINE_RETURN_WINDOW_WORKING_DAYS)."""
+    return add_working_days(assigned_at, max(1, settings.HOTLINE_RETURN_WINDOW_WORKING_DAYS))
+
+
+def return_review_due(asked_at: dt.datetime) -> dt.datetime:
+    """When the centre should have decided a return request asked at `asked_at`."""
+    return add_working_days(asked_at, max(1, settings.HOTLINE_RETURN_REVIEW_WORKING_DAYS))
+
+
 def add_limit(start: dt.datetime, amount: int, limit_unit: str, calendar: WorkCalendar | None = None) -> dt.datetime:
     if limit_unit == LimitUnit.CLOCK_HOURS:
         return start + dt.timedelta(hours=amount)

@@ -11,9 +11,10 @@ SIDE_PART = models.Q(role="co") | models.Q(is_current=False) | models.Q(state__i
 # A co-unit part still to be done (a unit's inbox shows it): the partial index over these
 # stays as small as the work in hand, where every co-unit part ever held grows by the year.
 OPEN_CO_PART = models.Q(is_current=True, role="co", state__in=["pending", "signed"])
-# A part the unit has finished with: it replied, handed the ticket back, or the ticket closed
-# while its co-unit part was unanswered. These make up the unit's 已办 list.
-DONE_PART_STATES = ("replied", "returned", "closed")
+# A part the unit has finished with: it replied, handed the ticket back, the ticket closed
+# while its co-unit part was unanswered, or the centre reassigned it (改派). These make up the
+# unit's 已办 list.
+DONE_PART_STATES = ("replied", "returned", "closed", "reassigned")
 DONE_PART = models.Q(state__in=DONE_PART_STATES)
 
 
@@ -32,6 +33,9 @@ class Assignment(models.Model):
         CANCELLED = "cancelled", _("已撤销")
         # The ticket closed (办结, 并单, 无效) while this co-unit part was still unanswered.
         CLOSED = "closed", _("已结束")
+        # 改派 (issue 16): the centre gave the ticket to another unit while this one held it; the
+        # unit keeps a read-only view of the ticket and its timeline.
+        REASSIGNED = "reassigned", _("已改派")
 
     ticket = models.ForeignKey(
         "hotline.Ticket", verbose_name=_("工单"),
@@ -71,6 +75,9 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "ticket"], condition=SIDE_PART, name="assignment_side_part"),
             # A unit's 已办 list, newest first, paged straight from the index.
             models.Index(fields=["unit", "-ended_at", "-id"], condition=DONE_PART, name="assignment_unit_done"),
+            # The reports' per-unit dispatches as lead unit in a period (退单率's denominator).
+            models.Index(fields=["assigned_at", "unit"], condition=models.Q(role="lead"),
+                         name="assignment_lead_assigned"),
         ]
 
     def __str__(self) -> str:
@@ -276,7 +283,23 @@ class Suspension(models.Model):
 
 
 class TicketReturn(models.Model):
-    """A unit handing back a mis-routed ticket (退单)."""
+    """A lead unit's 退单 (issue 16, return review): a request the centre accepts (the ticket is
+    returned, and maybe re-dispatched at once) or refuses (the ticket stays with the unit, its
+    deadline unchanged). Rows from before the review migrated as accepted."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACCEPTED = "accepted", _("已同意")
+        REFUSED = "refused", _("已驳回")
+        # The unit replied, or the ticket left it (merged, invalid, reassigned) before anyone decided.
+        CANCELLED = "cancelled", _("已撤销")
+
+    class Reason(models.TextChoices):
+        NOT_OURS = "not_ours", _("不属于本单位职责")
+        UNCLEAR = "unclear", _("诉求内容不清或信息不全")
+        OTHER_CHANNEL = "other_channel", _("应由其他途径解决（诉讼、仲裁、信访等）")
+        SEVERAL_UNITS = "several_units", _("涉及多个部门需协调")
+        OTHER = "other", _("其他")
 
     ticket = models.ForeignKey(
         "hotline.Ticket", verbose_name=_("工单"),
@@ -291,18 +314,38 @@ class TicketReturn(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("退单人"),
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"),
         on_delete=models.PROTECT, related_name="+",
     )
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    reason_code = models.CharField(_("退单原因"), max_length=16, choices=Reason.choices, default=Reason.OTHER)
     reason = models.TextField(_("退单理由"))
-    created_at = models.DateTimeField(_("退单时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    # The centre reviews within a working day (HOTLINE_RETURN_REVIEW_WORKING_DAYS).
+    review_due_at = models.DateTimeField(_("审核时限"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
 
     class Meta:
-        verbose_name = _("退单记录")
-        verbose_name_plural = _("退单记录")
+        verbose_name = _("退单申请")
+        verbose_name_plural = _("退单申请")
+        constraints = [
+            # At most one undecided request per ticket: the second ask is a 409, never a second row.
+            models.UniqueConstraint(fields=["ticket"], condition=models.Q(state="pending"),
+                                    name="one_pending_return"),
+        ]
+        indexes = [
+            # The board's 退单待审, the longest waiting first: as small as the requests waiting.
+            models.Index(fields=["created_at", "id"], condition=models.Q(state="pending"),
+                         name="ticketreturn_pending"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.ticket_id} 退单"
+        return f"{self.ticket_id} 退单（{self.get_state_display()}）"
 
 
 class Survey(models.Model):

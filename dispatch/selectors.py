@@ -8,8 +8,17 @@ from hotline.models.tickets import HANDLING_STATES
 from hotline.selectors import unit_subtree_ids
 from hotline.workflow import TRANSITIONS
 
-from .deadlines import light_q
-from .models import DONE_PART, OPEN_CO_PART, Assignment, ExtensionRequest, SupervisionNotice, Survey, Suspension
+from .deadlines import light_q, return_window_end
+from .models import (
+    DONE_PART,
+    OPEN_CO_PART,
+    Assignment,
+    ExtensionRequest,
+    SupervisionNotice,
+    Survey,
+    Suspension,
+    TicketReturn,
+)
 from .visibility import tickets_visible_to
 
 OFFICE_ACTIONS = {
@@ -35,24 +44,54 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
             actions.append("callback")
         if state in HANDLING_STATES and user.has_role(Role.SUPERVISOR, Role.ADMIN):
             actions += ["urge", "supervise"]
+            # issue 16: the centre reviews a unit's return request and may reassign (改派).
+            if TicketReturn.objects.filter(ticket=ticket, state=TicketReturn.State.PENDING).exists():
+                actions += ["return/accept", "return/refuse"]
+            if state in TRANSITIONS["reassign"].sources:
+                actions.append("reassign")
         actions += _office_suspension_actions(user, ticket)
     if user.role == Role.LEADER and state == TicketState.PENDING_APPROVAL and ticket.leader_id == user.pk:
         actions += ["instruct", "leader-return"]
     if user.role == Role.UNIT_STAFF and user.unit_id:
         assignment = (
             Assignment.objects.filter(ticket=ticket, unit_id=user.unit_id, is_current=True)
-            .exclude(state__in=[Assignment.State.CANCELLED, Assignment.State.RETURNED]).first()
+            .exclude(state__in=[Assignment.State.CANCELLED, Assignment.State.RETURNED,
+                                Assignment.State.REASSIGNED]).first()
         )
         if assignment is not None and state in HANDLING_STATES:
             if assignment.state == Assignment.State.PENDING:
                 actions.append("sign")
             if assignment.role == Assignment.Role.LEAD:
-                actions += ["return", "suspend"]
+                if may_ask_return(assignment):
+                    actions.append("return")
+                actions.append("suspend")
                 if assignment.state == Assignment.State.SIGNED:
                     actions += ["reply", "extensions"]
             elif assignment.state == Assignment.State.SIGNED:
                 actions.append("reply")
     return actions
+
+
+def may_ask_return(assignment: Assignment) -> bool:
+    """The lead unit may ask to return now: within the window after dispatch, with no request of
+    this round waiting or refused (dispatch.services.returns says why not, when asked anyway)."""
+    if timezone.now() > return_window_end(assignment.assigned_at):
+        return False
+    return not TicketReturn.objects.filter(
+        assignment=assignment, state__in=[TicketReturn.State.PENDING, TicketReturn.State.REFUSED]).exists()
+
+
+def pending_return(ticket: Ticket) -> TicketReturn | None:
+    """The ticket's return request waiting for the centre, if any."""
+    return (TicketReturn.objects.filter(ticket=ticket, state=TicketReturn.State.PENDING)
+            .select_related("unit", "returned_by").first())
+
+
+def return_requests_waiting() -> QuerySet[TicketReturn]:
+    """退单待审 (the board): requests the centre has not decided yet, the longest waiting first
+    (the partial index ticketreturn_pending)."""
+    return (TicketReturn.objects.filter(state=TicketReturn.State.PENDING)
+            .select_related("ticket", "unit", "returned_by").order_by("created_at", "id"))
 
 
 # --- 挂起 (issue 16, item 4) ---

@@ -13,6 +13,9 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "extension_requested": "申请延期",
     "extension_approved": "同意延期",
     "extension_rejected": "驳回延期",
+    # issue 16, item 1: a unit's 退单 is a request the centre reviews (accepted: the "return" transition)
+    "return_requested": "申请退单",
+    "return_refused": "驳回退单",
     "merged_in": "并入工单",
     "co_parts_closed": "协办结束",
     "sms_sent": "发送短信",

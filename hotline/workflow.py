@@ -45,6 +45,10 @@ TRANSITIONS: dict[str, Transition] = {
     "callback_satisfied": Transition(frozenset({S.REPLIED}), S.CLOSED, "回访满意办结"),
     "callback_dissatisfied": Transition(frozenset({S.REPLIED}), S.REOPENED, "回访不满意重办"),
     "close_without_callback": Transition(frozenset({S.REPLIED}), S.CLOSED, "回访无果办结"),
+    # --- issue 16, item 2: reassignment (改派) ---
+    # The centre takes a ticket from the unit that holds it and gives it to another, with a fresh
+    # deadline: like a re-dispatch, but from a state in which a unit still has it.
+    "reassign": Transition(frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.DISPATCHED, "改派"),
     "merge": Transition(frozenset(OPEN_STATES), S.MERGED, "并单"),
     "mark_invalid": Transition(frozenset(OPEN_STATES), S.INVALID, "无效工单"),
     # --- 挂起 (issue 16, item 4: suspension with approval; dispatch/services/suspension.py) ---

@@ -8,9 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .kpis import COUNT_LABELS, KPIS, score_definition
+from .kpis import COUNT_LABELS, KPIS, UNIT_COUNT_LABELS, UNIT_KPIS, score_definition
 
-RATE_KEYS = {k.key for k in KPIS}
+RATE_KEYS = {k.key for k in (*KPIS, *UNIT_KPIS)}
 
 
 def columns(kind: str, first_label: str) -> list[tuple[str, str]]:
@@ -23,6 +23,7 @@ def columns(kind: str, first_label: str) -> list[tuple[str, str]]:
         return [("rank", "名次"), ("label", "承办单位"), ("dispatched", "交办量"), ("closure_rate", "办结率"),
                 ("on_time_rate", "按时办结率"), ("satisfaction_rate", "满意率"), ("callback_rate", "回访率"),
                 ("score", "综合得分"), ("closed", "办结量"), ("due", "应办结量"), ("valid_callbacks", "有效回访"),
+                *((k.key, k.label) for k in UNIT_KPIS), *UNIT_COUNT_LABELS.items(),
                 ("suspensions", "挂起次数"), ("suspended_now", "挂起中")]
     return [("label", first_label), *counts, *rates]
 
@@ -44,7 +45,8 @@ def to_xlsx(title: str, cols, rows, notes: list[str]) -> bytes:
                 cell.number_format = "0.0%"
     ws.freeze_panes = "A2"
     info = wb.create_sheet("说明")
-    for line in [*notes, "", "指标口径：", *(f"{k.label} = {k.definition}" for k in KPIS), score_definition()]:
+    for line in [*notes, "", "指标口径：", *(f"{k.label} = {k.definition}" for k in (*KPIS, *UNIT_KPIS)),
+                 score_definition()]:
         info.append([line])
     info.column_dimensions["A"].width = 100
     out = io.BytesIO()

@@ -7,7 +7,7 @@ at the last rollup refresh. See docs/REPORTS.md.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from hotline.models import Category, Channel, TicketType, Unit
@@ -49,6 +49,22 @@ KPIS = [
     Kpi("callback_rate", "回访率", "called_back", "callback_due", "至少有一次有效回访的工单 ÷ 进入回访的工单"),
 ]
 KPI_BY_KEY = {k.key: k for k in KPIS}
+
+# Per-unit handling figures (issue 16: 退单审核, 改派), read from the units' parts rather than the
+# daily rollup: a return or a reassignment belongs to the unit that had the ticket, which is
+# not the ticket's lead unit any more. Counted by dispatch day: the lead parts given to a unit in
+# the period, and the return requests and reassignments of those parts.
+UNIT_COUNTS = ["lead_dispatched", "returns_requested", "returns_accepted", "returns_refused", "reassigned"]
+UNIT_COUNT_LABELS = {
+    "lead_dispatched": "主办派单次数", "returns_requested": "退单申请", "returns_accepted": "同意退单",
+    "returns_refused": "驳回退单", "reassigned": "被改派",
+}
+UNIT_KPIS = [
+    Kpi("return_rate", "退单率", "returns_accepted", "lead_dispatched",
+        "经热线办同意的退单 ÷ 作为主办单位接收的派单（按派单日期，含重新派单、改派）"),
+    Kpi("return_refusal_rate", "退单驳回率", "returns_refused", "returns_requested",
+        "被热线办驳回的退单申请 ÷ 提出的退单申请（同一批派单）"),
+]
 
 # Unit score (综合得分, 0–100): weighted mean of these rates; a rate with no denominator
 # (e.g. no callbacks yet) is left out and the other weights are scaled up.
@@ -234,6 +250,55 @@ def breakdown(filters: Filters, dimension: str) -> list[dict]:
     return out
 
 
+def unit_part_counts(filters: Filters) -> dict[int, dict]:
+    """UNIT_COUNTS per unit (its own parts, not its sub-units'), set-based: one grouped query over
+    the lead parts dispatched in the period (the partial index assignment_lead_assigned), one over
+    the return requests of those parts. The ticket filters (channel, type, category) apply."""
+    from dispatch.models import Assignment, TicketReturn
+
+    from .rollup import day_start
+
+    start, end = day_start(filters.start), day_start(filters.end + dt.timedelta(days=1))
+    parts = _part_filters(Assignment.objects.filter(role="lead", assigned_at__gte=start, assigned_at__lt=end),
+                          filters)
+    returns = _part_filters(TicketReturn.objects.filter(assignment__assigned_at__gte=start,
+                                                        assignment__assigned_at__lt=end), filters)
+    out: dict[int, dict] = {}
+    for row in parts.values("unit_id").annotate(
+            lead_dispatched=Count("id"), reassigned=Count("id", filter=Q(state="reassigned"))).order_by():
+        out.setdefault(row["unit_id"], dict.fromkeys(UNIT_COUNTS, 0)).update(
+            lead_dispatched=row["lead_dispatched"], reassigned=row["reassigned"])
+    for row in returns.values("unit_id").annotate(
+            returns_requested=Count("id"), returns_accepted=Count("id", filter=Q(state="accepted")),
+            returns_refused=Count("id", filter=Q(state="refused"))).order_by():
+        out.setdefault(row["unit_id"], dict.fromkeys(UNIT_COUNTS, 0)).update(
+            {key: row[key] for key in ("returns_requested", "returns_accepted", "returns_refused")})
+    return out
+
+
+def _part_filters(qs, filters: Filters):
+    """The report's filters on parts (or return requests) through their ticket."""
+    for unit in (filters.scope_unit, filters.unit):
+        if unit is not None:
+            qs = qs.filter(unit_id__in=subtree_ids(unit))
+    if filters.channel:
+        qs = qs.filter(ticket__channel=filters.channel)
+    if filters.ticket_type:
+        qs = qs.filter(ticket__ticket_type=filters.ticket_type)
+    if filters.category is not None:
+        category = filters.category
+        below = Q(ticket__category__full_name__startswith=category.full_name + "/")
+        qs = qs.filter(Q(ticket__category=category) | below)
+    return qs
+
+
+def with_unit_rates(counts: dict) -> dict:
+    row = {name: int(counts.get(name) or 0) for name in UNIT_COUNTS}
+    for kpi in UNIT_KPIS:
+        row[kpi.key] = rate(row[kpi.numerator], row[kpi.denominator])
+    return row
+
+
 def ranking_units(parent: Unit | None = None, scope: Unit | None = None) -> list[Unit]:
     """The units a ranking compares: the children of `parent`; by default the
     second level of the tree (departments and towns under the county), or the roots
@@ -264,17 +329,26 @@ def unit_ranking(filters: Filters, parent: Unit | None = None, min_due: int | No
     per_unit = {row["unit_id"]: row for row in stats(filters, "unit_id").exclude(unit_id=None)
                 .values("unit_id").annotate(**sums())}
     units = ranking_units(parent or filters.unit, filters.scope_unit)
-    paths = dict(Unit.objects.filter(pk__in=list(per_unit)).values_list("pk", "path"))
+    per_unit_parts = unit_part_counts(filters)
+    paths = dict(Unit.objects.filter(pk__in=list(per_unit) + list(per_unit_parts)).values_list("pk", "path"))
     rows = []
     for unit in units:
         own_only = unit.pk in {u.parent_id for u in units}  # a parent listed beside its children
+
+        def counted(unit_id, unit=unit, own_only=own_only) -> bool:
+            return (unit_id == unit.pk) if own_only else paths.get(unit_id, "").startswith(unit.path)
+
         acc = dict.fromkeys(COUNTS, 0)
         for unit_id, row in per_unit.items():
-            path = paths.get(unit_id, "")
-            if (unit_id == unit.pk) if own_only else path.startswith(unit.path):
+            if counted(unit_id):
                 for name in COUNTS:
                     acc[name] += row[name] or 0
-        row = with_rates(acc)
+        parts = dict.fromkeys(UNIT_COUNTS, 0)
+        for unit_id, row in per_unit_parts.items():
+            if counted(unit_id):
+                for name in UNIT_COUNTS:
+                    parts[name] += row[name]
+        row = with_rates(acc) | with_unit_rates(parts)
         row["ranked"] = row["due"] >= min_due
         row["score"] = score(row) if row["ranked"] else None
         rows.append({"key": unit.pk, "label": unit.name + ("（本级）" if own_only else ""), **row})

@@ -97,6 +97,17 @@ DEFAULTS: dict[str, tuple[str, str, bool, str, str]] = {
         "{unit}：工单{number}「{title}」已恢复办理（{how}），办理时限顺延至{due}，请按时办结。",
         "number title unit due how",
     ),
+    # 退单审核 (issue 16): the unit head hears the centre's decision on the unit's return request.
+    "unit_return_accepted": (
+        "承办单位：退单申请已同意", "unit_head", False,
+        "{unit}：工单{number}「{title}」的退单申请已同意，工单已退回热线办另行派单，贵单位无需继续办理。",
+        "number title unit",
+    ),
+    "unit_return_refused": (
+        "承办单位：退单申请被驳回", "unit_head", False,
+        "{unit}：工单{number}「{title}」的退单申请未获同意（{reason}），请按原时限于{due}前办结。",
+        "number title unit reason due",
+    ),
     "reply_followup": (
         "回复：补充内容已收到", "citizen", False,
         "已将您的补充内容加入工单{number}。",

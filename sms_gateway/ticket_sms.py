@@ -6,8 +6,11 @@ citizen:   receipt (register), dispatched-to (dispatch), result (reply),
            merged into another ticket (merge), not accepted (mark_invalid), suspended and how a
            reply resumes it (suspend), resumed with its new deadline (resume, resume_unsigned)
 leader:    a ticket awaits instruction, with a link (submit_for_approval)
-unit head: new assignment (dispatch/redispatch), urge (yellow), supervision (red), its suspension
-           request decided (suspend, suspension_rejected), resumed (resume, resume_unsigned)
+unit head: new assignment (dispatch/redispatch/reassign), urge (yellow), supervision (red), the
+           centre's decision on its return request (return after review, return_refused), its
+           suspension request decided (suspend, suspension_rejected), resumed (resume, resume_unsigned)
+改派 (reassign) tells the citizen as a re-dispatch does (citizen_redispatched); the old unit
+learns of it by push (it keeps seeing the ticket), not by SMS.
 """
 import logging
 from dataclasses import dataclass
@@ -92,12 +95,18 @@ def notices_for(event: TicketEvent) -> list[Notice]:
 
     if kind == "register":
         to_citizen("citizen_receipt")
-    elif kind in ("dispatch", "redispatch"):
+    elif kind in ("dispatch", "redispatch", "reassign"):
         to_citizen("citizen_dispatched" if kind == "dispatch" else "citizen_redispatched")
         units = Unit.objects.in_bulk([payload.get("lead_unit_id"), *payload.get("co_unit_ids", [])])
         to_unit_head("unit_assigned", units.get(payload.get("lead_unit_id")), role="主办")
         for unit_id in payload.get("co_unit_ids", []):
             to_unit_head("unit_assigned", units.get(unit_id), role="协办")
+    elif kind == "return" and payload.get("return_id"):  # a return request the centre accepted
+        unit = Unit.objects.filter(pk=payload.get("unit_id")).first()
+        to_unit_head("unit_return_accepted", unit)
+    elif kind == "return_refused":
+        unit = Unit.objects.filter(pk=payload.get("unit_id")).first()
+        to_unit_head("unit_return_refused", unit, reason=excerpt(payload.get("reason", ""), REASON_EXCERPT))
     elif kind == "reply":
         to_citizen("citizen_result", result=excerpt(payload.get("text", ""), RESULT_EXCERPT))
     elif kind == "survey_sent":
@@ -110,7 +119,7 @@ def notices_for(event: TicketEvent) -> list[Notice]:
         to_citizen("citizen_invalid", reason=excerpt(payload.get("reason", ""), REASON_EXCERPT))
     # 挂起 (issue 16, item 4)
     elif kind == "suspend":
-        to_citizen("citizen_suspended", reason=payload.get("reason_label", "办理需要"))
+        to_citizen("citizen_suspended", reason=payload.get("suspend_reason", "办理需要"))
         to_unit_head("unit_suspension_approved", _lead_unit(payload, ticket),
                      resume_by=local_time(_moment(payload.get("resume_by"))), note=payload.get("note", ""))
     elif kind == "suspension_rejected":

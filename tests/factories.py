@@ -56,6 +56,20 @@ def with_pending_extension(people) -> ExtensionRequest:
     return d.extension_request(ticket=ticket, actor=people["staff_a"], reason="需协调多个部门", extra_days=3)
 
 
+def with_pending_return(people, **extra) -> Ticket:
+    """Lead unit A asked to return it (退单申请 waiting for the centre); co-unit B; not signed."""
+    ticket = dispatched(people, **extra)
+    d.ticket_return(ticket=ticket, actor=people["staff_a"], reason_code="not_ours",
+                    reason="路灯归城管局管理，非本单位职责")
+    return fresh(ticket)
+
+
+def returned(people, **extra) -> Ticket:
+    """Lead unit A's return accepted by the supervisor: state returned, waiting for re-dispatch."""
+    ticket = with_pending_return(people, **extra)
+    return d.ticket_return_accept(ticket=ticket, actor=people["supervisor"], note="同意退单")
+
+
 def suggested_duplicate(people) -> Ticket:
     """A second registration of the same matter, with the stored 疑似重复 pair to the first."""
     from reports.intelligence.suggestions import duplicates_record

@@ -3,7 +3,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from dispatch.models import Survey, Suspension
+from dispatch.models import Survey, Suspension, TicketReturn
 from dispatch.services.extensions import MAX_EXTRA_DAYS
 from hotline.errors import InvalidInput
 from hotline.models import Category, Role, TicketState, TicketType, Unit, Urgency, User
@@ -187,6 +187,58 @@ class SuspensionForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "请填写理由"})
+
+
+class ReturnRequestForm(forms.Form):
+    """A lead unit's 退单申请: a reason from the list and a text (dispatch.services.returns)."""
+
+    reason_code = forms.ChoiceField(label="退单原因", choices=TicketReturn.Reason.choices, widget=forms.RadioSelect,
+                                    error_messages={"required": "请选择退单原因",
+                                                    "invalid_choice": "请从列表中选择退单原因"})
+    reason = forms.CharField(label="退单理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="说明为什么不属于本单位办理，建议由哪个单位办理",
+                             error_messages={"required": "请填写退单理由"})
+
+
+class ReturnAcceptForm(forms.Form):
+    """同意退单 on the board or the ticket page; a unit named re-dispatches at once."""
+
+    lead_unit = forms.ModelChoiceField(label="同时重新派给", queryset=Unit.objects.none(), required=False,
+                                       empty_label="不指定：退回待派单")
+    note = forms.CharField(label="审核意见", max_length=1000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = active_units()
+
+
+class ReturnRefuseForm(forms.Form):
+    reason = forms.CharField(label="驳回理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写驳回理由，承办单位将看到"})
+
+
+class ReassignForm(forms.Form):
+    """改派 on the ticket page (dispatch.services.reassignment)."""
+
+    lead_unit = forms.ModelChoiceField(label="改派给（主办单位）", queryset=Unit.objects.none(),
+                                       empty_label="请选择主办单位",
+                                       error_messages={"required": "请选择改派的主办单位"})
+    co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label="改派理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写改派理由"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = active_units()
+        self.fields["co_units"].queryset = active_units()
+
+    def clean(self):
+        data = super().clean()
+        lead, co = data.get("lead_unit"), data.get("co_units") or []
+        if lead is not None and lead in co:
+            self.add_error("co_units", "协办单位不能与主办单位相同")
+        return data
 
 
 class LeaderReturnForm(forms.Form):

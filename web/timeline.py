@@ -7,19 +7,18 @@ from hotline.privacy import scrub_text
 
 # Payload keys worth a reader's attention, in the order they are shown.
 DETAIL_KEYS = [
-    ("category", "分类"), ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"), ("unit_names", "建议单位"),
-    ("unit", "单位"), ("text", ""), ("answer", "答复"),
+    ("category", "分类"), ("from_unit", "原主办"), ("lead_unit", "主办"), ("co_units", "协办"), ("leader", "呈报"),
+    ("unit_names", "建议单位"), ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason_label", "退单原因"),
     # 挂起 (issue 16, item 4): why, for how long, when it resumes by itself, how it resumed, the span
     # it stood still and the deadline it moved to.
-    ("reason_label", "挂起原因"), ("expected_days", "预计挂起工作日"), ("resume_by_text", "最迟恢复"),
+    ("suspend_reason", "挂起原因"), ("expected_days", "预计挂起工作日"), ("resume_by_text", "最迟恢复"),
     ("how_label", "恢复方式"), ("span", "挂起期间"), ("moved", "期限"),
-    ("reason", "理由"), ("note", "说明"),
-    ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"), ("from", "来自"),
-    ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"), ("title", "公开标题"),
-    ("point", "知识点"),
+    ("reason", "理由"), ("note", "说明"), ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"),
+    ("from", "来自"), ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"),
+    ("title", "公开标题"), ("point", "知识点"),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
-               "leader_return_reopened", "suspension_rejected"}
+               "leader_return_reopened", "return_refused", "reassign", "suspension_rejected"}
 
 
 @dataclass
@@ -77,6 +76,7 @@ PUBLIC_LABELS = {
     "sign": "承办单位已签收，正在办理",
     "reply": "承办单位已答复",
     "return": "工单重新分派中",
+    "reassign": "已改由其他承办单位办理",
     "answer_directly": "热线已直接答复",
     "callback_satisfied": "回访完成，工单办结",
     "callback_dissatisfied": "您不满意，工单重新办理",
@@ -96,7 +96,8 @@ NOT_PUBLIC = frozenset({
     "co_sign", "co_reply", "urge", "supervise", "extension_requested", "extension_rejected", "merged_in",
     "sms_sent", "sign_overdue", "callback_due", "survey_sent", "case_published", "case_updated", "case_withdrawn",
     "co_parts_closed", "leader_return", "leader_return_reopened", "calendar_uncovered",
-    "duplicate_suggested", "knowledge_answered", "suspension_requested", "suspension_rejected",
+    "duplicate_suggested", "knowledge_answered", "return_requested", "return_refused",
+    "suspension_requested", "suspension_rejected",
 })
 
 
@@ -108,7 +109,7 @@ def public_lines(events, *, names=()) -> list[Line]:
             continue
         payload = e.payload or {}
         detail = ""
-        if e.kind in ("dispatch", "redispatch"):
+        if e.kind in ("dispatch", "redispatch", "reassign"):
             detail = f"承办单位：{payload.get('lead_unit', '')}"
         elif e.kind == "reply":
             detail = scrub_text(payload.get("text", ""), names=names, max_length=None)

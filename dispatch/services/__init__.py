@@ -3,8 +3,10 @@ from .approval import approval_policy_for, ticket_instruct, ticket_leader_return
 from .calendar import holiday_year_import
 from .callbacks import survey_open, survey_record, ticket_close_without_callback
 from .extensions import extension_decide, extension_request
-from .handling import ticket_dispatch, ticket_reply, ticket_return, ticket_sign
+from .handling import ticket_dispatch, ticket_reply, ticket_sign
 from .merging import ticket_mark_invalid, ticket_merge
+from .reassignment import ticket_reassign
+from .returns import ticket_return, ticket_return_accept, ticket_return_refuse
 from .supervision import ticket_supervise, ticket_urge
 from .suspension import (
     suspensions_resume_due,
@@ -27,9 +29,12 @@ __all__ = [
     "ticket_leader_return",
     "ticket_mark_invalid",
     "ticket_merge",
+    "ticket_reassign",
     "ticket_reply",
     "ticket_resume",
     "ticket_return",
+    "ticket_return_accept",
+    "ticket_return_refuse",
     "ticket_sign",
     "ticket_submit_for_approval",
     "ticket_supervise",

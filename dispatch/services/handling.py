@@ -1,4 +1,4 @@
-"""Dispatch to units, and what a unit does with a ticket: sign, reply, return."""
+"""Dispatch to units, and what a unit does with a ticket: sign, reply (退单: returns.py)."""
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -11,12 +11,12 @@ from hotline.validation import validate_text
 from hotline.workflow import TRANSITIONS, lock_ticket, record_event, transition
 
 from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_ticket
-from ..models import Assignment, Attachment, Reply, TicketReturn
+from ..models import Assignment, Attachment, Reply
 from ..timers import schedule_light_timers
 from .approval import approval_policy_for
 from .calendar import note_uncovered_calendar
 from .callbacks import survey_open
-from .parts import describe_open_co_parts, open_co_parts, release_units, withdraw_extensions, withdraw_suspensions
+from .parts import describe_open_co_parts, open_co_parts, withdraw_extensions, withdraw_returns, withdraw_suspensions
 
 MAX_ATTACHMENTS = 10
 
@@ -27,7 +27,7 @@ def current_assignment(ticket: Ticket, unit_id: int | None) -> Assignment | None
     return (
         Assignment.objects.select_for_update()
         .filter(ticket=ticket, unit_id=unit_id, is_current=True)
-        .exclude(state__in=[Assignment.State.CANCELLED, Assignment.State.RETURNED])
+        .exclude(state__in=[Assignment.State.CANCELLED, Assignment.State.RETURNED, Assignment.State.REASSIGNED])
         .first()
     )
 
@@ -41,12 +41,55 @@ def require_assignment(ticket: Ticket, actor, *, what: str) -> Assignment:
     assignment = current_assignment(ticket, actor.unit_id)
     if assignment is None:
         if Assignment.objects.filter(ticket=ticket, unit_id=actor.unit_id).exists():
-            # The unit had it and lost it (returned, re-dispatched, merged): the ticket moved on.
+            # The unit had it and lost it (returned, reassigned, re-dispatched, merged): the ticket moved on.
             raise Conflict(f"工单已不由本单位承办，不能{what}", code="state_conflict")
         raise NotAllowed(f"本单位不是该工单的承办单位，不能{what}")
     if locked.state not in HANDLING_STATES:
         raise Conflict(f"工单当前状态为「{TicketState(locked.state).label}」，不能{what}", code="state_conflict")
     return assignment
+
+
+def checked_units(lead_unit: Unit, co_units) -> list[Unit]:
+    """The co-units without the lead unit and without repeats; every unit must be active."""
+    co_units = list({u.pk: u for u in co_units if u.pk != lead_unit.pk}.values())
+    for unit in [lead_unit, *co_units]:
+        if not unit.is_active:
+            raise InvalidInput(f"单位「{unit.name}」已停用", field="lead_unit")
+    return co_units
+
+
+def hand_to_units(*, ticket: Ticket, actor, action: str, lead_unit: Unit, co_units: list[Unit],
+                  payload: dict | None = None, changes: dict | None = None) -> Ticket:
+    """What 派单, 重新派单 and 改派 share, on a locked ticket: a fresh deadline from now per policy
+    (the ticket's category and type as they are on `ticket`), the transition `action` with the
+    units and the deadline in its payload, the light timers, and a new round of parts (the
+    earlier parts stay as history, no longer current)."""
+    now = timezone.now()
+    deadlines = deadlines_from(now, limits_for_ticket(ticket))
+    previous_round = (
+        Assignment.objects.filter(ticket=ticket).order_by("-round").values_list("round", flat=True).first() or 0
+    )
+    Assignment.objects.filter(ticket=ticket, is_current=True).update(is_current=False)
+    payload = {
+        "lead_unit": lead_unit.name, "lead_unit_id": lead_unit.pk,
+        "co_units": [u.name for u in co_units], "co_unit_ids": [u.pk for u in co_units],
+        "due_at": iso_local(deadlines.due_at),
+    } | (payload or {})
+    changes = {
+        "lead_unit": lead_unit, "dispatched_at": now, "signed_at": None, "replied_at": None,
+        "sign_due_at": deadlines.sign_due_at, "due_at": deadlines.due_at, "warn_at": deadlines.warn_at,
+        "callback_due_at": None,
+    } | (changes or {})
+    handed = transition(ticket=ticket, action=action, actor=actor, payload=payload, changes=changes)
+    schedule_light_timers(ticket=handed, now=now)
+    Assignment.objects.bulk_create(
+        [Assignment(ticket=handed, unit=lead_unit, role=Assignment.Role.LEAD,
+                    round=previous_round + 1, assigned_by=actor)]
+        + [Assignment(ticket=handed, unit=u, role=Assignment.Role.CO,
+                      round=previous_round + 1, assigned_by=actor) for u in co_units]
+    )
+    note_uncovered_calendar(ticket=handed, start=now, end=deadlines.due_at)
+    return handed
 
 
 @transaction.atomic
@@ -58,10 +101,7 @@ def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note
     reports all read it): `category` sets or corrects it in the same step."""
     require_role(actor, *HOTLINE_STAFF, what="派单")
     note = validate_text(note, field="note", label="派单意见", max_length=1000, required=False)
-    co_units = list({u.pk: u for u in co_units if u.pk != lead_unit.pk}.values())
-    for unit in [lead_unit, *co_units]:
-        if not unit.is_active:
-            raise InvalidInput(f"单位「{unit.name}」已停用", field="lead_unit")
+    co_units = checked_units(lead_unit, co_units)
     if category is not None and not category.is_active:
         raise InvalidInput(f"分类「{category.full_name}」已停用，请选择其他分类", field="category")
     locked = lock_ticket(ticket.pk)
@@ -75,35 +115,12 @@ def ticket_dispatch(*, ticket: Ticket, actor, lead_unit: Unit, co_units=(), note
         raise Conflict("工单尚未选择诉求分类，请先选择分类再派单", code="category_required", field="category")
     if locked.state == TicketState.REGISTERED and approval_policy_for(locked) is not None:
         raise Conflict("该类工单须先呈报领导批示后再派单", code="approval_required")
-    now = timezone.now()
-    deadlines = deadlines_from(now, limits_for_ticket(locked))
-    previous_round = (
-        Assignment.objects.filter(ticket=locked).order_by("-round").values_list("round", flat=True).first() or 0
-    )
-    Assignment.objects.filter(ticket=locked, is_current=True).update(is_current=False)
-    payload = {
-        "lead_unit": lead_unit.name, "lead_unit_id": lead_unit.pk,
-        "co_units": [u.name for u in co_units], "co_unit_ids": [u.pk for u in co_units],
-        "due_at": iso_local(deadlines.due_at), "note": note,
-    }
-    changes = {
-        "lead_unit": lead_unit, "dispatched_at": now, "signed_at": None, "replied_at": None,
-        "sign_due_at": deadlines.sign_due_at, "due_at": deadlines.due_at, "warn_at": deadlines.warn_at,
-        "callback_due_at": None,
-    }
+    payload, changes = {"note": note}, {}
     if recategorised:
         payload |= {"category": category.full_name, "category_id": category.pk}
         changes["category"] = category
-    dispatched = transition(ticket=locked, action=action, actor=actor, payload=payload, changes=changes)
-    schedule_light_timers(ticket=dispatched, now=now)
-    Assignment.objects.bulk_create(
-        [Assignment(ticket=dispatched, unit=lead_unit, role=Assignment.Role.LEAD,
-                    round=previous_round + 1, assigned_by=actor)]
-        + [Assignment(ticket=dispatched, unit=u, role=Assignment.Role.CO,
-                      round=previous_round + 1, assigned_by=actor) for u in co_units]
-    )
-    note_uncovered_calendar(ticket=dispatched, start=now, end=deadlines.due_at)
-    return dispatched
+    return hand_to_units(ticket=locked, actor=actor, action=action, lead_unit=lead_unit, co_units=co_units,
+                         payload=payload, changes=changes)
 
 
 @transaction.atomic
@@ -182,26 +199,7 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
     Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.REPLIED, replied_at=now, ended_at=now)
     if is_lead:
         withdraw_extensions(replied, note="工单已回复，延期申请自动撤销")
+        withdraw_returns(replied, note="工单已回复，退单申请自动撤销")
         withdraw_suspensions(replied, note="工单已回复，挂起申请自动撤销")  # 挂起 (issue 16, item 4)
         survey_open(ticket=replied)
     return reply
-
-
-@transaction.atomic
-def ticket_return(*, ticket: Ticket, actor, reason: str) -> Ticket:
-    """退单: the lead unit hands back a mis-routed ticket, with a reason, for re-dispatch."""
-    assignment = require_assignment(ticket, actor, what="退单")
-    if assignment.role != Assignment.Role.LEAD:
-        raise NotAllowed("协办单位不能退单，请联系主办单位或热线办")
-    reason = validate_text(reason, field="reason", label="退单理由", max_length=1000)
-    returned = transition(
-        ticket=ticket, action="return", actor=actor,
-        payload={"unit": actor.unit.name, "reason": reason},
-        changes={"lead_unit": None, "due_at": None, "warn_at": None, "sign_due_at": None},
-    )
-    TicketReturn.objects.create(ticket=returned, assignment=assignment, unit=actor.unit,
-                                returned_by=actor, reason=reason)
-    Assignment.objects.filter(pk=assignment.pk).update(is_current=False, state=Assignment.State.RETURNED,
-                                                       ended_at=timezone.now())
-    release_units(returned, note="工单已退回，延期申请自动撤销")
-    return returned

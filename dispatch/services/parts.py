@@ -7,19 +7,20 @@ from django.utils import timezone
 from hotline.models import Ticket
 from hotline.workflow import record_event
 
-from ..models import OPEN_CO_PART, Assignment, ExtensionRequest, Suspension
+from ..models import OPEN_CO_PART, Assignment, ExtensionRequest, Suspension, TicketReturn
 
 
 def release_units(ticket: Ticket, *, note: str) -> None:
     """The ticket leaves its units (returned, merged, invalid, reopened): their current parts
-    end, unfinished ones as cancelled (a reply stays a reply), and an undecided extension
-    request is withdrawn."""
+    end, unfinished ones as cancelled (a reply stays a reply), and an undecided extension or
+    return request is withdrawn."""
     current = Assignment.objects.filter(ticket=ticket, is_current=True)
     current.filter(state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).update(
         is_current=False, state=Assignment.State.CANCELLED, ended_at=timezone.now()
     )
     current.update(is_current=False)
     withdraw_extensions(ticket, note=note)
+    withdraw_returns(ticket, note=note)
     withdraw_suspensions(ticket, note="工单已离开承办单位，挂起申请自动撤销")
 
 
@@ -59,6 +60,13 @@ def co_parts_close(*, ticket: Ticket, actor=None, why: str) -> list[str]:
 def withdraw_extensions(ticket: Ticket, *, note: str) -> None:
     ExtensionRequest.objects.filter(ticket=ticket, state=ExtensionRequest.State.PENDING).update(
         state=ExtensionRequest.State.CANCELLED, decision_note=note, decided_at=timezone.now()
+    )
+
+
+def withdraw_returns(ticket: Ticket, *, note: str) -> None:
+    """An undecided 退单 request ends as 已撤销 with `note` (the unit replied, or the ticket left it)."""
+    TicketReturn.objects.filter(ticket=ticket, state=TicketReturn.State.PENDING).update(
+        state=TicketReturn.State.CANCELLED, decision_note=note, decided_at=timezone.now()
     )
 
 

@@ -88,7 +88,7 @@ def ticket_suspension_request(*, ticket: Ticket, actor, reason_kind: str, reason
         raise Conflict("该工单已有一份挂起申请在审核中", code="suspension_open") from None
     record_event(ticket=locked, kind="suspension_requested", actor=actor, payload={
         "suspension_id": suspension.pk, "reason_kind": reason_kind,
-        "reason_label": str(Suspension.Reason(reason_kind).label), "reason": reason, "expected_days": expected_days,
+        "suspend_reason": str(Suspension.Reason(reason_kind).label), "reason": reason, "expected_days": expected_days,
         "unit": locked.lead_unit.name if locked.lead_unit_id else "", "unit_id": locked.lead_unit_id,
     })
     return suspension
@@ -108,7 +108,7 @@ def ticket_suspension_decide(*, ticket: Ticket, actor, approve: bool, note: str 
     now = timezone.now()
     decided = {"decided_by": actor, "decided_at": now, "decision_note": note}
     payload = {"suspension_id": pending.pk, "reason_kind": pending.reason_kind,
-               "reason_label": str(Suspension.Reason(pending.reason_kind).label), "note": note,
+               "suspend_reason": str(Suspension.Reason(pending.reason_kind).label), "note": note,
                "unit": locked.lead_unit.name if locked.lead_unit_id else "", "unit_id": locked.lead_unit_id}
     if not approve:
         _claim(pending, state=Suspension.State.REJECTED, **decided)

@@ -55,6 +55,7 @@ def common(request, scope, filters, granularity) -> dict:
         "types": TicketType.choices, "granularities": kpis.GRANULARITIES.items(),
         "categories": Category.objects.filter(level__lte=2).order_by("full_name"),
         "fresh": freshness(), "may_refresh": may_refresh(request.user), "kpi_defs": kpis.KPIS,
+        "unit_kpi_defs": kpis.UNIT_KPIS,
         "score_definition": kpis.score_definition(),
     }
 

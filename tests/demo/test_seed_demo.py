@@ -38,6 +38,17 @@ def test_seed_demo_makes_a_county_in_every_state_and_light_and_is_idempotent(set
     for case in cases:
         public = case.title + case.summary + case.answer
         assert case.ticket.citizen.phone not in public and (case.ticket.citizen.name or "\0") not in public
+    # 退单审核 and 改派 (issue 16): tickets returned and waiting for re-dispatch, requests waiting on
+    # the board, a refusal the unit reads on its page, and reassigned tickets in the old units' 已办.
+    from dispatch.models import Assignment, TicketReturn
+
+    returns = TicketReturn.objects.all()
+    assert Ticket.objects.filter(state="returned", returns__state="accepted").count() >= 3
+    pending = returns.filter(state="pending").select_related("ticket")
+    assert pending.count() >= 3 and all(r.ticket.state in ("dispatched", "in_progress") for r in pending)
+    refused = returns.filter(state="refused").select_related("ticket")
+    assert refused.exists() and all(r.ticket.lead_unit_id == r.unit_id and r.decision_note for r in refused)
+    assert Assignment.objects.filter(state="reassigned", role="lead").count() >= 2
     counts = Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert (Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()) == counts
@@ -67,8 +78,9 @@ def test_demo_tickets_tell_a_true_story(settings):
 
     assert Category.objects.filter(full_name__in=[t.path for t in TOPICS]).count() == len({t.path for t in TOPICS})
     by_path = {t.path: t for t in TOPICS}
-    handled = Ticket.objects.filter(lead_unit__isnull=False).exclude(state="returned").select_related(
-        "category", "lead_unit")
+    # A ticket whose 退单 request waits for the centre is with the wrong unit on purpose.
+    handled = Ticket.objects.filter(lead_unit__isnull=False).exclude(state="returned").exclude(
+        returns__state="pending").select_related("category", "lead_unit")
     assert handled.count() > 150
     for ticket in handled:
         topic = by_path.get(ticket.category.full_name)

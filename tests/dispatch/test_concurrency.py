@@ -49,7 +49,7 @@ def race(user, requests, *, if_match=None):
 
 
 def requests_for(ticket, kinds):
-    bodies = {"sign": None, "return": {"reason": "非本单位职责，请改派"}}
+    bodies = {"sign": None, "return": {"reason_code": "not_ours", "reason": "非本单位职责，请改派"}}
     return [(f"/api/tickets/{ticket.pk}/{kind}/", bodies[kind]) for kind in kinds]
 
 
@@ -75,9 +75,10 @@ def test_twenty_sign_or_return_on_the_version_they_saw_one_wins(people):
     assert all(body["error"]["message"] for _, _, body in losers)
     won = winners[0][0]
     fresh = f.fresh(ticket)
-    expected = {"sign": ("sign", "dispatched", "in_progress"), "return": ("return", "dispatched", "returned")}[won]
+    # A return is a request now (退单审核): the ticket stays dispatched, its version moves on.
+    expected = {"sign": ("sign", "dispatched", "in_progress"), "return": ("return_requested", "", "")}[won]
     assert events_after_dispatch(ticket) == [expected]
-    assert fresh.state == expected[2] and fresh.version == ticket.version + 1
+    assert fresh.state == (expected[2] or "dispatched") and fresh.version == ticket.version + 1
     assert TicketReturn.objects.filter(ticket=ticket).count() == (1 if won == "return" else 0)
 
 
@@ -91,23 +92,62 @@ def test_twenty_signatures_one_wins(people):
 
 
 def test_mixed_sign_and_return_without_if_match_stay_consistent(people):
-    """Without If-Match, signing then returning is a legal sequence; whatever the order,
-    every success is one event, the log replays to the final state, nothing is doubled."""
+    """Without If-Match, signing and asking to return are both legal, in either order: exactly one
+    signature and one return request get through, whatever the order; the rest are 409."""
     ticket = f.dispatched(people, co=False)
     results = race(people["staff_a"], requests_for(ticket, ["return", "sign"] * (THREADS // 2)))
-    succeeded = [kind for kind, status, _ in results if status == 200]
+    succeeded = sorted(kind for kind, status, _ in results if status == 200)
     assert {status for _, status, _ in results} <= {200, 409}
+    assert succeeded == ["return", "sign"]
     events = events_after_dispatch(ticket)
-    assert sorted(kind for kind, _, _ in events) == sorted(succeeded)
-    assert events in ([("return", "dispatched", "returned")],
-                      [("sign", "dispatched", "in_progress")],
-                      [("sign", "dispatched", "in_progress"), ("return", "in_progress", "returned")])
-    state = "dispatched"
-    for _, from_state, to_state in events:
-        assert from_state == state
-        state = to_state
-    assert f.fresh(ticket).state == state
-    assert TicketReturn.objects.filter(ticket=ticket).count() == succeeded.count("return") <= 1
+    assert sorted(events) == [("return_requested", "", ""), ("sign", "dispatched", "in_progress")]
+    assert f.fresh(ticket).state == "in_progress"
+    assert TicketReturn.objects.filter(ticket=ticket, state="pending").count() == 1
+
+
+def test_two_supervisors_accepting_and_refusing_one_return_at_once_one_wins(people):
+    """Accept and refuse race on the pending request: a conditional UPDATE of its row decides,
+    so one supervisor's decision stands and the other gets 409 return_not_pending."""
+    from tests.conftest import make_user
+
+    ticket = f.with_pending_return(people, co=False)
+    second = make_user("supervisor2", "supervisor", display_name="值班长小王")
+    barrier = threading.Barrier(2)
+    answers = {}
+
+    def decide(name, user, path, body):
+        try:
+            client = APIClient()
+            client.force_authenticate(user)
+            barrier.wait(timeout=30)
+            response = client.post(path, body, format="json")
+            answers[name] = (response.status_code, response.json())
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=("accept", people["supervisor"],
+                                              f"/api/tickets/{ticket.pk}/return/accept/", {"note": "同意"})),
+        threading.Thread(target=decide, args=("refuse", second, f"/api/tickets/{ticket.pk}/return/refuse/",
+                                              {"reason": "属本单位职责"})),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    statuses = sorted(status for status, _ in answers.values())
+    assert statuses == [200, 409], answers
+    winner = next(name for name, (status, _) in answers.items() if status == 200)
+    loser = answers["refuse" if winner == "accept" else "accept"][1]
+    assert loser["error"]["code"] == "return_not_pending"
+    request = TicketReturn.objects.get(ticket=ticket)
+    fresh = f.fresh(ticket)
+    if winner == "accept":
+        assert (request.state, request.decided_by, fresh.state) == ("accepted", people["supervisor"], "returned")
+        assert not TicketEvent.objects.filter(ticket=ticket, kind="return_refused").exists()
+    else:
+        assert (request.state, request.decided_by, fresh.state) == ("refused", second, "dispatched")
+        assert not TicketEvent.objects.filter(ticket=ticket, kind="return").exists()
 
 
 def test_office_and_unit_at_once_do_not_deadlock(people):
@@ -128,12 +168,15 @@ def test_office_and_unit_at_once_do_not_deadlock(people):
             connections.close_all()
 
     threads = [
-        threading.Thread(target=act, args=("return", staff, f"/api/tickets/{ticket.pk}/return/", {"reason": "改派"})),
+        threading.Thread(target=act, args=("return", staff, f"/api/tickets/{ticket.pk}/return/",
+                                           {"reason_code": "not_ours", "reason": "改派"})),
         threading.Thread(target=act, args=("merge", office, f"/api/tickets/{ticket.pk}/merge/", {"into": keep.number})),
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert set(statuses.values()) <= {200, 409} and 200 in statuses.values()
-    assert f.fresh(ticket).state in {"returned", "merged"}
+    assert set(statuses.values()) <= {200, 409} and statuses["merge"] == 200
+    assert f.fresh(ticket).state == "merged"
+    # A request that came first was withdrawn by the merge; one that came second was refused.
+    assert not TicketReturn.objects.filter(ticket=ticket, state="pending").exists()

@@ -7,7 +7,7 @@ import pytest
 
 from dispatch import timers
 from dispatch.models import SupervisionNotice
-from dispatch.services import ticket_dispatch, ticket_return, ticket_sign
+from dispatch.services import ticket_return, ticket_return_accept, ticket_sign
 from dispatch.supervision_notices import render_notice_pdf
 from hotline.models import Ticket
 
@@ -59,8 +59,8 @@ def test_a_unit_the_ticket_moved_to_does_not_get_the_previous_units_notice(clien
     client.force_login(staff_a)
     assert urls(notice)[0] in client.get(f"/unit/tickets/{ticket.pk}/").content.decode()
     ticket_sign(ticket=ticket, actor=staff_a)
-    ticket_return(ticket=ticket, actor=staff_a, reason="不属于本单位职责")
-    ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_b)
+    ticket_return(ticket=ticket, actor=staff_a, reason_code="not_ours", reason="不属于本单位职责")
+    ticket_return_accept(ticket=ticket, actor=supervisor, lead_unit=unit_b)
     client.force_login(staff_b)
     page = client.get(f"/unit/tickets/{ticket.pk}/")
     assert page.status_code == 200

@@ -69,7 +69,7 @@ def test_the_lead_unit_asks_and_the_ticket_keeps_running_until_the_centre_decide
     assert suspension.state == "pending" and suspension.unit_id == people["staff_a"].unit_id
     assert f.fresh(ticket).state == "in_progress"
     event = TicketEvent.objects.filter(ticket=ticket, kind="suspension_requested").get()
-    assert event.payload["reason_label"] == "等待市民补充材料" and event.payload["expected_days"] == 5
+    assert event.payload["suspend_reason"] == "等待市民补充材料" and event.payload["expected_days"] == 5
     with pytest.raises(Conflict) as second:
         request(people, ticket)
     assert second.value.code == "suspension_open"

@@ -20,7 +20,8 @@ def every_state(people) -> list[Ticket]:
     approved = f.pending(people)
     d.ticket_instruct(ticket=approved, actor=people["leader"], text="同意，请尽快派单")
     returned = f.in_progress(people)
-    d.ticket_return(ticket=returned, actor=people["staff_a"], reason="不属于本单位职责")
+    d.ticket_return(ticket=returned, actor=people["staff_a"], reason_code="not_ours", reason="不属于本单位职责")
+    d.ticket_return_accept(ticket=returned, actor=people["supervisor"])
     reopened = f.replied(people)
     d.survey_record(ticket=reopened, result="dissatisfied", actor=people["operator"])
     closed = f.replied(people)
@@ -30,7 +31,7 @@ def every_state(people) -> list[Ticket]:
     invalid = f.registered(people)
     d.ticket_mark_invalid(ticket=invalid, actor=people["operator"], reason="无效来电")
     tickets = [f.registered(people), pending, approved, f.dispatched(people), f.in_progress(people), returned,
-               f.replied(people), reopened, closed, merged, invalid]
+               f.replied(people), reopened, closed, merged, invalid, f.suspended(people)]
     return [f.fresh(ticket) for ticket in tickets]
 
 

@@ -16,7 +16,8 @@ VALUES = st.one_of(
     st.text(max_size=60), st.lists(st.text(max_size=3), max_size=2), st.dictionaries(st.text(max_size=2), st.text()),
 )
 FLAT_SERIALIZERS = [s.TicketCreateSerializer, s.MergeSerializer, s.NoteSerializer, s.RequiredNoteSerializer,
-                    s.ReasonSerializer, s.AnswerSerializer, s.TextSerializer, s.SubmitSerializer]
+                    s.ReasonSerializer, s.AnswerSerializer, s.TextSerializer, s.SubmitSerializer,
+                    s.ReturnRequestSerializer, s.ReturnRefuseSerializer]
 
 VALID_BODIES = {
     s.TicketCreateSerializer: {"ticket_type": "complaint", "content": "噪音扰民", "citizen_phone": "13812345678"},
@@ -25,6 +26,8 @@ VALID_BODIES = {
     s.ReasonSerializer: {"reason": "重复来电"},
     s.AnswerSerializer: {"answer": "已答复"},
     s.TextSerializer: {"text": "补充"},
+    s.ReturnRequestSerializer: {"reason_code": "not_ours", "reason": "非本单位职责"},
+    s.ReturnRefuseSerializer: {"reason": "属本单位职责"},
 }
 
 

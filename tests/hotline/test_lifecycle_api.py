@@ -142,8 +142,16 @@ def test_return_redispatch_dissatisfied_reopen_and_close(clients, people, unit_a
     tid = register(op, ticket_type="help", content="路灯坏了一个月，晚上很黑")["id"]
 
     ok(sup.post(f"/api/tickets/{tid}/dispatch/", {"lead_unit": unit_b.pk}, format="json"))
-    detail = ok(b.post(f"/api/tickets/{tid}/return/", {"reason": "路灯归住建局管理，非本单位职责"}, format="json"))
+    detail = ok(b.post(f"/api/tickets/{tid}/return/", {"reason_code": "not_ours",
+                                                        "reason": "路灯归住建局管理，非本单位职责"}, format="json"))
+    # A request (退单审核): the ticket waits for the centre with the unit, its deadline running.
+    assert detail["state"] == "dispatched" and detail["lead_unit"] == unit_b.pk and detail["light"] == "green"
+    assert [(r["state"], r["reason_label"]) for r in detail["returns"]] == [("pending", "不属于本单位职责")]
+    assert "return" not in detail["actions"]
+    assert {"return/accept", "return/refuse", "reassign"} <= set(ok(sup.get(f"/api/tickets/{tid}/"))["actions"])
+    detail = ok(sup.post(f"/api/tickets/{tid}/return/accept/", {"note": "同意"}, format="json"))
     assert detail["state"] == "returned" and detail["lead_unit"] is None and detail["light"] is None
+    assert detail["returns"][0]["state"] == "accepted"
     assert [t["id"] for t in ok(sup.get("/api/tickets/?state=returned"))["results"]] == [tid]
     assert ok(b.get("/api/inbox/"))["results"] == []
 
@@ -173,6 +181,7 @@ def test_return_redispatch_dissatisfied_reopen_and_close(clients, people, unit_a
     assert steps(events) == [
         ("register", "", "registered"),
         ("dispatch", "registered", "dispatched"),
+        ("return_requested", "", ""),
         ("return", "dispatched", "returned"),
         ("redispatch", "returned", "dispatched"),
         ("sign", "dispatched", "in_progress"),
@@ -185,8 +194,10 @@ def test_return_redispatch_dissatisfied_reopen_and_close(clients, people, unit_a
     ]
     assert events[2]["payload"]["reason"] == "路灯归住建局管理，非本单位职责"
     assert events[2]["actor"] == people["staff_b"].pk
-    assert events[6]["payload"]["comment"] == "只修了一盏，另外两盏还是坏的"
-    assert events[10]["payload"]["result"] == "basic"
+    assert events[3]["payload"]["reason"] == "路灯归住建局管理，非本单位职责"
+    assert events[3]["actor"] == people["supervisor"].pk
+    assert events[7]["payload"]["comment"] == "只修了一盏，另外两盏还是坏的"
+    assert events[11]["payload"]["result"] == "basic"
 
 
 def test_rejected_extension_leaves_the_deadline(clients, people, unit_a):
@@ -310,6 +321,7 @@ def test_if_match_refuses_an_action_on_a_ticket_that_changed(clients, people, un
     assert seen == f'"{r.json()["version"]}"'
     ok(sup.post(f"/api/tickets/{tid}/urge/", {}, format="json", HTTP_IF_MATCH=seen))  # urging changes nothing
     ok(a.post(f"/api/tickets/{tid}/sign/", HTTP_IF_MATCH=seen))
-    r = a.post(f"/api/tickets/{tid}/return/", {"reason": "不是我们的"}, format="json", HTTP_IF_MATCH=seen)
+    r = a.post(f"/api/tickets/{tid}/return/", {"reason_code": "not_ours", "reason": "不是我们的"}, format="json",
+               HTTP_IF_MATCH=seen)
     assert r.status_code == 409 and r.json()["error"]["code"] == "stale_version"
     assert ok(a.get(f"/api/tickets/{tid}/"))["state"] == "in_progress"

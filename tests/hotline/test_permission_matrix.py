@@ -50,8 +50,16 @@ MATRIX = {
     # The lead confirms it replies without the co-unit's opinion (a co-unit's reply ignores the flag).
     "reply": (lambda p: f.in_progress(p, co_signed=True), "post", "/api/tickets/{id}/reply/",
               {"text": "已办理", "confirm_absent_co_units": True}, expect(403, staff_a=200, staff_b=200)),
-    "return": (f.dispatched, "post", "/api/tickets/{id}/return/", {"reason": "非本单位职责"},
+    "return": (f.dispatched, "post", "/api/tickets/{id}/return/", {"reason_code": "not_ours", "reason": "非本单位职责"},
                expect(403, staff_a=200, staff_b=403)),
+    # 退单审核 (issue 16): supervisors and admins decide; the asking unit and the co-unit see it, may not.
+    "return/accept": (f.with_pending_return, "post", "/api/tickets/{id}/return/accept/", {},
+                      expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    "return/refuse": (f.with_pending_return, "post", "/api/tickets/{id}/return/refuse/", {"reason": "属本单位职责"},
+                      expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    # 改派 (issue 16), to unit C: the centre's decision, not the units'.
+    "reassign": (f.dispatched, "post", "/api/tickets/{id}/reassign/", "reassign",
+                 expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "request extension": (f.in_progress, "post", "/api/tickets/{id}/extensions/",
                           {"reason": "需协调", "extra_days": 2}, expect(403, staff_a=201, staff_b=403)),
     "callback": (f.replied, "post", "/api/tickets/{id}/callback/", {"result": "satisfied"},
@@ -110,6 +118,8 @@ def test_permission_matrix(action, role, expected, api, people):
         body = {"lead_unit": people["staff_a"].unit_id}
     elif body == "into":
         body = {"into": f.registered(people).number}
+    elif body == "reassign":
+        body = {"lead_unit": people["outsider"].unit_id, "reason": "职责调整，改由文旅局办理"}
     elif body == "candidate":
         body = {"candidate": obj.duplicate_suggestions.get().candidate_id}
     client = api(people.get(role))
@@ -192,8 +202,10 @@ def test_units_keep_seeing_tickets_they_had_a_part_in(api, people):
 
     a, b, c = (api(people[k]) for k in ("staff_a", "staff_b", "outsider"))
     returned = f.dispatched(people, co=False)
-    d.ticket_return(ticket=returned, actor=people["staff_a"], reason="非本单位")
-    d.ticket_dispatch(ticket=returned, actor=people["supervisor"], lead_unit=people["staff_b"].unit)
+    d.ticket_return(ticket=returned, actor=people["staff_a"], reason_code="not_ours", reason="非本单位")
+    d.ticket_return_accept(ticket=returned, actor=people["supervisor"], lead_unit=people["staff_b"].unit)
+    reassigned = f.in_progress(people, co=False)  # A held it; the centre gave it to C
+    d.ticket_reassign(ticket=reassigned, actor=people["supervisor"], lead_unit=people["outsider"].unit, reason="改派")
     closed = f.replied(people)  # A lead, B co-unit
     d.survey_record(ticket=closed, actor=people["operator"], result="satisfied")
     merged = f.dispatched(people, co=False)
@@ -202,8 +214,8 @@ def test_units_keep_seeing_tickets_they_had_a_part_in(api, people):
     d.survey_record(ticket=reopened, actor=people["operator"], result="dissatisfied")
 
     ids = lambda client: {x["id"] for x in client.get("/api/tickets/?page_size=100").json()["results"]}  # noqa: E731
-    assert ids(a) == {returned.pk, closed.pk, merged.pk, reopened.pk}
+    assert ids(a) == {returned.pk, closed.pk, merged.pk, reopened.pk, reassigned.pk}
     assert ids(b) == {returned.pk, closed.pk, reopened.pk}
-    assert ids(c) == set()
+    assert ids(c) == {reassigned.pk}
     assert a.get(f"/api/tickets/{merged.pk}/").status_code == 200
     assert c.get(f"/api/tickets/{closed.pk}/").status_code == 404

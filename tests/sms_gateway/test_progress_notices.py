@@ -9,6 +9,7 @@ from dispatch.services import (
     ticket_mark_invalid,
     ticket_merge,
     ticket_return,
+    ticket_return_accept,
     ticket_sign,
 )
 from hotline.models import Category, Ticket
@@ -60,7 +61,8 @@ def test_an_extension_granted_tells_the_new_date_and_a_refusal_says_nothing(
 
 def test_a_return_and_redispatch_names_the_new_unit(handled, staff_a, staff_b, supervisor, committed, phone_inbox):
     with committed():
-        ticket_return(ticket=handled, actor=staff_a, reason="不属于本单位职责")
+        ticket_return(ticket=handled, actor=staff_a, reason_code="not_ours", reason="不属于本单位职责")
+        ticket_return_accept(ticket=handled, actor=supervisor)
         ticket_dispatch(ticket=handled, actor=supervisor, lead_unit=staff_b.unit)
     text = last_text(phone_inbox)
     assert text.startswith(f"您的工单{handled.number}已改由{staff_b.unit.name}办理，办理时限至")

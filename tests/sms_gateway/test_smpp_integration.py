@@ -252,3 +252,43 @@ def test_gateway_survives_losing_its_database_connection(smsc, gateway):
     all_final(second, timeout=30)
     counts = submits_by_destination(smsc)
     assert sum(counts.values()) == 10 and max(counts.values()) == 1
+
+
+def texts_by_destination(smsc) -> dict[str, str]:
+    """Each number's messages as text, concatenated parts joined (UDH dropped)."""
+    out: dict[str, str] = {}
+    for s in smsc.state()["submits"]:
+        raw = bytes.fromhex(s["sm"])
+        out[s["dst"]] = out.get(s["dst"], "") + (raw[6:] if s["esm"] & 0x40 else raw).decode("utf-16-be")
+    return out
+
+
+def test_return_review_and_reassignment_notices_reach_the_smsc(smsc, gateway, supervisor, staff_a, unit_a, unit_b):
+    """Issue 16: a refused 退单 tells the unit head why; a 改派 tells the citizen and the new unit's head."""
+    from dispatch.services import (
+        ticket_dispatch,
+        ticket_reassign,
+        ticket_return,
+        ticket_return_refuse,
+        ticket_sign,
+    )
+    from hotline.models import Category
+    from hotline.services.tickets import ticket_register
+
+    ticket = ticket_register(channel="sms", ticket_type="complaint", content="夜间施工噪音扰民",
+                             citizen_phone="13812345678")
+    ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a,
+                    category=Category.objects.get(full_name="环境保护/环境污染/噪音污染"))
+    ticket_sign(ticket=ticket, actor=staff_a)
+    ticket_return(ticket=ticket, actor=staff_a, reason_code="not_ours", reason="不属于本单位职责")
+    ticket_return_refuse(ticket=ticket, actor=supervisor, reason="属贵单位职责")
+    ticket_reassign(ticket=ticket, actor=supervisor, lead_unit=unit_b, reason="改由交通局办理")
+
+    def arrived() -> bool:
+        texts = texts_by_destination(smsc)
+        return ("退单申请未获同意（属贵单位职责）" in texts.get(unit_a.head_phone, "")
+                and f"已改由{unit_b.name}办理" in texts.get("13812345678", "")
+                and f"新工单{ticket.number}" in texts.get(unit_b.head_phone, ""))
+
+    wait_for(arrived, timeout=30, what="the return refusal and the reassignment notices at the SMSC")
+    assert Message.objects.filter(kind__in=["unit_return_refused", "citizen_redispatched"]).count() == 2

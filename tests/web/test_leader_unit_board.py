@@ -96,10 +96,15 @@ def test_extension_and_return_keep_input_on_error(web, staff_a, dispatched, supe
     ext.refresh_from_db()
     assert ext.state == ExtensionRequest.State.APPROVED
     r = client.post(f"/unit/tickets/{dispatched.pk}/", {"action": "return", "reason": "不属于本单位职责"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "请选择退单原因" in html and "不属于本单位职责" in html  # kept
+    r = client.post(f"/unit/tickets/{dispatched.pk}/", {"action": "return", "reason_code": "not_ours",
+                                                        "reason": "不属于本单位职责"})
     assert r.status_code == 302
     dispatched.refresh_from_db()
-    assert dispatched.state == TicketState.RETURNED
-    assert dispatched.number in web(supervisor).get("/board/").content.decode()
+    assert dispatched.state == TicketState.IN_PROGRESS  # a request: the centre decides
+    board = web(supervisor).get("/board/").content.decode()
+    assert "退单待审" in board and dispatched.number in board
 
 
 def test_unit_sees_urge_and_supervise(web, staff_a, supervisor, dispatched):

@@ -1,4 +1,5 @@
-"""The supervisor's board: approval queue, returns, extension requests, red and yellow lists."""
+"""The supervisor's board: approval queue, return requests and returns, extension requests, red and
+yellow lists."""
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -6,12 +7,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dispatch import services as dispatch_services
-from dispatch.models import ExtensionRequest, Suspension
+from dispatch.models import ExtensionRequest, Suspension, TicketReturn
 from dispatch.selectors import (
     approval_queue,
     leader_returns_waiting,
     light_list,
     pending_extensions,
+    return_requests_waiting,
     returned_queue,
     suspensions_active,
     suspensions_pending,
@@ -24,7 +26,7 @@ from hotline.permissions import HOTLINE_STAFF, OFFICE
 from reports.intelligence import suggestions
 from reports.models import DuplicateSuggestion
 
-from ..forms import DecideForm
+from ..forms import DecideForm, ReturnAcceptForm, ReturnRefuseForm, active_units
 from ..lists import capped_counts, head_by_state, yellow_candidates
 from .common import role_required, safe_next, with_lights
 
@@ -32,10 +34,10 @@ ROWS = 10
 APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED]
 # The board's sections in page order. Each refreshes on its own (?part=<name>), so that one
 # holding a half-written 审核意见 never keeps the others from updating.
-SECTIONS = ("approval", "duplicates", "red", "yellow", "returned", "leader", "leader_returned", "extensions",
-            "suspensions", "suspended")
+SECTIONS = ("approval", "duplicates", "return_requests", "red", "yellow", "returned", "leader", "leader_returned",
+            "extensions", "suspensions", "suspended")
 PART_TEMPLATES = {"extensions": "board/_extensions.html", "leader_returned": "board/_leader_returned.html",
-                  "duplicates": "board/_duplicates.html",
+                  "duplicates": "board/_duplicates.html", "return_requests": "board/_return_requests.html",
                   "suspensions": "board/_suspensions.html", "suspended": "board/_suspended.html"}
 
 
@@ -63,6 +65,12 @@ def _build(name: str, user, now) -> dict:
     if name == "duplicates":
         pairs = suggestions.open_suggestions()
         return {"rows": list(pairs[:ROWS]), "qs": pairs}
+    if name == "return_requests":  # 退单待审 (issue 16)
+        requests = return_requests_waiting()
+        rows = list(requests.select_related("ticket__lead_unit")[:ROWS])
+        for row in rows:
+            row.overdue = row.review_due_at is not None and row.review_due_at < now
+        return {"rows": rows, "qs": requests}
     if name == "leader_returned":
         returns = leader_returns_waiting()
         return {"rows": list(returns[:ROWS]), "qs": returns}
@@ -94,6 +102,8 @@ def board(request):
         # nor decides extensions (the services would refuse with 403).
         "can_urge": request.user.has_role(*OFFICE), "can_decide": request.user.has_role(*OFFICE),
     }
+    if "return_requests" in sections and sections["return_requests"]["rows"] and context["can_decide"]:
+        context["units"] = list(active_units().only("pk", "name"))  # 同意退单's optional re-dispatch
     if part in SECTIONS:
         template = PART_TEMPLATES.get(part, "board/_section.html")
         return render(request, template, context | {"name": part, "section": sections[part]})
@@ -151,6 +161,61 @@ def decide_duplicate(request, suggestion_id: int):
     else:
         messages.success(request, f"已将工单 {suggestion.ticket.number} 并入 {suggestion.candidate.number}"
                          if decision == "merge" else f"{pair} 已标记为不是重复")
+    return redirect(safe_next(request, "/board/"))
+
+
+def _return_request(return_id: int) -> TicketReturn:
+    found = TicketReturn.objects.filter(pk=return_id).select_related("ticket").first()
+    if found is None:
+        raise NotFound("退单申请不存在")
+    return found
+
+
+@require_POST
+@role_required(*OFFICE)
+def accept_return(request, return_id: int):
+    """同意退单, with an optional unit to re-dispatch to at once."""
+    ticket_return = _return_request(return_id)
+    number = ticket_return.ticket.number
+    form = ReturnAcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"工单 {number}：" + "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect(safe_next(request, "/board/"))
+    if ticket_return.state != TicketReturn.State.PENDING:  # decided by someone else, or withdrawn
+        messages.error(request, f"工单 {number}：该退单申请已处理（{ticket_return.get_state_display()}），无需再审核")
+        return redirect(safe_next(request, "/board/"))
+    unit = form.cleaned_data["lead_unit"]
+    try:
+        dispatch_services.ticket_return_accept(ticket=ticket_return.ticket, actor=request.user,
+                                               note=form.cleaned_data["note"], lead_unit=unit)
+    except HotlineError as exc:
+        messages.error(request, f"工单 {number}：{exc.message}")
+    else:
+        then = f"，并重新派给{unit.name}" if unit else "，工单待重新派单"
+        messages.success(request, f"工单 {number}：已同意退单{then}")
+    return redirect(safe_next(request, "/board/"))
+
+
+@require_POST
+@role_required(*OFFICE)
+def refuse_return(request, return_id: int):
+    """驳回退单 with a reason the unit will read; the ticket stays with it, its deadline unchanged."""
+    ticket_return = _return_request(return_id)
+    number = ticket_return.ticket.number
+    form = ReturnRefuseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"工单 {number}：请填写驳回理由，承办单位将看到")
+        return redirect(safe_next(request, "/board/"))
+    if ticket_return.state != TicketReturn.State.PENDING:  # decided by someone else, or withdrawn
+        messages.error(request, f"工单 {number}：该退单申请已处理（{ticket_return.get_state_display()}），无需再审核")
+        return redirect(safe_next(request, "/board/"))
+    try:
+        dispatch_services.ticket_return_refuse(ticket=ticket_return.ticket, actor=request.user,
+                                               reason=form.cleaned_data["reason"])
+    except HotlineError as exc:
+        messages.error(request, f"工单 {number}：{exc.message}")
+    else:
+        messages.success(request, f"工单 {number}：已驳回退单申请，工单仍由{ticket_return.unit.name}按原时限办理")
     return redirect(safe_next(request, "/board/"))
 
 

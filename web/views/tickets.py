@@ -15,6 +15,7 @@ from dispatch.deadlines import deadlines_from, light_q, limits_for
 from dispatch.models import Attachment, Survey
 from dispatch.selectors import (
     leader_return_pending,
+    pending_return,
     registered_between,
     suspension_active,
     suspension_pending,
@@ -33,6 +34,7 @@ from hotline.workflow import TRANSITIONS
 from reports.intelligence.suggestions import duplicate_candidates
 
 from .. import forms as f
+from ..forms import active_units
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
@@ -120,7 +122,7 @@ def _forms(ticket, data=None, which=None):
     forms = {
         "dispatch": f.DispatchForm(initial=_dispatch_initial(ticket), ticket=ticket), "submit": f.SubmitForm(),
         "answer": f.AnswerForm(), "merge": f.MergeForm(), "invalid": f.ReasonForm(), "close": f.RequiredNoteForm(),
-        "callback": f.CallbackForm(), "urge": f.NoteForm(), "supervise": f.NoteForm(),
+        "callback": f.CallbackForm(), "urge": f.NoteForm(), "supervise": f.NoteForm(), "reassign": f.ReassignForm(),
         # 挂起 (issue 16, item 4)
         "suspend": f.SuspensionForm(), "suspension_decide": f.DecideForm(), "resume": f.NoteForm(),
     }
@@ -195,7 +197,11 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
     ticket = ticket_get_for(user, ticket_id)
     actions = ticket_actions_for(user, ticket)
     forms = forms or _forms(ticket)
+    reviewing = "return/accept" in actions
     return render(request, "tickets/detail.html", {
+        # 退单审核 and 改派 (issue 16): the request waiting for this user's decision, and the units to name.
+        "pending_return": pending_return(ticket) if reviewing else None,
+        "units": list(active_units().only("pk", "name")) if reviewing else [],
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(user, ticket), "actions": actions,
         "forms": forms, "confirm": confirm, "error": error, "urge_again": urge_again,
         "dispatch_category": _chosen_category(forms["dispatch"], ticket) if "dispatch" in actions else None,
@@ -205,7 +211,7 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
         "assignments": ticket.assignments.select_related("unit").order_by("-round", "role", "id"),
         "surveys": ticket.surveys.order_by("-id"), "extensions": ticket.extension_requests.order_by("-id"),
-        "returns": ticket.returns.select_related("unit").order_by("-id"),
+        "returns": ticket.returns.select_related("unit", "returned_by", "decided_by").order_by("-id"),
         "history": with_lights(ticket.citizen.tickets.exclude(pk=ticket.pk).order_by("-created_at")[:5])
         if ticket.citizen_id else [],
         "notices": supervision_notices(request.user, ticket), "leader_return": leader_return_pending(ticket),
@@ -231,7 +237,8 @@ FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge", "suspensio
 OK_MESSAGES = {
     "dispatch": "已派单", "submit": "已呈报领导", "answer": "已直接答复办结", "merge": "已并单",
     "invalid": "已标记为无效工单", "close": "已办结", "callback": "回访结果已登记", "urge": "已催办",
-    "supervise": "已督办", "suspend": "挂起申请已提交，待值班长审核", "suspension_decide": "挂起申请已审核",
+    "supervise": "已督办", "reassign": "已改派", "suspend": "挂起申请已提交，待值班长审核",
+    "suspension_decide": "挂起申请已审核",
     "resume": "已恢复办理，办理时限已顺延",
 }
 
@@ -284,6 +291,7 @@ def _service(action: str):
         "invalid": dispatch_services.ticket_mark_invalid,
         "close": dispatch_services.ticket_close_without_callback, "callback": dispatch_services.survey_record,
         "urge": dispatch_services.ticket_urge, "supervise": dispatch_services.ticket_supervise,
+        "reassign": dispatch_services.ticket_reassign,
         "suspend": dispatch_services.ticket_suspension_request,
         "suspension_decide": dispatch_services.ticket_suspension_decide, "resume": dispatch_services.ticket_resume,
     }[action]
@@ -295,6 +303,8 @@ def _arguments(action: str, data: dict, user) -> dict:
                 "category": data["category"]}
     if action == "submit":
         return {"leader": data["leader"], "note": data["note"]}
+    if action == "reassign":
+        return {"lead_unit": data["lead_unit"], "co_units": list(data["co_units"]), "reason": data["reason"]}
     if action == "callback":
         return {"result": data["result"], "comment": data["comment"], "method": Survey.Method.PHONE,
                 "resolved": {"yes": True, "no": False}.get(data.get("resolved") or "")}

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dispatch import services as dispatch_services
-from dispatch.deadlines import LIGHT_RANK, light_rank
-from dispatch.models import Assignment, ExtensionRequest
+from dispatch.deadlines import LIGHT_RANK, light_rank, return_window_end
+from dispatch.models import Assignment, ExtensionRequest, TicketReturn
 from dispatch.selectors import (
     suspension_active,
     suspension_pending,
@@ -26,7 +26,7 @@ from hotline.models import Role
 from hotline.selectors import ticket_timeline
 from knowledge.services.use import use_unit_reply
 
-from ..forms import ExtensionForm, ReasonForm, ReplyForm, SuspensionForm, UnitSearchForm
+from ..forms import ExtensionForm, ReplyForm, ReturnRequestForm, SuspensionForm, UnitSearchForm
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
@@ -55,8 +55,13 @@ def unit_home(request):
     pending = set(Assignment.objects.filter(
         ticket__in=[t.pk for t in tickets], unit_id=request.user.unit_id, is_current=True,
         state=Assignment.State.PENDING).values_list("ticket_id", flat=True))
+    # 退单审核 (issue 16): a return request of the current round waiting or refused, as a tag.
+    asked = dict(TicketReturn.objects.filter(
+        ticket__in=[t.pk for t in tickets], unit_id=request.user.unit_id, assignment__is_current=True,
+        state__in=[TicketReturn.State.PENDING, TicketReturn.State.REFUSED]).values_list("ticket_id", "state"))
     for t in tickets:
         t.needs_sign = t.pk in pending
+        t.return_state = asked.get(t.pk, "")
     # 挂起中: not in the inbox (the clock stands still and nothing can be done), listed beside it.
     suspended = with_lights(unit_suspended(request.user).select_related("category").defer(*LIST_DEFER)
                             .order_by("state_changed_at", "id")[:SUSPENDED_ROWS], now)
@@ -93,24 +98,32 @@ def unit_search(request):
                                                 "query": params.urlencode(), "nav": "unit_search"})
 
 
-ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReasonForm, "suspend": SuspensionForm}
+ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReturnRequestForm, "suspend": SuspensionForm}
+SHOWN_BY = {"extension": "extensions"}  # the form's name → the action (ticket_actions_for) that shows it
 
 
 @role_required(Role.UNIT_STAFF)
 def unit_ticket(request, ticket_id: int):
     ticket = ticket_get_for(request.user, ticket_id)
     actions = ticket_actions_for(request.user, ticket)
-    forms = {"reply": ReplyForm(), "extension": ExtensionForm(), "return": ReasonForm(), "suspend": SuspensionForm()}
+    forms = {"reply": ReplyForm(), "extension": ExtensionForm(), "return": ReturnRequestForm(),
+             "suspend": SuspensionForm()}
     errors = []
     if request.method == "POST":
         action = request.POST.get("action", "")
         done = _act(request, ticket, action, forms, errors)
         if done:
-            return redirect(request.path if action != "return" else "/unit/")
+            return redirect(request.path)
+        if action in forms and SHOWN_BY.get(action, action) not in actions:
+            # The form is not on the page (the ticket moved on: reassigned, returned): say why on top.
+            errors.extend(forms[action].non_field_errors())
     lines = staff_lines(ticket_timeline(ticket))
     my_part = _my_part(request.user, ticket)
     is_lead = my_part is not None and my_part.role == Assignment.Role.LEAD
     pending_ext = ticket.extension_requests.filter(state=ExtensionRequest.State.PENDING).first()
+    # 退单审核 (issue 16): the lead's request of this round, waiting or refused, and its window.
+    return_request = (TicketReturn.objects.filter(assignment=my_part).exclude(state=TicketReturn.State.CANCELLED)
+                      .order_by("-id").first() if is_lead else None)
     return render(request, "unit/ticket.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
         "actions": actions, "forms": forms, "errors": errors, "pending_extension": pending_ext,
@@ -119,7 +132,10 @@ def unit_ticket(request, ticket_id: int):
         "co_replies": ticket.replies.filter(is_lead=False, assignment__is_current=True).select_related("unit"),
         "instructions": ticket.instructions.select_related("leader"),
         "assignments": ticket.assignments.filter(is_current=True).select_related("unit"),
-        "my_part": my_part, "is_lead": is_lead,
+        "my_part": my_part, "is_lead": is_lead, "return_request": return_request,
+        "return_window_end": return_window_end(my_part.assigned_at) if "return" in actions else None,
+        # A part the unit no longer holds (改派, 退单 accepted): the page is its read-only history.
+        "ended_part": _ended_part(request.user, ticket) if my_part is None else None,
         # The co-units the lead would reply without (the reply form warns and asks to confirm).
         "absent_co_units": open_co_parts(ticket) if is_lead and "reply" in actions else [],
         "notices": supervision_notices(request.user, ticket), "nav": "unit",
@@ -144,6 +160,14 @@ def _my_part(user, ticket) -> Assignment | None:
     """The user's unit's current part in the ticket (lead or co-unit), if it has one."""
     return (Assignment.objects.filter(ticket=ticket, unit_id=user.unit_id, is_current=True)
             .exclude(state__in=[Assignment.State.CANCELLED, Assignment.State.RETURNED]).first())
+
+
+def _ended_part(user, ticket) -> Assignment | None:
+    """The unit's last part in a ticket it no longer holds, when that part was taken from it
+    (reassigned) or handed back (returned): the page says so above the read-only history."""
+    return (Assignment.objects.filter(ticket=ticket, unit_id=user.unit_id, is_current=False,
+                                      state__in=[Assignment.State.REASSIGNED, Assignment.State.RETURNED])
+            .order_by("-round", "-id").first())
 
 
 def _act(request, ticket, action, forms, errors) -> bool:
@@ -185,8 +209,8 @@ def _act(request, ticket, action, forms, errors) -> bool:
         ok_message = "挂起申请已提交，等待热线办审核；审核前请继续办理"
     else:
         result = call_service(form, dispatch_services.ticket_return, ticket=ticket, actor=user,
-                              reason=data["reason"])
-        ok_message = f"工单 {ticket.number} 已退回热线办"
+                              reason_code=data["reason_code"], reason=data["reason"])
+        ok_message = "退单申请已提交，等待热线办审核；审核期间请继续办理，办理时限不变"
     if result is None:
         return False
     messages.success(request, ok_message)
