@@ -6,6 +6,7 @@ from .extensions import extension_decide, extension_request
 from .handling import ticket_dispatch, ticket_reply, ticket_return, ticket_sign
 from .merging import ticket_mark_invalid, ticket_merge
 from .supervision import ticket_supervise, ticket_urge
+from .twolevel import ticket_hand_down, ticket_hand_down_review, ticket_hand_down_withdraw  # issue 16 item 5
 
 __all__ = [
     "approval_policy_for",
@@ -16,6 +17,9 @@ __all__ = [
     "survey_record",
     "ticket_close_without_callback",
     "ticket_dispatch",
+    "ticket_hand_down",
+    "ticket_hand_down_review",
+    "ticket_hand_down_withdraw",
     "ticket_instruct",
     "ticket_leader_return",
     "ticket_mark_invalid",
