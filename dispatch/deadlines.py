@@ -255,6 +255,14 @@ def part_deadlines(*, start: dt.datetime, parent_due: dt.datetime, parent_warn: 
     return due, warn_time(start, due, limits, calendar)
 
 
+def part_light(part, now: dt.datetime) -> str | None:
+    """A co-unit's or sub-unit's own light while its part is open (to sign or signed); None for a
+    lead part (the ticket's light is the lead's) or a part without a deadline of its own."""
+    if part is None or part.due_at is None or not part.is_current or part.state not in ("pending", "signed"):
+        return None
+    return light_at(part.due_at, part.warn_at, now)
+
+
 def co_unit_deadlines(start: dt.datetime, lead: "Deadlines", limits: Limits,
                       calendar: WorkCalendar | None = None) -> tuple[dt.datetime, dt.datetime]:
     """A co-unit's own (due_at, warn_at): settings.HOTLINE_CO_UNIT_LEAD_TIME_WORKING_DAYS before the
