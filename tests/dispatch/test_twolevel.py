@@ -239,3 +239,39 @@ def test_units_above_see_the_sub_part_and_others_do_not(people, town, staff_town
     assert not ticket_visible_to(people["outsider"], ticket)
     assert not ticket_visible_to(people["staff_b"], f.in_progress(people, co=False))
     assert Ticket.objects.count() == 2
+
+
+def test_the_whole_path_through_the_api(api, people, town, staff_town):
+    ticket = f.in_progress(people, co=False)
+    county, townsman = api(people["staff_a"]), api(staff_town)
+    late = county.post(f"/api/tickets/{ticket.pk}/hand-down/",
+                       {"unit": town.pk, "due_at": (ticket.due_at + dt.timedelta(days=1)).isoformat()}, format="json")
+    assert late.status_code == 400 and late.json()["error"]["field"] == "due_at"
+    wrong = county.post(f"/api/tickets/{ticket.pk}/hand-down/", {"unit": people["staff_b"].unit_id}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "unit"
+    body = county.post(f"/api/tickets/{ticket.pk}/hand-down/", {"unit": town.pk, "note": "请现场核实"},
+                       format="json").json()
+    [sub] = [a for a in body["assignments"] if a["role"] == "sub"]
+    assert sub["unit"] == town.pk and sub["light"] == "green" and sub["note"] == "请现场核实" and sub["parent"]
+    assert townsman.post(f"/api/tickets/{ticket.pk}/sign/").status_code == 200
+    assert townsman.post(f"/api/tickets/{ticket.pk}/reply/", {"text": TOWN_REPLY}, format="json").status_code == 200
+    early = county.post(f"/api/tickets/{ticket.pk}/reply/", {"text": COUNTY_REPLY}, format="json")
+    assert early.status_code == 409 and early.json()["error"]["code"] == "sub_parts_open"
+    back = county.post(f"/api/tickets/{ticket.pk}/hand-down-review/",
+                       {"part": sub["id"], "accept": False}, format="json")
+    assert back.status_code == 400 and back.json()["error"]["field"] == "reason"
+    back = county.post(f"/api/tickets/{ticket.pk}/hand-down-review/",
+                       {"part": sub["id"], "accept": False, "reason": "请补充业主签字确认情况"}, format="json")
+    assert back.status_code == 200 and "reply" in townsman.get(f"/api/tickets/{ticket.pk}/").json()["actions"]
+    townsman.post(f"/api/tickets/{ticket.pk}/reply/", {"text": TOWN_REPLY + "业主已签字确认。"}, format="json")
+    ok = county.post(f"/api/tickets/{ticket.pk}/hand-down-review/", {"part": sub["id"], "accept": True},
+                     format="json")
+    assert ok.status_code == 200 and "hand-down-review" not in ok.json()["actions"]
+    assert county.post(f"/api/tickets/{ticket.pk}/reply/", {"text": COUNTY_REPLY},
+                       format="json").json()["state"] == "replied"
+
+
+def test_the_schema_lists_the_hand_down_actions(api, people):
+    schema = api(people["supervisor"]).get("/api/schema/").content.decode()
+    for path in ("hand-down/", "hand-down-review/", "hand-down-withdraw/", "confirm_open_sub_parts"):
+        assert path in schema
