@@ -173,7 +173,7 @@ class HandDownForm(forms.Form):
     unit = SubUnitChoiceField(label="下级单位", queryset=Unit.objects.none(), empty_label="请选择下级单位",
                               error_messages={"required": "请选择下级单位",
                                               "invalid_choice": "只能转给本单位的下级单位"})
-    due_at = forms.DateField(label="下级办理时限", widget=forms.DateInput(attrs={"type": "date"}),
+    due_at = forms.DateField(label="下级办理时限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"required": "请选择下级办理时限", "invalid": "请输入有效日期"},
                                help_text="当日24时前；不能晚于本单位的办理时限")
     note = forms.CharField(label="转办说明", max_length=1000, required=False,
