@@ -125,8 +125,8 @@ def ticket_sign(*, ticket: Ticket, actor) -> Ticket:
     else:
         signed = lock_ticket(ticket.pk)
         # A sub-unit's signature (issue 16 item 5: 二级派单) is a line of its own.
-        kind = "hand_down_signed" if assignment.role == Assignment.Role.SUB else "co_sign"
-        record_event(ticket=signed, kind=kind, actor=actor, payload={"unit": actor.unit.name})
+        record_event(ticket=signed, kind="hand_down_signed" if assignment.role == Assignment.Role.SUB else "co_sign",
+                     actor=actor, payload={"unit": actor.unit.name})
     Assignment.objects.filter(pk=assignment.pk).update(
         state=Assignment.State.SIGNED, signed_at=now, signed_by=actor
     )
