@@ -46,6 +46,7 @@ def test_a_county_unit_hands_down_to_a_town_and_reviews_its_reply(browser, live_
     login(townsman, base, "staff_town")
     assert ticket.number in townsman.inner_text("#inbox")
     townsman.click(f"text={ticket.number}")
+    townsman.wait_for_selector("#my-part")
     assert "上级转来" in townsman.inner_text("#my-part") and "县住房和城乡建设局" in townsman.inner_text("#my-part")
     townsman.click("#btn-sign")
     townsman.wait_for_selector("#reply-form")
@@ -54,7 +55,7 @@ def test_a_county_unit_hands_down_to_a_town_and_reviews_its_reply(browser, live_
     shot(townsman, "i16-town-reply-375")
     townsman.click("#btn-reply")
     townsman.wait_for_selector(".messages")
-    assert "提交上级审核" in townsman.inner_text(".messages")
+    assert "提交上级单位审核" in townsman.inner_text(".messages")
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.IN_PROGRESS  # the centre hears nothing yet
 
     part = Assignment.objects.get(ticket=ticket, role=Assignment.Role.SUB)

@@ -197,7 +197,7 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "dispatch_category": _chosen_category(forms["dispatch"], ticket) if "dispatch" in actions else None,
         "deadline": deadline_preview(ticket) if "dispatch" in actions else None,
         "lines": staff_lines(ticket_timeline(ticket)),
-        "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
+        "replies": ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
         "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
         "assignments": _with_part_lights(ticket.assignments.select_related("unit", "parent__unit")
                                          .order_by("-round", "role", "id")),

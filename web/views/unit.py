@@ -133,7 +133,7 @@ def unit_ticket(request, ticket_id: int):
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
         "actions": actions, "forms": forms, "errors": errors, "pending_extension": pending_ext,
         "lines": lines, "alerts": [line for line in lines if line.kind in ("urge", "supervise")],
-        "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
+        "replies": ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
         "co_replies": ticket.replies.filter(is_lead=False, assignment__is_current=True,
                                             assignment__role=Assignment.Role.CO).select_related("unit"),
         **two_level, "assignments": assignments,
