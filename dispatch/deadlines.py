@@ -250,8 +250,8 @@ def part_deadlines(*, start: dt.datetime, parent_due: dt.datetime, parent_warn: 
         if min_days > 0:
             due = max(due, add_working_days(start, min_days, calendar))
         due = min(due, parent_due)
-    if due <= start:  # the parent's own time is (nearly) up: the part shares it
-        due = max(parent_due, start)
+    if due <= start:  # the parent's own time is up: the part shares its deadline (red at once)
+        due = parent_due
     return due, warn_time(start, due, limits, calendar)
 
 

@@ -111,8 +111,12 @@ def ticket_hand_down(*, ticket: Ticket, actor, unit: Unit, due_at: dt.datetime |
     if due_at is None:
         due = default_sub_deadline(parent, locked, now)
     else:
-        due = end_of_day(due_at) if not isinstance(due_at, dt.datetime) else due_at
-        if due <= now:
+        due = due_at
+        if not isinstance(due_at, dt.datetime):  # a day: its end, or the parent's deadline on that day
+            due = end_of_day(due_at)
+            if due_at == timezone.localtime(limit_due, local_tz()).date():
+                due = min(due, limit_due)
+        if due <= now < limit_due:  # (a parent already overdue hands down with its own, past, deadline)
             raise InvalidInput("下级办理时限须晚于现在", field="due_at")
         if due > limit_due:
             shown = timezone.localtime(limit_due, local_tz()).strftime("%Y-%m-%d %H:%M")

@@ -275,3 +275,11 @@ def test_the_schema_lists_the_hand_down_actions(api, people):
     schema = api(people["supervisor"]).get("/api/schema/").content.decode()
     for path in ("hand-down/", "hand-down-review/", "hand-down-withdraw/", "confirm_open_sub_parts"):
         assert path in schema
+
+
+def test_an_overdue_parent_still_hands_down_with_its_own_deadline(people, town):
+    ticket = f.in_progress(people, co=False)
+    past = timezone.now() - dt.timedelta(hours=2)
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=past, warn_at=past - dt.timedelta(hours=5))
+    part = d.ticket_hand_down(ticket=f.fresh(ticket), actor=people["staff_a"], unit=town)
+    assert part.due_at == past  # red from the start, as its parent
