@@ -12,7 +12,7 @@ from functools import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from dispatch.deadlines import ticket_light
+from dispatch.deadlines import part_light, ticket_light
 from dispatch.models import Suspension
 from dispatch.selectors import ticket_actions_for
 from hotline.models import TicketState, TicketType
@@ -60,10 +60,13 @@ def user_brief(person) -> dict | None:
     return {"id": person.pk, "username": person.username, "name": str(person), "role": person.role}
 
 
-def assignment(a) -> dict:
+def assignment(a, now=None) -> dict:
     return {"id": a.pk, "unit": a.unit_id, "unit_name": a.unit.name, "role": a.role, "state": a.state,
             "round": a.round, "is_current": a.is_current, "assigned_at": when(a.assigned_at),
-            "signed_at": when(a.signed_at), "replied_at": when(a.replied_at)}
+            "signed_at": when(a.signed_at), "replied_at": when(a.replied_at),
+            "parent": a.parent_id, "due_at": when(a.due_at), "warn_at": when(a.warn_at),
+            "light": part_light(a, now or timezone.now()), "note": a.note, "accepted_at": when(a.accepted_at),
+            "review_note": a.review_note}
 
 
 def instruction(i) -> dict:
@@ -118,7 +121,7 @@ def ticket_detail(ticket, *, user, now) -> dict:
         "direct_answer": ticket.direct_answer,
         "merged_into_number": ticket.merged_into.number if ticket.merged_into_id else None,
         "reopen_count": ticket.reopen_count, "call_id": ticket.call_id, "version": ticket.version,
-        "assignments": [assignment(a) for a in ticket.assignments.all()],
+        "assignments": [assignment(a, now) for a in ticket.assignments.all()],
         "instructions": [instruction(i) for i in ticket.instructions.all()],
         "replies": [reply(r) for r in ticket.replies.all()],
         "surveys": [survey(s) for s in ticket.surveys.all()],

@@ -4,7 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from dispatch.deadlines import ticket_light
+from dispatch.deadlines import part_light, ticket_light
 from dispatch.models import Assignment, ExtensionRequest, Instruction, Reply, Survey, Suspension, TicketReturn
 from dispatch.selectors import ticket_actions_for
 from hotline.event_kinds import event_label
@@ -140,11 +140,18 @@ class TicketListSerializer(serializers.ModelSerializer):
 
 class AssignmentSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
+    # Issue 16 items 5 and 6: a co-unit's or sub-unit's own deadline and light; a sub part's parent.
+    light = serializers.SerializerMethodField(
+        help_text="本单位这部分的灯色（协办、下级承办按各自时限；主办为空，看工单的 light）")
 
     class Meta:
         model = Assignment
         fields = ["id", "unit", "unit_name", "role", "state", "round", "is_current",
-                  "assigned_at", "signed_at", "replied_at"]
+                  "assigned_at", "signed_at", "replied_at", "parent", "due_at", "warn_at", "light", "note",
+                  "accepted_at", "review_note"]
+
+    def get_light(self, assignment) -> str | None:
+        return part_light(assignment, timezone.now())
 
 
 class InstructionSerializer(serializers.ModelSerializer):
@@ -373,10 +380,19 @@ CONFIRM_ABSENT_HELP = (
 )
 
 
+# Issue 16 item 5 (二级派单).
+CONFIRM_SUB_HELP = (
+    "本单位已转下级办理、下级的部分尚未审核完毕（未签收、办理中或已回复待审核）时，"
+    "须传 true 确认结束下级办理后直接回复；"
+    "否则返回 409，code 为 sub_parts_open。"
+)
+
+
 class ReplySerializerIn(serializers.Serializer):
     text = Text(max_length=TEXT_MAX)
     files = serializers.ListField(child=Attachment(), required=False, default=list)
     confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
+    confirm_open_sub_parts = Flag(required=False, default=False, help_text=CONFIRM_SUB_HELP)
 
 
 class ReplyTextSerializer(serializers.Serializer):
@@ -384,6 +400,32 @@ class ReplyTextSerializer(serializers.Serializer):
 
     text = Text(max_length=TEXT_MAX)
     confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
+    confirm_open_sub_parts = Flag(required=False, default=False, help_text=CONFIRM_SUB_HELP)
+
+
+# --- issue 16 item 5: two-level dispatch (二级派单) ---
+
+class HandDownSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), help_text="本单位的下级单位（启用中）")
+    due_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None,
+        help_text="下级办理时限，不能晚于本单位的办理时限（否则 400，field 为 due_at）；不传则按默认规则（本单位时限前"
+                  " SUB_UNIT_LEAD_TIME_WORKING_DAYS 个工作日）")
+    note = Text(max_length=1000, required=False, allow_blank=True, default="", help_text="转办说明")
+
+
+class HandDownReviewSerializer(serializers.Serializer):
+    part = serializers.IntegerField(help_text="下级承办记录（assignments 中 role 为 sub 的 id）")
+    accept = Flag(help_text="true：审核通过（本单位随后自行向上回复）；false：退回下级重办，须写 reason")
+    reason = Text(max_length=1000, required=False, allow_blank=True, default="",
+                  help_text="退回理由（退回时必填）或审核意见")
+
+
+class HandDownWithdrawSerializer(serializers.Serializer):
+    part = serializers.IntegerField(help_text="下级承办记录的 id")
+    reason = Text(max_length=1000, required=False, allow_blank=True, default="", help_text="收回理由")
+
+# --- end issue 16 item 5 ---
 
 
 class ExtensionRequestSerializer(serializers.Serializer):

@@ -223,12 +223,42 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         """承办单位回复（附件用 multipart/form-data 的 files）。主办单位回复而有协办单位尚未答复时，
-        须传 confirm_absent_co_units=true，否则 409 co_units_unanswered。"""
+        须传 confirm_absent_co_units=true，否则 409 co_units_unanswered。本单位转下级办理而下级部分尚未审核完毕时，
+        须传 confirm_open_sub_parts=true（结束下级办理），否则 409 sub_parts_open。下级承办单位的回复交上级单位审核，
+        不直接报热线办。"""
         data = None
         if hasattr(request.data, "getlist"):  # multipart: several files under one name
             data = {"text": request.data.get("text", ""), "files": request.FILES.getlist("files"),
-                    **s.form_flags(request.data, "confirm_absent_co_units")}
+                    **s.form_flags(request.data, "confirm_absent_co_units", "confirm_open_sub_parts")}
         return self._act(request, s.ReplySerializerIn, dispatch_services.ticket_reply, data)
+
+    # --- issue 16 item 5: two-level dispatch (二级派单) ---
+
+    @extend_schema(request=s.HandDownSerializer, responses=s.TicketDetailSerializer,
+                   examples=[OpenApiExample("转城关镇办理", request_only=True,
+                                            value={"unit": 16, "due_at": "2026-12-10T17:30:00+08:00",
+                                                   "note": "请现场核实后回复"})])
+    @action(detail=True, methods=["post"], url_path="hand-down")
+    def hand_down(self, request, pk=None):
+        """转下级办理（二级派单）：持有工单的单位（已签收的主办或协办）转给本单位的下级单位办理。下级办理时限不能晚于
+        本单位的时限（主办为工单时限，协办为本协办时限），否则 400；下级单位不是本单位的下级或已停用为 400。
+        工单状态不变；下级单位回复后由本单位审核。"""
+        return self._act(request, s.HandDownSerializer, dispatch_services.ticket_hand_down)
+
+    @extend_schema(request=s.HandDownReviewSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="hand-down-review")
+    def hand_down_review(self, request, pk=None):
+        """审核下级回复：accept=true 审核通过（本单位随后自行回复，可以下级回复为底稿）；accept=false 退回下级重办（须写
+        reason，下级部分回到已签收）。"""
+        return self._act(request, s.HandDownReviewSerializer, dispatch_services.ticket_hand_down_review)
+
+    @extend_schema(request=s.HandDownWithdrawSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="hand-down-withdraw")
+    def hand_down_withdraw(self, request, pk=None):
+        """收回下级办理：收回尚未审核完毕的下级部分（未签收、办理中或已回复待审核），该部分结束为已撤销。"""
+        return self._act(request, s.HandDownWithdrawSerializer, dispatch_services.ticket_hand_down_withdraw)
+
+    # --- end issue 16 item 5 ---
 
     @extend_schema(request=s.LeaderReturnSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"], url_path="leader-return")

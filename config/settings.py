@@ -289,6 +289,13 @@ HOTLINE_SWEEP_SECONDS = int(os.environ.get("SWEEP_SECONDS", "60"))
 # days after the day it was dispatched to it; the centre reviews a request within this many more.
 HOTLINE_RETURN_WINDOW_WORKING_DAYS = int(os.environ.get("RETURN_WINDOW_WORKING_DAYS", "2"))
 HOTLINE_RETURN_REVIEW_WORKING_DAYS = int(os.environ.get("RETURN_REVIEW_WORKING_DAYS", "1"))
+# Issue 16 items 5 and 6 (docs/PRODUCT.md §4.2): a co-unit's own deadline is this many working
+# days before the lead's (but never before the end of the CO_UNIT_MIN_WORKING_DAYS-th working day
+# after dispatch, nor after the lead's); a handed-down part's default deadline is
+# SUB_UNIT_LEAD_TIME_WORKING_DAYS before its parent's, with the same floor.
+HOTLINE_CO_UNIT_LEAD_TIME_WORKING_DAYS = int(os.environ.get("CO_UNIT_LEAD_TIME_WORKING_DAYS", "2"))
+HOTLINE_CO_UNIT_MIN_WORKING_DAYS = int(os.environ.get("CO_UNIT_MIN_WORKING_DAYS", "1"))
+HOTLINE_SUB_UNIT_LEAD_TIME_WORKING_DAYS = int(os.environ.get("SUB_UNIT_LEAD_TIME_WORKING_DAYS", "1"))
 # /api/health/ calls the timers "degraded" when the last light sweep is older than this.
 OPS_SWEEP_LATE_SECONDS = int(os.environ.get("OPS_SWEEP_LATE_SECONDS", str(5 * HOTLINE_SWEEP_SECONDS)))
 HOTLINE_OFFICE_NAME = os.environ.get("HOTLINE_OFFICE_NAME", "12345政务服务便民热线办公室")

@@ -45,6 +45,10 @@ UNITS = [
 # Sub-units: a unit sees its sub-units' tickets.
 SUB_UNITS = [
     ("zjj-wy", "县住建局物业管理科", "zjj", "严物业", "13903940121", "物业 业主委员会"),
+    # Issue 16 (二级派单): a bureau's squad and a town's community, each with a login, so that
+    # both sides of a hand-down can be tried.
+    ("cgj-cgzd", "县城管局城关中队", "cgj", "卫中队", "13903940122", "占道 摊贩 城关"),
+    ("cgz-xfsq", "城关镇幸福社区", "cgz", "秦社区", "13903940221", "幸福小区 社区"),
 ]
 
 # First-level category → the unit that handles it unless the office picks another.
@@ -83,6 +87,8 @@ PEOPLE = [
     Person("swj", Role.UNIT_STAFF, "商务局褚磊", unit_code="swj", phone="13903940508"),
     Person("cgj", Role.UNIT_STAFF, "城管局卫军", unit_code="cgj", phone="13903940509"),
     Person("cgz", Role.UNIT_STAFF, "城关镇秦勇", unit_code="cgz", phone="13903940510"),
+    Person("cgz_xfsq", Role.UNIT_STAFF, "幸福社区秦燕", unit_code="cgz-xfsq", phone="13903940520"),
+    Person("cgj_cgzd", Role.UNIT_STAFF, "城关中队卫东", unit_code="cgj-cgzd", phone="13903940521"),
     Person("scj", Role.UNIT_STAFF, "市监局陈晨", unit_code="scj", phone="13903940511"),
     Person("wlj", Role.UNIT_STAFF, "文旅局朱琳", unit_code="wlj", phone="13903940512"),
     Person("zrj", Role.UNIT_STAFF, "自然资源局沈涛", unit_code="zrj", phone="13903940513"),

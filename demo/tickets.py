@@ -44,7 +44,14 @@ SCENARIOS = {
     "closed_direct": 30, "merged": 6, "invalid": 6,
     # 挂起 (issue 16, item 4): last, so that the scenarios above draw the same numbers as before.
     "suspension_pending": 3, "suspended": 4,
+    # issue 16 item 5 (二级派单): handed down and in the sub-unit's hands, its reply awaiting the
+    # parent's review, and accepted with the parent's reply upward
+    "handed_down": 3, "handed_down_to_review": 2, "handed_down_done": 2,
 }
+# (parent unit, sub-unit) of the demo's hand-downs: a bureau to its section, a town to its community.
+HAND_DOWNS = [("zjj", "zjj-wy"), ("cgz", "cgz-xfsq")]
+SUB_REPLIES = ["已到现场核实，督促物业当日完成维修，业主确认问题已解决。",
+               "社区已上门走访，协调相关方达成一致，后续由网格员跟踪回访。"]
 TYPE_WEIGHTS = {TicketType.COMPLAINT: 35, TicketType.HELP: 25, TicketType.CONSULTATION: 15,
                 TicketType.SUGGESTION: 10, TicketType.REPORT: 5, TicketType.PRAISE: 5, TicketType.OTHER: 5}
 REPLIES = ["经核查，情况属实，已督促相关责任方整改完毕，并向市民反馈。",
@@ -74,6 +81,7 @@ class Writer:
             full_name__in=[topic.path for topic in TOPICS]).select_related("default_unit")}
         # One calendar for the whole demo window instead of one per deadline tried.
         self.calendar = WorkCalendar((now - 70 * DAY).date(), days=120)
+        self.samples: list[dict] = []  # all of them (write_tickets): the hand-down scenarios pick from them
 
     # --- pieces -----------------------------------------------------------------
     def citizen(self) -> tuple[str, str]:
@@ -83,8 +91,7 @@ class Writer:
 
     def register(self, sample: dict, at: dt.datetime, **overrides) -> Ticket:
         rng = self.rng
-        topic = topic_for(sample["category"], sample["title"], sample["detail"])
-        category = self.topic_categories[topic.path] if topic else self.roots.get(sample["category"])
+        category = self.category_for(sample)
         channel = rng.choices([Channel.PHONE, Channel.SMS, Channel.WEB, Channel.WALK_IN], [60, 15, 20, 5])[0]
         phone, name = self.citizen()
         fields = {
@@ -99,6 +106,11 @@ class Writer:
         label = "" if staffed else {"sms": "短信", "web": "网站"}.get(fields["channel"], "接口")
         with frozen_at(at):
             return t.ticket_register(actor=actor, actor_label=label, **fields)
+
+    def category_for(self, sample: dict):
+        """The category a ticket of these words gets (a topic's leaf, else the first level)."""
+        topic = topic_for(sample["category"], sample["title"], sample["detail"])
+        return self.topic_categories[topic.path] if topic else self.roots.get(sample["category"])
 
     def unit_for(self, ticket: Ticket):
         """The default unit of the ticket's category or of its nearest ancestor that has one."""
@@ -177,6 +189,47 @@ class Writer:
         return at
 
     # --- scenarios ----------------------------------------------------------------
+    def handed_down(self, sample, scenario: str) -> Ticket:
+        """Issue 16 item 5: the lead hands the ticket down to its sub-unit, which signs and replies;
+        the lead accepts the reply and replies upward (as far as the scenario goes)."""
+        from dispatch.models import Assignment
+
+        rng, now = self.rng, self.now
+        # A matter the parent handles anyway (the demo's tickets go to their category's unit).
+        parents = {self.county.units[p].pk: self.county.units[s] for p, s in HAND_DOWNS}
+        start = rng.randrange(len(self.samples) or 1)
+        for offset in range(len(self.samples)):
+            candidate = self.samples[(start + offset) % len(self.samples)]
+            category = self.category_for(candidate)
+            while category is not None and category.default_unit_id is None:
+                category = category.parent
+            if category is not None and category.default_unit_id in parents:
+                sample = candidate
+                break
+        at = now - rng.uniform(1, 3) * DAY
+        ticket = self.register(sample, at, urgency=Urgency.NORMAL)
+        parent = self.unit_for(ticket)
+        unit, at = self.dispatch(ticket, at + HOUR, unit=parent)
+        sub = parents.get(unit.pk)
+        if sub is None:  # no such matter among the samples: the ticket stays with its unit
+            return ticket
+        self.sign(ticket, unit, at + HOUR)
+        with frozen_at(self.past(at + 2 * HOUR)):
+            part = d.ticket_hand_down(ticket=ticket, actor=self.staff_of(unit), unit=sub,
+                                      note="请现场核实，按时限回复本单位")
+        if scenario == "handed_down":
+            return ticket
+        self.sign(ticket, sub, at + 3 * HOUR)
+        with frozen_at(self.past(at + 8 * HOUR)):
+            d.ticket_reply(ticket=ticket, actor=self.staff_of(sub), text=rng.choice(SUB_REPLIES))
+        if scenario == "handed_down_to_review":
+            return ticket
+        with frozen_at(self.past(at + 10 * HOUR)):
+            d.ticket_hand_down_review(ticket=ticket, actor=self.staff_of(unit), part=part.pk, accept=True)
+        assert Assignment.objects.get(pk=part.pk).accepted_at is not None
+        self.reply(ticket, unit, at + 12 * HOUR)
+        return ticket
+
     def handle(self, sample, light: str, *, sign: bool) -> Ticket:
         """A ticket a unit holds now, dispatched long enough ago to show `light`."""
         ticket_type = self.rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()))[0]
@@ -324,6 +377,8 @@ class Writer:
                 d.ticket_merge(ticket=duplicate, into=original, actor=self.u["operator"], reason="同一事项重复反映")
             self.dispatch(original, at + 10 * HOUR)
             return duplicate
+        if scenario.startswith("handed_down"):
+            return self.handed_down(sample, scenario)
         if scenario == "invalid":
             ticket = self.register(sample, now - rng.uniform(1, 30) * DAY, urgency=Urgency.NORMAL)
             with frozen_at(ticket.created_at + 0.2 * HOUR):
@@ -356,6 +411,7 @@ def write_tickets(county: County, *, seed: int = 12345, progress: Callable[[str]
     samples = load_samples()
     rng.shuffle(samples)
     writer = Writer(county, rng, timezone.now())
+    writer.samples = samples  # issue 16: the hand-down scenarios pick matters their units handle
     plan = [name for name, count in SCENARIOS.items() for _ in range(count)]
     made = Counter()
     with muted(), transaction.atomic():

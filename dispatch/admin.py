@@ -113,10 +113,10 @@ class HolidayYearAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ReadOnlyAdmin):
-    list_display = ("ticket", "unit", "role", "state", "round", "is_current", "assigned_at")
+    list_display = ("ticket", "unit", "role", "state", "round", "is_current", "assigned_at", "due_at")
     list_filter = ("role", "state", "is_current")
     list_select_related = ("ticket", "unit")
-    raw_id_fields = ("ticket",)
+    raw_id_fields = ("ticket", "parent")  # parent: issue 16, a sub-unit's part (二级派单)
     show_full_result_count = False
 
 

@@ -226,12 +226,13 @@ def light_q(light: str, now: dt.datetime, *, handling_known: bool = False) -> Q:
 LIGHT_RANK = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
 
 
-def light_rank(now: dt.datetime) -> Case:
+def light_rank(now: dt.datetime, *, due: str = "due_at", warn: str = "warn_at") -> Case:
     """The light as a sortable number (red 0, yellow 1, green 2) for tickets in hand: the order a
-    unit works through its inbox. The same rule as `light_at` and `light_q`."""
+    unit works through its inbox. The same rule as `light_at` and `light_q`. `due`/`warn` name
+    other columns or annotations (a co-unit's inbox ranks by its part's own deadline)."""
     return Case(
-        When(due_at__lt=now, then=Value(LIGHT_RANK[Light.RED])),
-        When(warn_at__lte=now, then=Value(LIGHT_RANK[Light.YELLOW])),
+        When(**{f"{due}__lt": now}, then=Value(LIGHT_RANK[Light.RED])),
+        When(**{f"{warn}__lte": now}, then=Value(LIGHT_RANK[Light.YELLOW])),
         default=Value(LIGHT_RANK[Light.GREEN]), output_field=IntegerField(),
     )
 
@@ -299,3 +300,53 @@ def working_span_label(seconds: int) -> str:
              f"{minutes}分钟" if minutes and not days else ""]
     return "".join(parts) or "不足1分钟"
 # --- end 挂起 ----------------------------------------------------------------------------------
+# --- issue 16 items 5 and 6: the deadline of a co-unit's or sub-unit's part ---
+
+def part_deadlines(*, start: dt.datetime, parent_due: dt.datetime, parent_warn: dt.datetime | None,
+                   limits: Limits, lead_days: int, min_days: int,
+                   calendar: WorkCalendar | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """(due_at, warn_at) of a part that must answer before another deadline (`parent_due`: the
+    lead's for a co-unit, the parent part's for a handed-down one).
+
+    Working-day limits: the end of the working day `lead_days` working days before the parent's
+    deadline day, but never before the end of the `min_days`-th working day after `start` and
+    never after the parent's deadline. Clock-hour limits (urgent tickets): the parent's yellow
+    time, when it still lies ahead (else the parent's deadline). The yellow time is `warn_time`'s
+    rule over the part's own span, so its light is `light_at(due_at, warn_at, now)` as a ticket's."""
+    calendar = calendar or WorkCalendar(timezone.localtime(start, local_tz()).date())
+    if limits.limit_unit == LimitUnit.CLOCK_HOURS:
+        due = parent_warn if parent_warn is not None and start < parent_warn < parent_due else parent_due
+    else:
+        start_day = timezone.localtime(start, local_tz()).date()
+        day = timezone.localtime(parent_due, local_tz()).date()
+        for _ in range(max(0, lead_days)):
+            earlier = calendar.workday_before(day, not_before=start_day)
+            if earlier is None:
+                break
+            day = earlier
+        due = dt.datetime.combine(day, END_OF_DAY, tzinfo=local_tz())
+        if min_days > 0:
+            due = max(due, add_working_days(start, min_days, calendar))
+        due = min(due, parent_due)
+    if due <= start:  # the parent's own time is up: the part shares its deadline (red at once)
+        due = parent_due
+    return due, warn_time(start, due, limits, calendar)
+
+
+def part_light(part, now: dt.datetime) -> str | None:
+    """A co-unit's or sub-unit's own light while its part is open (to sign or signed); None for a
+    lead part (the ticket's light is the lead's) or a part without a deadline of its own."""
+    if part is None or part.due_at is None or not part.is_current or part.state not in ("pending", "signed"):
+        return None
+    return light_at(part.due_at, part.warn_at, now)
+
+
+def co_unit_deadlines(start: dt.datetime, lead: "Deadlines", limits: Limits,
+                      calendar: WorkCalendar | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """A co-unit's own (due_at, warn_at): settings.HOTLINE_CO_UNIT_LEAD_TIME_WORKING_DAYS before the
+    lead's deadline, not before HOTLINE_CO_UNIT_MIN_WORKING_DAYS after dispatch (docs/PRODUCT.md §4.2)."""
+    return part_deadlines(start=start, parent_due=lead.due_at, parent_warn=lead.warn_at, limits=limits,
+                          lead_days=settings.HOTLINE_CO_UNIT_LEAD_TIME_WORKING_DAYS,
+                          min_days=settings.HOTLINE_CO_UNIT_MIN_WORKING_DAYS, calendar=calendar)
+
+# --- end issue 16 items 5 and 6 ---

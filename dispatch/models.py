@@ -6,11 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from hotline.models import TicketType, Urgency
 
 # A unit's part in a ticket other than "current lead unit" (which Ticket.lead_unit already
-# says): co-unit, an earlier round, returned or cancelled. Units also see these tickets.
-SIDE_PART = models.Q(role="co") | models.Q(is_current=False) | models.Q(state__in=["returned", "cancelled"])
-# A co-unit part still to be done (a unit's inbox shows it): the partial index over these
-# stays as small as the work in hand, where every co-unit part ever held grows by the year.
+# says): co-unit, a sub-unit's handed-down part (二级派单, issue 16), an earlier round, returned
+# or cancelled. Units also see these tickets.
+SIDE_PART = (models.Q(role__in=["co", "sub"]) | models.Q(is_current=False)
+             | models.Q(state__in=["returned", "cancelled"]))
+# A co-unit part still to be done.
 OPEN_CO_PART = models.Q(is_current=True, role="co", state__in=["pending", "signed"])
+# --- issue 16 items 5 and 6: two-level dispatch (二级派单) and the co-units' own deadlines ---
+# A co-unit's or sub-unit's part still to be done (a unit's inbox shows it, with the part's own
+# deadline): the partial index over these (unit, due_at) stays as small as the work in hand,
+# where every part ever held grows by the year.
+OPEN_PART = models.Q(is_current=True, role__in=["co", "sub"], state__in=["pending", "signed"])
+# A handed-down part its parent unit has not settled yet: the sub-unit still works on it, or it
+# replied and the parent has not reviewed the reply. The parent's reply upward waits for these.
+UNSETTLED_SUB = models.Q(is_current=True, role="sub") & (
+    models.Q(state__in=["pending", "signed"]) | models.Q(state="replied", accepted_at__isnull=True))
+# --- end issue 16 items 5 and 6 ---
 # A part the unit has finished with: it replied, handed the ticket back, the ticket closed
 # while its co-unit part was unanswered, or the centre reassigned it (改派). These make up the
 # unit's 已办 list.
@@ -24,6 +35,8 @@ class Assignment(models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", _("主办")
         CO = "co", _("协办")
+        # Issue 16 item 5: a sub-unit's part, handed down by the unit holding `parent`.
+        SUB = "sub", _("下级承办")
 
     class State(models.TextChoices):
         PENDING = "pending", _("待签收")
@@ -63,6 +76,21 @@ class Assignment(models.Model):
     # When the unit's part ended (replied, returned, closed, cancelled): a unit's 已办 list is
     # in this order, newest first.
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # --- issue 16 items 5 and 6 ---
+    # The part this one was handed down from (二级派单): set on sub-unit parts only.
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级承办记录"), null=True, blank=True, db_index=False,
+        on_delete=models.CASCADE, related_name="sub_parts",
+    )
+    # A co-unit's or sub-unit's own deadline and yellow time (the lead's are the ticket's).
+    due_at = models.DateTimeField(_("本单位办理时限"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("本单位预警时间"), null=True, blank=True)
+    note = models.TextField(_("转办说明"), blank=True, default="")
+    # A sub-unit's reply the parent unit accepted (审核通过).
+    accepted_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
+    # The parent's reason when it sent the reply back or withdrew the part.
+    review_note = models.TextField(_("审核意见"), blank=True, default="")
+    # --- end issue 16 items 5 and 6 ---
 
     class Meta:
         verbose_name = _("派单记录")
@@ -70,8 +98,11 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit", "is_current", "ticket"], name="assignment_unit_current"),
             models.Index(fields=["ticket", "is_current"], name="assignment_ticket_current"),
-            # A unit's unfinished co-unit work: a handful of rows among its thousands of assignments.
-            models.Index(fields=["unit", "ticket"], condition=OPEN_CO_PART, name="assignment_open_co"),
+            # A unit's unfinished co-unit and sub-unit work (issue 16): a handful of rows among its
+            # thousands of assignments, by the part's own deadline.
+            models.Index(fields=["unit", "due_at", "ticket"], condition=OPEN_PART, name="assignment_open_part"),
+            # Handed-down parts a parent has not settled: few in the whole city.
+            models.Index(fields=["parent"], condition=UNSETTLED_SUB, name="assignment_unsettled_sub"),
             models.Index(fields=["unit", "ticket"], condition=SIDE_PART, name="assignment_side_part"),
             # A unit's 已办 list, newest first, paged straight from the index.
             models.Index(fields=["unit", "-ended_at", "-id"], condition=DONE_PART, name="assignment_unit_done"),

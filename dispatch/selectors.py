@@ -1,9 +1,9 @@
 """Reads for dispatch: what a person may do next, queues, inboxes, red and yellow lists."""
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from hotline.models import Role, Ticket, TicketEvent, TicketState
+from hotline.models import Role, Ticket, TicketEvent, TicketState, Unit
 from hotline.models.tickets import HANDLING_STATES
 from hotline.selectors import unit_subtree_ids
 from hotline.workflow import TRANSITIONS
@@ -11,9 +11,11 @@ from hotline.workflow import TRANSITIONS
 from .deadlines import light_q, return_window_end
 from .models import (
     DONE_PART,
-    OPEN_CO_PART,
+    OPEN_PART,
+    UNSETTLED_SUB,
     Assignment,
     ExtensionRequest,
+    Reply,
     SupervisionNotice,
     Survey,
     Suspension,
@@ -69,6 +71,7 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
                     actions += ["reply", "extensions"]
             elif assignment.state == Assignment.State.SIGNED:
                 actions.append("reply")
+            actions += hand_down_actions(user, assignment)
     return actions
 
 
@@ -143,9 +146,63 @@ def suspended_ticket_of(phone: str) -> Ticket | None:
 # --- end 挂起 ---
 
 
+# --- issue 16 items 5 and 6: two-level dispatch and the parts' own deadlines ---
+
+def hand_down_actions(user, assignment: Assignment) -> list[str]:
+    """转下级办理 for a signed lead or co part of a unit with active sub-units; 审核/收回 while it
+    has parts handed down and not settled. Two small queries, for unit staff on one ticket."""
+    if assignment.role == Assignment.Role.SUB or assignment.state != Assignment.State.SIGNED:
+        return []
+    actions = []
+    if Unit.objects.filter(parent_id=assignment.unit_id, is_active=True).exists():
+        actions.append("hand-down")
+    states = set(Assignment.objects.filter(UNSETTLED_SUB, parent=assignment).values_list("state", flat=True))
+    if Assignment.State.REPLIED in states:
+        actions.append("hand-down-review")
+    if states:
+        actions.append("hand-down-withdraw")
+    return actions
+
+
+def sub_parts_for(user, ticket: Ticket) -> list[Assignment]:
+    """The parts of `ticket` handed down by the user's unit or units below it (the parent's
+    oversight panel), newest first, with their unit, parent unit and latest reply (`last_reply`)."""
+    if user.role != Role.UNIT_STAFF or not user.unit_id:
+        return []
+    parts = list(Assignment.objects.filter(ticket=ticket, role=Assignment.Role.SUB,
+                                           parent__unit_id__in=unit_subtree_ids(user.unit))
+                 .select_related("unit", "parent__unit").order_by("-id"))
+    replies = {}
+    for reply in Reply.objects.filter(assignment__in=parts).order_by("id"):
+        replies[reply.assignment_id] = reply
+    for part in parts:
+        part.last_reply = replies.get(part.pk)
+    return parts
+
+
+def with_part_deadlines(qs: QuerySet[Ticket], user) -> QuerySet[Ticket]:
+    """Each ticket with `my_due`/`my_warn`: the deadline the unit (with its sub-units) answers
+    by — the ticket's where it leads, else its open co-unit or sub-unit part's own (issue 16
+    item 6). In the list's own statement: the part's is a correlated subquery that PostgreSQL
+    evaluates only for the rows the unit does not lead (CASE's ELSE), the few co/sub ones."""
+    units = unit_subtree_ids(user.unit)
+    part = (Assignment.objects.filter(OPEN_PART, ticket_id=OuterRef("pk"), unit_id__in=units)
+            .order_by("due_at", "id"))
+    leads = Q(lead_unit_id__in=units)
+    return qs.annotate(
+        my_due=Case(When(leads, then=F("due_at")),
+                    default=Coalesce(Subquery(part.values("due_at")[:1]), F("due_at"))),
+        my_warn=Case(When(leads, then=F("warn_at")),
+                     default=Coalesce(Subquery(part.values("warn_at")[:1]), F("warn_at"))),
+    )
+
+# --- end issue 16 items 5 and 6 ---
+
+
 def unit_inbox(user, *, states: list[str] | None = None) -> QuerySet[Ticket]:
-    """Tickets a unit (with its sub-units) is handling now: as lead unit, or as co-unit until
-    it has replied (its part done, the ticket leaves its inbox but stays in its list);
+    """Tickets a unit (with its sub-units) is handling now: as lead unit, or as co-unit (or a
+    sub-unit a part was handed down to, issue 16) until it has replied (its part done, the
+    ticket leaves its inbox but stays in its list);
     `states` narrows them to some of the handling states (an empty list: none).
 
     The co-unit tickets are looked up first (few: a partial index holds only unfinished
@@ -160,8 +217,8 @@ def unit_inbox(user, *, states: list[str] | None = None) -> QuerySet[Ticket]:
     if user.role != Role.UNIT_STAFF or not user.unit_id or not states:
         return Ticket.objects.none()
     units = unit_subtree_ids(user.unit)
-    co_ticket_ids = list(
-        Assignment.objects.filter(OPEN_CO_PART, unit_id__in=units).values_list("ticket_id", flat=True)
+    co_ticket_ids = list(  # co-unit and sub-unit parts (issue 16): the partial index assignment_open_part
+        Assignment.objects.filter(OPEN_PART, unit_id__in=units).values_list("ticket_id", flat=True)
     )
     mine = Q(lead_unit_id__in=units)
     if co_ticket_ids:

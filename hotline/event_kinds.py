@@ -31,6 +31,13 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     # 挂起 (issue 16, item 4); the transitions suspend / resume / resume_unsigned are named in TRANSITIONS.
     "suspension_requested": "申请挂起",
     "suspension_rejected": "驳回挂起",
+    # issue 16 item 5: two-level dispatch (二级派单)
+    "hand_down": "转下级办理",
+    "hand_down_signed": "下级单位签收",
+    "hand_down_replied": "下级单位回复",
+    "hand_down_accepted": "下级回复审核通过",
+    "hand_down_sent_back": "下级回复退回重办",
+    "hand_down_withdrawn": "收回下级办理",
 }
 UNKNOWN_LABEL = "其他记录"
 

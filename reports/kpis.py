@@ -362,3 +362,38 @@ def unit_ranking(filters: Filters, parent: Unit | None = None, min_due: int | No
         else:
             row["rank"] = None
     return rows
+
+
+# --- issue 16 items 5 and 6: co-units' own deadlines and two-level dispatch, per unit ---
+PART_KPI = Kpi("co_on_time_rate", "协办按时答复率", "co_on_time", "co_due",
+               "在本单位协办时限内答复的协办 ÷ 应答复的协办（已答复、未答复而结束、或已过协办时限）")
+
+
+def part_ranking(filters: Filters, parent: Unit | None = None) -> list[dict]:
+    """Per unit of the ranking (its sub-units included, as unit_ranking): co-unit parts, how many
+    were due and answered on time (协办按时答复率), the tickets it handed down (转下级办理) and the
+    parts it received from its parent unit. One grouped query over DailyPartStat."""
+    from .models import DailyPartStat
+
+    qs = DailyPartStat.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    for unit in (filters.scope_unit, filters.unit):
+        if unit is not None:
+            qs = qs.filter(unit_id__in=subtree_ids(unit))
+    per_unit = {row["unit_id"]: row for row in qs.values("unit_id").annotate(
+        **{name: Sum(name) for name in DailyPartStat.COUNTS})}
+    units = ranking_units(parent or filters.unit, filters.scope_unit)
+    paths = dict(Unit.objects.filter(pk__in=list(per_unit)).values_list("pk", "path"))
+    rows = []
+    for unit in units:
+        own_only = unit.pk in {u.parent_id for u in units}
+        acc = dict.fromkeys(DailyPartStat.COUNTS, 0)
+        for unit_id, row in per_unit.items():
+            if (unit_id == unit.pk) if own_only else paths.get(unit_id, "").startswith(unit.path):
+                for name in DailyPartStat.COUNTS:
+                    acc[name] += row[name] or 0
+        acc[PART_KPI.key] = rate(acc["co_on_time"], acc["co_due"])
+        rows.append({"key": unit.pk, "label": unit.name + ("（本级）" if own_only else ""), **acc})
+    rows.sort(key=lambda r: (-(r["co_parts"] + r["handed_down"]), r["label"]))
+    return [r for r in rows if r["co_parts"] or r["handed_down"] or r["sub_parts"]]
+
+# --- end issue 16 items 5 and 6 ---

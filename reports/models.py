@@ -124,6 +124,35 @@ COUNT_FIELDS = [f.name for f in Counts._meta.fields if f.name not in ("id", "day
 ROLLUPS = [DailyUnitStat, DailyDimStat, DailyCube, DailyStat]
 
 
+# --- issue 16 items 5 and 6: co-units' and sub-units' parts, per unit ---
+
+class DailyPartStat(models.Model):
+    """Per registration day and unit: its parts as a co-unit (with their own deadlines), the
+    tickets it handed down to sub-units (二级派单) and the parts it received as a sub-unit.
+    Refreshed with the other rollups (reports.rollup), set-based from dispatch_assignment."""
+
+    day = models.DateField()
+    unit_id = models.BigIntegerField()
+    co_parts = models.IntegerField(default=0)  # co-unit parts (not withdrawn by a re-dispatch)
+    co_due = models.IntegerField(default=0)  # answered, ended unanswered, or open past their own deadline
+    co_on_time = models.IntegerField(default=0)  # answered by their own deadline
+    handed_down = models.IntegerField(default=0)  # tickets the unit handed down to a sub-unit
+    sub_parts = models.IntegerField(default=0)  # parts handed down to the unit by its parent
+
+    COUNTS = ("co_parts", "co_due", "co_on_time", "handed_down", "sub_parts")
+
+    class Meta:
+        verbose_name = _("协办与二级派单日统计")
+        verbose_name_plural = _("协办与二级派单日统计")
+        indexes = [models.Index(fields=["day"], name="dailypart_day"),
+                   models.Index(fields=["unit_id", "day"], name="dailypart_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} unit={self.unit_id}: 协办{self.co_parts} 转下级{self.handed_down}"
+
+# --- end issue 16 items 5 and 6 ---
+
+
 class RollupState(models.Model):
     """One row: when the rollups were last refreshed and up to which moment."""
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from hotline.models import TicketState
 from hotline.models.tickets import FINAL_STATES, HANDLING_STATES
 
-from .models import COUNT_FIELDS, ROLLUPS, DailyStat, RollupState
+from .models import COUNT_FIELDS, ROLLUPS, DailyPartStat, DailyStat, RollupState
 
 OVERLAP = dt.timedelta(minutes=5)
 STATE_NAME = "daily"
@@ -115,6 +115,36 @@ def insert_sql() -> tuple[str, list[str], list[str]]:
     """, not_running, final
 
 
+def parts_sql() -> str:
+    """Issue 16 items 5 and 6: DailyPartStat for tickets registered in a range, set-based. A
+    co-unit's part is due once answered, ended unanswered, or open past its own deadline (a part
+    dispatched before co-units had one is judged by the ticket's); on time when answered by it."""
+    day = day_sql("t.created_at")
+    due = "COALESCE(a.due_at, t.due_at)"
+    return f"""
+    INSERT INTO reports_dailypartstat (day, unit_id, co_parts, co_due, co_on_time, handed_down, sub_parts)
+    SELECT day, unit_id, SUM(co_parts), SUM(co_due), SUM(co_on_time), SUM(handed_down), SUM(sub_parts) FROM (
+        SELECT {day} AS day, a.unit_id AS unit_id,
+            SUM(CASE WHEN a.role = 'co' THEN 1 ELSE 0 END) AS co_parts,
+            SUM(CASE WHEN a.role = 'co' AND (a.state IN ('replied', 'closed')
+                     OR (a.state IN ('pending', 'signed') AND {due} < %s)) THEN 1 ELSE 0 END) AS co_due,
+            SUM(CASE WHEN a.role = 'co' AND a.state = 'replied' AND a.replied_at <= {due} THEN 1 ELSE 0 END)
+                AS co_on_time,
+            0 AS handed_down,
+            SUM(CASE WHEN a.role = 'sub' THEN 1 ELSE 0 END) AS sub_parts
+        FROM dispatch_assignment a JOIN hotline_ticket t ON t.id = a.ticket_id
+        WHERE t.created_at >= %s AND t.created_at < %s AND a.role IN ('co', 'sub') AND a.state <> 'cancelled'
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT {day}, p.unit_id, 0, 0, 0, COUNT(DISTINCT a.ticket_id), 0
+        FROM dispatch_assignment a JOIN dispatch_assignment p ON p.id = a.parent_id
+            JOIN hotline_ticket t ON t.id = a.ticket_id
+        WHERE t.created_at >= %s AND t.created_at < %s AND a.role = 'sub'
+        GROUP BY 1, 2
+    ) parts GROUP BY day, unit_id
+    """
+
+
 def derive_sql(model) -> str:
     """Sum a coarser rollup from the finest one (DailyStat), set-based."""
     dims = sorted(model.DIMENSIONS)
@@ -136,6 +166,9 @@ def rebuild_range(first: dt.date, last: dt.date, now: dt.datetime) -> None:
         for model in ROLLUPS:
             if model is not DailyStat:
                 cursor.execute(derive_sql(model), [first, last])
+        # issue 16 items 5 and 6: the co-units' and sub-units' parts
+        DailyPartStat.objects.filter(day__gte=first, day__lte=last).delete()
+        cursor.execute(parts_sql(), [_db_time(now), lo, hi, lo, hi])
 
 
 def _db_time(value: dt.datetime):
@@ -210,6 +243,7 @@ def refresh(*, full: bool = False, now: dt.datetime | None = None) -> RollupStat
         if full or state.watermark is None:
             for model in ROLLUPS:
                 model.objects.all().delete()
+            DailyPartStat.objects.all().delete()  # issue 16
             bounds = all_days()
             runs = list(month_chunks(*bounds)) if bounds else []
         else:

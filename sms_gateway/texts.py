@@ -72,6 +72,12 @@ DEFAULTS: dict[str, tuple[str, str, bool, str, str]] = {
         "{unit}：新工单{number}「{title}」已派至贵单位{role}，请于{due}前办结。",
         "number title unit role due",
     ),
+    # 二级派单 (issue 16 item 5): the sub-unit's head hears of a ticket its parent unit handed down.
+    "unit_handed_down": (
+        "承办单位：上级转来工单", "unit_head", False,
+        "{unit}：{parent}转来工单{number}「{title}」，请于{due}前办理并向{parent}回复。",
+        "number title unit parent due",
+    ),
     "unit_urge": (
         "承办单位：催办（黄灯）", "unit_head", False,
         "【催办】{unit}：工单{number}「{title}」将于{due}到期，请抓紧办理。",

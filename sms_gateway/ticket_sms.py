@@ -6,7 +6,8 @@ citizen:   receipt (register), dispatched-to (dispatch), result (reply),
            merged into another ticket (merge), not accepted (mark_invalid), suspended and how a
            reply resumes it (suspend), resumed with its new deadline (resume, resume_unsigned)
 leader:    a ticket awaits instruction, with a link (submit_for_approval)
-unit head: new assignment (dispatch/redispatch/reassign), urge (yellow), supervision (red), the
+unit head: new assignment (dispatch/redispatch/reassign; a sub-unit's: hand_down, issue 16), urge
+           (yellow), supervision (red), the
            centre's decision on its return request (return after review, return_refused), its
            suspension request decided (suspend, suspension_rejected), resumed (resume, resume_unsigned)
 改派 (reassign) tells the citizen as a re-dispatch does (citizen_redispatched); the old unit
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from hotline.events import new_event, save_events
 from hotline.models import Channel, Ticket, TicketEvent, Unit, User
@@ -134,6 +136,10 @@ def notices_for(event: TicketEvent) -> list[Notice]:
             link = f"{settings.PUBLIC_BASE_URL}/m/tickets/{ticket.pk}/"
             out.append(Notice("leader_pending", leader.phone, Recipient.LEADER,
                               base | {"leader": str(leader), "link": link}))
+    elif kind == "hand_down":  # issue 16 item 5: the sub-unit's head, with the sub part's own deadline
+        sub_unit = Unit.objects.filter(pk=payload.get("sub_unit_id")).first()
+        to_unit_head("unit_handed_down", sub_unit, parent=payload.get("unit", ""),
+                     due=local_time(parse_datetime(payload["sub_due_at"]) if payload.get("sub_due_at") else None))
     elif kind in ("urge", "supervise"):
         unit = Unit.objects.filter(pk=payload.get("unit_id") or ticket.lead_unit_id).first()
         to_unit_head("unit_urge" if kind == "urge" else "unit_supervise", unit)

@@ -156,6 +156,49 @@ class ReplyForm(forms.Form):
     files = MultipleFileField(label="附件", required=False, help_text="可多选，每个不超过20MB")
     # The lead replying while co-units have not answered must say so (dispatch ticket_reply).
     confirm_absent_co_units = forms.BooleanField(label="确认不再等待，回复中记录以上协办单位未答复", required=False)
+    # Issue 16 item 5: a unit replying while parts it handed down are unsettled must say so.
+    confirm_open_sub_parts = forms.BooleanField(label="确认结束以上下级办理，由本单位直接回复", required=False)
+
+
+# --- issue 16 item 5: two-level dispatch (二级派单) on the unit's ticket page ---
+
+class SubUnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class HandDownForm(forms.Form):
+    """转下级办理: a sub-unit of the user's unit, a deadline (a day: its end), a note."""
+
+    unit = SubUnitChoiceField(label="下级单位", queryset=Unit.objects.none(), empty_label="请选择下级单位",
+                              error_messages={"required": "请选择下级单位",
+                                              "invalid_choice": "只能转给本单位的下级单位"})
+    due_at = forms.DateField(label="下级办理时限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               error_messages={"required": "请选择下级办理时限", "invalid": "请输入有效日期"},
+                               help_text="当日24时前；不能晚于本单位的办理时限")
+    note = forms.CharField(label="转办说明", max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            # Every active unit below the user's: the service refuses anything else with a clear error.
+            self.fields["unit"].queryset = (Unit.objects.filter(path__startswith=unit.path, is_active=True)
+                                            .exclude(pk=unit.pk).order_by("path"))
+
+
+class HandDownReviewForm(forms.Form):
+    part = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("accept", "审核通过"), ("send_back", "退回")], widget=forms.HiddenInput)
+    reason = forms.CharField(label="退回理由", max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandDownWithdrawForm(forms.Form):
+    part = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="收回理由", max_length=1000, required=False)
+
+# --- end issue 16 item 5 ---
 
 
 class ExtensionForm(forms.Form):

@@ -16,9 +16,12 @@ DETAIL_KEYS = [
     ("reason", "理由"), ("note", "说明"), ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"),
     ("from", "来自"), ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"),
     ("title", "公开标题"), ("point", "知识点"),
+    # issue 16 items 5 and 6
+    ("co_due_at", "协办时限"), ("sub_unit", "下级单位"), ("sub_due_at", "下级办理时限"), ("parent_unit", "上级单位"),
+    ("answered_co_units", "协办意见"), ("closed_sub_units", "结束的下级办理"),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
-               "leader_return_reopened", "return_refused", "reassign", "suspension_rejected"}
+               "leader_return_reopened", "return_refused", "reassign", "suspension_rejected", "hand_down_sent_back"}
 
 
 @dataclass
@@ -37,6 +40,14 @@ def kind_label(kind: str) -> str:
     return event_label(kind)
 
 
+def _moment(value: str) -> str:
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    moment = parse_datetime(str(value))
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else str(value)
+
+
 def _detail(payload: dict) -> str:
     parts = []
     for key, label in DETAIL_KEYS:
@@ -47,6 +58,8 @@ def _detail(payload: dict) -> str:
             from hotline.models import Channel
 
             value = Channel(value).label if value in Channel.values else value
+        if key.endswith("_due_at"):  # an ISO moment (issue 16's deadlines) as a person reads it
+            value = _moment(value)
         if isinstance(value, list):
             value = "、".join(str(v) for v in value)
         parts.append(f"{label}：{value}" if label else str(value))
@@ -98,6 +111,9 @@ NOT_PUBLIC = frozenset({
     "co_parts_closed", "leader_return", "leader_return_reopened", "calendar_uncovered",
     "duplicate_suggested", "knowledge_answered", "return_requested", "return_refused",
     "suspension_requested", "suspension_rejected",
+    # issue 16 item 5: a unit's internal hand-down to its sub-units is staff work between milestones
+    "hand_down", "hand_down_signed", "hand_down_replied", "hand_down_accepted", "hand_down_sent_back",
+    "hand_down_withdrawn",
 })
 
 

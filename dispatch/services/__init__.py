@@ -14,6 +14,7 @@ from .suspension import (
     ticket_suspension_decide,
     ticket_suspension_request,
 )
+from .twolevel import ticket_hand_down, ticket_hand_down_review, ticket_hand_down_withdraw  # issue 16 item 5
 
 __all__ = [
     "approval_policy_for",
@@ -25,6 +26,9 @@ __all__ = [
     "suspensions_resume_due",
     "ticket_close_without_callback",
     "ticket_dispatch",
+    "ticket_hand_down",
+    "ticket_hand_down_review",
+    "ticket_hand_down_withdraw",
     "ticket_instruct",
     "ticket_leader_return",
     "ticket_mark_invalid",

@@ -10,13 +10,14 @@ from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.validation import validate_text
 from hotline.workflow import TRANSITIONS, lock_ticket, record_event, transition
 
-from ..deadlines import add_working_days, deadlines_from, iso_local, limits_for_ticket
+from ..deadlines import add_working_days, co_unit_deadlines, deadlines_from, iso_local, limits_for_ticket
 from ..models import Assignment, Attachment, Reply
 from ..timers import schedule_light_timers
 from .approval import approval_policy_for
 from .calendar import note_uncovered_calendar
 from .callbacks import survey_open
 from .parts import describe_open_co_parts, open_co_parts, withdraw_extensions, withdraw_returns, withdraw_suspensions
+from .subparts import co_parts_record, settle_before_reply, sub_reply_payload
 
 MAX_ATTACHMENTS = 10
 
@@ -65,7 +66,10 @@ def hand_to_units(*, ticket: Ticket, actor, action: str, lead_unit: Unit, co_uni
     units and the deadline in its payload, the light timers, and a new round of parts (the
     earlier parts stay as history, no longer current)."""
     now = timezone.now()
-    deadlines = deadlines_from(now, limits_for_ticket(ticket))
+    limits = limits_for_ticket(ticket)
+    deadlines = deadlines_from(now, limits)
+    # Issue 16 item 6: each co-unit answers by its own deadline, before the lead's.
+    co_due, co_warn = co_unit_deadlines(now, deadlines, limits) if co_units else (None, None)
     previous_round = (
         Assignment.objects.filter(ticket=ticket).order_by("-round").values_list("round", flat=True).first() or 0
     )
@@ -75,6 +79,8 @@ def hand_to_units(*, ticket: Ticket, actor, action: str, lead_unit: Unit, co_uni
         "co_units": [u.name for u in co_units], "co_unit_ids": [u.pk for u in co_units],
         "due_at": iso_local(deadlines.due_at),
     } | (payload or {})
+    if co_units:  # issue 16 item 6: the co-units' own deadline (one rule for all of them)
+        payload["co_due_at"] = iso_local(co_due)
     changes = {
         "lead_unit": lead_unit, "dispatched_at": now, "signed_at": None, "replied_at": None,
         "sign_due_at": deadlines.sign_due_at, "due_at": deadlines.due_at, "warn_at": deadlines.warn_at,
@@ -85,7 +91,7 @@ def hand_to_units(*, ticket: Ticket, actor, action: str, lead_unit: Unit, co_uni
     Assignment.objects.bulk_create(
         [Assignment(ticket=handed, unit=lead_unit, role=Assignment.Role.LEAD,
                     round=previous_round + 1, assigned_by=actor)]
-        + [Assignment(ticket=handed, unit=u, role=Assignment.Role.CO,
+        + [Assignment(ticket=handed, unit=u, role=Assignment.Role.CO, due_at=co_due, warn_at=co_warn,
                       round=previous_round + 1, assigned_by=actor) for u in co_units]
     )
     note_uncovered_calendar(ticket=handed, start=now, end=deadlines.due_at)
@@ -135,7 +141,9 @@ def ticket_sign(*, ticket: Ticket, actor) -> Ticket:
                             payload={"unit": actor.unit.name}, changes={"signed_at": now})
     else:
         signed = lock_ticket(ticket.pk)
-        record_event(ticket=signed, kind="co_sign", actor=actor, payload={"unit": actor.unit.name})
+        # A sub-unit's signature (issue 16 item 5: 二级派单) is a line of its own.
+        record_event(ticket=signed, kind="hand_down_signed" if assignment.role == Assignment.Role.SUB else "co_sign",
+                     actor=actor, payload={"unit": actor.unit.name})
     Assignment.objects.filter(pk=assignment.pk).update(
         state=Assignment.State.SIGNED, signed_at=now, signed_by=actor
     )
@@ -154,14 +162,19 @@ def _validate_files(files) -> list:
 
 
 @transaction.atomic
-def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_co_units: bool = False) -> Reply:
+def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_co_units: bool = False,
+                 confirm_open_sub_parts: bool = False) -> Reply:
     """回复: the lead unit's result moves the ticket to replied and opens the callback survey;
     a co-unit's reply (协办意见) is added to the record.
 
     Co-units can no longer answer once the lead has replied, so while any of them has not
     answered the lead's reply is refused (409 co_units_unanswered) unless the lead confirms
     it replies without them (`confirm_absent_co_units`); the reply event then records
-    which co-units had not answered."""
+    which co-units had not answered, and what each co-unit that did answer said (issue 16).
+
+    Issue 16 item 5: a unit that handed the ticket down to sub-units replies only once it has
+    settled their parts (409 sub_parts_open), unless it confirms (`confirm_open_sub_parts`: those
+    parts end). A sub-unit's reply goes to its parent unit for review, not to the centre."""
     assignment = require_assignment(ticket, actor, what="回复")
     text = validate_text(text, field="text", label="办理结果", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
     files = _validate_files(files)
@@ -171,7 +184,11 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
     if assignment.state != Assignment.State.SIGNED:
         raise Conflict("请先签收工单再回复" if assignment.state == Assignment.State.PENDING
                        else "本单位已回复该工单", code="state_conflict")
+    is_sub = assignment.role == Assignment.Role.SUB  # issue 16 item 5
+    if not is_sub:
+        payload |= settle_before_reply(assignment, confirm=confirm_open_sub_parts)
     if is_lead:
+        payload |= co_parts_record(ticket)  # issue 16 item 6: each co-unit answered or absent
         absent = open_co_parts(ticket)
         if absent and not confirm_absent_co_units:
             raise Conflict(
@@ -189,7 +206,11 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
         )
     else:
         replied = lock_ticket(ticket.pk)
-        record_event(ticket=replied, kind="co_reply", actor=actor, payload=payload)
+        if is_sub:  # to the parent unit, for its review (issue 16 item 5)
+            record_event(ticket=replied, kind="hand_down_replied", actor=actor,
+                         payload=payload | sub_reply_payload(assignment))
+        else:
+            record_event(ticket=replied, kind="co_reply", actor=actor, payload=payload)
     reply = Reply.objects.create(
         ticket=replied, assignment=assignment, unit=actor.unit, author=actor, text=text, is_lead=is_lead
     )

@@ -7,13 +7,14 @@ from django.utils import timezone
 from hotline.models import Ticket
 from hotline.workflow import record_event
 
-from ..models import OPEN_CO_PART, Assignment, ExtensionRequest, Suspension, TicketReturn
+from ..models import OPEN_CO_PART, UNSETTLED_SUB, Assignment, ExtensionRequest, Suspension, TicketReturn
 
 
 def release_units(ticket: Ticket, *, note: str) -> None:
     """The ticket leaves its units (returned, merged, invalid, reopened): their current parts
     end, unfinished ones as cancelled (a reply stays a reply), and an undecided extension or
-    return request is withdrawn."""
+    return request is withdrawn. Parts handed down to sub-units (issue 16, 二级派单) are current parts
+    too: they end with their parent's."""
     current = Assignment.objects.filter(ticket=ticket, is_current=True)
     current.filter(state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).update(
         is_current=False, state=Assignment.State.CANCELLED, ended_at=timezone.now()
@@ -45,15 +46,20 @@ def co_parts_close(*, ticket: Ticket, actor=None, why: str) -> list[str]:
     the open parts, one UPDATE. Runs in the closing service's transaction (ticket locked).
     Returns the names of the units whose parts were closed."""
     parts = open_co_parts(ticket)
-    if not parts:
+    # Issue 16 item 5: parts handed down to sub-units and not settled end with the ticket too.
+    subs = list(Assignment.objects.filter(UNSETTLED_SUB, ticket=ticket).order_by("id")
+                .values_list("unit__name", flat=True))
+    if not parts and not subs:
         return []
-    Assignment.objects.filter(OPEN_CO_PART, ticket=ticket).update(
-        state=Assignment.State.CLOSED, ended_at=timezone.now()
-    )
+    now = timezone.now()
+    Assignment.objects.filter(OPEN_CO_PART, ticket=ticket).update(state=Assignment.State.CLOSED, ended_at=now)
+    if subs:
+        Assignment.objects.filter(UNSETTLED_SUB, ticket=ticket).update(state=Assignment.State.CLOSED, ended_at=now)
     names = [p["unit"] for p in parts]
-    record_event(ticket=ticket, kind="co_parts_closed", actor=actor, payload={
-        "co_units": names, "co_unit_ids": [p["unit_id"] for p in parts], "note": why,
-    })
+    payload = {"co_units": names, "co_unit_ids": [p["unit_id"] for p in parts], "note": why}
+    if subs:
+        payload["closed_sub_units"] = subs
+    record_event(ticket=ticket, kind="co_parts_closed", actor=actor, payload=payload)
     return names
 
 

@@ -120,6 +120,7 @@ def ranking(request, scope):
     parent = filters.unit
     return render(request, "reports/ranking.html", {
         **common(request, scope, filters, granularity), "rows": kpis.unit_ranking(filters, parent=parent),
+        "part_rows": kpis.part_ranking(filters, parent=parent), "part_kpi": kpis.PART_KPI,  # issue 16
     })
 
 

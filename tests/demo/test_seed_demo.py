@@ -49,6 +49,13 @@ def test_seed_demo_makes_a_county_in_every_state_and_light_and_is_idempotent(set
     refused = returns.filter(state="refused").select_related("ticket")
     assert refused.exists() and all(r.ticket.lead_unit_id == r.unit_id and r.decision_note for r in refused)
     assert Assignment.objects.filter(state="reassigned", role="lead").count() >= 2
+    # Issue 16 (二级派单): tickets handed down to a sub-unit with a login, in each step of the review.
+    from dispatch.models import Assignment
+
+    subs = Assignment.objects.filter(role="sub")
+    assert subs.count() == 7 and "cgz_xfsq" in printed and "zjj_wy" in printed
+    assert subs.filter(state="pending").exists() and subs.filter(state="replied", accepted_at__isnull=True).exists()
+    assert subs.filter(accepted_at__isnull=False, ticket__state="replied").exists()
     counts = Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert (Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()) == counts

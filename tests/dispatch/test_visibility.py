@@ -35,12 +35,30 @@ def every_state(people) -> list[Ticket]:
     return [f.fresh(ticket) for ticket in tickets]
 
 
+def handed_down_tickets(people, town) -> list[Ticket]:
+    """Issue 16 item 5: a ticket handed down to a town below unit A (open, replied and accepted,
+    withdrawn), and one whose hand-down ended when unit A returned it."""
+    staff_a = people["staff_a"]
+    open_part = f.in_progress(people, co=False)
+    d.ticket_hand_down(ticket=open_part, actor=staff_a, unit=town)
+    withdrawn = f.in_progress(people, co=False)
+    part = d.ticket_hand_down(ticket=withdrawn, actor=staff_a, unit=town)
+    d.ticket_hand_down_withdraw(ticket=withdrawn, actor=staff_a, part=part.pk)
+    returned = f.in_progress(people, co=False)
+    d.ticket_hand_down(ticket=returned, actor=staff_a, unit=town)
+    d.ticket_return(ticket=returned, actor=staff_a, reason="不属于本单位职责")
+    return [f.fresh(t) for t in (open_part, withdrawn, returned)]
+
+
 def test_push_audience_is_the_visibility_rule_for_every_role_and_state(people, county, settings):
     admin = make_user("admin", Role.ADMIN)
     county_staff = make_user("county_staff", Role.UNIT_STAFF, county)  # above unit A and unit B
     superuser = make_user("root", Role.OPERATOR, is_superuser=True)
-    everyone = [*people.values(), admin, county_staff, superuser]
-    tickets = every_state(people)
+    town = Unit.objects.create(name="城关镇", code="cgz", kind=Unit.Kind.TOWN, parent=people["staff_a"].unit)
+    town_staff = make_user("town_staff", Role.UNIT_STAFF, town)  # issue 16: a sub-unit of unit A
+    everyone = [*people.values(), admin, county_staff, superuser, town_staff]
+    tickets = every_state(people) + handed_down_tickets(people, town)
+    assert all(ticket_visible_to(town_staff, t) for t in tickets[-3:])
     assert {ticket.state for ticket in tickets} == set(TicketState.values)
     for ticket in tickets:
         audience = staff_groups_for(ticket)

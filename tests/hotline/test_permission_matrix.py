@@ -9,32 +9,59 @@ carries the ticket's title or the citizen's name or phone.
 """
 import pytest
 
+from dispatch import services as d
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["operator", "supervisor", "leader", "other_leader", "staff_a", "staff_b", "outsider", "display", "anonymous"]
+ROLES = ["operator", "supervisor", "leader", "other_leader", "staff_a", "staff_b", "outsider", "display", "anonymous",
+         "town"]  # town: staff of a town below unit A (issue 16, 二级派单)
 
 
 def expect(default: int, **cells: int) -> dict[str, int]:
     """Expected status per role: `default` for the hotline office, the rest as the usual
     outsiders get it unless a cell says otherwise."""
     base = {"operator": default, "supervisor": default, "leader": 404, "other_leader": 404, "staff_a": 404,
-            "staff_b": 404, "outsider": 404, "display": 403, "anonymous": 401}
+            "staff_b": 404, "outsider": 404, "display": 403, "anonymous": 401, "town": 404}
     return base | cells
 
 
 # For units, staff_a is the lead unit and staff_b the co-unit of every dispatched ticket.
+
+
+# --- issue 16 item 5: two-level dispatch (二级派单); unit A holds the ticket alone (no co-unit) ---
+TOWN_REPLY = "城关镇已组织物业现场查看，破损管道已更换，漏水已停止，业主表示认可。"
+
+
+def handed_down(people):
+    ticket = f.in_progress(people, co=False)
+    d.ticket_hand_down(ticket=ticket, actor=people["staff_a"], unit=people["town"].unit)
+    return ticket
+
+
+def town_signed(people):
+    ticket = handed_down(people)
+    d.ticket_sign(ticket=ticket, actor=people["town"])
+    return ticket
+
+
+def town_replied(people):
+    ticket = town_signed(people)
+    d.ticket_reply(ticket=ticket, actor=people["town"], text=TOWN_REPLY)
+    return ticket
+
+
+HOLDER_ONLY = {"operator": 403, "supervisor": 403, "staff_a": 200}
 UNIT_SEES = {"staff_a": 403, "staff_b": 403}
 OFFICE_ONLY = {"operator": 403}
 
 # name: (setup, method, url template, body, expected per role)
 MATRIX = {
     "list": (None, "get", "/api/tickets/", None,
-             expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200)),
+             expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200, town=200)),
     "create": (None, "post", "/api/tickets/", {"ticket_type": "help", "content": "求助：独居老人需要帮扶",
                                                "citizen_phone": "13700000000"},
-               expect(201, leader=403, other_leader=403, staff_a=403, staff_b=403, outsider=403)),
+               expect(201, leader=403, other_leader=403, staff_a=403, staff_b=403, outsider=403, town=403)),
     "retrieve registered": (f.registered, "get", "/api/tickets/{id}/", None, expect(200)),
     "retrieve pending": (f.pending, "get", "/api/tickets/{id}/", None, expect(200, leader=200)),
     "retrieve dispatched": (f.dispatched, "get", "/api/tickets/{id}/", None, expect(200, staff_a=200, staff_b=200)),
@@ -82,20 +109,31 @@ MATRIX = {
                           {"approve": True}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "resume": (f.suspended, "post", "/api/tickets/{id}/resume/", {}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "inbox": (None, "get", "/api/inbox/", None,
-              expect(403, staff_a=200, staff_b=200, outsider=200, leader=403, other_leader=403)),
+              expect(403, staff_a=200, staff_b=200, outsider=200, leader=403, other_leader=403, town=200)),
+    # issue 16 item 5: the holder hands down, reviews, withdraws; the town signs and replies to it
+    "hand-down": (lambda p: f.in_progress(p, co=False), "post", "/api/tickets/{id}/hand-down/", "town_unit",
+                  expect(403, **HOLDER_ONLY)),
+    "hand-down-review": (town_replied, "post", "/api/tickets/{id}/hand-down-review/", "part_accept",
+                         expect(403, **HOLDER_ONLY, town=403)),
+    "hand-down-withdraw": (handed_down, "post", "/api/tickets/{id}/hand-down-withdraw/", "part",
+                           expect(403, **HOLDER_ONLY, town=403)),
+    "sign (sub-unit)": (handed_down, "post", "/api/tickets/{id}/sign/", None,
+                        expect(403, staff_a=409, town=200)),  # unit A signed its own part long ago
+    "reply (sub-unit)": (town_signed, "post", "/api/tickets/{id}/reply/", {"text": TOWN_REPLY},
+                         expect(403, staff_a=409, town=200)),  # unit A: its town's part is not settled
     "extension queue": (None, "get", "/api/extensions/", None,
-                        expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200)),
+                        expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200, town=200)),
     "decide extension": (f.with_pending_extension, "post", "/api/extensions/{id}/decide/", {"approve": True},
                          expect(200, operator=403, leader=403, other_leader=403, staff_a=403, staff_b=403,
-                                outsider=403)),
+                                outsider=403, town=403)),
     "units": (None, "get", "/api/units/", None,
-              expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200)),
+              expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200, town=200)),
     "categories": (None, "get", "/api/categories/?q=噪音", None,
-                   expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200)),
+                   expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200, town=200)),
     "me": (None, "get", "/api/me/", None,
-           expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200, display=200)),
+           expect(200, leader=200, other_leader=200, staff_a=200, staff_b=200, outsider=200, town=200, display=200)),
     "caller history": (None, "get", f"/api/citizens/history/?phone={f.CITIZEN_PHONE}", None,
-                       expect(200, leader=403, other_leader=403, staff_a=403, staff_b=403, outsider=403)),
+                       expect(200, leader=403, other_leader=403, staff_a=403, staff_b=403, outsider=403, town=403)),
 }
 
 SECRETS = (f.SECRET_TITLE, f.CITIZEN_PHONE, f.CITIZEN_NAME, f.CITIZEN_PHONE[-4:])
@@ -107,8 +145,19 @@ def cells():
             yield pytest.param(action, role, spec[4][role], id=f"{action}-{role}")
 
 
+@pytest.fixture
+def everyone(people):
+    """The usual people, and staff of a town below unit A (issue 16)."""
+    from hotline.models import Role, Unit
+    from tests.conftest import make_user
+
+    town = Unit.objects.create(name="城关镇", code="cgz", kind=Unit.Kind.TOWN, parent=people["staff_a"].unit)
+    return people | {"town": make_user("town", Role.UNIT_STAFF, town, display_name="城关镇办事员")}
+
+
 @pytest.mark.parametrize(("action", "role", "expected"), list(cells()))
-def test_permission_matrix(action, role, expected, api, people):
+def test_permission_matrix(action, role, expected, api, everyone):
+    people = everyone
     setup, method, url, body, _ = MATRIX[action]
     obj = setup(people) if setup else None
     if obj is not None:
@@ -122,6 +171,13 @@ def test_permission_matrix(action, role, expected, api, people):
         body = {"lead_unit": people["outsider"].unit_id, "reason": "职责调整，改由文旅局办理"}
     elif body == "candidate":
         body = {"candidate": obj.duplicate_suggestions.get().candidate_id}
+    elif body == "town_unit":
+        body = {"unit": people["town"].unit_id, "note": "请现场核实"}
+    elif body in ("part", "part_accept"):
+        from dispatch.models import Assignment
+
+        body = {"part": Assignment.objects.get(ticket=obj, role="sub").pk} | (
+            {"accept": True} if body == "part_accept" else {})
     client = api(people.get(role))
     response = getattr(client, method)(url, body, format="json") if method == "post" else client.get(url)
     assert response.status_code == expected, response.content.decode()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dispatch import services as dispatch_services
-from dispatch.deadlines import deadlines_from, light_q, limits_for
+from dispatch.deadlines import deadlines_from, light_q, limits_for, part_light
 from dispatch.models import Attachment, Survey
 from dispatch.selectors import (
     leader_return_pending,
@@ -207,9 +207,10 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "dispatch_category": _chosen_category(forms["dispatch"], ticket) if "dispatch" in actions else None,
         "deadline": deadline_preview(ticket) if "dispatch" in actions else None,
         "lines": staff_lines(ticket_timeline(ticket)),
-        "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
+        "replies": ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
         "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
-        "assignments": ticket.assignments.select_related("unit").order_by("-round", "role", "id"),
+        "assignments": _with_part_lights(ticket.assignments.select_related("unit", "parent__unit")
+                                         .order_by("-round", "role", "id")),
         "surveys": ticket.surveys.order_by("-id"), "extensions": ticket.extension_requests.order_by("-id"),
         "returns": ticket.returns.select_related("unit", "returned_by", "decided_by").order_by("-id"),
         "history": with_lights(ticket.citizen.tickets.exclude(pk=ticket.pk).order_by("-created_at")[:5])
@@ -222,6 +223,14 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "suspensions": ticket.suspensions.select_related("requested_by", "decided_by").order_by("-id"),
         "nav": "tickets",
     }, status=status)
+
+
+def _with_part_lights(assignments) -> list:
+    """Issue 16 item 6: each co-unit's and sub-unit's own light beside its deadline."""
+    now, rows = timezone.now(), list(assignments)
+    for a in rows:
+        a.light = part_light(a, now)
+    return rows
 
 
 def _chosen_category(form, ticket):

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dispatch import services as dispatch_services
-from dispatch.deadlines import LIGHT_RANK, light_rank, return_window_end
+from dispatch.deadlines import LIGHT_RANK, light_at, light_rank, part_light, return_window_end
 from dispatch.models import Assignment, ExtensionRequest, TicketReturn
 from dispatch.selectors import (
+    sub_parts_for,
     suspension_active,
     suspension_pending,
     ticket_actions_for,
@@ -18,15 +19,26 @@ from dispatch.selectors import (
     unit_inbox,
     unit_suspended,
     unit_ticket_search,
+    with_part_deadlines,
 )
 from dispatch.services.parts import open_co_parts
+from dispatch.services.twolevel import default_sub_deadline, parent_deadline
 from dispatch.visibility import ticket_get_for
 from hotline.errors import HotlineError
 from hotline.models import Role
 from hotline.selectors import ticket_timeline
 from knowledge.services.use import use_unit_reply
 
-from ..forms import ExtensionForm, ReplyForm, ReturnRequestForm, SuspensionForm, UnitSearchForm
+from ..forms import (
+    ExtensionForm,
+    HandDownForm,
+    HandDownReviewForm,
+    HandDownWithdrawForm,
+    ReplyForm,
+    ReturnRequestForm,
+    SuspensionForm,
+    UnitSearchForm,
+)
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
@@ -39,11 +51,13 @@ LIGHT_FILTERS = {"red", "yellow", "green"}
 
 
 def inbox_ordered(user, now, light: str = ""):
-    """Red first (most overdue first), then yellow, then green, each by deadline."""
-    qs = unit_inbox(user).annotate(light_rank=light_rank(now))
+    """Red first (most overdue first), then yellow, then green, each by deadline: the deadline the
+    unit answers by (its co-unit or sub-unit part's own, issue 16 item 6; else the ticket's)."""
+    qs = with_part_deadlines(unit_inbox(user), user).annotate(
+        light_rank=light_rank(now, due="my_due", warn="my_warn"))
     if light in LIGHT_FILTERS:
         qs = qs.filter(light_rank=LIGHT_RANK[light])
-    return qs.select_related("category", "lead_unit").defer(*LIST_DEFER).order_by("light_rank", "due_at", "id")
+    return qs.select_related("category", "lead_unit").defer(*LIST_DEFER).order_by("light_rank", "my_due", "id")
 
 
 @role_required(Role.UNIT_STAFF)
@@ -51,16 +65,20 @@ def unit_home(request):
     now = timezone.now()
     light = request.GET.get("light", "")
     page = Paginator(inbox_ordered(request.user, now, light), PAGE_SIZE).get_page(request.GET.get("page"))
-    tickets = with_lights(page.object_list, now)
-    pending = set(Assignment.objects.filter(
+    tickets = list(page.object_list)
+    # The unit's own part in each ticket of the page (to sign? co-unit? handed down?): one query.
+    parts = {ticket_id: (role, state) for ticket_id, role, state in Assignment.objects.filter(
         ticket__in=[t.pk for t in tickets], unit_id=request.user.unit_id, is_current=True,
-        state=Assignment.State.PENDING).values_list("ticket_id", flat=True))
+        state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).values_list("ticket_id", "role", "state")}
     # 退单审核 (issue 16): a return request of the current round waiting or refused, as a tag.
     asked = dict(TicketReturn.objects.filter(
         ticket__in=[t.pk for t in tickets], unit_id=request.user.unit_id, assignment__is_current=True,
         state__in=[TicketReturn.State.PENDING, TicketReturn.State.REFUSED]).values_list("ticket_id", "state"))
     for t in tickets:
-        t.needs_sign = t.pk in pending
+        t.light = light_at(t.my_due, t.my_warn, now)
+        role, state = parts.get(t.pk, ("", ""))
+        t.needs_sign = state == Assignment.State.PENDING
+        t.part_role = role
         t.return_state = asked.get(t.pk, "")
     # 挂起中: not in the inbox (the clock stands still and nothing can be done), listed beside it.
     suspended = with_lights(unit_suspended(request.user).select_related("category").defer(*LIST_DEFER)
@@ -98,8 +116,12 @@ def unit_search(request):
                                                 "query": params.urlencode(), "nav": "unit_search"})
 
 
-ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReturnRequestForm, "suspend": SuspensionForm}
-SHOWN_BY = {"extension": "extensions"}  # the form's name → the action (ticket_actions_for) that shows it
+ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": ReturnRequestForm, "suspend": SuspensionForm,
+                # issue 16 item 5: two-level dispatch (二级派单)
+                "hand_down": HandDownForm, "hand_down_review": HandDownReviewForm,
+                "hand_down_withdraw": HandDownWithdrawForm}
+SHOWN_BY = {"extension": "extensions", "hand_down": "hand-down", "hand_down_review": "hand-down-review",
+            "hand_down_withdraw": "hand-down-withdraw"}  # the form's name → the action that shows it
 
 
 @role_required(Role.UNIT_STAFF)
@@ -107,7 +129,7 @@ def unit_ticket(request, ticket_id: int):
     ticket = ticket_get_for(request.user, ticket_id)
     actions = ticket_actions_for(request.user, ticket)
     forms = {"reply": ReplyForm(), "extension": ExtensionForm(), "return": ReturnRequestForm(),
-             "suspend": SuspensionForm()}
+             "suspend": SuspensionForm(), "hand_down": HandDownForm(unit=request.user.unit)}
     errors = []
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -124,14 +146,20 @@ def unit_ticket(request, ticket_id: int):
     # 退单审核 (issue 16): the lead's request of this round, waiting or refused, and its window.
     return_request = (TicketReturn.objects.filter(assignment=my_part).exclude(state=TicketReturn.State.CANCELLED)
                       .order_by("-id").first() if is_lead else None)
+    now = timezone.now()
+    two_level = _two_level(request, ticket, my_part, actions, forms, now)  # issue 16 items 5 and 6
+    assignments = list(ticket.assignments.filter(is_current=True).select_related("unit").order_by("id"))
+    for a in assignments:
+        a.light = part_light(a, now)
     return render(request, "unit/ticket.html", {
         "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
         "actions": actions, "forms": forms, "errors": errors, "pending_extension": pending_ext,
         "lines": lines, "alerts": [line for line in lines if line.kind in ("urge", "supervise")],
-        "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
-        "co_replies": ticket.replies.filter(is_lead=False, assignment__is_current=True).select_related("unit"),
+        "replies": ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
+        "co_replies": ticket.replies.filter(is_lead=False, assignment__is_current=True,
+                                            assignment__role=Assignment.Role.CO).select_related("unit"),
+        **two_level, "assignments": assignments,
         "instructions": ticket.instructions.select_related("leader"),
-        "assignments": ticket.assignments.filter(is_current=True).select_related("unit"),
         "my_part": my_part, "is_lead": is_lead, "return_request": return_request,
         "return_window_end": return_window_end(my_part.assigned_at) if "return" in actions else None,
         # A part the unit no longer holds (改派, 退单 accepted): the page is its read-only history.
@@ -145,6 +173,86 @@ def unit_ticket(request, ticket_id: int):
         "knowledge_hits": unit_points(request.user, ticket) if "reply" in actions else [],
         "knowledge_point": request.POST.get("knowledge_point", "") if request.method == "POST" else "",
     })
+
+
+# --- issue 16 items 5 and 6: two-level dispatch (二级派单) and the parts' own deadlines ---
+
+SUB_STATE_LABELS = {"pending": "待签收", "signed": "办理中", "replied": "已回复，待审核", "cancelled": "已收回",
+                    "closed": "已结束"}
+
+
+def sub_state_label(part) -> str:
+    if part.state == Assignment.State.REPLIED and part.accepted_at:
+        return "已审核通过"
+    if part.state == Assignment.State.SIGNED and part.review_note and part.replied_at is None and not part.accepted_at:
+        return "退回重办中"
+    return SUB_STATE_LABELS.get(part.state, part.get_state_display())
+
+
+def _two_level(request, ticket, my_part, actions, forms, now) -> dict:
+    """The page's part of two-level dispatch: the unit's own part's deadline and light (a co-unit's
+    or sub-unit's), the parts it handed down (oversight: state, deadline, light, reply, buttons),
+    the hand-down form's default deadline, and the accepted sub reply as the reply's starting text."""
+    sub_parts = sub_parts_for(request.user, ticket)
+    for part in sub_parts:
+        part.light = part_light(part, now)
+        part.status_label = sub_state_label(part)
+        part.unsettled = part.is_current and (part.state in ("pending", "signed") or (
+            part.state == "replied" and part.accepted_at is None))
+        part.mine = my_part is not None and part.parent_id == my_part.pk
+    context = {"sub_parts": sub_parts, "my_part_light": part_light(my_part, now) if my_part else None,
+               "open_sub_parts": [p for p in sub_parts if p.mine and p.unsettled] if "reply" in actions else []}
+    if my_part is not None and my_part.role == Assignment.Role.SUB:
+        context["parent_unit"] = (Assignment.objects.filter(pk=my_part.parent_id)
+                                  .values_list("unit__name", flat=True).first())
+    if "hand-down" in actions and not forms["hand_down"].is_bound:
+        with contextlib.suppress(HotlineError):
+            default = default_sub_deadline(my_part, ticket, now)
+            forms["hand_down"] = HandDownForm(unit=request.user.unit, initial={
+                "due_at": timezone.localtime(default).date()})
+        context["hand_down_limit"] = parent_deadline(my_part, ticket)[0]
+    if "reply" in actions and not forms["reply"].is_bound:
+        accepted = [p for p in sub_parts if p.mine and p.accepted_at and p.last_reply]
+        if accepted:  # the parent replies upward starting from the sub-unit's reply it accepted
+            newest = max(accepted, key=lambda p: p.accepted_at)
+            forms["reply"] = ReplyForm(initial={"text": newest.last_reply.text})
+            context["reply_from_sub"] = newest.unit.name
+    return context
+
+
+def _hand_down_act(request, ticket, action, forms, errors) -> bool:
+    user = request.user
+    form = (HandDownForm(request.POST, unit=user.unit) if action == "hand_down"
+            else ACTION_FORMS[action](request.POST))
+    forms[action] = form
+    if not form.is_valid():
+        if action != "hand_down":
+            errors.extend(e for field_errors in form.errors.values() for e in field_errors)
+        return False
+    data = form.cleaned_data
+    if action == "hand_down":
+        part = call_service(form, dispatch_services.ticket_hand_down, ticket=ticket, actor=user,
+                            unit=data["unit"], due_at=data["due_at"], note=data["note"])
+        ok = part is not None and f"已转{part.unit.name}办理"
+    elif action == "hand_down_review":
+        accept = data["decision"] == "accept"
+        part = call_service(form, dispatch_services.ticket_hand_down_review, ticket=ticket, actor=user,
+                            part=data["part"], accept=accept, reason=data["reason"])
+        ok = part is not None and (f"已审核通过{part.unit.name}的回复，请在下方回复办理结果" if accept
+                                   else f"已退回{part.unit.name}重办")
+    else:
+        part = call_service(form, dispatch_services.ticket_hand_down_withdraw, ticket=ticket, actor=user,
+                            part=data["part"], reason=data["reason"])
+        ok = part is not None and f"已收回{part.unit.name}的办理"
+    if not ok:
+        if action != "hand_down":
+            errors.extend(form.non_field_errors())
+            errors.extend(e for name, field_errors in form.errors.items() if name != "__all__" for e in field_errors)
+        return False
+    messages.success(request, ok)
+    return True
+
+# --- end issue 16 items 5 and 6 ---
 
 
 def _link_point(request, ticket) -> None:
@@ -186,6 +294,8 @@ def _act(request, ticket, action, forms, errors) -> bool:
     if action not in ACTION_FORMS:
         errors.append("未知操作")
         return False
+    if action.startswith("hand_down"):  # issue 16 item 5
+        return _hand_down_act(request, ticket, action, forms, errors)
     form = ACTION_FORMS[action](request.POST, request.FILES)
     forms[action] = form
     if not form.is_valid():
@@ -194,8 +304,11 @@ def _act(request, ticket, action, forms, errors) -> bool:
     if action == "reply":
         result = call_service(form, dispatch_services.ticket_reply, ticket=ticket, actor=user,
                               text=data["text"], files=data["files"],
-                              confirm_absent_co_units=data["confirm_absent_co_units"])
+                              confirm_absent_co_units=data["confirm_absent_co_units"],
+                              confirm_open_sub_parts=data["confirm_open_sub_parts"])
         ok_message = "办理结果已回复" if result is None or result.is_lead else "协办意见已提交，主办单位回复时可见"
+        if result is not None and result.assignment.role == Assignment.Role.SUB:
+            ok_message = "办理结果已提交上级单位审核"
         if result is not None:
             _link_point(request, ticket)
     elif action == "extension":
