@@ -203,7 +203,8 @@ def test_the_parent_must_confirm_replying_past_an_unsettled_sub_part(people, tow
 def test_open_sub_parts_end_when_the_ticket_leaves_the_unit(people, town, staff_town, leaves):
     ticket, part = handed_down(people, town)
     if leaves == "return":
-        d.ticket_return(ticket=ticket, actor=people["staff_a"], reason="不属于本单位职责")
+        d.ticket_return(ticket=ticket, actor=people["staff_a"], reason_code="not_ours", reason="不属于本单位职责")
+        d.ticket_return_accept(ticket=ticket, actor=people["supervisor"], note="同意退单")
     elif leaves == "merge":
         d.ticket_merge(ticket=ticket, into=f.registered(people), actor=people["operator"], reason="重复")
     else:

@@ -46,7 +46,8 @@ def handed_down_tickets(people, town) -> list[Ticket]:
     d.ticket_hand_down_withdraw(ticket=withdrawn, actor=staff_a, part=part.pk)
     returned = f.in_progress(people, co=False)
     d.ticket_hand_down(ticket=returned, actor=staff_a, unit=town)
-    d.ticket_return(ticket=returned, actor=staff_a, reason="不属于本单位职责")
+    d.ticket_return(ticket=returned, actor=staff_a, reason_code="not_ours", reason="不属于本单位职责")
+    d.ticket_return_accept(ticket=returned, actor=people["supervisor"], note="同意退单")
     return [f.fresh(t) for t in (open_part, withdrawn, returned)]
 
 
