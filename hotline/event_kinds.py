@@ -25,6 +25,8 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "calendar_uncovered": "期限未计节假日",
     "duplicate_suggested": "疑似重复",
     "knowledge_answered": "引用知识点答复",
+    # issue 16 item 8, complainants protected
+    "confidential_marked": "设为保密件",
 }
 UNKNOWN_LABEL = "其他记录"
 

@@ -11,7 +11,7 @@ DETAIL_KEYS = [
     ("unit", "单位"), ("text", ""), ("answer", "答复"), ("reason", "理由"), ("note", "说明"),
     ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"), ("from", "来自"),
     ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"), ("title", "公开标题"),
-    ("point", "知识点"),
+    ("point", "知识点"), ("confidential", ""),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
                "leader_return_reopened"}
@@ -39,6 +39,8 @@ def _detail(payload: dict) -> str:
         value = payload.get(key)
         if value in (None, "", [], {}):
             continue
+        if key == "confidential":  # issue 16 item 8: registered as 保密件
+            value = "保密件"
         if key == "channel":
             from hotline.models import Channel
 
@@ -49,13 +51,14 @@ def _detail(payload: dict) -> str:
     return "；".join(parts)
 
 
-def staff_lines(events, *, redact=None) -> list[Line]:
-    """Every event, with who did it. `redact` masks text for people who may not see phones."""
+def staff_lines(events, *, lens=None) -> list[Line]:
+    """Every event, with who did it. `lens`: the viewer's hotline.privacy lens on the ticket
+    (issue 16 item 8): payloads are read through it (masked for leaders, the citizen hidden
+    from units and leaders on a confidential ticket)."""
     lines = []
     for e in events:
-        detail = _detail(e.payload or {})
-        if redact:
-            detail = redact(detail)
+        payload = lens.payload(e.payload, kind=e.kind) if lens is not None else (e.payload or {})
+        detail = _detail(payload)
         lines.append(Line(e.pk, e.kind, kind_label(e.kind), e.actor_label or (str(e.actor) if e.actor else "系统"),
                           e.created_at, detail,
                           TicketState(e.to_state).label if e.to_state in TicketState.values else "",
@@ -89,6 +92,7 @@ NOT_PUBLIC = frozenset({
     "sms_sent", "sign_overdue", "callback_due", "survey_sent", "case_published", "case_updated", "case_withdrawn",
     "co_parts_closed", "leader_return", "leader_return_reopened", "calendar_uncovered",
     "duplicate_suggested", "knowledge_answered",
+    "confidential_marked",  # issue 16 item 8: staff business; the citizen asked for it or the centre decided
 })
 
 

@@ -66,6 +66,11 @@ MATRIX = {
     "urge": (f.dispatched, "post", "/api/tickets/{id}/urge/", {}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "supervise": (f.dispatched, "post", "/api/tickets/{id}/supervise/", {},
                   expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    # issue 16 item 8: the centre marks a ticket 保密件 (units see it, may not mark it; leaders do not see it)
+    "mark-confidential": (f.dispatched, "post", "/api/tickets/{id}/mark-confidential/", {},
+                          expect(200, **UNIT_SEES)),
+    "mark-confidential pending": (f.pending, "post", "/api/tickets/{id}/mark-confidential/", {"note": "要求保密"},
+                                  expect(200, leader=403)),
     "inbox": (None, "get", "/api/inbox/", None,
               expect(403, staff_a=200, staff_b=200, outsider=200, leader=403, other_leader=403)),
     "extension queue": (None, "get", "/api/extensions/", None,

@@ -22,10 +22,11 @@ from dispatch.selectors import (
 )
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotAllowed, NotFound, RecentlyUrged
-from hotline.models import Category, Role, Ticket, Unit
+from hotline.models import Category, IdentityRead, Role, Ticket, Unit
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, OFFICE
 from hotline.selectors import ticket_timeline
 from hotline.services import tickets as ticket_services
+from hotline.services.identity import identity_reads_record
 from hotline.validation import normalize_phone
 from hotline.workflow import TRANSITIONS
 from reports.intelligence.suggestions import duplicate_candidates
@@ -34,7 +35,7 @@ from .. import forms as f
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
-from .common import call_service, citizen_view, light_of, role_required, safe_next, with_lights
+from .common import call_service, light_of, role_required, safe_next, shown_parts, ticket_lens, with_lights
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def _forms(ticket, data=None, which=None):
         "dispatch": f.DispatchForm(initial=_dispatch_initial(ticket), ticket=ticket), "submit": f.SubmitForm(),
         "answer": f.AnswerForm(), "merge": f.MergeForm(), "invalid": f.ReasonForm(), "close": f.RequiredNoteForm(),
         "callback": f.CallbackForm(), "urge": f.NoteForm(), "supervise": f.NoteForm(),
+        "confidential": f.NoteForm(),  # issue 16 item 8: 设为保密件
     }
     if which == "dispatch" and data is not None:
         forms[which] = f.DispatchForm(data, initial=forms[which].initial, ticket=ticket)
@@ -191,14 +193,18 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
     ticket = ticket_get_for(user, ticket_id)
     actions = ticket_actions_for(user, ticket)
     forms = forms or _forms(ticket)
+    lens = ticket_lens(user, ticket)  # the centre sees the citizen whole; a confidential one's read is recorded
+    replies, instructions = shown_parts(
+        lens, replies=ticket.replies.select_related("unit").prefetch_related("attachments"),
+        instructions=ticket.instructions.select_related("leader").prefetch_related("units"))
+    identity_reads_record(actor=user, tickets=[ticket], surface=IdentityRead.Surface.PAGE)
     return render(request, "tickets/detail.html", {
-        "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(user, ticket), "actions": actions,
+        "ticket": ticket, "light": light_of(ticket), "citizen": lens.citizen, "shown": lens, "actions": actions,
         "forms": forms, "confirm": confirm, "error": error, "urge_again": urge_again,
         "dispatch_category": _chosen_category(forms["dispatch"], ticket) if "dispatch" in actions else None,
         "deadline": deadline_preview(ticket) if "dispatch" in actions else None,
-        "lines": staff_lines(ticket_timeline(ticket)),
-        "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
-        "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
+        "lines": staff_lines(ticket_timeline(ticket), lens=lens),
+        "replies": replies, "instructions": instructions,
         "assignments": ticket.assignments.select_related("unit").order_by("-round", "role", "id"),
         "surveys": ticket.surveys.order_by("-id"), "extensions": ticket.extension_requests.order_by("-id"),
         "returns": ticket.returns.select_related("unit").order_by("-id"),
@@ -220,11 +226,11 @@ def _chosen_category(form, ticket):
 
 
 # Form name → the action name in ticket_actions_for that shows that form.
-FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge"}
+FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge", "confidential": "mark-confidential"}
 OK_MESSAGES = {
     "dispatch": "已派单", "submit": "已呈报领导", "answer": "已直接答复办结", "merge": "已并单",
     "invalid": "已标记为无效工单", "close": "已办结", "callback": "回访结果已登记", "urge": "已催办",
-    "supervise": "已督办",
+    "supervise": "已督办", "confidential": "已设为保密件，承办单位和领导将看不到来电人信息",
 }
 
 
@@ -276,6 +282,7 @@ def _service(action: str):
         "invalid": dispatch_services.ticket_mark_invalid,
         "close": dispatch_services.ticket_close_without_callback, "callback": dispatch_services.survey_record,
         "urge": dispatch_services.ticket_urge, "supervise": dispatch_services.ticket_supervise,
+        "confidential": dispatch_services.ticket_mark_confidential,
     }[action]
 
 
@@ -309,5 +316,11 @@ def attachment_download(request, attachment_id: int):
     attachment = Attachment.objects.select_related("reply__ticket").filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("附件不存在")
-    ticket_get_for(request.user, attachment.reply.ticket_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    ticket = ticket_get_for(request.user, attachment.reply.ticket_id)
+    # issue 16 item 8: a confidential ticket's files reach units and leaders as 附件N (the name may be the citizen's)
+    lens = ticket_lens(request.user, ticket)
+    name = attachment.name
+    if lens.hidden:
+        pks = sorted(Attachment.objects.filter(reply__ticket_id=ticket.pk).values_list("pk", flat=True))
+        name = lens.attachment_name(attachment.name, pks.index(attachment.pk) + 1)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)

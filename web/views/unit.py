@@ -22,7 +22,7 @@ from ..forms import ExtensionForm, ReasonForm, ReplyForm, UnitSearchForm
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
-from .common import call_service, citizen_view, light_of, role_required, with_lights
+from .common import call_service, light_of, role_required, shown_parts, ticket_lens, with_lights, with_safe_titles
 from .knowledge import unit_points
 
 PAGE_SIZE = 30
@@ -48,6 +48,7 @@ def unit_home(request):
         state=Assignment.State.PENDING).values_list("ticket_id", flat=True))
     for t in tickets:
         t.needs_sign = t.pk in pending
+    with_safe_titles(request.user, tickets)  # issue 16 item 8
     return render(request, "unit/home.html", {"page": page, "tickets": tickets, "light": light, "nav": "unit"})
 
 
@@ -59,6 +60,7 @@ def unit_done(request):
     page = Paginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     with_lights([part.ticket for part in rows], now)  # sets each ticket's .light
+    with_safe_titles(request.user, [part.ticket for part in rows])  # issue 16 item 8
     return render(request, "unit/done.html", {"page": page, "parts": rows, "nav": "unit_done"})
 
 
@@ -73,7 +75,7 @@ def unit_search(request):
         qs = unit_ticket_search(request.user, q=data["q"], date_from=data["date_from"], date_to=data["date_to"])
         page = Paginator(qs.select_related("category", "lead_unit").defer(*LIST_DEFER), PAGE_SIZE).get_page(
             request.GET.get("page"))
-        tickets = with_lights(page.object_list)
+        tickets = with_safe_titles(request.user, with_lights(page.object_list))  # issue 16 item 8
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "unit/search.html", {"form": form, "page": page, "tickets": tickets,
@@ -94,24 +96,30 @@ def unit_ticket(request, ticket_id: int):
         done = _act(request, ticket, action, forms, errors)
         if done:
             return redirect(request.path if action != "return" else "/unit/")
-    lines = staff_lines(ticket_timeline(ticket))
+    # issue 16 item 8: everything the page shows of the ticket goes through the unit's lens
+    lens = ticket_lens(request.user, ticket)
+    lines = staff_lines(ticket_timeline(ticket), lens=lens)
+    replies, instructions = shown_parts(
+        lens, replies=ticket.replies.select_related("unit").prefetch_related("attachments"),
+        instructions=ticket.instructions.select_related("leader"))
+    co_replies = list(ticket.replies.filter(is_lead=False, assignment__is_current=True).select_related("unit"))
+    for reply in co_replies:
+        reply.shown_text = lens.text(reply.text, by_unit=True)
     my_part = _my_part(request.user, ticket)
     is_lead = my_part is not None and my_part.role == Assignment.Role.LEAD
     pending_ext = ticket.extension_requests.filter(state=ExtensionRequest.State.PENDING).first()
     return render(request, "unit/ticket.html", {
-        "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
+        "ticket": ticket, "light": light_of(ticket), "citizen": lens.citizen, "shown": lens,
         "actions": actions, "forms": forms, "errors": errors, "pending_extension": pending_ext,
         "lines": lines, "alerts": [line for line in lines if line.kind in ("urge", "supervise")],
-        "replies": ticket.replies.select_related("unit").prefetch_related("attachments"),
-        "co_replies": ticket.replies.filter(is_lead=False, assignment__is_current=True).select_related("unit"),
-        "instructions": ticket.instructions.select_related("leader"),
+        "replies": replies, "co_replies": co_replies, "instructions": instructions,
         "assignments": ticket.assignments.filter(is_current=True).select_related("unit"),
         "my_part": my_part, "is_lead": is_lead,
         # The co-units the lead would reply without (the reply form warns and asks to confirm).
         "absent_co_units": open_co_parts(ticket) if is_lead and "reply" in actions else [],
         "notices": supervision_notices(request.user, ticket), "nav": "unit",
         # The knowledge base's answers to this ticket's question, beside the reply form (issue 17).
-        "knowledge_hits": unit_points(request.user, ticket) if "reply" in actions else [],
+        "knowledge_hits": unit_points(request.user, ticket, lens) if "reply" in actions else [],
         "knowledge_point": request.POST.get("knowledge_point", "") if request.method == "POST" else "",
     })
 
