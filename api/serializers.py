@@ -21,7 +21,7 @@ from hotline.models import (
     User,
 )
 from hotline.privacy import ticket_as_seen_by
-from hotline.rest.parsing import text_like
+from hotline.rest.parsing import flag_like, text_like
 
 from . import representation
 
@@ -41,6 +41,7 @@ class Text(serializers.CharField):
         return super().to_internal_value(data)
 
 
+@flag_like
 class Flag(serializers.BooleanField):
     """A boolean that takes what the schema says, JSON true or false. DRF's BooleanField also takes
     1, "yes", "on" and the like, which the schema does not allow; a multipart form's words "true"
