@@ -355,3 +355,22 @@ def test_the_lens_itself(people):
         "to": "（保密）", "lead_unit": "县住建局", "note": "勿联系×××"}
     centre = ticket_as_seen_by(ticket=ticket, user=people["operator"])
     assert centre.whole and centre.title == TITLE and centre.citizen["phone"] == PHONE
+
+
+def test_the_reads_are_listed_read_only_in_the_admin(people, client):
+    from django.urls import reverse
+
+    from hotline.models import User
+    from tests import factories as f
+
+    ticket = f.registered(people, ticket_type="report")
+    page(people["operator"], f"/tickets/{ticket.pk}/")
+    admin = User.objects.create_superuser("root", password="pass-12345", role="admin")
+    client.force_login(admin)
+    listing = client.get(reverse("admin:hotline_identityread_changelist"))
+    assert listing.status_code == 200 and "话务员小张" in listing.content.decode()
+    assert client.get(reverse("admin:hotline_identityread_add")).status_code == 403
+    read = IdentityRead.objects.get()
+    assert client.post(reverse("admin:hotline_identityread_delete", args=[read.pk]), {"post": "yes"}).status_code == 403
+    with pytest.raises(RuntimeError):
+        read.delete()
