@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from dispatch.deadlines import light_q
 from hotline.models import Category, Channel, Light, Ticket, TicketState, TicketType, Unit, Urgency
+from hotline.privacy import confidential_q, is_centre
 from hotline.validation import MAX_ID
 
 _FORM_CLASSES: dict = {}
@@ -153,7 +154,12 @@ class TicketFilter(AskedFiltersOnly, django_filters.FilterSet):
         # Chinese has no letter case: matching it case-insensitively only made PostgreSQL
         # upper-case every candidate's whole text first (twice the time of a plain LIKE).
         lookup = "icontains" if value.lower() != value.upper() else "contains"
-        return queryset.filter(Q(number=value) | Q(**{f"title__{lookup}": value}) | Q(**{f"content__{lookup}": value}))
+        words = Q(**{f"title__{lookup}": value}) | Q(**{f"content__{lookup}": value})
+        if not is_centre(getattr(self.request, "user", None)):
+            # issue 16 item 8: outside the centre a confidential ticket is found by its number only
+            # (its title and text are shown scrubbed; matching them would confirm who reported).
+            words &= ~confidential_q()
+        return queryset.filter(Q(number=value) | words)
 
     def filter_awaiting_me(self, queryset, name, value):
         if not value:

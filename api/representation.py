@@ -16,7 +16,7 @@ from dispatch.deadlines import part_light, ticket_light
 from dispatch.models import Suspension
 from dispatch.selectors import ticket_actions_for
 from hotline.models import TicketState, TicketType
-from hotline.privacy import citizen_as_seen_by
+from hotline.privacy import ticket_as_seen_by
 
 
 def when(moment: dt.datetime | None) -> str | None:
@@ -36,21 +36,19 @@ def label(choices, value: str) -> str:
     return _labels(choices, get_language() or "")[value]
 
 
-def citizen(ticket, user) -> dict | None:
-    return citizen_as_seen_by(user, ticket.citizen)
-
-
-def ticket_summary(ticket, *, user, now) -> dict:
+def ticket_summary(ticket, *, user, now, lens=None) -> dict:
+    """`lens`: the viewer's hotline.privacy lens (issue 16 item 8), made here when not given."""
+    lens = lens or ticket_as_seen_by(ticket=ticket, user=user)
     category, unit = ticket.category, ticket.lead_unit
     return {
-        "id": ticket.pk, "number": ticket.number, "title": ticket.title,
+        "id": ticket.pk, "number": ticket.number, "title": lens.title,
         "state": ticket.state, "state_label": label(TicketState, ticket.state),
         "ticket_type": ticket.ticket_type, "ticket_type_label": label(TicketType, ticket.ticket_type),
         "urgency": ticket.urgency, "channel": ticket.channel,
         "category": ticket.category_id, "category_name": category.full_name if category else None,
         "lead_unit": ticket.lead_unit_id, "lead_unit_name": unit.name if unit else None,
         "area": ticket.area, "due_at": when(ticket.due_at), "light": ticket_light(ticket, now),
-        "created_at": when(ticket.created_at), "citizen": citizen(ticket, user),
+        "created_at": when(ticket.created_at), "citizen": lens.citizen, "is_confidential": lens.confidential,
     }
 
 
@@ -69,28 +67,44 @@ def assignment(a, now=None) -> dict:
             "review_note": a.review_note}
 
 
-def instruction(i) -> dict:
-    return {"id": i.pk, "leader": user_brief(i.leader), "text": i.text, "units": [u.pk for u in i.units.all()],
-            "created_at": when(i.created_at)}
+def instruction(i, lens) -> dict:
+    return {"id": i.pk, "leader": user_brief(i.leader), "text": lens.text(i.text),
+            "units": [u.pk for u in i.units.all()], "created_at": when(i.created_at)}
 
 
-def reply(r) -> dict:
-    return {"id": r.pk, "unit": r.unit_id, "unit_name": r.unit.name, "text": r.text, "is_lead": r.is_lead,
-            "created_at": when(r.created_at),
-            "attachments": [{"id": a.pk, "name": a.name, "size": a.size, "url": a.file.url}
-                            for a in r.attachments.all()]}
+def attachment_numbers(ticket) -> dict[int, int]:
+    """Each attachment of the ticket's (prefetched) replies numbered 1, 2 … in the order the pages
+    and the download count them (hotline.privacy.TicketLens.name_attachments)."""
+    replies = ticket.replies.all() if hasattr(ticket, "replies") else []
+    pks = sorted(a.pk for r in replies for a in r.attachments.all())
+    return {pk: number for number, pk in enumerate(pks, start=1)}
 
 
-def survey(s) -> dict:
+def attachments(r, lens, numbers: dict[int, int]) -> list[dict]:
+    if not lens.hidden:
+        return [{"id": a.pk, "name": a.name, "size": a.size, "url": a.file.url} for a in r.attachments.all()]
+    # The stored file's URL carries its original name: a confidential ticket's go through the download.
+    return [{"id": a.pk, "name": lens.attachment_name(a.name, numbers.get(a.pk, 0)), "size": a.size,
+             "url": f"/attachments/{a.pk}/"} for a in r.attachments.all()]
+
+
+def reply(r, lens, numbers: dict[int, int]) -> dict:
+    return {"id": r.pk, "unit": r.unit_id, "unit_name": r.unit.name, "text": lens.text(r.text, by_unit=True),
+            "is_lead": r.is_lead, "created_at": when(r.created_at), "attachments": attachments(r, lens, numbers)}
+
+
+def survey(s, lens) -> dict:
     return {"id": s.pk, "method": s.method, "state": s.state, "result": s.result, "resolved": s.resolved,
-            "comment": s.comment, "created_at": when(s.created_at), "due_at": when(s.due_at),
+            "comment": lens.text(s.comment), "created_at": when(s.created_at), "due_at": when(s.due_at),
             "answered_at": when(s.answered_at)}
 
 
-def extension(e) -> dict:
-    return {"id": e.pk, "ticket": e.ticket_id, "ticket_number": e.ticket.number, "reason": e.reason,
+def extension(e, lens) -> dict:
+    return {"id": e.pk, "ticket": e.ticket_id, "ticket_number": e.ticket.number,
+            "reason": lens.text(e.reason, by_unit=True),
             "extra_days": e.extra_days, "state": e.state, "old_due_at": when(e.old_due_at),
-            "new_due_at": when(e.new_due_at), "decision_note": e.decision_note, "created_at": when(e.created_at),
+            "new_due_at": when(e.new_due_at), "decision_note": lens.text(e.decision_note),
+            "created_at": when(e.created_at),
             "decided_at": when(e.decided_at)}
 
 
@@ -111,21 +125,23 @@ def ticket_return(r) -> dict:
             "decision_note": r.decision_note}
 
 
-def ticket_detail(ticket, *, user, now) -> dict:
-    return ticket_summary(ticket, user=user, now=now) | {
-        "content": ticket.content, "address": ticket.address, "leader": user_brief(ticket.leader),
+def ticket_detail(ticket, *, user, now, lens=None) -> dict:
+    lens = lens or ticket_as_seen_by(ticket=ticket, user=user)
+    numbers = attachment_numbers(ticket) if lens.hidden else {}
+    return ticket_summary(ticket, user=user, now=now, lens=lens) | {
+        "content": lens.content, "address": lens.address, "leader": user_brief(ticket.leader),
         "dispatched_at": when(ticket.dispatched_at), "sign_due_at": when(ticket.sign_due_at),
         "warn_at": when(ticket.warn_at), "signed_at": when(ticket.signed_at), "replied_at": when(ticket.replied_at),
         "callback_due_at": when(ticket.callback_due_at), "closed_at": when(ticket.closed_at),
         "closed_on_time": ticket.closed_on_time, "closed_by_hotline": ticket.closed_by_hotline,
-        "direct_answer": ticket.direct_answer,
+        "direct_answer": lens.text(ticket.direct_answer),
         "merged_into_number": ticket.merged_into.number if ticket.merged_into_id else None,
         "reopen_count": ticket.reopen_count, "call_id": ticket.call_id, "version": ticket.version,
         "assignments": [assignment(a, now) for a in ticket.assignments.all()],
-        "instructions": [instruction(i) for i in ticket.instructions.all()],
-        "replies": [reply(r) for r in ticket.replies.all()],
-        "surveys": [survey(s) for s in ticket.surveys.all()],
-        "extension_requests": [extension(e) for e in ticket.extension_requests.all()],
+        "instructions": [instruction(i, lens) for i in ticket.instructions.all()],
+        "replies": [reply(r, lens, numbers) for r in ticket.replies.all()],
+        "surveys": [survey(s, lens) for s in ticket.surveys.all()],
+        "extension_requests": [extension(e, lens) for e in ticket.extension_requests.all()],
         "suspensions": [suspension(x) for x in ticket.suspensions.all()],
         "returns": [ticket_return(r) for r in ticket.returns.all()],
         "actions": ticket_actions_for(user, ticket),

@@ -20,8 +20,8 @@ from hotline.models import (
     Urgency,
     User,
 )
-from hotline.privacy import citizen_as_seen_by
-from hotline.rest.parsing import text_like
+from hotline.privacy import ticket_as_seen_by
+from hotline.rest.parsing import flag_like, text_like
 
 from . import representation
 
@@ -41,6 +41,7 @@ class Text(serializers.CharField):
         return super().to_internal_value(data)
 
 
+@flag_like
 class Flag(serializers.BooleanField):
     """A boolean that takes what the schema says, JSON true or false. DRF's BooleanField also takes
     1, "yes", "on" and the like, which the schema does not allow; a multipart form's words "true"
@@ -93,6 +94,26 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "display_name", "role", "role_label", "unit"]
 
 
+# --- issue 16 item 8: every text a ticket shows is read through hotline.privacy's lens -------
+def viewer_of(serializer):
+    request = serializer.context.get("request")
+    return request.user if request is not None else None
+
+
+def lens_for(serializer, ticket_id, load):
+    """The viewer's lens on a ticket (hotline.privacy.ticket_as_seen_by), made once per ticket
+    and response: the ticket's own fields make it, its nested lists reuse it. `load` gives the
+    ticket when no field made it yet (an extension request listed on its own)."""
+    lenses = serializer.context.setdefault("lenses", {})
+    if ticket_id not in lenses:
+        lenses[ticket_id] = ticket_as_seen_by(ticket=load(), user=viewer_of(serializer))
+    return lenses[ticket_id]
+
+
+def ticket_lens(serializer, ticket):
+    return lens_for(serializer, ticket.pk, lambda: ticket)
+
+
 CITIZEN_SCHEMA = inline_serializer("Citizen", {
     "name": serializers.CharField(), "phone": serializers.CharField(),
     "masked": serializers.BooleanField(help_text="为真时姓名和电话已脱敏"),
@@ -107,8 +128,11 @@ class CitizenField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, ticket: Ticket):
-        user = self.context["request"].user if "request" in self.context else None
-        return citizen_as_seen_by(user, ticket.citizen)
+        return ticket_lens(self, ticket).citizen
+
+
+CONFIDENTIAL_HELP = ("保密件（举报件，或登记时、其后由热线中心标为保密）：热线中心以外的人看不到市民的姓名、电话，"
+                     "地址只到街道小区，标题、内容等文字已去除市民身份")
 
 
 class TicketListSerializer(serializers.ModelSerializer):
@@ -118,20 +142,28 @@ class TicketListSerializer(serializers.ModelSerializer):
     lead_unit_name = serializers.CharField(source="lead_unit.name", default=None, read_only=True, allow_null=True)
     light = serializers.SerializerMethodField()
     citizen = CitizenField()
+    title = serializers.SerializerMethodField(help_text="标题（保密件对热线中心以外的人去除市民身份）")
+    is_confidential = serializers.SerializerMethodField(help_text=CONFIDENTIAL_HELP)
 
     class Meta:
         model = Ticket
         fields = [
             "id", "number", "title", "state", "state_label", "ticket_type", "ticket_type_label",
             "urgency", "channel", "category", "category_name", "lead_unit", "lead_unit_name",
-            "area", "due_at", "light", "created_at", "citizen",
+            "area", "due_at", "light", "created_at", "citizen", "is_confidential",
         ]
 
     def get_light(self, ticket) -> str | None:
         return ticket_light(ticket, self.context.get("now") or timezone.now())
 
+    def get_title(self, ticket) -> str:
+        return ticket_lens(self, ticket).title
+
+    def get_is_confidential(self, ticket) -> bool:
+        return ticket_lens(self, ticket).confidential
+
     def to_representation(self, ticket):
-        return representation.ticket_summary(ticket, **self.viewer())
+        return representation.ticket_summary(ticket, lens=ticket_lens(self, ticket), **self.viewer())
 
     def viewer(self) -> dict:
         request = self.context.get("request")
@@ -156,40 +188,66 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 class InstructionSerializer(serializers.ModelSerializer):
     leader = UserBriefSerializer(allow_null=True)  # a leader's account removed later
+    text = serializers.SerializerMethodField()
 
     class Meta:
         model = Instruction
         fields = ["id", "leader", "text", "units", "created_at"]
 
+    def get_text(self, instruction) -> str:
+        return lens_for(self, instruction.ticket_id, lambda: instruction.ticket).text(instruction.text)
+
 
 class ReplySerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
-    attachments = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField(
+        help_text="保密件对热线中心以外的人：文件名为“附件N”，url 为经权限检查的下载地址")
 
     class Meta:
         model = Reply
         fields = ["id", "unit", "unit_name", "text", "is_lead", "created_at", "attachments"]
 
+    def get_text(self, reply) -> str:
+        return lens_for(self, reply.ticket_id, lambda: reply.ticket).text(reply.text, by_unit=True)
+
     def get_attachments(self, reply) -> list[dict]:
-        return [{"id": a.pk, "name": a.name, "size": a.size, "url": a.file.url} for a in reply.attachments.all()]
+        lens = lens_for(self, reply.ticket_id, lambda: reply.ticket)
+        return representation.attachments(reply, lens, representation.attachment_numbers(self.root.instance))
 
 
 class SurveySerializer(serializers.ModelSerializer):
+    comment = serializers.SerializerMethodField()
+
     class Meta:
         model = Survey
         fields = ["id", "method", "state", "result", "resolved", "comment", "created_at", "due_at", "answered_at"]
 
+    def get_comment(self, survey) -> str:
+        return lens_for(self, survey.ticket_id, lambda: survey.ticket).text(survey.comment)
+
 
 class ExtensionSerializer(serializers.ModelSerializer):
     ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    reason = serializers.SerializerMethodField()
+    decision_note = serializers.SerializerMethodField()
 
     class Meta:
         model = ExtensionRequest
         fields = ["id", "ticket", "ticket_number", "reason", "extra_days", "state", "old_due_at",
                   "new_due_at", "decision_note", "created_at", "decided_at"]
 
+    def lens(self, extension):
+        return lens_for(self, extension.ticket_id, lambda: extension.ticket)
+
+    def get_reason(self, extension) -> str:
+        return self.lens(extension).text(extension.reason, by_unit=True)
+
+    def get_decision_note(self, extension) -> str:
+        return self.lens(extension).text(extension.decision_note)
+
     def to_representation(self, extension):
-        return representation.extension(extension)
+        return representation.extension(extension, self.lens(extension))
 
 
 class SuspensionSerializer(serializers.ModelSerializer):
@@ -235,6 +293,9 @@ class TicketDetailSerializer(TicketListSerializer):
     returns = TicketReturnSerializer(many=True, read_only=True, help_text="退单申请，先提出的在前")
     suspensions = SuspensionSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
+    content = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField(help_text="事发地点（保密件对热线中心以外的人只到街道小区）")
+    direct_answer = serializers.SerializerMethodField()
 
     class Meta(TicketListSerializer.Meta):
         fields = TicketListSerializer.Meta.fields + [
@@ -247,8 +308,17 @@ class TicketDetailSerializer(TicketListSerializer):
     def get_actions(self, ticket) -> list[str]:
         return ticket_actions_for(self.context["request"].user, ticket)
 
+    def get_content(self, ticket) -> str:
+        return ticket_lens(self, ticket).content
+
+    def get_address(self, ticket) -> str:
+        return ticket_lens(self, ticket).address
+
+    def get_direct_answer(self, ticket) -> str:
+        return ticket_lens(self, ticket).text(ticket.direct_answer)
+
     def to_representation(self, ticket):
-        return representation.ticket_detail(ticket, **self.viewer())
+        return representation.ticket_detail(ticket, lens=ticket_lens(self, ticket), **self.viewer())
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -261,6 +331,12 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_kind_label(self, event) -> str:
         return event_label(event.kind)
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        lens = lens_for(self, event.ticket_id, lambda: event.ticket)  # issue 16 item 8
+        data["payload"] = lens.payload(event.payload, kind=event.kind)
+        return data
 
 
 # --- inputs -------------------------------------------------------------------------
@@ -282,6 +358,9 @@ class TicketCreateSerializer(serializers.Serializer):
     address = Text(max_length=200, required=False, allow_blank=True, default="")
     area = Text(max_length=50, required=False, allow_blank=True, default="")
     call_id = Text(max_length=64, required=False, allow_blank=True, default="")
+    is_confidential = Flag(required=False, default=False,
+                           help_text="保密件：来电人要求保密时为 true（举报件总是保密件）。"
+                                     "热线中心以外的人看不到市民的姓名、电话和详细地址")
 
 
 class TextSerializer(serializers.Serializer):

@@ -21,14 +21,16 @@ from dispatch.models import Assignment, ExtensionRequest, Reply, Suspension, Tic
 from dispatch.selectors import pending_extensions, unit_inbox
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import InvalidInput, NotAllowed, NotFound, RecentlyUrged
-from hotline.models import Category, Role, Ticket, Unit
+from hotline.models import Category, IdentityRead, Role, Ticket, Unit
 from hotline.permissions import HOTLINE_STAFF, OFFICE, require_role
+from hotline.privacy import ticket_as_seen_by
 from hotline.rest import parsing
 from hotline.rest.errors import error_body
 from hotline.rest.permissions import StaffOnly
 from hotline.rest.schema import PHONE
 from hotline.selectors import citizen_history, ticket_timeline
 from hotline.services import tickets as ticket_services
+from hotline.services.identity import identity_reads_record
 from hotline.validation import validate_phone
 from hotline.workflow import expect_version
 from reports.intelligence.suggestions import (
@@ -130,7 +132,16 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
 
     def detail_response(self, ticket: Ticket, status_code=status.HTTP_200_OK) -> Response:
         ticket = self.with_details(ticket)
+        # issue 16 item 8: the centre reading a confidential ticket's caller whole is recorded
+        identity_reads_record(actor=self.request.user, tickets=[ticket], surface=IdentityRead.Surface.API)
         return Response(self.get_serializer(ticket).data, status=status_code, headers={"ETag": f'"{ticket.version}"'})
+
+    def list(self, request, *args, **kwargs):
+        """工单列表（新登记的在前）。保密件对热线中心以外的人不显示市民身份；热线中心查看保密件的市民信息会被记录。"""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        identity_reads_record(actor=request.user, tickets=page, surface=IdentityRead.Surface.API_LIST)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @staticmethod
     def with_details(ticket: Ticket) -> Ticket:
@@ -173,7 +184,9 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     def timeline(self, request, pk=None):
         """工单的全部事件，按时间先后。"""
         ticket = self.get_object()
-        return Response(s.EventSerializer(ticket_timeline(ticket), many=True).data)
+        context = {"request": request,  # issue 16 item 8: payloads read through the viewer's lens
+                   "lenses": {ticket.pk: ticket_as_seen_by(ticket=ticket, user=request.user)}}
+        return Response(s.EventSerializer(ticket_timeline(ticket), many=True, context=context).data)
 
     def _act(self, request, serializer_class, service, data=None):
         ticket = self.get_object()
@@ -407,6 +420,15 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         """督办（值班长、管理员；生成督办通知书）。"""
         return self._act(request, s.NoteSerializer, dispatch_services.ticket_supervise)
 
+    # --- issue 16 item 8: complainants protected ---
+    @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-confidential")
+    def mark_confidential(self, request, pk=None):
+        """设为保密件（话务员、值班长、管理员；任何状态；不可撤销）：此后承办单位和领导看不到来电人的姓名、
+        电话和详细地址，标题、内容等文字去除来电人身份。已是保密件（含举报件）答复 409，code 为
+        already_confidential。"""
+        return self._act(request, s.NoteSerializer, dispatch_services.ticket_mark_confidential)
+
 
 class InboxViewSet(FilterWhenAsked, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A unit's current tickets, the nearest (or most overdue) deadline first."""
@@ -438,10 +460,11 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     pagination_class = OldestFirstPagination
 
     def get_queryset(self):
+        # ticket__citizen: each request's notes are read through the viewer's lens (issue 16 item 8)
         if self.action == "list" and self.request.query_params.get("state", "pending") == "pending":
-            return pending_extensions(self.request.user).select_related("ticket")
+            return pending_extensions(self.request.user).select_related("ticket__citizen")
         visible = tickets_visible_to(self.request.user)
-        return ExtensionRequest.objects.filter(ticket__in=visible).select_related("ticket")
+        return ExtensionRequest.objects.filter(ticket__in=visible).select_related("ticket__citizen")
 
     @extend_schema(request=s.ExtensionDecideSerializer, responses=s.ExtensionSerializer)
     @action(detail=True, methods=["post"])
@@ -495,6 +518,7 @@ def citizen_lookup(request):
     require_role(request.user, *HOTLINE_STAFF, what="查询来电历史")
     phone = validate_phone(request.query_params.get("phone", ""))
     history = citizen_history(phone)
+    identity_reads_record(actor=request.user, tickets=history, surface=IdentityRead.Surface.CALLER)
     context = {"request": request, "now": timezone.now()}
     return Response(s.TicketListSerializer(history, many=True, context=context).data)
 

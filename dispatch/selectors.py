@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from hotline.models import Role, Ticket, TicketEvent, TicketState, Unit
 from hotline.models.tickets import HANDLING_STATES
+from hotline.privacy import confidential_q, is_confidential
 from hotline.selectors import unit_subtree_ids
 from hotline.workflow import TRANSITIONS
 
@@ -52,6 +53,9 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
             if state in TRANSITIONS["reassign"].sources:
                 actions.append("reassign")
         actions += _office_suspension_actions(user, ticket)
+        # issue 16 item 8: 设为保密件 (a 举报 is one from the start)
+        if not is_confidential(ticket):
+            actions.append("mark-confidential")
     if user.role == Role.LEADER and state == TicketState.PENDING_APPROVAL and ticket.leader_id == user.pk:
         actions += ["instruct", "leader-return"]
     if user.role == Role.UNIT_STAFF and user.unit_id:
@@ -259,7 +263,10 @@ def unit_ticket_search(user, *, q: str = "", date_from=None, date_to=None) -> Qu
     q = (q or "").strip()
     if q.isdigit():
         qs = with_number(qs, q)
-    else:
+    elif q:
+        # issue 16 item 8: a confidential ticket is found by its number, never by the words of a
+        # title the unit is shown scrubbed (a search for the reporter's name would name them).
+        qs = qs.exclude(confidential_q())
         for word in q.split()[:8]:
             qs = qs.filter(title__icontains=word)
     return registered_between(qs, date_from, date_to).order_by("-created_at", "-id")

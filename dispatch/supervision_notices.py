@@ -13,7 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hotline.models import TicketEvent
+from hotline.models import Role, TicketEvent
+from hotline.privacy import ticket_as_seen_as
 
 from .models import SupervisionNotice
 from .timers import days_overdue, notice_demand
@@ -28,14 +29,16 @@ def supervision_notice_issue(*, event: TicketEvent) -> SupervisionNotice:
     if existing:
         return existing
     ticket = event.ticket
+    # A unit's document: its title and demand as the unit may read them (issue 16 item 8, hotline.privacy).
+    lens = ticket_as_seen_as(ticket=ticket, role=Role.UNIT_STAFF)
     try:
         with transaction.atomic():
             return SupervisionNotice.objects.create(
                 ticket=ticket, event=event, unit=ticket.lead_unit,
                 unit_name=ticket.lead_unit.name if ticket.lead_unit_id else "",
-                ticket_number=ticket.number, ticket_title=ticket.title, due_at=ticket.due_at,
+                ticket_number=ticket.number, ticket_title=lens.title[:200], due_at=ticket.due_at,
                 days_overdue=days_overdue(ticket.due_at, event.created_at),
-                demand=notice_demand((event.payload or {}).get("note", "")),
+                demand=notice_demand(lens.text((event.payload or {}).get("note", ""))),
                 issued_by=event.actor_label or "系统",
             )
     except IntegrityError:  # a concurrent delivery of the same event won

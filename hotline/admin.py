@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Citizen, Ticket, TicketEvent, Unit, User
+from .models import Category, Citizen, IdentityRead, Ticket, TicketEvent, Unit, User
 
 admin.site.site_header = _("12345 政务服务便民热线 管理后台")
 admin.site.site_title = _("12345 热线管理")
@@ -89,7 +89,7 @@ class TicketAdmin(ReadOnlyAdmin):
     """Tickets change only through the workflow services, never by hand in the admin."""
 
     list_display = ("number", "title", "ticket_type", "state", "lead_unit", "due_at", "created_at")
-    list_filter = ("state", "ticket_type", "channel", "urgency")
+    list_filter = ("state", "ticket_type", "channel", "urgency", "is_confidential")
     search_fields = ("number", "title")
     show_full_result_count = False
 
@@ -103,4 +103,15 @@ class TicketEventAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("ticket__number",)
     raw_id_fields = ("ticket",)
+    show_full_result_count = False
+
+
+# issue 16 item 8: who of the centre read a confidential ticket's caller whole (append-only)
+@admin.register(IdentityRead)
+class IdentityReadAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user_label", "ticket", "surface")
+    list_select_related = ("ticket",)
+    list_filter = ("surface", "created_at")
+    search_fields = ("ticket__number", "user_label", "user__username")
+    raw_id_fields = ("ticket", "user")
     show_full_result_count = False

@@ -38,6 +38,8 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "hand_down_accepted": "下级回复审核通过",
     "hand_down_sent_back": "下级回复退回重办",
     "hand_down_withdrawn": "收回下级办理",
+    # issue 16 item 8, complainants protected
+    "confidential_marked": "设为保密件",
 }
 UNKNOWN_LABEL = "其他记录"
 

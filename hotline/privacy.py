@@ -1,11 +1,27 @@
-"""Masking citizens' personal data for people and pages that must not see it."""
+"""Masking citizens' personal data for people and pages that must not see it.
+
+Issue 16 item 8 (complainants protected, 举报人保护 / 保密件): every surface that shows a
+ticket to someone asks this module what that person may see of the ticket's citizen and of
+its texts: `ticket_as_seen_by(ticket=, user=)` (a `TicketLens`), `tickets_as_seen_by` for a
+list, `citizen_as_seen_by(ticket=, user=)` for the citizen alone. Three sights:
+
+- WHOLE: the centre (operator, supervisor, admin) always; units for an ordinary ticket
+  (they call the citizen back).
+- MASKED: leaders (and anyone else) for an ordinary ticket: 张某, 138****5678.
+- HIDDEN: everyone outside the centre for a confidential ticket (a 举报, or one marked 保密):
+  no name, no phone, the address without its house numbers, every text scrubbed.
+"""
+import os
 import re
+from enum import StrEnum
 
 PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 # Who sees a caller whole: the hotline office, and handling units (who must call them back).
 # Leaders see them masked; display devices and the public never see them at all.
+# A confidential ticket's caller only the centre sees (CENTRE_ROLES).
 ROLES_THAT_SEE_CITIZENS = frozenset({"operator", "supervisor", "admin", "unit_staff"})
+CENTRE_ROLES = frozenset({"operator", "supervisor", "admin"})
 
 
 def may_see_citizen(user) -> bool:
@@ -14,13 +30,8 @@ def may_see_citizen(user) -> bool:
     return user.is_superuser or user.role in ROLES_THAT_SEE_CITIZENS
 
 
-def citizen_as_seen_by(user, citizen) -> dict | None:
-    """The caller as this user may see them: {"name", "phone", "masked"}, or None without a caller."""
-    if citizen is None:
-        return None
-    if may_see_citizen(user):
-        return {"name": citizen.name, "phone": citizen.phone, "masked": False}
-    return {"name": mask_name(citizen.name), "phone": mask_phone(citizen.phone), "masked": True}
+def mask_phones_in(text: str) -> str:
+    return PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text or "")
 
 
 def mask_phone(phone: str) -> str:
@@ -191,3 +202,249 @@ def scrub_text(text: str, *, max_length: int | None = 60, names: tuple[str, ...]
     if max_length is not None and len(text) > max_length:
         text = text[: max_length - 1].rstrip("，,。、 ") + "…"
     return text
+
+
+# --- issue 16 item 8: complainants protected (举报人保护 / 保密件) -----------------------------
+# The one chokepoint: every output that shows a ticket to someone outside the centre goes
+# through a TicketLens (docs/PRODUCT.md, 保密件). A new surface asks `ticket_as_seen_by` (or
+# `tickets_as_seen_by` for a list) and shows `lens.title`, `lens.content`, `lens.address`,
+# `lens.citizen`, `lens.text(…)`, `lens.payload(…)`, `lens.attachment_name(…)`.
+
+CONFIDENTIAL_NAME = "保密"  # the citizen's name where a confidential ticket hides it
+NAME_PLACEHOLDER = "×××"  # the citizen's name where a text named them
+HIDDEN_VALUE = "（保密）"  # a contact field of an event payload (an SMS's masked number)
+REPORT_TYPE = "report"  # hotline.models.TicketType.REPORT (this module imports no models)
+
+
+class Sight(StrEnum):
+    WHOLE = "whole"
+    MASKED = "masked"
+    HIDDEN = "hidden"
+
+
+def is_confidential(ticket) -> bool:
+    """A 举报 always; any other ticket the centre marked 保密 (Ticket.is_confidential)."""
+    return ticket.ticket_type == REPORT_TYPE or bool(getattr(ticket, "is_confidential", False))
+
+
+def confidential_q():
+    """is_confidential as a filter."""
+    from django.db.models import Q
+
+    return Q(is_confidential=True) | Q(ticket_type=REPORT_TYPE)
+
+
+def is_centre(user) -> bool:
+    return bool(user is not None and user.is_authenticated and (user.is_superuser or user.role in CENTRE_ROLES))
+
+
+def sight_for(*, role: str, confidential: bool, superuser: bool = False) -> Sight:
+    """What a person of `role` sees of a ticket's citizen (push and SMS know a role, not a user)."""
+    if superuser or role in CENTRE_ROLES:
+        return Sight.WHOLE
+    if confidential:
+        return Sight.HIDDEN
+    return Sight.WHOLE if role in ROLES_THAT_SEE_CITIZENS else Sight.MASKED
+
+
+def sight_of(*, ticket, user) -> Sight:
+    if user is None or not user.is_authenticated:
+        return sight_for(role="", confidential=is_confidential(ticket))
+    return sight_for(role=user.role, confidential=is_confidential(ticket), superuser=user.is_superuser)
+
+
+# The keys of event payloads (hotline.events) that name things, not people: kept as they are.
+STRUCTURAL_KEYS = frozenset({
+    "lead_unit", "co_units", "unit", "unit_names", "category", "channel", "template", "recipient",
+    "recipient_label", "sid", "result", "result_label", "into", "from", "leader", "point", "state", "method",
+    "absent_co_units", "role", "kind",
+})
+# Keys that hold how to reach someone (the sms_sent line's masked number): hidden whole.
+CONTACT_KEYS = frozenset({"to", "phone", "citizen_phone", "citizen_name", "name", "from_number", "caller"})
+# Events whose text a unit wrote itself: only the citizen's own identity is taken out of it,
+# not every name and number the unit wrote (its reply, its reasons).
+UNIT_WRITTEN_KINDS = frozenset({"reply", "co_reply", "return", "extension_requested"})
+_ATTACHMENT_EXT_RE = re.compile(r"\.[A-Za-z0-9]{1,8}")
+
+
+def _loaded(obj, name: str) -> str:
+    """A field's value if the object has it loaded (a list row defers the address): never a query."""
+    values = getattr(obj, "__dict__", None)
+    if values is not None:
+        return values.get(name) or ""
+    return getattr(obj, name, "") or ""
+
+
+def _phone_pattern(phone: str):
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) < 7:
+        return None
+    sep = r"[\s\-－—.]?"
+    whole = sep.join(re.escape(d) for d in digits)
+    masked = re.escape(digits[:3]) + r"\*{2,}" + re.escape(digits[-4:])  # 139****5678
+    return re.compile(rf"(?:\+?86{sep})?(?:{whole}|{masked})")
+
+
+class TicketLens:
+    """A ticket as one viewer may see it (`ticket_as_seen_by`). Values are computed on first use."""
+
+    def __init__(self, ticket, sight: Sight):
+        self.ticket, self.sight = ticket, sight
+        self._cache: dict = {}
+
+    @property
+    def whole(self) -> bool:
+        return self.sight == Sight.WHOLE
+
+    @property
+    def hidden(self) -> bool:
+        return self.sight == Sight.HIDDEN
+
+    @property
+    def confidential(self) -> bool:
+        return is_confidential(self.ticket)
+
+    def _identity(self) -> tuple[str, str, str]:
+        if "identity" not in self._cache:
+            citizen = self.ticket.citizen if getattr(self.ticket, "citizen_id", None) else None
+            name = ((citizen.name if citizen else "") or "").strip()
+            phone = ((citizen.phone if citizen else "") or "").strip()
+            self._cache["identity"] = (name, phone, _loaded(self.ticket, "address").strip())
+        return self._cache["identity"]
+
+    @property
+    def citizen(self) -> dict | None:
+        """{"name", "phone", "masked"} as the API and the pages show it, or None without a caller."""
+        if not getattr(self.ticket, "citizen_id", None):
+            return None
+        if self.hidden:
+            return {"name": CONFIDENTIAL_NAME, "phone": "", "masked": True}
+        citizen = self.ticket.citizen
+        if self.whole:
+            return {"name": citizen.name, "phone": citizen.phone, "masked": False}
+        return {"name": mask_name(citizen.name), "phone": mask_phone(citizen.phone), "masked": True}
+
+    def _unidentified(self, text: str, *, address: bool = True) -> str:
+        """The text without this ticket's citizen: their phone in any spacing (or masked), their
+        name and surname with an honorific (王先生) as ×××, the exact address as the address shows."""
+        name, phone, exact = self._identity()
+        pattern = _phone_pattern(phone)
+        if pattern is not None:
+            text = pattern.sub("", text)
+        if len(name) >= 2:
+            text = text.replace(name, NAME_PLACEHOLDER)
+            surname = name[:2] if name.startswith(COMPOUND_SURNAMES) else name[:1]
+            text = re.sub(rf"{re.escape(surname)}(?:{'|'.join(HONORIFICS)})", NAME_PLACEHOLDER, text)
+        if address and len(exact) >= 4 and exact in text:
+            text = text.replace(exact, self.address)
+        return text
+
+    def _masked(self, text: str) -> str:
+        name = self._identity()[0]
+        text = mask_phones_in(text)
+        return text.replace(name, mask_name(name)) if len(name) >= 2 else text
+
+    def text(self, value: str | None, *, by_unit: bool = False) -> str:
+        """Free text about this ticket (a note, an answer, a comment, an SMS body). Hidden: the
+        citizen's identity taken out, then scrub_text (every name, number and house number),
+        except for text a unit wrote itself (`by_unit`), from which only the identity goes."""
+        value = value or ""
+        if self.whole or not value:
+            return value
+        if self.sight == Sight.MASKED:
+            return self._masked(value)
+        value = self._unidentified(value)
+        return value if by_unit else scrub_text(value, max_length=None)
+
+    def _cached(self, key: str, make) -> str:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def title(self) -> str:
+        return self._cached("title", lambda: self.text(self.ticket.title))
+
+    @property
+    def content(self) -> str:
+        return self._cached("content", lambda: self.text(self.ticket.content))
+
+    @property
+    def address(self) -> str:
+        """事发地点. Hidden: kept to the street or community (house, building, unit and room numbers
+        go, as does anything naming the citizen), for the unit to find the place without the home."""
+        def make():
+            raw = _loaded(self.ticket, "address")
+            if self.whole or not raw:
+                return raw
+            if self.sight == Sight.MASKED:
+                return self._masked(raw)
+            return scrub_text(self._unidentified(raw, address=False), max_length=None)
+
+        return self._cached("address", make)
+
+    def payload(self, payload: dict | None, *, kind: str = "") -> dict:
+        """An event's payload as this viewer may read it (the timeline, the API, push)."""
+        payload = payload or {}
+        if self.whole:
+            return payload
+        by_unit = kind in UNIT_WRITTEN_KINDS
+
+        def shown(key, value):
+            if isinstance(value, dict):
+                return {k: shown(k, v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [shown(key, v) for v in value]
+            if not isinstance(value, str) or not value or key in STRUCTURAL_KEYS:
+                return value
+            if key in CONTACT_KEYS and self.hidden:
+                return HIDDEN_VALUE
+            return self.text(value, by_unit=by_unit)
+
+        return {key: shown(key, value) for key, value in payload.items()}
+
+    def attachment_name(self, name: str, number: int) -> str:
+        """A file's name: hidden, 附件N with its extension (the name may be the citizen's)."""
+        if not self.hidden:
+            return name
+        ext = os.path.splitext(name or "")[1]
+        return f"附件{number}{ext.lower() if _ATTACHMENT_EXT_RE.fullmatch(ext) else ''}"
+
+    def name_attachments(self, replies) -> list:
+        """Give each reply's attachments (prefetched) `shown_name`, numbered across the ticket in
+        the order attachment_number counts them, and each reply `shown_text`. Returns the replies."""
+        replies = list(replies)
+        attachments = sorted((a for r in replies for a in r.attachments.all()), key=lambda a: a.pk)
+        for number, attachment in enumerate(attachments, start=1):
+            attachment.shown_name = self.attachment_name(attachment.name, number)
+        for reply in replies:
+            reply.shown_text = self.text(reply.text, by_unit=True)
+        return replies
+
+
+def ticket_as_seen_by(*, ticket, user) -> TicketLens:
+    """The chokepoint: `ticket` as `user` may see it."""
+    return TicketLens(ticket, sight_of(ticket=ticket, user=user))
+
+
+def ticket_as_seen_as(*, ticket, role: str) -> TicketLens:
+    """The same for everyone of a role (push to a unit's group, SMS to a unit head or a leader)."""
+    return TicketLens(ticket, sight_for(role=role, confidential=is_confidential(ticket)))
+
+
+def tickets_as_seen_by(*, tickets, user) -> list[TicketLens]:
+    """One lens per ticket of a list; the citizens the lenses need and the list did not load
+    are read in one query (the unit's lists do not join the citizen)."""
+    lenses = [ticket_as_seen_by(ticket=t, user=user) for t in tickets]
+    need = [lens.ticket for lens in lenses if not lens.whole and getattr(lens.ticket, "citizen_id", None)]
+    unloaded = [t for t in need if hasattr(t, "_state") and not type(t).citizen.is_cached(t)]
+    if unloaded:
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects(unloaded, "citizen")
+    return lenses
+
+
+def citizen_as_seen_by(*, ticket, user) -> dict | None:
+    """The ticket's caller as this user may see them: {"name", "phone", "masked"}, or None."""
+    return ticket_as_seen_by(ticket=ticket, user=user).citizen

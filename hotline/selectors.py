@@ -19,6 +19,7 @@ LIST_COLUMNS = (
     "number", "title", "state", "ticket_type", "urgency", "channel", "area", "due_at", "warn_at", "created_at",
     # A suspended ticket's light stands as it was when it was suspended (its last state change).
     "state_changed_at",
+    "is_confidential",  # issue 16 item 8: a row's title and citizen are shown through hotline.privacy
     "category__full_name", "lead_unit__name", "citizen__name", "citizen__phone",
 )
 SUBTREE_CACHE_SECONDS = 60
@@ -44,13 +45,14 @@ class ListedTicket:
     citizen), a tenth of a list's CPU. Read-only: nothing can be saved through it."""
 
     __slots__ = ("area", "category", "category_id", "channel", "citizen", "citizen_id", "created_at", "due_at",
-                 "id", "lead_unit", "lead_unit_id", "number", "pk", "state", "state_changed_at", "ticket_type", "title",
+                 "id", "is_confidential", "lead_unit", "lead_unit_id", "number", "pk", "state", "state_changed_at",
+                 "ticket_type", "title",
                  "urgency", "warn_at")
 
     def __init__(self, row: tuple):
         (self.pk, self.category_id, self.lead_unit_id, self.citizen_id, self.number, self.title, self.state,
          self.ticket_type, self.urgency, self.channel, self.area, self.due_at, self.warn_at, self.created_at,
-         self.state_changed_at, category_name, unit_name, citizen_name, citizen_phone) = row
+         self.state_changed_at, self.is_confidential, category_name, unit_name, citizen_name, citizen_phone) = row
         self.id = self.pk
         self.category = None if self.category_id is None else _Related(self.category_id, full_name=category_name)
         self.lead_unit = None if self.lead_unit_id is None else _Related(self.lead_unit_id, name=unit_name)

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from dispatch.visibility import tickets_visible_to
 from hotline.models import TicketEvent
+from hotline.privacy import ticket_as_seen_by
 
 from .payloads import NOT_FOR_DISPLAY, display_payload, staff_payload
 
@@ -26,7 +27,10 @@ def staff_catchup(user, since: int) -> tuple[list[dict], bool]:
     """(payloads, truncated): truncated means more were missed than we resend; reload instead."""
     events = _events_since(since, tickets_visible_to(user).values("pk"))
     now = timezone.now()
-    return [staff_payload(e, e.ticket, now) for e in events[:CATCHUP_LIMIT]], len(events) > CATCHUP_LIMIT
+    # issue 16 item 8: each missed event as this user may see it
+    payloads = [staff_payload(e, e.ticket, now, lens=ticket_as_seen_by(ticket=e.ticket, user=user))
+                for e in events[:CATCHUP_LIMIT]]
+    return payloads, len(events) > CATCHUP_LIMIT
 
 
 def display_catchup(since: int) -> tuple[list[dict], bool]:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from dispatch.deadlines import ticket_light
 from dispatch.visibility import ticket_audience
 from hotline.event_kinds import event_label
-from hotline.models import Channel, Light, Ticket, TicketEvent, TicketState, TicketType
-from hotline.privacy import scrub_text
+from hotline.models import Channel, Light, Role, Ticket, TicketEvent, TicketState, TicketType
+from hotline.privacy import is_confidential, scrub_text, ticket_as_seen_as
 
 from . import groups
 
@@ -27,7 +27,9 @@ def light_label(light: str | None) -> str:
     return str(Light(light).label) if light else ""
 
 
-def staff_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
+def staff_payload(event: TicketEvent, ticket: Ticket, now=None, *, lens=None) -> dict:
+    """`lens`: the audience's hotline.privacy lens (issue 16 item 8); the centre's when None."""
+    lens = lens or ticket_as_seen_as(ticket=ticket, role=Role.SUPERVISOR)
     light = ticket_light(ticket, now or timezone.now())
     return {
         "id": event.pk,
@@ -41,14 +43,14 @@ def staff_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
         "to_state": event.to_state,
         "light": light,
         "light_label": light_label(light),
-        "title": ticket.title,
+        "title": lens.title,
         "ticket_type": ticket.ticket_type,
         "urgency": ticket.urgency,
         "lead_unit_id": ticket.lead_unit_id,
         "leader_id": ticket.leader_id,
         "actor": event.actor_label,
         "created_at": event.created_at.isoformat(),
-        "data": event.payload,
+        "data": lens.payload(event.payload, kind=event.kind),
     }
 
 
@@ -68,7 +70,10 @@ def display_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
         "channel_label": str(Channel(ticket.channel).label),
         "category": category,
         "area": scrub_text(ticket.area, max_length=12),
-        "summary": scrub_text(ticket.title, max_length=40, names=(ticket.citizen.name,) if ticket.citizen_id else (),
+        # A confidential ticket's title without its citizen at all (not even 王某: issue 16 item 8).
+        "summary": scrub_text(ticket_as_seen_as(ticket=ticket, role="").title if is_confidential(ticket)
+                              else ticket.title, max_length=40,
+                              names=(ticket.citizen.name,) if ticket.citizen_id else (),
                               secrets=(ticket.citizen.phone if ticket.citizen_id else "", ticket.address)),
         "created_at": event.created_at.isoformat(),
     }
@@ -76,7 +81,14 @@ def display_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
 
 def staff_groups_for(ticket: Ticket) -> set[str]:
     """Every staff group whose members may see `ticket`: dispatch.visibility.ticket_audience as groups."""
+    return set().union(*staff_groups_by_role(ticket).values())
+
+
+def staff_groups_by_role(ticket: Ticket) -> dict[str, set[str]]:
+    """staff_groups_for by the role its members see the ticket as (issue 16 item 8: a payload is
+    made for each through hotline.privacy): the office's role groups, leaders, units."""
     audience = ticket_audience(ticket)
-    return ({groups.role_group(role) for role in audience.roles}
-            | {groups.user_group(pk) for pk in audience.leader_ids}
-            | {groups.unit_group(pk) for pk in audience.unit_ids})
+    by_role = {Role.SUPERVISOR: {groups.role_group(role) for role in audience.roles},
+               Role.LEADER: {groups.user_group(pk) for pk in audience.leader_ids},
+               Role.UNIT_STAFF: {groups.unit_group(pk) for pk in audience.unit_ids}}
+    return {role: names for role, names in by_role.items() if names}

@@ -17,9 +17,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from hotline.models import TicketEvent
+from hotline.privacy import ticket_as_seen_as
 
 from . import groups
-from .payloads import NOT_FOR_DISPLAY, display_payload, staff_groups_for, staff_payload
+from .payloads import NOT_FOR_DISPLAY, display_payload, staff_groups_by_role, staff_payload
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +84,18 @@ def push_ticket_events(events: list[TicketEvent]) -> None:
 
 
 def ticket_event_messages(event: TicketEvent, now) -> list[tuple[str, dict]]:
-    """(group, layer message) for one event: its staff groups, and the board unless private."""
+    """(group, layer message) for one event: its staff groups, and the board unless private.
+    Each audience (the office, leaders, units) gets the event as it may see it (hotline.privacy,
+    issue 16 item 8): the same frame when the sights agree."""
     ticket = event.ticket
-    staff = ticket_event_message(staff_payload(event, ticket, now))
-    messages = [(group, staff) for group in sorted(staff_groups_for(ticket))]
+    frames: dict[str, dict] = {}
+    messages = []
+    for role, names in staff_groups_by_role(ticket).items():
+        lens = ticket_as_seen_as(ticket=ticket, role=role)
+        if lens.sight not in frames:
+            frames[lens.sight] = ticket_event_message(staff_payload(event, ticket, now, lens=lens))
+        messages += [(group, frames[lens.sight]) for group in names]
+    messages.sort(key=lambda pair: pair[0])
     if event.kind not in NOT_FOR_DISPLAY:
         messages.append((groups.DISPLAY, ticket_event_message(display_payload(event, ticket, now))))
     return messages

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from dispatch.deadlines import light_q
 from hotline.models import Channel, Light, Ticket, TicketState, TicketType
-from hotline.privacy import scrub_text
+from hotline.privacy import is_confidential, scrub_text, ticket_as_seen_as
 
 from . import kpis, rollup
 
@@ -49,8 +49,8 @@ def _recent_cases() -> list[dict]:
     rows = (
         Ticket.objects.exclude(state__in=[TicketState.INVALID, TicketState.MERGED])
         .select_related("category", "citizen")
-        .only("number", "title", "area", "ticket_type", "state", "channel", "created_at",
-              "category__name", "citizen__name")
+        .only("number", "title", "area", "ticket_type", "state", "channel", "created_at", "is_confidential",
+              "category__name", "citizen__name", "citizen__phone")
         .order_by("-created_at")[:RECENT_CASES]
     )
     out = []
@@ -64,7 +64,9 @@ def _recent_cases() -> list[dict]:
             "category": t.category.name if t.category_id else "",
             "channel": str(Channel(t.channel).label),
             "state": str(TicketState(t.state).label),
-            "summary": scrub_text(t.title, max_length=TITLE_LENGTH, names=names),
+            # A confidential ticket's title without its citizen at all (not even 王某: issue 16 item 8).
+            "summary": scrub_text(ticket_as_seen_as(ticket=t, role="").title if is_confidential(t) else t.title,
+                                  max_length=TITLE_LENGTH, names=names),
         })
     return out
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from hotline.events import new_event, save_events
-from hotline.models import Channel, Ticket, TicketEvent, Unit, User
-from hotline.privacy import mask_phone
+from hotline.models import Channel, Role, Ticket, TicketEvent, Unit, User
+from hotline.privacy import mask_phone, ticket_as_seen_as
 
 from . import codec
 from .models import Message, Recipient, SmsTemplate
@@ -68,8 +68,12 @@ def local_time(value) -> str:
     return timezone.localtime(value).strftime("%m月%d日%H:%M") if value else "规定时限"
 
 
-def ticket_context(ticket: Ticket) -> dict:
-    return {"number": ticket.number, "title": ticket.title[:20].rstrip("，。、,.!！?？；; "),
+def ticket_context(ticket: Ticket, *, role: str = "") -> dict:
+    """`role`: whom the message is for, when not the citizen (issue 16 item 8): the title as that
+    role may read it (hotline.privacy: a confidential ticket's without its citizen, for a unit head
+    or a leader; a leader's masked)."""
+    title = ticket_as_seen_as(ticket=ticket, role=role).title if role else ticket.title
+    return {"number": ticket.number, "title": title[:20].rstrip("，。、,.!！?？；; "),
             "unit": ticket.lead_unit.name if ticket.lead_unit_id else "承办单位",
             "due": local_time(ticket.due_at)}
 
@@ -83,6 +87,7 @@ def notices_for(event: TicketEvent) -> list[Notice]:
     ticket = event.ticket
     kind, payload = event.kind, event.payload or {}
     base = ticket_context(ticket)
+    for_unit: dict = {}  # made on the first unit notice
     citizen = ticket.citizen
     citizen_phone = citizen.phone if citizen and codec.is_mobile(citizen.phone) else ""
     out: list[Notice] = []
@@ -93,7 +98,9 @@ def notices_for(event: TicketEvent) -> list[Notice]:
 
     def to_unit_head(template: str, unit: Unit | None, **extra):
         if unit and unit.head_phone and codec.is_mobile(unit.head_phone):
-            out.append(Notice(template, unit.head_phone, Recipient.UNIT_HEAD, base | {"unit": unit.name} | extra))
+            if not for_unit:
+                for_unit.update(ticket_context(ticket, role=Role.UNIT_STAFF))
+            out.append(Notice(template, unit.head_phone, Recipient.UNIT_HEAD, for_unit | {"unit": unit.name} | extra))
 
     if kind == "register":
         to_citizen("citizen_receipt")
@@ -135,7 +142,7 @@ def notices_for(event: TicketEvent) -> list[Notice]:
         if leader and codec.is_mobile(leader.phone):
             link = f"{settings.PUBLIC_BASE_URL}/m/tickets/{ticket.pk}/"
             out.append(Notice("leader_pending", leader.phone, Recipient.LEADER,
-                              base | {"leader": str(leader), "link": link}))
+                              ticket_context(ticket, role=Role.LEADER) | {"leader": str(leader), "link": link}))
     elif kind == "hand_down":  # issue 16 item 5: the sub-unit's head, with the sub part's own deadline
         sub_unit = Unit.objects.filter(pk=payload.get("sub_unit_id")).first()
         to_unit_head("unit_handed_down", sub_unit, parent=payload.get("unit", ""),

@@ -40,6 +40,9 @@ class TicketForm(forms.Form):
     address = forms.CharField(label="事发地点", max_length=200, required=False)
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, widget=forms.RadioSelect,
                                 initial=Urgency.NORMAL)
+    # issue 16 item 8: 保密件 (a 举报 is one anyway)
+    is_confidential = forms.BooleanField(label="保密件（来电人要求保密）", required=False,
+                                         help_text="承办单位和领导将看不到来电人的姓名、电话和详细地址；举报件自动保密")
     title = forms.CharField(label="标题", max_length=200, required=False,
                             help_text="不填则取诉求内容的前30个字")
     content = forms.CharField(label="诉求内容", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))

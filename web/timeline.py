@@ -15,7 +15,7 @@ DETAIL_KEYS = [
     ("how_label", "恢复方式"), ("span", "挂起期间"), ("moved", "期限"),
     ("reason", "理由"), ("note", "说明"), ("result_label", "回访结果"), ("comment", "市民意见"), ("into", "并入"),
     ("from", "来自"), ("extra_days", "延长工作日"), ("channel", "渠道"), ("absent_co_units", "未答复的协办单位"),
-    ("title", "公开标题"), ("point", "知识点"),
+    ("title", "公开标题"), ("point", "知识点"), ("confidential", ""),
     # issue 16 items 5 and 6
     ("co_due_at", "协办时限"), ("sub_unit", "下级单位"), ("sub_due_at", "下级办理时限"), ("parent_unit", "上级单位"),
     ("answered_co_units", "协办意见"), ("closed_sub_units", "结束的下级办理"),
@@ -54,6 +54,8 @@ def _detail(payload: dict) -> str:
         value = payload.get(key)
         if value in (None, "", [], {}):
             continue
+        if key == "confidential":  # issue 16 item 8: registered as 保密件
+            value = "保密件"
         if key == "channel":
             from hotline.models import Channel
 
@@ -66,13 +68,14 @@ def _detail(payload: dict) -> str:
     return "；".join(parts)
 
 
-def staff_lines(events, *, redact=None) -> list[Line]:
-    """Every event, with who did it. `redact` masks text for people who may not see phones."""
+def staff_lines(events, *, lens=None) -> list[Line]:
+    """Every event, with who did it. `lens`: the viewer's hotline.privacy lens on the ticket
+    (issue 16 item 8): payloads are read through it (masked for leaders, the citizen hidden
+    from units and leaders on a confidential ticket)."""
     lines = []
     for e in events:
-        detail = _detail(e.payload or {})
-        if redact:
-            detail = redact(detail)
+        payload = lens.payload(e.payload, kind=e.kind) if lens is not None else (e.payload or {})
+        detail = _detail(payload)
         lines.append(Line(e.pk, e.kind, kind_label(e.kind), e.actor_label or (str(e.actor) if e.actor else "系统"),
                           e.created_at, detail,
                           TicketState(e.to_state).label if e.to_state in TicketState.values else "",
@@ -114,6 +117,7 @@ NOT_PUBLIC = frozenset({
     # issue 16 item 5: a unit's internal hand-down to its sub-units is staff work between milestones
     "hand_down", "hand_down_signed", "hand_down_replied", "hand_down_accepted", "hand_down_sent_back",
     "hand_down_withdrawn",
+    "confidential_marked",  # issue 16 item 8: staff business; the citizen asked for it or the centre decided
 })
 
 

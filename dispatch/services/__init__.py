@@ -2,6 +2,7 @@
 from .approval import approval_policy_for, ticket_instruct, ticket_leader_return, ticket_submit_for_approval
 from .calendar import holiday_year_import
 from .callbacks import survey_open, survey_record, ticket_close_without_callback
+from .confidential import ticket_mark_confidential
 from .extensions import extension_decide, extension_request
 from .handling import ticket_dispatch, ticket_reply, ticket_sign
 from .merging import ticket_mark_invalid, ticket_merge
@@ -31,6 +32,7 @@ __all__ = [
     "ticket_hand_down_withdraw",
     "ticket_instruct",
     "ticket_leader_return",
+    "ticket_mark_confidential",
     "ticket_mark_invalid",
     "ticket_merge",
     "ticket_reassign",

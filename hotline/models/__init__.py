@@ -1,4 +1,5 @@
 from .people import Citizen, Role, Unit, User
+from .privacy import IdentityRead
 from .taxonomy import Category
 from .tickets import (
     Channel,
@@ -18,6 +19,7 @@ __all__ = [
     "Citizen",
     "DailyCounter",
     "EventOutbox",
+    "IdentityRead",
     "Light",
     "Role",
     "Ticket",

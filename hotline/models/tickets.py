@@ -104,6 +104,10 @@ class Ticket(models.Model):
         on_delete=models.PROTECT, db_index=False, related_name="merged_tickets",
     )
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    # --- issue 16 item 8, complainants protected (hotline.privacy) ---
+    # 保密件: set by the operator at registration or later by the centre (confidential_marked).
+    # 举报 tickets are confidential whatever this says (hotline.privacy.is_confidential).
+    is_confidential = models.BooleanField(_("保密件"), default=False, db_default=False)
     # Bumped by every write to the row. Clients send it back as If-Match so that of two
     # people acting on what they both saw, the second gets a 409 instead of a surprise.
     version = models.PositiveIntegerField(_("版本"), default=1, db_default=1)  # raw bulk loads too

@@ -58,9 +58,12 @@ def ticket_register(
     address: str = "",
     area: str = "",
     call_id: str = "",
+    is_confidential: bool = False,
 ) -> Ticket:
     """Register a request from any channel. Staff register phone and walk-in requests;
-    SMS, web and API intake run as the system (actor=None) with an actor_label."""
+    SMS, web and API intake run as the system (actor=None) with an actor_label.
+    `is_confidential`: 保密件 (issue 16 item 8; a 举报 is one anyway): the caller is hidden from
+    everyone outside the centre (hotline.privacy)."""
     validate_choice(channel, Channel, field="channel", label="来源渠道")
     if channel in (Channel.PHONE, Channel.WALK_IN) or actor is not None:
         require_role(actor, *HOTLINE_STAFF, what="登记工单")
@@ -82,11 +85,12 @@ def ticket_register(
         ticket = Ticket(
             number=number, channel=channel, ticket_type=ticket_type, urgency=urgency, category=category,
             title=title, content=content, address=address, area=area[:50], citizen=citizen,
-            call_id=call_id[:64], created_by=actor,
+            call_id=call_id[:64], created_by=actor, is_confidential=bool(is_confidential),
         )
+        payload = {"channel": channel} | ({"confidential": True} if is_confidential else {})
         event = new_event(
             ticket=ticket, kind="register", actor=actor, actor_label=actor_label,
-            to_state=ticket.state, payload={"channel": channel},
+            to_state=ticket.state, payload=payload,
         )
         registration.write(ticket, event)  # on PostgreSQL one statement: the operators' busiest write
     return ticket

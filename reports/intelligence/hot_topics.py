@@ -142,12 +142,18 @@ def _rising(*, days: int, limit: int, area: str, cat1_id: int | None, end: dt.da
 
 
 def tickets_for(term: str, *, days: int = 7, area: str = "", cat1_id: int | None = None,
-                end: dt.date | None = None, limit: int = 20):
-    """The tickets behind a term: registered in the window, mentioning it in title or text."""
+                end: dt.date | None = None, limit: int = 20, with_confidential: bool = True):
+    """The tickets behind a term: registered in the window, mentioning it in title or text.
+    `with_confidential=False` (a leader asking, issue 16 item 8): without confidential tickets,
+    whose text may not be searched by anyone outside the centre (a term could be the reporter's name)."""
     end = end or timezone.localdate()
     start = end - dt.timedelta(days=days - 1)
     qs = Ticket.objects.filter(created_at__gte=day_start(start), created_at__lt=day_start(end + dt.timedelta(days=1)))
     qs = qs.filter(Q(title__contains=term) | Q(content__contains=term))
+    if not with_confidential:
+        from hotline.privacy import confidential_q
+
+        qs = qs.exclude(confidential_q())
     if area:
         qs = qs.filter(area=area)
     if cat1_id:

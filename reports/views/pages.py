@@ -13,6 +13,7 @@ from dispatch.deadlines import light_q
 from dispatch.visibility import tickets_visible_to
 from hotline.errors import HotlineError, InvalidInput, NotAllowed
 from hotline.models import Category, Channel, Light, Role, Ticket, TicketType, Unit
+from hotline.privacy import is_centre, tickets_as_seen_by
 
 from .. import exports, kpis, rollup
 from ..access import may_refresh, report_scope
@@ -148,8 +149,9 @@ def lights(request, scope):
     if light not in (Light.RED, Light.YELLOW):
         raise InvalidInput("light 只能是 red 或 yellow", field="light")
     now = timezone.now()
-    rows = (_light_base(request, scope).filter(light_q(light, now))
-            .select_related("lead_unit", "category").order_by("due_at")[:LIGHT_ROWS])
+    rows = list(_light_base(request, scope).filter(light_q(light, now))
+                .select_related("lead_unit", "category").order_by("due_at")[:LIGHT_ROWS])
+    shown_titles(request.user, rows)
     return render(request, "reports/lights.html", {
         "light": light, "rows": rows, "now": now, "counts": light_counts(request, scope),
         "limit": LIGHT_ROWS, "scope": scope,
@@ -176,11 +178,20 @@ def hot_topics(request, scope):
         raise InvalidInput("cat1 必须是分类编号", field="cat1")
     term = request.GET.get("term", "").strip()[:40]
     rows = topics.rising(days=days, limit=30, area=area, cat1_id=cat1)
-    tickets = topics.tickets_for(term, days=days, area=area, cat1_id=cat1) if term else []
+    tickets = shown_titles(request.user, topics.tickets_for(
+        term, days=days, area=area, cat1_id=cat1, with_confidential=is_centre(request.user)) if term else [])
     return render(request, "reports/hot_topics.html", {
         "rows": rows, "term": term, "tickets": tickets, "days": days, "area": area, "cat1": cat1,
         "roots": Category.objects.filter(level=1).order_by("full_name"), "fresh": freshness(),
     })
+
+
+def shown_titles(user, tickets) -> list:
+    """Issue 16 item 8: each ticket's `safe_title`, its title as the user may read it (hotline.privacy)."""
+    rows = list(tickets)
+    for lens in tickets_as_seen_by(tickets=rows, user=user):
+        lens.ticket.safe_title = lens.title
+    return rows
 
 
 EXPORT_KINDS = {"ranking": "单位排名", "trend": "趋势", "breakdown": "分类统计"}

@@ -108,6 +108,11 @@ MATRIX = {
     "suspension-decide": (f.with_pending_suspension, "post", "/api/tickets/{id}/suspension-decide/",
                           {"approve": True}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "resume": (f.suspended, "post", "/api/tickets/{id}/resume/", {}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    # issue 16 item 8: the centre marks a ticket 保密件 (units see it, may not mark it; leaders do not see it)
+    "mark-confidential": (f.dispatched, "post", "/api/tickets/{id}/mark-confidential/", {},
+                          expect(200, **UNIT_SEES)),
+    "mark-confidential pending": (f.pending, "post", "/api/tickets/{id}/mark-confidential/", {"note": "要求保密"},
+                                  expect(200, leader=403)),
     "inbox": (None, "get", "/api/inbox/", None,
               expect(403, staff_a=200, staff_b=200, outsider=200, leader=403, other_leader=403, town=200)),
     # issue 16 item 5: the holder hands down, reviews, withdraws; the town signs and replies to it

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dispatch.deadlines import ticket_light
 from hotline.errors import Conflict, HotlineError, InvalidInput, NotAllowed, NotFound
 from hotline.models import Role
-from hotline.privacy import PHONE_RE, citizen_as_seen_by, mask_name, may_see_citizen
+from hotline.privacy import citizen_as_seen_by, ticket_as_seen_by, tickets_as_seen_by
 
 HOME_BY_ROLE = {
     Role.OPERATOR: "/console/",
@@ -83,12 +83,34 @@ def with_lights(tickets, now=None) -> list:
 
 
 def citizen_view(user, ticket) -> dict | None:
-    """The caller as this user may see them: whole for the office and units, masked for leaders."""
-    return citizen_as_seen_by(user, ticket.citizen)
+    """The caller as this user may see them: whole for the office and units, masked for leaders,
+    hidden outside the centre on a confidential ticket (hotline.privacy)."""
+    return citizen_as_seen_by(ticket=ticket, user=user)
 
 
-def mask_phones_in(text: str) -> str:
-    return PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text or "")
+# --- issue 16 item 8: what a page shows of a ticket goes through hotline.privacy -------------
+def ticket_lens(user, ticket):
+    return ticket_as_seen_by(ticket=ticket, user=user)
+
+
+def shown_parts(lens, *, replies=(), instructions=()) -> tuple[list, list]:
+    """The replies (with their attachments, prefetched) and instructions of a ticket page, each
+    given what partials/replies.html shows: `shown_text`, and each attachment `shown_name`."""
+    replies = lens.name_attachments(replies)
+    instructions = list(instructions)
+    for instruction in instructions:
+        instruction.shown_text = lens.text(instruction.text)
+    return replies, instructions
+
+
+def with_safe_titles(user, tickets) -> list:
+    """Each ticket of a list gets `safe_title`: its title as this user may read it (leaders
+    masked; units and leaders with the citizen taken out of a confidential ticket's). The
+    citizens a confidential row needs are read in one query."""
+    rows = list(tickets)
+    for lens in tickets_as_seen_by(tickets=rows, user=user):
+        lens.ticket.safe_title = lens.title
+    return rows
 
 
 def safe_next(request, default: str) -> str:
@@ -100,19 +122,3 @@ def safe_next(request, default: str) -> str:
                                                   require_https=request.is_secure()):
         return target
     return default
-
-
-def redactor_for(user, ticket):
-    """A function that hides the caller's phone and name from text for people who may not see them
-    (leaders), and leaves text alone for people who may."""
-    if may_see_citizen(user):
-        return lambda text: text or ""
-    name = (ticket.citizen.name if ticket.citizen_id else "").strip()
-
-    def redact(text: str) -> str:
-        text = mask_phones_in(text)
-        if len(name) >= 2:
-            text = text.replace(name, mask_name(name))
-        return text
-
-    return redact

@@ -11,10 +11,11 @@ from dispatch.models import Reply, Survey
 from dispatch.selectors import callback_queue
 from dispatch.visibility import ticket_get_for
 from hotline.errors import HotlineError, InvalidInput
-from hotline.models import Category, Channel, Ticket
+from hotline.models import Category, Channel, IdentityRead, Ticket
 from hotline.permissions import HOTLINE_STAFF
 from hotline.selectors import categories_matching, citizen_history
 from hotline.services import tickets as ticket_services
+from hotline.services.identity import identity_reads_record
 from hotline.validation import validate_phone
 from knowledge.services.use import use_answered
 from knowledge.use_selectors import point_for_use
@@ -34,7 +35,7 @@ def _register(request, form) -> Ticket | None:
                 actor=request.user, channel=Channel.PHONE, ticket_type=data["ticket_type"],
                 content=data["content"], citizen_phone=data["citizen_phone"], citizen_name=data["citizen_name"],
                 title=data["title"], category=data["category"], urgency=data["urgency"],
-                address=data["address"], call_id=data["call_id"],
+                address=data["address"], call_id=data["call_id"], is_confidential=data["is_confidential"],
             )
             if request.POST.get("action") == "answer":
                 ticket = ticket_services.ticket_answer_directly(ticket=ticket, actor=request.user,
@@ -128,6 +129,7 @@ def caller(request):
 
             citizen = Citizen.objects.filter(phone=phone).first()
             history = with_lights(citizen_history(phone, limit=10))
+            identity_reads_record(actor=request.user, tickets=history, surface=IdentityRead.Surface.CALLER)
     return render(request, "console/_caller.html", {"citizen": citizen, "history": history, "error": error,
                                                     "phone": raw})
 
@@ -182,6 +184,9 @@ def callbacks(request):
     queue = callback_queue().select_related("ticket__citizen", "ticket__lead_unit").order_by("due_at", "id")
     page = Paginator(queue, 20).get_page(request.GET.get("page"))
     surveys = list(page)
+    # issue 16 item 8: the 回访 list shows each caller whole; confidential ones are recorded, one INSERT
+    identity_reads_record(actor=request.user, tickets=[s.ticket for s in surveys],
+                          surface=IdentityRead.Surface.CALLBACKS)
     replies = {}
     for reply in Reply.objects.filter(ticket_id__in=[s.ticket_id for s in surveys], is_lead=True).select_related(
             "unit").order_by("created_at"):

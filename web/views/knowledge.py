@@ -49,9 +49,11 @@ def console_not_helpful(request, point_id: int):
                                                               "message": "已标记为无帮助，感谢反馈"})
 
 
-def unit_points(user, ticket) -> list:
-    """The points relevant to a unit's ticket (public and internal), for the reply form's side."""
+def unit_points(user, ticket, lens=None) -> list:
+    """The points relevant to a unit's ticket (public and internal), for the reply form's side.
+    `lens`: the unit's hotline.privacy lens: the question is asked in the words the unit sees."""
     if user.role != Role.UNIT_STAFF:
         return []
-    return matching_points(f"{ticket.title} {ticket.content}", public_only=False, limit=HITS)
+    title, content = (lens.title, lens.content) if lens is not None else (ticket.title, ticket.content)
+    return matching_points(f"{title} {content}", public_only=False, limit=HITS)
 

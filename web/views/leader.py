@@ -14,7 +14,7 @@ from hotline.selectors import ticket_timeline
 from ..forms import InstructForm, LeaderReturnForm
 from ..lists import LIST_DEFER
 from ..timeline import staff_lines
-from .common import call_service, citizen_view, light_of, redactor_for, role_required, with_lights
+from .common import call_service, light_of, role_required, ticket_lens, with_lights, with_safe_titles
 
 QUICK_PHRASES = [
     "请尽快办理，及时回复群众。",
@@ -27,11 +27,9 @@ PAGE_SIZE = 50
 
 
 def redacted_rows(user, qs) -> list:
-    """Titles are often the first words of what the citizen said: mask them like the rest."""
-    rows = with_lights(qs)
-    for ticket in rows:
-        ticket.safe_title = redactor_for(user, ticket)(ticket.title)
-    return rows
+    """Titles are often the first words of what the citizen said: shown through hotline.privacy
+    like the rest (masked; a confidential ticket's without the citizen)."""
+    return with_safe_titles(user, with_lights(qs))
 
 
 @role_required(Role.LEADER)
@@ -93,15 +91,18 @@ def leader_ticket(request, ticket_id: int):
         messages.error(request, "该工单已不在待批示状态")
         return redirect(request.path)
     suggested = {u.pk for u in suggested_units(ticket)}
-    redact = redactor_for(request.user, ticket)
+    lens = ticket_lens(request.user, ticket)  # issue 16 item 8: masked, or the citizen hidden
     submission = last_submission(ticket)
+    instructions = list(ticket.instructions.select_related("leader").prefetch_related("units"))
+    for instruction in instructions:
+        instruction.shown_text = lens.text(instruction.text)
     return render(request, "leader/ticket.html", {
-        "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
-        "title": redact(ticket.title), "content": redact(ticket.content), "address": redact(ticket.address),
-        "lines": staff_lines(ticket_timeline(ticket), redact=redact),
-        "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
+        "ticket": ticket, "light": light_of(ticket), "citizen": lens.citizen, "shown": lens,
+        "title": lens.title, "content": lens.content, "address": lens.address,
+        "lines": staff_lines(ticket_timeline(ticket), lens=lens),
+        "instructions": instructions,
         "submission": submission,
-        "submission_note": redact((submission.payload or {}).get("note", "")) if submission else "",
+        "submission_note": lens.text((submission.payload or {}).get("note", "")) if submission else "",
         "form": form, "return_form": return_form, "phrases": QUICK_PHRASES, "suggested": suggested,
         "nav": "leader",
     })

@@ -25,10 +25,11 @@ from dispatch.selectors import (
 )
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotAllowed, NotFound, RecentlyUrged
-from hotline.models import Category, Role, Ticket, Unit
+from hotline.models import Category, IdentityRead, Role, Ticket, Unit
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, OFFICE
 from hotline.selectors import ticket_timeline
 from hotline.services import tickets as ticket_services
+from hotline.services.identity import identity_reads_record
 from hotline.validation import normalize_phone
 from hotline.workflow import TRANSITIONS
 from reports.intelligence.suggestions import duplicate_candidates
@@ -38,7 +39,7 @@ from ..forms import active_units
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
-from .common import call_service, citizen_view, light_of, role_required, safe_next, with_lights
+from .common import call_service, light_of, role_required, safe_next, shown_parts, ticket_lens, with_lights
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ def _forms(ticket, data=None, which=None):
         "callback": f.CallbackForm(), "urge": f.NoteForm(), "supervise": f.NoteForm(), "reassign": f.ReassignForm(),
         # 挂起 (issue 16, item 4)
         "suspend": f.SuspensionForm(), "suspension_decide": f.DecideForm(), "resume": f.NoteForm(),
+        "confidential": f.NoteForm(),  # issue 16 item 8: 设为保密件
     }
     if which == "dispatch" and data is not None:
         forms[which] = f.DispatchForm(data, initial=forms[which].initial, ticket=ticket)
@@ -198,17 +200,21 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
     actions = ticket_actions_for(user, ticket)
     forms = forms or _forms(ticket)
     reviewing = "return/accept" in actions
+    lens = ticket_lens(user, ticket)  # the centre sees the citizen whole; a confidential one's read is recorded
+    replies, instructions = shown_parts(
+        lens, replies=ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
+        instructions=ticket.instructions.select_related("leader").prefetch_related("units"))
+    identity_reads_record(actor=user, tickets=[ticket], surface=IdentityRead.Surface.PAGE)
     return render(request, "tickets/detail.html", {
         # 退单审核 and 改派 (issue 16): the request waiting for this user's decision, and the units to name.
         "pending_return": pending_return(ticket) if reviewing else None,
         "units": list(active_units().only("pk", "name")) if reviewing else [],
-        "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(user, ticket), "actions": actions,
+        "ticket": ticket, "light": light_of(ticket), "citizen": lens.citizen, "shown": lens, "actions": actions,
         "forms": forms, "confirm": confirm, "error": error, "urge_again": urge_again,
         "dispatch_category": _chosen_category(forms["dispatch"], ticket) if "dispatch" in actions else None,
         "deadline": deadline_preview(ticket) if "dispatch" in actions else None,
-        "lines": staff_lines(ticket_timeline(ticket)),
-        "replies": ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
-        "instructions": ticket.instructions.select_related("leader").prefetch_related("units"),
+        "lines": staff_lines(ticket_timeline(ticket), lens=lens),
+        "replies": replies, "instructions": instructions,
         "assignments": _with_part_lights(ticket.assignments.select_related("unit", "parent__unit")
                                          .order_by("-round", "role", "id")),
         "surveys": ticket.surveys.order_by("-id"), "extensions": ticket.extension_requests.order_by("-id"),
@@ -242,13 +248,15 @@ def _chosen_category(form, ticket):
 
 
 # Form name → the action name in ticket_actions_for that shows that form.
-FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge", "suspension_decide": "suspension-decide"}
+FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge", "suspension_decide": "suspension-decide",
+                "confidential": "mark-confidential"}
 OK_MESSAGES = {
     "dispatch": "已派单", "submit": "已呈报领导", "answer": "已直接答复办结", "merge": "已并单",
     "invalid": "已标记为无效工单", "close": "已办结", "callback": "回访结果已登记", "urge": "已催办",
     "supervise": "已督办", "reassign": "已改派", "suspend": "挂起申请已提交，待值班长审核",
     "suspension_decide": "挂起申请已审核",
     "resume": "已恢复办理，办理时限已顺延",
+    "confidential": "已设为保密件，承办单位和领导将看不到来电人信息",
 }
 
 
@@ -303,6 +311,7 @@ def _service(action: str):
         "reassign": dispatch_services.ticket_reassign,
         "suspend": dispatch_services.ticket_suspension_request,
         "suspension_decide": dispatch_services.ticket_suspension_decide, "resume": dispatch_services.ticket_resume,
+        "confidential": dispatch_services.ticket_mark_confidential,
     }[action]
 
 
@@ -338,5 +347,11 @@ def attachment_download(request, attachment_id: int):
     attachment = Attachment.objects.select_related("reply__ticket").filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("附件不存在")
-    ticket_get_for(request.user, attachment.reply.ticket_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    ticket = ticket_get_for(request.user, attachment.reply.ticket_id)
+    # issue 16 item 8: a confidential ticket's files reach units and leaders as 附件N (the name may be the citizen's)
+    lens = ticket_lens(request.user, ticket)
+    name = attachment.name
+    if lens.hidden:
+        pks = sorted(Attachment.objects.filter(reply__ticket_id=ticket.pk).values_list("pk", flat=True))
+        name = lens.attachment_name(attachment.name, pks.index(attachment.pk) + 1)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)

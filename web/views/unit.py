@@ -42,7 +42,7 @@ from ..forms import (
 from ..lists import LIST_DEFER
 from ..supervision_links import supervision_notices
 from ..timeline import staff_lines
-from .common import call_service, citizen_view, light_of, role_required, with_lights
+from .common import call_service, light_of, role_required, shown_parts, ticket_lens, with_lights, with_safe_titles
 from .knowledge import unit_points
 
 PAGE_SIZE = 30
@@ -80,6 +80,7 @@ def unit_home(request):
         t.needs_sign = state == Assignment.State.PENDING
         t.part_role = role
         t.return_state = asked.get(t.pk, "")
+    with_safe_titles(request.user, tickets)  # issue 16 item 8
     # 挂起中: not in the inbox (the clock stands still and nothing can be done), listed beside it.
     suspended = with_lights(unit_suspended(request.user).select_related("category").defer(*LIST_DEFER)
                             .order_by("state_changed_at", "id")[:SUSPENDED_ROWS], now)
@@ -95,6 +96,7 @@ def unit_done(request):
     page = Paginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     with_lights([part.ticket for part in rows], now)  # sets each ticket's .light
+    with_safe_titles(request.user, [part.ticket for part in rows])  # issue 16 item 8
     return render(request, "unit/done.html", {"page": page, "parts": rows, "nav": "unit_done"})
 
 
@@ -109,7 +111,7 @@ def unit_search(request):
         qs = unit_ticket_search(request.user, q=data["q"], date_from=data["date_from"], date_to=data["date_to"])
         page = Paginator(qs.select_related("category", "lead_unit").defer(*LIST_DEFER), PAGE_SIZE).get_page(
             request.GET.get("page"))
-        tickets = with_lights(page.object_list)
+        tickets = with_safe_titles(request.user, with_lights(page.object_list))  # issue 16 item 8
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "unit/search.html", {"form": form, "page": page, "tickets": tickets,
@@ -135,11 +137,20 @@ def unit_ticket(request, ticket_id: int):
         action = request.POST.get("action", "")
         done = _act(request, ticket, action, forms, errors)
         if done:
-            return redirect(request.path)
+            return redirect(request.path if action != "return" else "/unit/")
         if action in forms and SHOWN_BY.get(action, action) not in actions:
             # The form is not on the page (the ticket moved on: reassigned, returned): say why on top.
             errors.extend(forms[action].non_field_errors())
-    lines = staff_lines(ticket_timeline(ticket))
+    # issue 16 item 8: everything the page shows of the ticket goes through the unit's lens
+    lens = ticket_lens(request.user, ticket)
+    lines = staff_lines(ticket_timeline(ticket), lens=lens)
+    replies, instructions = shown_parts(
+        lens, replies=ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
+        instructions=ticket.instructions.select_related("leader"))
+    co_replies = list(ticket.replies.filter(is_lead=False, assignment__is_current=True,
+                                            assignment__role=Assignment.Role.CO).select_related("unit"))
+    for reply in co_replies:
+        reply.shown_text = lens.text(reply.text, by_unit=True)
     my_part = _my_part(request.user, ticket)
     is_lead = my_part is not None and my_part.role == Assignment.Role.LEAD
     pending_ext = ticket.extension_requests.filter(state=ExtensionRequest.State.PENDING).first()
@@ -152,14 +163,11 @@ def unit_ticket(request, ticket_id: int):
     for a in assignments:
         a.light = part_light(a, now)
     return render(request, "unit/ticket.html", {
-        "ticket": ticket, "light": light_of(ticket), "citizen": citizen_view(request.user, ticket),
+        "ticket": ticket, "light": light_of(ticket), "citizen": lens.citizen, "shown": lens,
         "actions": actions, "forms": forms, "errors": errors, "pending_extension": pending_ext,
         "lines": lines, "alerts": [line for line in lines if line.kind in ("urge", "supervise")],
-        "replies": ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
-        "co_replies": ticket.replies.filter(is_lead=False, assignment__is_current=True,
-                                            assignment__role=Assignment.Role.CO).select_related("unit"),
+        "replies": replies, "co_replies": co_replies, "instructions": instructions,
         **two_level, "assignments": assignments,
-        "instructions": ticket.instructions.select_related("leader"),
         "my_part": my_part, "is_lead": is_lead, "return_request": return_request,
         "return_window_end": return_window_end(my_part.assigned_at) if "return" in actions else None,
         # A part the unit no longer holds (改派, 退单 accepted): the page is its read-only history.
@@ -170,7 +178,7 @@ def unit_ticket(request, ticket_id: int):
         # 挂起 (issue 16, item 4): the request awaiting the centre, or the suspension in force.
         "pending_suspension": suspension_pending(ticket), "active_suspension": suspension_active(ticket),
         # The knowledge base's answers to this ticket's question, beside the reply form (issue 17).
-        "knowledge_hits": unit_points(request.user, ticket) if "reply" in actions else [],
+        "knowledge_hits": unit_points(request.user, ticket, lens) if "reply" in actions else [],
         "knowledge_point": request.POST.get("knowledge_point", "") if request.method == "POST" else "",
     })
 
