@@ -338,7 +338,7 @@ def test_the_api_round_trip_and_the_schema_lists_the_actions(people, api, client
     assert "suspension-decide" in detail["actions"] and detail["suspensions"][0]["id"] == created.json()["id"]
     decided = boss.post(f"/api/tickets/{ticket.pk}/suspension-decide/", {"approve": True}, format="json")
     assert decided.status_code == 200 and decided.json()["state"] == "suspended"
-    assert decided.json()["actions"][-1] == "resume" and decided.json()["light"] == "green"
+    assert "resume" in decided.json()["actions"] and decided.json()["light"] == "green"
     again = boss.post(f"/api/tickets/{ticket.pk}/suspension-decide/", {"approve": False}, format="json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "suspension_decided"
     bad = unit.post(f"/api/tickets/{ticket.pk}/suspend/", {"reason_kind": "x", "reason": "a", "expected_days": 1},

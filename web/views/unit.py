@@ -137,7 +137,7 @@ def unit_ticket(request, ticket_id: int):
         action = request.POST.get("action", "")
         done = _act(request, ticket, action, forms, errors)
         if done:
-            return redirect(request.path if action != "return" else "/unit/")
+            return redirect(request.path)
         if action in forms and SHOWN_BY.get(action, action) not in actions:
             # The form is not on the page (the ticket moved on: reassigned, returned): say why on top.
             errors.extend(forms[action].non_field_errors())
