@@ -74,7 +74,8 @@ def reply(r) -> dict:
     return {"id": r.pk, "unit": r.unit_id, "unit_name": r.unit.name, "text": r.text, "is_lead": r.is_lead,
             "created_at": when(r.created_at),
             "attachments": [{"id": a.pk, "name": a.name, "size": a.size, "url": a.file.url}
-                            for a in r.attachments.all()]}
+                            for a in r.attachments.all()],
+            "review_state": r.review_state, "review_note": r.review_note, "reviewed_at": when(r.reviewed_at)}
 
 
 def survey(s) -> dict:

@@ -161,7 +161,8 @@ class ReplySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reply
-        fields = ["id", "unit", "unit_name", "text", "is_lead", "created_at", "attachments"]
+        fields = ["id", "unit", "unit_name", "text", "is_lead", "created_at", "attachments",
+                  "review_state", "review_note", "reviewed_at"]
 
     def get_attachments(self, reply) -> list[dict]:
         return [{"id": a.pk, "name": a.name, "size": a.size, "url": a.file.url} for a in reply.attachments.all()]
@@ -271,6 +272,15 @@ class ReasonSerializer(serializers.Serializer):
     reason = Text(max_length=1000)
 
 
+class ReviewApproveSerializer(NoteSerializer):
+    """办结审核通过: an optional note (审核意见) on the record."""
+
+
+class ReviewSendBackSerializer(serializers.Serializer):
+    reason = Text(max_length=1000, help_text=(
+        "退回理由（必填）：答复哪里不完整或口径不对、需要补充什么；承办单位在工单页和待办中看到，单位负责人收到短信"))
+
+
 class LeaderReturnSerializer(serializers.Serializer):
     reason = Text(max_length=1000, help_text="退回理由（必填），值班长在值班台和工单页看到")
 
@@ -312,8 +322,14 @@ CONFIRM_ABSENT_HELP = (
 )
 
 
+REPLY_TEXT_HELP = (
+    "办理结果（协办单位为协办意见）：写明办理过程、结果和依据。不计空格和标点少于 REPLY_MIN_LENGTH（默认 15）个字，"
+    "或只有“已处理”“已办结”之类套话的，返回 400（field 为 text），不保存。"
+)
+
+
 class ReplySerializerIn(serializers.Serializer):
-    text = Text(max_length=TEXT_MAX)
+    text = Text(max_length=TEXT_MAX, help_text=REPLY_TEXT_HELP)
     files = serializers.ListField(child=Attachment(), required=False, default=list)
     confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
 
@@ -321,7 +337,7 @@ class ReplySerializerIn(serializers.Serializer):
 class ReplyTextSerializer(serializers.Serializer):
     """A reply sent as JSON: text only (files come as multipart/form-data)."""
 
-    text = Text(max_length=TEXT_MAX)
+    text = Text(max_length=TEXT_MAX, help_text=REPLY_TEXT_HELP)
     confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
 
 

@@ -45,6 +45,14 @@ TRANSITIONS: dict[str, Transition] = {
     "callback_satisfied": Transition(frozenset({S.REPLIED}), S.CLOSED, "回访满意办结"),
     "callback_dissatisfied": Transition(frozenset({S.REPLIED}), S.REOPENED, "回访不满意重办"),
     "close_without_callback": Transition(frozenset({S.REPLIED}), S.CLOSED, "回访无果办结"),
+    # --- 办结审核 (reply review, issue 16 item 3) ---
+    # The lead unit's reply on a reviewed ticket type waits for the centre; approval is what a
+    # reply is today (survey, the citizen's result SMS); a send-back (退回重办) returns the ticket
+    # to the unit with the deadline unchanged. dispatch/services/review.py.
+    "reply_for_review": Transition(frozenset({S.IN_PROGRESS}), S.REVIEWING, "回复（待审核）"),
+    "review_approve": Transition(frozenset({S.REVIEWING}), S.REPLIED, "审核通过"),
+    "review_send_back": Transition(frozenset({S.REVIEWING}), S.IN_PROGRESS, "退回重办"),
+    # --- end 办结审核 ---
     "merge": Transition(frozenset(OPEN_STATES), S.MERGED, "并单"),
     "mark_invalid": Transition(frozenset(OPEN_STATES), S.INVALID, "无效工单"),
 }

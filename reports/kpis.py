@@ -17,6 +17,7 @@ from .models import ROLLUPS
 COUNTS = [
     "received", "direct_answered", "dispatched", "closed", "due", "closed_on_time", "signed_on_time",
     "callback_due", "called_back", "valid_callbacks", "satisfied", "resolved", "open_now",
+    "reviewed", "sent_back",
 ]
 
 COUNT_LABELS = {
@@ -24,6 +25,7 @@ COUNT_LABELS = {
     "due": "应办结量", "closed_on_time": "按时办结量", "signed_on_time": "按时签收量",
     "callback_due": "应回访量", "called_back": "已回访量", "valid_callbacks": "有效回访",
     "satisfied": "满意及基本满意", "resolved": "已解决", "open_now": "未办结",
+    "reviewed": "办结审核量", "sent_back": "退回重办量",
 }
 
 
@@ -45,6 +47,9 @@ KPIS = [
     Kpi("response_rate", "响应率", "signed_on_time", "dispatched", "签收时限内签收的工单 ÷ 交办工单"),
     Kpi("direct_answer_rate", "直接答复率", "direct_answered", "received", "热线直接答复办结的工单 ÷ 受理工单"),
     Kpi("callback_rate", "回访率", "called_back", "callback_due", "至少有一次有效回访的工单 ÷ 进入回访的工单"),
+    # 办结审核 (issue 16 item 3): not in the score; a lower rate is better.
+    Kpi("sent_back_rate", "退回重办率", "sent_back", "reviewed",
+        "热线办审核退回重办的答复 ÷ 经审核（通过或退回）的答复（只统计须审核的诉求类型；越低越好）"),
 ]
 KPI_BY_KEY = {k.key: k for k in KPIS}
 

@@ -26,6 +26,9 @@ class Counts(models.Model):
     satisfied = models.IntegerField(default=0)  # 满意 + 基本满意
     resolved = models.IntegerField(default=0)  # answered surveys saying the problem was solved
     open_now = models.IntegerField(default=0)  # still open at refresh time
+    # 办结审核 (issue 16 item 3): the centre's decisions on the tickets' lead replies.
+    reviewed = models.IntegerField(default=0)  # replies approved or sent back
+    sent_back = models.IntegerField(default=0)  # replies sent back (退回重办)
 
     # The dimension columns a table has (besides day); queries pick the smallest table
     # that has every column they filter or group on.

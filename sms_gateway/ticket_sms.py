@@ -1,11 +1,13 @@
 """Notices by SMS, driven by ticket events (hotline.notify), each recorded on the timeline.
 
-citizen:   receipt (register), dispatched-to (dispatch), result (reply),
+citizen:   receipt (register), dispatched-to (dispatch), result (reply, or review_approve when the
+           centre reviews replies of the type: never before the approval),
            survey (survey_sent, recorded by dispatch.timers.send_due_surveys), and the turns on
            the way (中途提醒): another unit now (redispatch), a later deadline (extension_approved),
            merged into another ticket (merge), not accepted (mark_invalid)
 leader:    a ticket awaits instruction, with a link (submit_for_approval)
-unit head: new assignment (dispatch/redispatch), urge (yellow), supervision (red)
+unit head: new assignment (dispatch/redispatch), urge (yellow), supervision (red), the centre sent
+           the reply back (review_send_back: 退回重办, with the reason)
 """
 import logging
 from dataclasses import dataclass
@@ -98,6 +100,13 @@ def notices_for(event: TicketEvent) -> list[Notice]:
             to_unit_head("unit_assigned", units.get(unit_id), role="协办")
     elif kind == "reply":
         to_citizen("citizen_result", result=excerpt(payload.get("text", ""), RESULT_EXCERPT))
+    # 办结审核 (issue 16 item 3): a reviewed reply reaches the citizen only once approved (never on
+    # reply_for_review), with the approved text; a send-back goes to the lead unit's head.
+    elif kind == "review_approve":
+        to_citizen("citizen_result", result=excerpt(payload.get("reply_text", ""), RESULT_EXCERPT))
+    elif kind == "review_send_back":
+        unit = Unit.objects.filter(pk=payload.get("unit_id") or ticket.lead_unit_id).first()
+        to_unit_head("unit_sent_back", unit, reason=excerpt(payload.get("reason", ""), REASON_EXCERPT))
     elif kind == "survey_sent":
         to_citizen("citizen_survey")
     elif kind == "extension_approved":

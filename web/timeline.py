@@ -14,7 +14,7 @@ DETAIL_KEYS = [
     ("point", "知识点"),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
-               "leader_return_reopened"}
+               "leader_return_reopened", "review_send_back"}
 
 
 @dataclass
@@ -71,6 +71,8 @@ PUBLIC_LABELS = {
     "redispatch": "已重新转交承办单位办理",
     "sign": "承办单位已签收，正在办理",
     "reply": "承办单位已答复",
+    # 办结审核: the citizen reads the reply once the centre approved it (the approved text).
+    "review_approve": "承办单位已答复",
     "return": "工单重新分派中",
     "answer_directly": "热线已直接答复",
     "callback_satisfied": "回访完成，工单办结",
@@ -89,6 +91,7 @@ NOT_PUBLIC = frozenset({
     "sms_sent", "sign_overdue", "callback_due", "survey_sent", "case_published", "case_updated", "case_withdrawn",
     "co_parts_closed", "leader_return", "leader_return_reopened", "calendar_uncovered",
     "duplicate_suggested", "knowledge_answered",
+    "reply_for_review", "review_send_back",  # 办结审核: the reply is not the answer until approved
 })
 
 
@@ -104,6 +107,8 @@ def public_lines(events, *, names=()) -> list[Line]:
             detail = f"承办单位：{payload.get('lead_unit', '')}"
         elif e.kind == "reply":
             detail = scrub_text(payload.get("text", ""), names=names, max_length=None)
+        elif e.kind == "review_approve":
+            detail = scrub_text(payload.get("reply_text", ""), names=names, max_length=None)
         elif e.kind == "answer_directly":
             detail = scrub_text(payload.get("answer", ""), names=names, max_length=None)
         elif e.kind == "merge":

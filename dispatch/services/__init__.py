@@ -5,6 +5,7 @@ from .callbacks import survey_open, survey_record, ticket_close_without_callback
 from .extensions import extension_decide, extension_request
 from .handling import ticket_dispatch, ticket_reply, ticket_return, ticket_sign
 from .merging import ticket_mark_invalid, ticket_merge
+from .review import reply_review_required, ticket_review_approve, ticket_review_send_back
 from .supervision import ticket_supervise, ticket_urge
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "extension_decide",
     "extension_request",
     "holiday_year_import",
+    "reply_review_required",
     "survey_open",
     "survey_record",
     "ticket_close_without_callback",
@@ -22,6 +24,8 @@ __all__ = [
     "ticket_merge",
     "ticket_reply",
     "ticket_return",
+    "ticket_review_approve",
+    "ticket_review_send_back",
     "ticket_sign",
     "ticket_submit_for_approval",
     "ticket_supervise",

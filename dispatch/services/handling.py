@@ -17,6 +17,7 @@ from .approval import approval_policy_for
 from .calendar import note_uncovered_calendar
 from .callbacks import survey_open
 from .parts import describe_open_co_parts, open_co_parts, release_units, withdraw_extensions
+from .review import reply_review_required, validate_reply_text
 
 MAX_ATTACHMENTS = 10
 
@@ -138,19 +139,23 @@ def _validate_files(files) -> list:
 
 @transaction.atomic
 def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_co_units: bool = False) -> Reply:
-    """回复: the lead unit's result moves the ticket to replied and opens the callback survey;
-    a co-unit's reply (协办意见) is added to the record.
+    """回复: the lead unit's result moves the ticket to replied and opens the callback survey, or,
+    on a type the centre reviews (办结审核), to reviewing until the centre approves or sends it back;
+    a co-unit's reply (协办意见) is added to the record. A reply must say what was done
+    (review.validate_reply_text: not empty, not only 已处理, at least HOTLINE_REPLY_MIN_LENGTH).
 
     Co-units can no longer answer once the lead has replied, so while any of them has not
     answered the lead's reply is refused (409 co_units_unanswered) unless the lead confirms
     it replies without them (`confirm_absent_co_units`); the reply event then records
     which co-units had not answered."""
     assignment = require_assignment(ticket, actor, what="回复")
-    text = validate_text(text, field="text", label="办理结果", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
+    is_lead = assignment.role == Assignment.Role.LEAD
+    # 办结审核: an empty or token reply (已处理 …) is refused, lead or co-unit, before anything is saved.
+    text = validate_reply_text(text, label="办理结果" if is_lead else "协办意见")
     files = _validate_files(files)
     now = timezone.now()
-    is_lead = assignment.role == Assignment.Role.LEAD
     payload = {"unit": actor.unit.name, "text": text, "attachments": [f.name for f in files]}
+    reviewed = False
     if assignment.state != Assignment.State.SIGNED:
         raise Conflict("请先签收工单再回复" if assignment.state == Assignment.State.PENDING
                        else "本单位已回复该工单", code="state_conflict")
@@ -165,16 +170,25 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
         if absent:
             payload |= {"absent_co_units": [p["unit"] for p in absent],
                         "absent_co_unit_ids": [p["unit_id"] for p in absent]}
-        limits = limits_for_ticket(ticket)
-        replied = transition(
-            ticket=ticket, action="reply", actor=actor, payload=payload,
-            changes={"replied_at": now, "callback_due_at": add_working_days(now, limits.callback_limit_days)},
-        )
+        # --- 办结审核 (issue 16 item 3): a reviewed type's lead reply waits for the centre
+        # (dispatch/services/review.py); replied_at is the reply's time either way.
+        reviewed = reply_review_required(ticket.ticket_type)
+        if reviewed:
+            replied = transition(ticket=ticket, action="reply_for_review", actor=actor, payload=payload,
+                                 changes={"replied_at": now})
+        else:
+            limits = limits_for_ticket(ticket)
+            replied = transition(
+                ticket=ticket, action="reply", actor=actor, payload=payload,
+                changes={"replied_at": now, "callback_due_at": add_working_days(now, limits.callback_limit_days)},
+            )
+        # --- end 办结审核
     else:
         replied = lock_ticket(ticket.pk)
         record_event(ticket=replied, kind="co_reply", actor=actor, payload=payload)
     reply = Reply.objects.create(
-        ticket=replied, assignment=assignment, unit=actor.unit, author=actor, text=text, is_lead=is_lead
+        ticket=replied, assignment=assignment, unit=actor.unit, author=actor, text=text, is_lead=is_lead,
+        review_state=Reply.Review.PENDING if is_lead and reviewed else Reply.Review.NONE,
     )
     for f in files:
         Attachment.objects.create(reply=reply, file=f, name=f.name[:200], size=f.size,
@@ -182,7 +196,8 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
     Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.REPLIED, replied_at=now, ended_at=now)
     if is_lead:
         withdraw_extensions(replied, note="工单已回复，延期申请自动撤销")
-        survey_open(ticket=replied)
+        if not reviewed:  # a reviewed reply opens the survey when the centre approves it
+            survey_open(ticket=replied)
     return reply
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from hotline.models import Ticket
 from hotline.workflow import record_event
 
-from ..models import OPEN_CO_PART, Assignment, ExtensionRequest
+from ..models import OPEN_CO_PART, Assignment, ExtensionRequest, Reply
 
 
 def release_units(ticket: Ticket, *, note: str) -> None:
@@ -20,6 +20,9 @@ def release_units(ticket: Ticket, *, note: str) -> None:
     )
     current.update(is_current=False)
     withdraw_extensions(ticket, note=note)
+    # 办结审核: a reply still awaiting the centre's review is no longer decided (并单, 无效).
+    Reply.objects.filter(ticket=ticket, review_state=Reply.Review.PENDING).update(
+        review_state=Reply.Review.CANCELLED, reviewed_at=timezone.now())
 
 
 def open_co_parts(ticket: Ticket) -> list[dict]:

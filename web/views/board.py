@@ -1,4 +1,5 @@
-"""The supervisor's board: approval queue, returns, extension requests, red and yellow lists."""
+"""The supervisor's board: approval queue, replies awaiting review (办结审核), returns, extension
+requests, red and yellow lists."""
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from dispatch.selectors import (
     leader_returns_waiting,
     light_list,
     pending_extensions,
+    replies_awaiting_review,
     returned_queue,
     with_urges,
 )
@@ -30,9 +32,10 @@ ROWS = 10
 APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED]
 # The board's sections in page order. Each refreshes on its own (?part=<name>), so that one
 # holding a half-written 审核意见 never keeps the others from updating.
-SECTIONS = ("approval", "duplicates", "red", "yellow", "returned", "leader", "leader_returned", "extensions")
+SECTIONS = ("approval", "review", "duplicates", "red", "yellow", "returned", "leader", "leader_returned",
+            "extensions")
 PART_TEMPLATES = {"extensions": "board/_extensions.html", "leader_returned": "board/_leader_returned.html",
-                  "duplicates": "board/_duplicates.html"}
+                  "duplicates": "board/_duplicates.html", "review": "board/_review.html"}
 
 
 def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
@@ -59,6 +62,10 @@ def _build(name: str, user, now) -> dict:
     if name == "duplicates":
         pairs = suggestions.open_suggestions()
         return {"rows": list(pairs[:ROWS]), "qs": pairs}
+    if name == "review":  # 办结审核 (issue 16 item 3): lead replies awaiting the centre
+        replies = replies_awaiting_review()
+        rows = list(replies.select_related("ticket", "unit").prefetch_related("attachments")[:ROWS])
+        return {"rows": rows, "qs": replies}
     if name == "leader_returned":
         returns = leader_returns_waiting()
         return {"rows": list(returns[:ROWS]), "qs": returns}

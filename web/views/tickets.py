@@ -16,13 +16,14 @@ from dispatch.models import Attachment, Survey
 from dispatch.selectors import (
     leader_return_pending,
     registered_between,
+    replies_awaiting_review,
     ticket_actions_for,
     with_number,
     with_urges,
 )
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotAllowed, NotFound, RecentlyUrged
-from hotline.models import Category, Role, Ticket, Unit
+from hotline.models import Category, Role, Ticket, TicketState, Unit
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, OFFICE
 from hotline.selectors import ticket_timeline
 from hotline.services import tickets as ticket_services
@@ -119,6 +120,7 @@ def _forms(ticket, data=None, which=None):
         "dispatch": f.DispatchForm(initial=_dispatch_initial(ticket), ticket=ticket), "submit": f.SubmitForm(),
         "answer": f.AnswerForm(), "merge": f.MergeForm(), "invalid": f.ReasonForm(), "close": f.RequiredNoteForm(),
         "callback": f.CallbackForm(), "urge": f.NoteForm(), "supervise": f.NoteForm(),
+        "review_approve": f.ReviewApproveForm(), "review_send_back": f.ReviewSendBackForm(),  # 办结审核
     }
     if which == "dispatch" and data is not None:
         forms[which] = f.DispatchForm(data, initial=forms[which].initial, ticket=ticket)
@@ -205,6 +207,8 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "history": with_lights(ticket.citizen.tickets.exclude(pk=ticket.pk).order_by("-created_at")[:5])
         if ticket.citizen_id else [],
         "notices": supervision_notices(request.user, ticket), "leader_return": leader_return_pending(ticket),
+        "pending_review": replies_awaiting_review().filter(ticket=ticket).select_related("unit").first()
+        if ticket.state == TicketState.REVIEWING else None,
         "duplicates": duplicate_candidates(ticket) if "merge" in actions else [],
         "can_decide_duplicates": user.has_role(*OFFICE),
         "nav": "tickets",
@@ -220,11 +224,13 @@ def _chosen_category(form, ticket):
 
 
 # Form name → the action name in ticket_actions_for that shows that form.
-FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge"}
+FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge", "review_approve": "review-approve",
+                "review_send_back": "review-send-back"}
 OK_MESSAGES = {
     "dispatch": "已派单", "submit": "已呈报领导", "answer": "已直接答复办结", "merge": "已并单",
     "invalid": "已标记为无效工单", "close": "已办结", "callback": "回访结果已登记", "urge": "已催办",
-    "supervise": "已督办",
+    "supervise": "已督办", "review_approve": "审核通过，办理结果已告知市民并进入回访",
+    "review_send_back": "已退回重办，承办单位将重新办理，办理时限不变",
 }
 
 
@@ -276,6 +282,8 @@ def _service(action: str):
         "invalid": dispatch_services.ticket_mark_invalid,
         "close": dispatch_services.ticket_close_without_callback, "callback": dispatch_services.survey_record,
         "urge": dispatch_services.ticket_urge, "supervise": dispatch_services.ticket_supervise,
+        "review_approve": dispatch_services.ticket_review_approve,
+        "review_send_back": dispatch_services.ticket_review_send_back,
     }[action]
 
 

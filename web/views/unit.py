@@ -10,7 +10,15 @@ from django.utils import timezone
 from dispatch import services as dispatch_services
 from dispatch.deadlines import LIGHT_RANK, light_rank
 from dispatch.models import Assignment, ExtensionRequest
-from dispatch.selectors import ticket_actions_for, unit_done_parts, unit_inbox, unit_ticket_search
+from dispatch.selectors import (
+    sent_back_replies,
+    sent_back_reply,
+    ticket_actions_for,
+    unit_done_parts,
+    unit_inbox,
+    unit_ticket_search,
+)
+from dispatch.services import reply_review_required
 from dispatch.services.parts import open_co_parts
 from dispatch.visibility import ticket_get_for
 from hotline.errors import HotlineError
@@ -46,8 +54,10 @@ def unit_home(request):
     pending = set(Assignment.objects.filter(
         ticket__in=[t.pk for t in tickets], unit_id=request.user.unit_id, is_current=True,
         state=Assignment.State.PENDING).values_list("ticket_id", flat=True))
+    sent_back = sent_back_replies([t.pk for t in tickets])  # 办结审核: 退回重办 with the reason
     for t in tickets:
         t.needs_sign = t.pk in pending
+        t.sent_back = sent_back.get(t.pk)
     return render(request, "unit/home.html", {"page": page, "tickets": tickets, "light": light, "nav": "unit"})
 
 
@@ -110,6 +120,9 @@ def unit_ticket(request, ticket_id: int):
         # The co-units the lead would reply without (the reply form warns and asks to confirm).
         "absent_co_units": open_co_parts(ticket) if is_lead and "reply" in actions else [],
         "notices": supervision_notices(request.user, ticket), "nav": "unit",
+        # 办结审核: the centre's send-back the unit is to answer, or its reply awaiting review.
+        "sent_back": sent_back_reply(ticket) if is_lead else None,
+        "review_required": is_lead and "reply" in actions and reply_review_required(ticket.ticket_type),
         # The knowledge base's answers to this ticket's question, beside the reply form (issue 17).
         "knowledge_hits": unit_points(request.user, ticket) if "reply" in actions else [],
         "knowledge_point": request.POST.get("knowledge_point", "") if request.method == "POST" else "",
@@ -156,7 +169,9 @@ def _act(request, ticket, action, forms, errors) -> bool:
         result = call_service(form, dispatch_services.ticket_reply, ticket=ticket, actor=user,
                               text=data["text"], files=data["files"],
                               confirm_absent_co_units=data["confirm_absent_co_units"])
-        ok_message = "办理结果已回复" if result is None or result.is_lead else "协办意见已提交，主办单位回复时可见"
+        ok_message = ("协办意见已提交，主办单位回复时可见" if result is not None and not result.is_lead
+                      else "办理结果已提交，待热线办审核" if result is not None and result.review_state
+                      else "办理结果已回复")
         if result is not None:
             _link_point(request, ticket)
     elif action == "extension":
