@@ -150,15 +150,15 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
     which co-units had not answered."""
     assignment = require_assignment(ticket, actor, what="回复")
     is_lead = assignment.role == Assignment.Role.LEAD
+    if assignment.state != Assignment.State.SIGNED:
+        raise Conflict("请先签收工单再回复" if assignment.state == Assignment.State.PENDING
+                       else "本单位已回复该工单", code="state_conflict")
     # 办结审核: an empty or token reply (已处理 …) is refused, lead or co-unit, before anything is saved.
     text = validate_reply_text(text, label="办理结果" if is_lead else "协办意见")
     files = _validate_files(files)
     now = timezone.now()
     payload = {"unit": actor.unit.name, "text": text, "attachments": [f.name for f in files]}
     reviewed = False
-    if assignment.state != Assignment.State.SIGNED:
-        raise Conflict("请先签收工单再回复" if assignment.state == Assignment.State.PENDING
-                       else "本单位已回复该工单", code="state_conflict")
     if is_lead:
         absent = open_co_parts(ticket)
         if absent and not confirm_absent_co_units:
