@@ -298,3 +298,21 @@ def test_the_ticket_detail_shows_each_replys_review(people, api):
     assert (lead["review_state"], lead["review_note"]) == ("sent_back", REASON) and lead["reviewed_at"]
     assert detail["state"] == "in_progress" and "reply" in detail["actions"]
     assert Ticket.objects.get(pk=ticket.pk).state == "in_progress"
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_approve_and_send_back_at_once_one_wins_the_other_gets_409(people):
+    """On PostgreSQL, ten supervisors' clicks at the same instant: the row lock decides."""
+    from tests.dispatch.test_concurrency import race
+
+    ticket = f.reviewing(people)
+    requests = [(f"/api/tickets/{ticket.pk}/review-approve/", {}),
+                (f"/api/tickets/{ticket.pk}/review-send-back/", {"reason": REASON})] * 5
+    results = race(people["supervisor"], requests)
+    winners = [r for r in results if r[1] == 200]
+    assert len(winners) == 1 and {status for _, status, _ in results if status != 200} == {409}
+    decided = [e for e in kinds(ticket) if e in ("review_approve", "review_send_back")]
+    assert decided == [winners[0][0].replace("-", "_")]
+    [lead] = Reply.objects.filter(ticket=ticket, is_lead=True)
+    assert lead.review_state == ("approved" if decided == ["review_approve"] else "sent_back")
