@@ -12,6 +12,8 @@ say at least, and the centre's two decisions.
   with the approved text); `ticket_review_send_back` returns the ticket to the lead unit with a
   reason (→ 办理中, its part back to 已签收 so that it replies again; the deadline unchanged).
 """
+import contextlib
+import logging
 import unicodedata
 
 from django.conf import settings
@@ -31,6 +33,8 @@ from ..models import Assignment, Reply, ReplyReviewPolicy
 from ..timers import schedule_light_timers
 from .callbacks import survey_open
 
+logger = logging.getLogger(__name__)
+
 # --- which types are reviewed -------------------------------------------------------------------
 POLICY_CACHE_KEY = "dispatch:reply-review-types"
 POLICY_CACHE_SECONDS = 300
@@ -38,11 +42,17 @@ POLICY_CACHE_SECONDS = 300
 
 def reviewed_types() -> frozenset[str]:
     """The ticket types whose lead replies wait for review: one query per 5 minutes at most (the
-    shared cache), forgotten at once when an admin changes a rule."""
-    types = cache.get(POLICY_CACHE_KEY)
+    shared cache), forgotten at once when an admin changes a rule. Without the cache (Redis
+    down) the rows are read each time: a reply never fails for want of a cache."""
+    try:
+        types = cache.get(POLICY_CACHE_KEY)
+    except Exception:
+        logger.warning("reply review policy: cache unavailable, reading the rules", exc_info=True)
+        types = None
     if types is None:
         types = sorted(ReplyReviewPolicy.objects.filter(review_required=True).values_list("ticket_type", flat=True))
-        cache.set(POLICY_CACHE_KEY, types, POLICY_CACHE_SECONDS)
+        with contextlib.suppress(Exception):
+            cache.set(POLICY_CACHE_KEY, types, POLICY_CACHE_SECONDS)
     return frozenset(types)
 
 
@@ -50,10 +60,17 @@ def reply_review_required(ticket_type: str) -> bool:
     return ticket_type in reviewed_types()
 
 
+def _forget() -> None:
+    try:
+        cache.delete(POLICY_CACHE_KEY)
+    except Exception:
+        logger.warning("reply review policy: could not forget the cached rules", exc_info=True)
+
+
 def forget_review_policy(**kwargs) -> None:
-    cache.delete(POLICY_CACHE_KEY)
+    _forget()
     # Again after commit: a request that read the old rows meanwhile may have cached them.
-    transaction.on_commit(lambda: cache.delete(POLICY_CACHE_KEY))
+    transaction.on_commit(_forget)
 
 
 post_save.connect(forget_review_policy, sender=ReplyReviewPolicy, dispatch_uid="reply-review-policy-saved")

@@ -86,7 +86,8 @@ def test_approval_opens_the_survey_and_sends_the_approved_result(people, committ
     [result] = sms(ticket, "citizen_result")
     assert "已督促更换水管" in result
     answer.refresh_from_db()
-    assert (answer.review_state, answer.reviewed_by, answer.review_note) == ("approved", people["supervisor"], "答复完整")
+    assert (answer.review_state, answer.reviewed_by, answer.review_note) == (
+        "approved", people["supervisor"], "答复完整")
     event = TicketEvent.objects.get(ticket=ticket, kind="review_approve")
     assert (event.from_state, event.to_state) == ("reviewing", "replied")
     assert event.payload["reply_id"] == answer.pk and event.payload["reply_text"] == FIRST
@@ -120,7 +121,8 @@ def test_a_send_back_returns_the_ticket_to_the_unit_which_replies_again(people, 
     # The unit head is told why, and that the deadline stands; the citizen hears nothing.
     [notice] = sms(ticket, "unit_sent_back")
     assert REASON[:20] in notice and "退回" in notice and timezone.localtime(due).strftime("%m月%d日%H:%M") in notice
-    assert Message.objects.filter(ticket=ticket, kind="unit_sent_back").get().to_number == people["staff_a"].unit.head_phone
+    head = people["staff_a"].unit.head_phone
+    assert Message.objects.filter(ticket=ticket, kind="unit_sent_back").get().to_number == head
     assert sms(ticket, "citizen_result") == []
     assert "reply" in ticket_actions_for(people["staff_a"], back)
 

@@ -169,7 +169,8 @@ def test_return_redispatch_dissatisfied_reopen_and_close(clients, people, unit_a
 
     ok(sup.post(f"/api/tickets/{tid}/dispatch/", {"lead_unit": unit_a.pk, "note": "重办：全部修复"}, format="json"))
     ok(a.post(f"/api/tickets/{tid}/sign/"))
-    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "已更换另外两盏路灯的镇流器和灯泡，三盏路灯全部恢复照明"}, format="json"))
+    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "已更换另外两盏路灯的镇流器和灯泡，三盏路灯全部恢复照明"},
+              format="json"))
     detail = ok(op.post(f"/api/tickets/{tid}/callback/", {"result": "basic"}, format="json"))
     assert detail["state"] == "closed"
     assert [(x["unit"], x["round"], x["state"], x["is_current"]) for x in detail["assignments"]] == [

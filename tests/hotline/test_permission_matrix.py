@@ -54,8 +54,8 @@ MATRIX = {
     # 办结审核: the centre's supervisors decide; the units see the ticket but may not (403).
     "review-approve": (f.reviewing, "post", "/api/tickets/{id}/review-approve/", {"note": "答复完整"},
                        expect(200, **OFFICE_ONLY, **UNIT_SEES)),
-    "review-send-back": (f.reviewing, "post", "/api/tickets/{id}/review-send-back/", {"reason": "未说明维修费用由谁承担"},
-                         expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    "review-send-back": (f.reviewing, "post", "/api/tickets/{id}/review-send-back/",
+                         {"reason": "未说明维修费用由谁承担"}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "return": (f.dispatched, "post", "/api/tickets/{id}/return/", {"reason": "非本单位职责"},
                expect(403, staff_a=200, staff_b=403)),
     "request extension": (f.in_progress, "post", "/api/tickets/{id}/extensions/",

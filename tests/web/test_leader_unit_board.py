@@ -67,8 +67,8 @@ def test_unit_signs_replies_with_attachment(web, staff_a, dispatched):
     assert "套话" in r.content.decode()  # 办结审核: a token reply is refused, nothing saved
     assert not Attachment.objects.exists()
     upload.seek(0)
-    r = client.post(f"/unit/tickets/{dispatched.pk}/", {"action": "reply", "text": "已修复塌陷路面并设置警示标志，现已恢复通行",
-                                                        "files": [upload]})
+    r = client.post(f"/unit/tickets/{dispatched.pk}/", {
+        "action": "reply", "text": "已修复塌陷路面并设置警示标志，现已恢复通行", "files": [upload]})
     assert r.status_code == 302
     dispatched.refresh_from_db()
     assert dispatched.state == TicketState.REVIEWING  # a complaint's reply waits for the centre
