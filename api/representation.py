@@ -90,7 +90,8 @@ def attachments(r, lens, numbers: dict[int, int]) -> list[dict]:
 
 def reply(r, lens, numbers: dict[int, int]) -> dict:
     return {"id": r.pk, "unit": r.unit_id, "unit_name": r.unit.name, "text": lens.text(r.text, by_unit=True),
-            "is_lead": r.is_lead, "created_at": when(r.created_at), "attachments": attachments(r, lens, numbers)}
+            "is_lead": r.is_lead, "created_at": when(r.created_at), "attachments": attachments(r, lens, numbers),
+            "review_state": r.review_state, "review_note": lens.text(r.review_note), "reviewed_at": when(r.reviewed_at)}
 
 
 def survey(s, lens) -> dict:

@@ -206,7 +206,8 @@ class ReplySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reply
-        fields = ["id", "unit", "unit_name", "text", "is_lead", "created_at", "attachments"]
+        fields = ["id", "unit", "unit_name", "text", "is_lead", "created_at", "attachments",
+                  "review_state", "review_note", "reviewed_at"]
 
     def get_text(self, reply) -> str:
         return lens_for(self, reply.ticket_id, lambda: reply.ticket).text(reply.text, by_unit=True)
@@ -416,6 +417,13 @@ class ReassignSerializer(serializers.Serializer):
     co_units = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all()),
                                      required=False, default=list)
     reason = Text(max_length=1000, help_text="改派理由（必填）")
+class ReviewApproveSerializer(NoteSerializer):
+    """办结审核通过: an optional note (审核意见) on the record."""
+
+
+class ReviewSendBackSerializer(serializers.Serializer):
+    reason = Text(max_length=1000, help_text=(
+        "退回理由（必填）：答复哪里不完整或口径不对、需要补充什么；承办单位在工单页和待办中看到，单位负责人收到短信"))
 
 
 class LeaderReturnSerializer(serializers.Serializer):
@@ -467,8 +475,14 @@ CONFIRM_SUB_HELP = (
 )
 
 
+REPLY_TEXT_HELP = (
+    "办理结果（协办单位为协办意见）：写明办理过程、结果和依据。不计空格和标点少于 REPLY_MIN_LENGTH（默认 15）个字，"
+    "或只有“已处理”“已办结”之类套话的，返回 400（field 为 text），不保存。"
+)
+
+
 class ReplySerializerIn(serializers.Serializer):
-    text = Text(max_length=TEXT_MAX)
+    text = Text(max_length=TEXT_MAX, help_text=REPLY_TEXT_HELP)
     files = serializers.ListField(child=Attachment(), required=False, default=list)
     confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
     confirm_open_sub_parts = Flag(required=False, default=False, help_text=CONFIRM_SUB_HELP)
@@ -477,7 +491,7 @@ class ReplySerializerIn(serializers.Serializer):
 class ReplyTextSerializer(serializers.Serializer):
     """A reply sent as JSON: text only (files come as multipart/form-data)."""
 
-    text = Text(max_length=TEXT_MAX)
+    text = Text(max_length=TEXT_MAX, help_text=REPLY_TEXT_HELP)
     confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
     confirm_open_sub_parts = Flag(required=False, default=False, help_text=CONFIRM_SUB_HELP)
 

@@ -238,7 +238,8 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         """承办单位回复（附件用 multipart/form-data 的 files）。主办单位回复而有协办单位尚未答复时，
         须传 confirm_absent_co_units=true，否则 409 co_units_unanswered。本单位转下级办理而下级部分尚未审核完毕时，
         须传 confirm_open_sub_parts=true（结束下级办理），否则 409 sub_parts_open。下级承办单位的回复交上级单位审核，
-        不直接报热线办。"""
+        不直接报热线办。须办结审核的诉求类型（默认投诉、举报），
+        主办单位回复后工单为待审核（reviewing），热线办审核通过后才回访；退回重办的，工单回到办理中，可再次回复。"""
         data = None
         if hasattr(request.data, "getlist"):  # multipart: several files under one name
             data = {"text": request.data.get("text", ""), "files": request.FILES.getlist("files"),
@@ -272,6 +273,21 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         return self._act(request, s.HandDownWithdrawSerializer, dispatch_services.ticket_hand_down_withdraw)
 
     # --- end issue 16 item 5 ---
+    # --- 办结审核 (issue 16 item 3) ---
+    @extend_schema(request=s.ReviewApproveSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="review-approve")
+    def review_approve(self, request, pk=None):
+        """办结审核通过（值班长、管理员；工单须为待审核）：主办单位的答复生效，随即进入回访，
+        市民收到办理结果短信。可附审核意见 note。"""
+        return self._act(request, s.ReviewApproveSerializer, dispatch_services.ticket_review_approve)
+
+    @extend_schema(request=s.ReviewSendBackSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="review-send-back")
+    def review_send_back(self, request, pk=None):
+        """退回重办（值班长、管理员；工单须为待审核；须说明理由 reason）：工单回到主办单位重新办理并回复，
+        办理时限不变。"""
+        return self._act(request, s.ReviewSendBackSerializer, dispatch_services.ticket_review_send_back)
+    # --- end 办结审核 ---
 
     @extend_schema(request=s.LeaderReturnSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"], url_path="leader-return")

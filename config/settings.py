@@ -251,6 +251,9 @@ SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【某市12345】")
 SMPP_URL = os.environ.get("SMPP_URL", "")
 HOTLINE_MAX_TEXT_LENGTH = 5000
 HOTLINE_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# 办结审核 (issue 16 item 3): a unit's reply (lead or co-unit) shorter than this many characters,
+# not counting whitespace and punctuation, or made only of stock phrases (已处理 …), is refused.
+HOTLINE_REPLY_MIN_LENGTH = int(os.environ.get("REPLY_MIN_LENGTH", "15"))
 
 # LOG_FORMAT=json: one JSON object per line with the request id (production); plain text otherwise.
 LOGGING = logging_config()

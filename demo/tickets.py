@@ -47,6 +47,8 @@ SCENARIOS = {
     # issue 16 item 5 (二级派单): handed down and in the sub-unit's hands, its reply awaiting the
     # parent's review, and accepted with the parent's reply upward
     "handed_down": 3, "handed_down_to_review": 2, "handed_down_done": 2,
+    # 办结审核 (issue 16 item 3): complaints replied and waiting on the board, and some sent back.
+    "reviewing": 5, "sent_back": 3,
 }
 # (parent unit, sub-unit) of the demo's hand-downs: a bureau to its section, a town to its community.
 HAND_DOWNS = [("zjj", "zjj-wy"), ("cgz", "cgz-xfsq")]
@@ -58,6 +60,11 @@ REPLIES = ["经核查，情况属实，已督促相关责任方整改完毕，�
            "已现场查看并协调处理，问题已解决，市民表示认可。",
            "已联系来电人说明相关政策，并安排专人跟进后续事宜。",
            "经调查，已对相关商户依法处理，责令限期整改。"]
+
+
+SEND_BACKS = ["答复未说明整改完成时间和后续监管措施，请补充后重新答复。",
+              "答复口径不符合要求：未说明处理依据，请引用相关规定并写明处理结果。",
+              "未反映与来电人沟通的情况，请联系来电人核实后重新答复。"]
 
 
 def load_samples() -> list[dict]:
@@ -153,11 +160,20 @@ class Writer:
         with frozen_at(self.past(at)):
             d.ticket_sign(ticket=ticket, actor=self.staff_of(unit))
 
-    def reply(self, ticket, unit, at):
-        with frozen_at(self.past(at)):
+    def reply(self, ticket, unit, at, *, review: bool = True) -> dt.datetime:
+        """The lead unit replies; on a type the centre reviews (办结审核), the supervisor approves a
+        little later (`review`: else the reply is left waiting on the board). Returns the reply's moment."""
+        replied_at = self.past(at)
+        with frozen_at(replied_at):
             # The demo's co-units stay silent: the lead replies without them, and says so.
             d.ticket_reply(ticket=ticket, actor=self.staff_of(unit), text=self.rng.choice(REPLIES),
                            confirm_absent_co_units=True)
+        if review and Ticket.objects.filter(pk=ticket.pk, state="reviewing").exists():
+            # Before anything that follows the reply (a callback comes at least a tenth of the way to now).
+            delay = min(self.rng.uniform(0.3, 3) * HOUR, (self.now - replied_at) * 0.05)
+            with frozen_at(replied_at + delay):
+                d.ticket_review_approve(ticket=ticket, actor=self.u["supervisor"])
+        return replied_at
 
     def callback(self, ticket, at, result):
         by_sms = self.rng.random() < 0.6
@@ -344,6 +360,16 @@ class Writer:
             self.reply(ticket, unit, min(at + rng.uniform(5, 40) * HOUR, now - 2 * HOUR))
             if scenario == "reopened":
                 self.callback(ticket, now - rng.uniform(0.2, 1.5) * HOUR, "dissatisfied")
+            return ticket
+        if scenario in ("reviewing", "sent_back"):  # 办结审核: a complaint's reply, not decided yet
+            at = now - rng.uniform(0.5, 3) * DAY
+            ticket = self.register(sample, at, urgency=Urgency.NORMAL, ticket_type=TicketType.COMPLAINT)
+            unit, at = self.dispatch(ticket, at + HOUR)
+            self.sign(ticket, unit, at + rng.uniform(0.5, 3) * HOUR)
+            replied_at = self.reply(ticket, unit, min(at + rng.uniform(4, 20) * HOUR, now - 2 * HOUR), review=False)
+            if scenario == "sent_back":
+                with frozen_at(replied_at + (now - replied_at) * rng.uniform(0.2, 0.6)):
+                    d.ticket_review_send_back(ticket=ticket, actor=self.u["supervisor"], reason=rng.choice(SEND_BACKS))
             return ticket
         if scenario == "closed_satisfied":
             return self.closed(sample, result=rng.choice(["satisfied"] * 5 + ["basic"]))

@@ -16,6 +16,7 @@ from .models import (
     CalendarOverride,
     ExtensionRequest,
     HolidayYear,
+    ReplyReviewPolicy,
     SupervisionNotice,
     Survey,
     Suspension,
@@ -48,6 +49,19 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("category",)
     fieldsets = ((None, {"fields": ("name", "ticket_type", "category", "urgency", "leader", "is_active"),
                          "description": _("符合条件的工单须先呈报领导批示再派单。") + BLANK_MEANS_ANY}),)
+
+
+@admin.register(ReplyReviewPolicy)
+class ReplyReviewPolicyAdmin(admin.ModelAdmin):
+    """办结审核 (issue 16 item 3): one row per ticket type; a type without a row is not reviewed."""
+
+    list_display = ("ticket_type", "review_required")
+    list_editable = ("review_required",)
+    list_display_links = ("ticket_type",)
+    fieldsets = ((None, {"fields": ("ticket_type", "review_required"),
+                         "description": _("须审核的诉求类型：主办单位回复后先进入值班台“待审核”，值班长审核通过才回访、"
+                                          "才把办理结果短信发给市民；退回重办的，承办单位重新办理并回复，办理时限不变。"
+                                          "没有规则的诉求类型无需审核。修改即时生效。")}),)
 
 
 @admin.register(CalendarOverride)

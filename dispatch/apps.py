@@ -15,3 +15,5 @@ class DispatchConfig(AppConfig):
         from . import monitoring
 
         monitoring.register()  # the light sweep's health check and metrics (ops)
+
+        from .services import review  # noqa: F401  (办结审核: a policy saved anywhere forgets the cached one)

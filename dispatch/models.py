@@ -162,10 +162,33 @@ class Reply(models.Model):
     is_lead = models.BooleanField(_("主办回复"), default=True)
     created_at = models.DateTimeField(_("回复时间"), auto_now_add=True)
 
+    # 办结审核 (issue 16 item 3): a lead reply on a reviewed ticket type waits for the centre.
+    class Review(models.TextChoices):
+        NONE = "", _("无需审核")
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("审核通过")
+        SENT_BACK = "sent_back", _("退回重办")
+        # The ticket left review another way (并单, 无效) before anyone decided.
+        CANCELLED = "cancelled", _("已撤销")
+
+    review_state = models.CharField(_("审核状态"), max_length=10, choices=Review.choices, blank=True, default="")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    # The approval's optional note, or the send-back's required reason (shown to the unit).
+    review_note = models.TextField(_("审核意见"), blank=True)
+
     class Meta:
         verbose_name = _("办理回复")
         verbose_name_plural = _("办理回复")
         ordering = ["created_at"]
+        indexes = [
+            # The board's 待审核: a handful of rows among every reply ever given.
+            models.Index(fields=["created_at"], condition=models.Q(review_state="pending"),
+                         name="reply_review_pending"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} 回复"
@@ -498,6 +521,26 @@ class ApprovalPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReplyReviewPolicy(models.Model):
+    """办结审核: whether the lead unit's reply on tickets of a type waits for the centre's review
+    before the citizen hears of it (issue 16 item 3). A type without a row is not reviewed.
+    Read through dispatch.services.review.reply_review_required (cached, forgotten on save)."""
+
+    ticket_type = models.CharField(_("诉求类型"), max_length=16, choices=TicketType.choices, unique=True)
+    review_required = models.BooleanField(_("须审核"), default=True,
+                                          help_text=_("勾选：该类工单主办单位的答复须经热线办审核通过后才回访、"
+                                                      "才把办理结果短信发给市民"))
+
+    class Meta:
+        verbose_name = _("办结审核规则")
+        verbose_name_plural = _("办结审核规则")
+        ordering = ["ticket_type"]
+
+    def __str__(self) -> str:
+        label = TicketType(self.ticket_type).label if self.ticket_type in TicketType.values else self.ticket_type
+        return f"{label}：{'须审核' if self.review_required else '无需审核'}"
 
 
 class HolidayYear(models.Model):

@@ -56,6 +56,8 @@ def ticket_actions_for(user, ticket: Ticket) -> list[str]:
         # issue 16 item 8: 设为保密件 (a 举报 is one from the start)
         if not is_confidential(ticket):
             actions.append("mark-confidential")
+        if state == TicketState.REVIEWING and user.has_role(Role.SUPERVISOR, Role.ADMIN):
+            actions += ["review-approve", "review-send-back"]  # 办结审核
     if user.role == Role.LEADER and state == TicketState.PENDING_APPROVAL and ticket.leader_id == user.pk:
         actions += ["instruct", "leader-return"]
     if user.role == Role.UNIT_STAFF and user.unit_id:
@@ -310,6 +312,33 @@ def returned_queue() -> QuerySet[Ticket]:
 def pending_extensions(user) -> QuerySet[ExtensionRequest]:
     visible = tickets_visible_to(user)
     return ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING, ticket__in=visible)
+
+
+# --- 办结审核 (issue 16 item 3) ---
+def replies_awaiting_review() -> QuerySet[Reply]:
+    """The board's 待审核: lead replies the centre has not decided yet, the longest waiting first
+    (the partial index reply_review_pending holds only these)."""
+    return (Reply.objects.filter(review_state=Reply.Review.PENDING, ticket__state=TicketState.REVIEWING)
+            .order_by("created_at", "id"))
+
+
+def sent_back_replies(ticket_ids) -> dict[int, Reply]:
+    """For tickets a unit holds: the lead reply the centre sent back (退回重办) and the unit has
+    not replied to anew yet, by ticket id (the latest lead reply of the current round is a
+    sent-back one). One query for a page of tickets."""
+    latest: dict[int, Reply] = {}
+    for reply in (Reply.objects.filter(ticket_id__in=list(ticket_ids), is_lead=True, assignment__is_current=True)
+                  .select_related("reviewed_by").order_by("created_at", "id")):
+        latest[reply.ticket_id] = reply
+    return {tid: r for tid, r in latest.items() if r.review_state == Reply.Review.SENT_BACK}
+
+
+def sent_back_reply(ticket: Ticket) -> Reply | None:
+    """The send-back (退回重办) a ticket in hand waits on its unit to answer, if any."""
+    if ticket.state not in HANDLING_STATES:
+        return None
+    return sent_back_replies([ticket.pk]).get(ticket.pk)
+# --- end 办结审核 ---
 
 
 def with_urges(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:

@@ -49,6 +49,14 @@ TRANSITIONS: dict[str, Transition] = {
     # The centre takes a ticket from the unit that holds it and gives it to another, with a fresh
     # deadline: like a re-dispatch, but from a state in which a unit still has it.
     "reassign": Transition(frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.DISPATCHED, "改派"),
+    # --- 办结审核 (reply review, issue 16 item 3) ---
+    # The lead unit's reply on a reviewed ticket type waits for the centre; approval is what a
+    # reply is today (survey, the citizen's result SMS); a send-back (退回重办) returns the ticket
+    # to the unit with the deadline unchanged. dispatch/services/review.py.
+    "reply_for_review": Transition(frozenset({S.IN_PROGRESS}), S.REVIEWING, "回复（待审核）"),
+    "review_approve": Transition(frozenset({S.REVIEWING}), S.REPLIED, "审核通过"),
+    "review_send_back": Transition(frozenset({S.REVIEWING}), S.IN_PROGRESS, "退回重办"),
+    # --- end 办结审核 ---
     "merge": Transition(frozenset(OPEN_STATES), S.MERGED, "并单"),
     "mark_invalid": Transition(frozenset(OPEN_STATES), S.INVALID, "无效工单"),
     # --- 挂起 (issue 16, item 4: suspension with approval; dispatch/services/suspension.py) ---

@@ -13,12 +13,15 @@ from dispatch.deadlines import ticket_light
 from dispatch.visibility import ticket_audience
 from hotline.event_kinds import event_label
 from hotline.models import Channel, Light, Role, Ticket, TicketEvent, TicketState, TicketType
+from hotline.models.tickets import public_state_label
 from hotline.privacy import is_confidential, scrub_text, ticket_as_seen_as
 
 from . import groups
 
 # Lines about messages to one person: nothing for the public board.
-NOT_FOR_DISPLAY = frozenset({"sms_sent"})
+# 办结审核: a reply awaiting review and a send-back are the centre's internal steps (the public
+# reads the reply once approved).
+NOT_FOR_DISPLAY = frozenset({"sms_sent", "reply_for_review", "review_send_back"})
 def kind_label(kind: str) -> str:
     return event_label(kind)
 
@@ -63,7 +66,7 @@ def display_payload(event: TicketEvent, ticket: Ticket, now=None) -> dict:
         "kind_label": kind_label(event.kind),
         "number": ticket.number,
         "state": ticket.state,
-        "state_label": str(TicketState(ticket.state).label),
+        "state_label": public_state_label(ticket.state),  # 待审核 reads 办理中 in public
         "light": light,
         "light_label": light_label(light),
         "ticket_type_label": str(TicketType(ticket.ticket_type).label),

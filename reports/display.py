@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from dispatch.deadlines import light_q
 from hotline.models import Channel, Light, Ticket, TicketState, TicketType
+from hotline.models.tickets import public_state_label
 from hotline.privacy import is_confidential, scrub_text, ticket_as_seen_as
 
 from . import kpis, rollup
@@ -63,7 +64,7 @@ def _recent_cases() -> list[dict]:
             "type": str(TicketType(t.ticket_type).label),
             "category": t.category.name if t.category_id else "",
             "channel": str(Channel(t.channel).label),
-            "state": str(TicketState(t.state).label),
+            "state": public_state_label(t.state),
             # A confidential ticket's title without its citizen at all (not even 王某: issue 16 item 8).
             "summary": scrub_text(ticket_as_seen_as(ticket=t, role="").title if is_confidential(t) else t.title,
                                   max_length=TITLE_LENGTH, names=names),

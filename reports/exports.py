@@ -24,7 +24,8 @@ def columns(kind: str, first_label: str) -> list[tuple[str, str]]:
                 ("on_time_rate", "按时办结率"), ("satisfaction_rate", "满意率"), ("callback_rate", "回访率"),
                 ("score", "综合得分"), ("closed", "办结量"), ("due", "应办结量"), ("valid_callbacks", "有效回访"),
                 *((k.key, k.label) for k in UNIT_KPIS), *UNIT_COUNT_LABELS.items(),
-                ("suspensions", "挂起次数"), ("suspended_now", "挂起中")]
+                ("suspensions", "挂起次数"), ("suspended_now", "挂起中"),
+                ("reviewed", "办结审核量"), ("sent_back", "退回重办量"), ("sent_back_rate", "退回重办率")]
     return [("label", first_label), *counts, *rates]
 
 

@@ -18,6 +18,7 @@ COUNTS = [
     "received", "direct_answered", "dispatched", "closed", "due", "closed_on_time", "signed_on_time",
     "callback_due", "called_back", "valid_callbacks", "satisfied", "resolved", "open_now",
     "suspensions", "suspended_now",  # 挂起 (issue 16, item 4)
+    "reviewed", "sent_back",
 ]
 
 COUNT_LABELS = {
@@ -26,6 +27,7 @@ COUNT_LABELS = {
     "callback_due": "应回访量", "called_back": "已回访量", "valid_callbacks": "有效回访",
     "satisfied": "满意及基本满意", "resolved": "已解决", "open_now": "未办结",
     "suspensions": "挂起次数", "suspended_now": "挂起中",
+    "reviewed": "办结审核量", "sent_back": "退回重办量",
 }
 
 
@@ -47,6 +49,9 @@ KPIS = [
     Kpi("response_rate", "响应率", "signed_on_time", "dispatched", "签收时限内签收的工单 ÷ 交办工单"),
     Kpi("direct_answer_rate", "直接答复率", "direct_answered", "received", "热线直接答复办结的工单 ÷ 受理工单"),
     Kpi("callback_rate", "回访率", "called_back", "callback_due", "至少有一次有效回访的工单 ÷ 进入回访的工单"),
+    # 办结审核 (issue 16 item 3): not in the score; a lower rate is better.
+    Kpi("sent_back_rate", "退回重办率", "sent_back", "reviewed",
+        "热线办审核退回重办的答复 ÷ 经审核（通过或退回）的答复（只统计须审核的诉求类型；越低越好）"),
 ]
 KPI_BY_KEY = {k.key: k for k in KPIS}
 

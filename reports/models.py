@@ -29,6 +29,9 @@ class Counts(models.Model):
     # 挂起 (issue 16, item 4): approved suspensions of these tickets; those suspended at refresh time.
     suspensions = models.IntegerField(default=0)
     suspended_now = models.IntegerField(default=0)
+    # 办结审核 (issue 16 item 3): the centre's decisions on the tickets' lead replies.
+    reviewed = models.IntegerField(default=0)  # replies approved or sent back
+    sent_back = models.IntegerField(default=0)  # replies sent back (退回重办)
 
     # The dimension columns a table has (besides day); queries pick the smallest table
     # that has every column they filter or group on.

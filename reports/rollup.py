@@ -67,7 +67,7 @@ def insert_sql() -> tuple[str, list[str], list[str]]:
         day, unit_id, channel, ticket_type, category_id, cat1_id, cat2_id,
         received, direct_answered, dispatched, closed, due, closed_on_time, signed_on_time,
         callback_due, called_back, valid_callbacks, satisfied, resolved, open_now,
-        suspensions, suspended_now)
+        suspensions, suspended_now, reviewed, sent_back)
     SELECT {day}, t.lead_unit_id, t.channel, t.ticket_type, t.category_id,
         CASE c.level WHEN 1 THEN c.id WHEN 2 THEN c.parent_id WHEN 3 THEN p.parent_id END,
         CASE c.level WHEN 2 THEN c.id WHEN 3 THEN c.parent_id END,
@@ -89,7 +89,9 @@ def insert_sql() -> tuple[str, list[str], list[str]]:
         COALESCE(SUM(sv.resolved), 0),
         SUM(CASE WHEN t.state NOT IN ({_in(final)}) THEN 1 ELSE 0 END),
         COALESCE(SUM(sp.suspensions), 0),
-        SUM(CASE WHEN t.state = 'suspended' THEN 1 ELSE 0 END)
+        SUM(CASE WHEN t.state = 'suspended' THEN 1 ELSE 0 END),
+        COALESCE(SUM(rv.reviewed), 0),
+        COALESCE(SUM(rv.sent_back), 0)
     FROM hotline_ticket t
     LEFT JOIN hotline_category c ON c.id = t.category_id
     LEFT JOIN hotline_category p ON p.id = c.parent_id
@@ -110,6 +112,15 @@ def insert_sql() -> tuple[str, list[str], list[str]]:
         WHERE su.suspended_at IS NOT NULL AND t3.created_at >= %s AND t3.created_at < %s
         GROUP BY su.ticket_id
     ) sp ON sp.ticket_id = t.id
+    LEFT JOIN (
+        -- 办结审核 (issue 16 item 3): the centre's decisions on each ticket's lead replies
+        SELECT r.ticket_id,
+            COUNT(*) AS reviewed,
+            SUM(CASE WHEN r.review_state = 'sent_back' THEN 1 ELSE 0 END) AS sent_back
+        FROM dispatch_reply r JOIN hotline_ticket t3 ON t3.id = r.ticket_id
+        WHERE t3.created_at >= %s AND t3.created_at < %s AND r.review_state IN ('approved', 'sent_back')
+        GROUP BY r.ticket_id
+    ) rv ON rv.ticket_id = t.id
     WHERE t.created_at >= %s AND t.created_at < %s
     GROUP BY 1, 2, 3, 4, 5, 6, 7
     """, not_running, final
@@ -162,7 +173,7 @@ def rebuild_range(first: dt.date, last: dt.date, now: dt.datetime) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for model in ROLLUPS:
             model.objects.filter(day__gte=first, day__lte=last).delete()
-        cursor.execute(sql, [*not_running, _db_time(now), *final, lo, hi, lo, hi, lo, hi])
+        cursor.execute(sql, [*not_running, _db_time(now), *final, lo, hi, lo, hi, lo, hi, lo, hi])
         for model in ROLLUPS:
             if model is not DailyStat:
                 cursor.execute(derive_sql(model), [first, last])

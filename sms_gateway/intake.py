@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from hotline.errors import HotlineError
 from hotline.models import Channel, Ticket, TicketState, TicketType
-from hotline.models.tickets import OPEN_STATES
+from hotline.models.tickets import OPEN_STATES, public_state_label
 from hotline.services.tickets import ticket_add_followup, ticket_register
 
 from . import codec
@@ -222,7 +222,7 @@ def progress_detail(ticket: Ticket) -> str:
     state = ticket.state
     if state in (TicketState.REGISTERED, TicketState.PENDING_APPROVAL, TicketState.APPROVED, TicketState.RETURNED):
         return "正在审核转办，请耐心等待。"
-    if state in (TicketState.DISPATCHED, TicketState.IN_PROGRESS):
+    if state in (TicketState.DISPATCHED, TicketState.IN_PROGRESS, TicketState.REVIEWING):  # 待审核: not answered yet
         unit = ticket.lead_unit.name if ticket.lead_unit_id else "承办单位"
         return f"承办单位：{unit}，办理时限：{local_time(ticket.due_at)}。"
     if state == TicketState.REPLIED:
@@ -253,7 +253,7 @@ def _query(message, phone, command) -> str:
             _reply(message, phone, "reply_not_found", number=number)
             return f"查询：未找到工单{number}"
     _reply(message, phone, "reply_progress", ticket=ticket,
-           state=TicketState(ticket.state).label, detail=progress_detail(ticket))
+           state=public_state_label(ticket.state), detail=progress_detail(ticket))
     message.ticket = ticket
     return f"查询：工单{ticket.number}"
 

@@ -114,6 +114,12 @@ DEFAULTS: dict[str, tuple[str, str, bool, str, str]] = {
         "{unit}：工单{number}「{title}」的退单申请未获同意（{reason}），请按原时限于{due}前办结。",
         "number title unit reason due",
     ),
+    # 办结审核 (issue 16 item 3): the centre sent the unit's reply back (退回重办); the deadline stands.
+    "unit_sent_back": (
+        "承办单位：退回重办", "unit_head", False,
+        "【退回重办】{unit}：工单{number}「{title}」的答复经热线办审核退回，原因：{reason}。请重新办理并于{due}前回复。",
+        "number title unit due reason",
+    ),
     "reply_followup": (
         "回复：补充内容已收到", "citizen", False,
         "已将您的补充内容加入工单{number}。",

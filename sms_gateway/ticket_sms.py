@@ -1,6 +1,7 @@
 """Notices by SMS, driven by ticket events (hotline.notify), each recorded on the timeline.
 
-citizen:   receipt (register), dispatched-to (dispatch), result (reply),
+citizen:   receipt (register), dispatched-to (dispatch), result (reply, or review_approve when the
+           centre reviews replies of the type: never before the approval),
            survey (survey_sent, recorded by dispatch.timers.send_due_surveys), and the turns on
            the way (中途提醒): another unit now (redispatch), a later deadline (extension_approved),
            merged into another ticket (merge), not accepted (mark_invalid), suspended and how a
@@ -9,7 +10,8 @@ leader:    a ticket awaits instruction, with a link (submit_for_approval)
 unit head: new assignment (dispatch/redispatch/reassign; a sub-unit's: hand_down, issue 16), urge
            (yellow), supervision (red), the
            centre's decision on its return request (return after review, return_refused), its
-           suspension request decided (suspend, suspension_rejected), resumed (resume, resume_unsigned)
+           suspension request decided (suspend, suspension_rejected), resumed (resume, resume_unsigned), the centre sent
+           the reply back (review_send_back: 退回重办, with the reason)
 改派 (reassign) tells the citizen as a re-dispatch does (citizen_redispatched); the old unit
 learns of it by push (it keeps seeing the ticket), not by SMS.
 """
@@ -118,6 +120,13 @@ def notices_for(event: TicketEvent) -> list[Notice]:
         to_unit_head("unit_return_refused", unit, reason=excerpt(payload.get("reason", ""), REASON_EXCERPT))
     elif kind == "reply":
         to_citizen("citizen_result", result=excerpt(payload.get("text", ""), RESULT_EXCERPT))
+    # 办结审核 (issue 16 item 3): a reviewed reply reaches the citizen only once approved (never on
+    # reply_for_review), with the approved text; a send-back goes to the lead unit's head.
+    elif kind == "review_approve":
+        to_citizen("citizen_result", result=excerpt(payload.get("reply_text", ""), RESULT_EXCERPT))
+    elif kind == "review_send_back":
+        unit = Unit.objects.filter(pk=payload.get("unit_id") or ticket.lead_unit_id).first()
+        to_unit_head("unit_sent_back", unit, reason=excerpt(payload.get("reason", ""), REASON_EXCERPT))
     elif kind == "survey_sent":
         to_citizen("citizen_survey")
     elif kind == "extension_approved":

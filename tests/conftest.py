@@ -184,6 +184,10 @@ def ensure_reference_data() -> None:
         load_synonyms(Category)
     if not TimeLimitPolicy.objects.exists():
         importlib.import_module("dispatch.migrations.0003_default_policies").forwards(apps, None)
+    from dispatch.models import ReplyReviewPolicy
+
+    if not ReplyReviewPolicy.objects.exists():  # 办结审核: complaints and reports reviewed
+        importlib.import_module("dispatch.migrations.0011_i16_reply_review").forwards(apps, None)
     if not SmsTemplate.objects.exists():
         # Every data migration of templates (each holds its DEFAULTS), the later ones included.
         import pkgutil

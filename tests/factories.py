@@ -44,10 +44,23 @@ def in_progress(people, *, co_signed=False, **extra) -> Ticket:
     return d.ticket_sign(ticket=ticket, actor=people["staff_a"])
 
 
-def replied(people, **extra) -> Ticket:
-    """Lead unit A replied; co-unit B (when there is one) never answered, and A confirmed so."""
+REPLY_TEXT = "已联系物业公司上门查明漏水原因，更换楼上破损水管并修补墙面，市民确认不再漏水。"
+
+
+def reviewing(people, **extra) -> Ticket:
+    """Lead unit A replied on a reviewed type (the factories' complaint, 办结审核): the reply waits
+    for the centre. Co-unit B (when there is one) never answered, and A confirmed so."""
     ticket = in_progress(people, **extra)
-    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已联系物业维修完毕。", confirm_absent_co_units=True)
+    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text=REPLY_TEXT, confirm_absent_co_units=True)
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+def replied(people, **extra) -> Ticket:
+    """Lead unit A replied (and, on a reviewed type, the supervisor approved the reply); co-unit B
+    (when there is one) never answered, and A confirmed so."""
+    ticket = reviewing(people, **extra)
+    if ticket.state == "reviewing":
+        d.ticket_review_approve(ticket=ticket, actor=people["supervisor"])
     return Ticket.objects.get(pk=ticket.pk)
 
 

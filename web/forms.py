@@ -308,6 +308,19 @@ class UnitSearchForm(forms.Form):
         return data
 
 
+class ReviewApproveForm(forms.Form):
+    """办结审核通过 (issue 16 item 3)."""
+
+    note = forms.CharField(label="审核意见", max_length=1000, required=False)
+
+
+class ReviewSendBackForm(forms.Form):
+    """退回重办 (issue 16 item 3): the reason is required; the unit reads it."""
+
+    reason = forms.CharField(label="退回理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写退回理由：答复哪里不完整或口径不对、需要补充什么"})
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(label="说明", max_length=1000, required=False)
 

@@ -21,7 +21,8 @@ DETAIL_KEYS = [
     ("answered_co_units", "协办意见"), ("closed_sub_units", "结束的下级办理"),
 ]
 ALERT_KINDS = {"urge", "supervise", "extension_rejected", "return", "callback_dissatisfied", "leader_return",
-               "leader_return_reopened", "return_refused", "reassign", "suspension_rejected", "hand_down_sent_back"}
+               "leader_return_reopened", "return_refused", "reassign", "suspension_rejected", "hand_down_sent_back",
+               "review_send_back"}
 
 
 @dataclass
@@ -91,6 +92,8 @@ PUBLIC_LABELS = {
     "redispatch": "已重新转交承办单位办理",
     "sign": "承办单位已签收，正在办理",
     "reply": "承办单位已答复",
+    # 办结审核: the citizen reads the reply once the centre approved it (the approved text).
+    "review_approve": "承办单位已答复",
     "return": "工单重新分派中",
     "reassign": "已改由其他承办单位办理",
     "answer_directly": "热线已直接答复",
@@ -118,6 +121,7 @@ NOT_PUBLIC = frozenset({
     "hand_down", "hand_down_signed", "hand_down_replied", "hand_down_accepted", "hand_down_sent_back",
     "hand_down_withdrawn",
     "confidential_marked",  # issue 16 item 8: staff business; the citizen asked for it or the centre decided
+    "reply_for_review", "review_send_back",  # 办结审核: the reply is not the answer until approved
 })
 
 
@@ -133,6 +137,8 @@ def public_lines(events, *, names=()) -> list[Line]:
             detail = f"承办单位：{payload.get('lead_unit', '')}"
         elif e.kind == "reply":
             detail = scrub_text(payload.get("text", ""), names=names, max_length=None)
+        elif e.kind == "review_approve":
+            detail = scrub_text(payload.get("reply_text", ""), names=names, max_length=None)
         elif e.kind == "answer_directly":
             detail = scrub_text(payload.get("answer", ""), names=names, max_length=None)
         elif e.kind == "merge":

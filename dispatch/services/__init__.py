@@ -8,6 +8,7 @@ from .handling import ticket_dispatch, ticket_reply, ticket_sign
 from .merging import ticket_mark_invalid, ticket_merge
 from .reassignment import ticket_reassign
 from .returns import ticket_return, ticket_return_accept, ticket_return_refuse
+from .review import reply_review_required, ticket_review_approve, ticket_review_send_back
 from .supervision import ticket_supervise, ticket_urge
 from .suspension import (
     suspensions_resume_due,
@@ -22,6 +23,7 @@ __all__ = [
     "extension_decide",
     "extension_request",
     "holiday_year_import",
+    "reply_review_required",
     "survey_open",
     "survey_record",
     "suspensions_resume_due",
@@ -41,6 +43,8 @@ __all__ = [
     "ticket_return",
     "ticket_return_accept",
     "ticket_return_refuse",
+    "ticket_review_approve",
+    "ticket_review_send_back",
     "ticket_sign",
     "ticket_submit_for_approval",
     "ticket_supervise",

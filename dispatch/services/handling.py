@@ -17,6 +17,7 @@ from .approval import approval_policy_for
 from .calendar import note_uncovered_calendar
 from .callbacks import survey_open
 from .parts import describe_open_co_parts, open_co_parts, withdraw_extensions, withdraw_returns, withdraw_suspensions
+from .review import reply_review_required, validate_reply_text
 from .subparts import co_parts_record, settle_before_reply, sub_reply_payload
 
 MAX_ATTACHMENTS = 10
@@ -164,8 +165,10 @@ def _validate_files(files) -> list:
 @transaction.atomic
 def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_co_units: bool = False,
                  confirm_open_sub_parts: bool = False) -> Reply:
-    """回复: the lead unit's result moves the ticket to replied and opens the callback survey;
-    a co-unit's reply (协办意见) is added to the record.
+    """回复: the lead unit's result moves the ticket to replied and opens the callback survey, or,
+    on a type the centre reviews (办结审核), to reviewing until the centre approves or sends it back;
+    a co-unit's reply (协办意见) is added to the record. A reply must say what was done
+    (review.validate_reply_text: not empty, not only 已处理, at least HOTLINE_REPLY_MIN_LENGTH).
 
     Co-units can no longer answer once the lead has replied, so while any of them has not
     answered the lead's reply is refused (409 co_units_unanswered) unless the lead confirms
@@ -176,14 +179,16 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
     settled their parts (409 sub_parts_open), unless it confirms (`confirm_open_sub_parts`: those
     parts end). A sub-unit's reply goes to its parent unit for review, not to the centre."""
     assignment = require_assignment(ticket, actor, what="回复")
-    text = validate_text(text, field="text", label="办理结果", max_length=settings.HOTLINE_MAX_TEXT_LENGTH)
-    files = _validate_files(files)
-    now = timezone.now()
     is_lead = assignment.role == Assignment.Role.LEAD
-    payload = {"unit": actor.unit.name, "text": text, "attachments": [f.name for f in files]}
     if assignment.state != Assignment.State.SIGNED:
         raise Conflict("请先签收工单再回复" if assignment.state == Assignment.State.PENDING
                        else "本单位已回复该工单", code="state_conflict")
+    # 办结审核: an empty or token reply (已处理 …) is refused, lead or co-unit, before anything is saved.
+    text = validate_reply_text(text, label="办理结果" if is_lead else "协办意见")
+    files = _validate_files(files)
+    now = timezone.now()
+    payload = {"unit": actor.unit.name, "text": text, "attachments": [f.name for f in files]}
+    reviewed = False
     is_sub = assignment.role == Assignment.Role.SUB  # issue 16 item 5
     if not is_sub:
         payload |= settle_before_reply(assignment, confirm=confirm_open_sub_parts)
@@ -199,11 +204,19 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
         if absent:
             payload |= {"absent_co_units": [p["unit"] for p in absent],
                         "absent_co_unit_ids": [p["unit_id"] for p in absent]}
-        limits = limits_for_ticket(ticket)
-        replied = transition(
-            ticket=ticket, action="reply", actor=actor, payload=payload,
-            changes={"replied_at": now, "callback_due_at": add_working_days(now, limits.callback_limit_days)},
-        )
+        # --- 办结审核 (issue 16 item 3): a reviewed type's lead reply waits for the centre
+        # (dispatch/services/review.py); replied_at is the reply's time either way.
+        reviewed = reply_review_required(ticket.ticket_type)
+        if reviewed:
+            replied = transition(ticket=ticket, action="reply_for_review", actor=actor, payload=payload,
+                                 changes={"replied_at": now})
+        else:
+            limits = limits_for_ticket(ticket)
+            replied = transition(
+                ticket=ticket, action="reply", actor=actor, payload=payload,
+                changes={"replied_at": now, "callback_due_at": add_working_days(now, limits.callback_limit_days)},
+            )
+        # --- end 办结审核
     else:
         replied = lock_ticket(ticket.pk)
         if is_sub:  # to the parent unit, for its review (issue 16 item 5)
@@ -212,7 +225,8 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
         else:
             record_event(ticket=replied, kind="co_reply", actor=actor, payload=payload)
     reply = Reply.objects.create(
-        ticket=replied, assignment=assignment, unit=actor.unit, author=actor, text=text, is_lead=is_lead
+        ticket=replied, assignment=assignment, unit=actor.unit, author=actor, text=text, is_lead=is_lead,
+        review_state=Reply.Review.PENDING if is_lead and reviewed else Reply.Review.NONE,
     )
     for f in files:
         Attachment.objects.create(reply=reply, file=f, name=f.name[:200], size=f.size,
@@ -222,5 +236,6 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
         withdraw_extensions(replied, note="工单已回复，延期申请自动撤销")
         withdraw_returns(replied, note="工单已回复，退单申请自动撤销")
         withdraw_suspensions(replied, note="工单已回复，挂起申请自动撤销")  # 挂起 (issue 16, item 4)
-        survey_open(ticket=replied)
+        if not reviewed:  # a reviewed reply opens the survey when the centre approves it
+            survey_open(ticket=replied)
     return reply

@@ -7,7 +7,7 @@ from django.utils import timezone
 from hotline.models import Ticket
 from hotline.workflow import record_event
 
-from ..models import OPEN_CO_PART, UNSETTLED_SUB, Assignment, ExtensionRequest, Suspension, TicketReturn
+from ..models import OPEN_CO_PART, UNSETTLED_SUB, Assignment, ExtensionRequest, Reply, Suspension, TicketReturn
 
 
 def release_units(ticket: Ticket, *, note: str) -> None:
@@ -23,6 +23,9 @@ def release_units(ticket: Ticket, *, note: str) -> None:
     withdraw_extensions(ticket, note=note)
     withdraw_returns(ticket, note=note)
     withdraw_suspensions(ticket, note="工单已离开承办单位，挂起申请自动撤销")
+    # 办结审核: a reply still awaiting the centre's review is no longer decided (并单, 无效).
+    Reply.objects.filter(ticket=ticket, review_state=Reply.Review.PENDING).update(
+        review_state=Reply.Review.CANCELLED, reviewed_at=timezone.now())
 
 
 def open_co_parts(ticket: Ticket) -> list[dict]:

@@ -11,6 +11,9 @@ class TicketState(models.TextChoices):
     DISPATCHED = "dispatched", _("已派单")
     IN_PROGRESS = "in_progress", _("办理中")
     RETURNED = "returned", _("已退单")
+    # 办结审核 (issue 16 item 3): the lead unit replied on a reviewed type; the centre approves
+    # (→ replied) or sends it back (→ in_progress). Open; no unit holds it, no light runs.
+    REVIEWING = "reviewing", _("待审核")
     REPLIED = "replied", _("已回复")
     REOPENED = "reopened", _("重办")
     CLOSED = "closed", _("已办结")
@@ -25,6 +28,14 @@ OPEN_STATES = frozenset(set(TicketState) - FINAL_STATES)
 # States in which a handling unit holds the ticket and its deadline runs. A suspended ticket
 # (已挂起) is held by its unit too, but its deadline stands still: it is in neither list of lights.
 HANDLING_STATES = frozenset({TicketState.DISPATCHED, TicketState.IN_PROGRESS})
+# What citizens and the public board read for a state where it differs from the staff's label:
+# a reply awaiting the centre's review is not an answer yet (办结审核, issue 16 item 3).
+PUBLIC_STATE_LABELS = {TicketState.REVIEWING: _("办理中")}
+
+
+def public_state_label(state: str) -> str:
+    """The state's name as the citizen (portal, SMS, the LED display) sees it."""
+    return str(PUBLIC_STATE_LABELS.get(state) or TicketState(state).label)
 
 
 class TicketType(models.TextChoices):

@@ -51,12 +51,12 @@ def containment(query: set[str], doc: set[str]) -> float:
     return len(query & doc) / len(query)
 
 
-# The same values in the same order as the partial indexes' predicate (migration 0002, and 0006
-# which added 挂起's "suspended"): PostgreSQL uses a partial index only when it can prove the
-# query's IN list implies it.
+# The same values in the same order as the partial indexes' predicate (migration 0002, rebuilt with
+# 挂起's "suspended" by 0006_i16_suspension and with 待审核's "reviewing" by 0008_i16_open_states):
+# PostgreSQL uses a partial index only when it can prove the query's IN list implies it.
 INDEXED_OPEN_STATES = ["registered", "pending_approval", "approved", "dispatched", "in_progress", "returned",
-                       "replied", "reopened", "suspended"]
-assert set(INDEXED_OPEN_STATES) == {str(s) for s in OPEN_STATES}, "update migration 0002's indexes too"
+                       "replied", "reopened", "suspended", "reviewing"]
+assert set(INDEXED_OPEN_STATES) == {str(s) for s in OPEN_STATES}, "update the open-ticket indexes' migration too"
 
 
 def _by_caller(phone: str, citizen_id: int | None = None) -> list[int]:

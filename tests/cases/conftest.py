@@ -11,7 +11,7 @@ def close_ticket(operator, supervisor, staff_a, unit_a):
     """close_ticket(content=..., category=..., ...) -> a ticket handled by unit A and closed satisfied."""
 
     def close(content="小区门口路灯不亮，晚上出行不便", *, phone="13812345678", name="张三丰",
-              reply="已更换路灯，经现场核实恢复照明", **extra):
+              reply="已更换小区门口两盏路灯的灯泡，经现场核实已恢复照明", **extra):
         extra.setdefault("ticket_type", "complaint")
         extra.setdefault("category", factories.category())  # dispatch needs one
         ticket = ts.ticket_register(actor=operator, channel=Channel.PHONE, content=content, citizen_phone=phone,
@@ -22,6 +22,8 @@ def close_ticket(operator, supervisor, staff_a, unit_a):
             ds.ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a)
             ds.ticket_sign(ticket=ticket, actor=staff_a)
             ds.ticket_reply(ticket=ticket, actor=staff_a, text=reply)
+            if ds.reply_review_required(ticket.ticket_type):  # 办结审核: the office approves first
+                ds.ticket_review_approve(ticket=ticket, actor=supervisor)
             ds.survey_record(ticket=ticket, actor=operator, result="satisfied")
         ticket.refresh_from_db()
         return ticket

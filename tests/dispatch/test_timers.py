@@ -7,7 +7,14 @@ from django.core.management import call_command
 
 from dispatch import timers
 from dispatch.models import LightTimer, SupervisionNotice, Survey, TimerReminder
-from dispatch.services import extension_decide, extension_request, ticket_reply, ticket_sign, ticket_supervise
+from dispatch.services import (
+    extension_decide,
+    extension_request,
+    ticket_reply,
+    ticket_review_approve,
+    ticket_sign,
+    ticket_supervise,
+)
 from hotline import notify, outbox
 from hotline.clock import frozen_at
 from hotline.models import EventOutbox, Ticket, TicketEvent
@@ -16,6 +23,7 @@ from ..live.helpers import dispatched
 
 pytestmark = pytest.mark.django_db
 SECOND = dt.timedelta(seconds=1)
+REPLY = "已组织施工队修复塌陷路面并设置警示标志，现已恢复通行"
 
 
 @pytest.fixture
@@ -122,8 +130,9 @@ def test_an_extension_after_the_supervision_supervises_again_when_late_again(
 
 
 def test_tickets_no_unit_is_handling_are_left_alone(ticket, staff_a, django_capture_on_commit_callbacks):
+    """Replied, here awaiting the centre's review (办结审核): no unit holds it, no light notice."""
     ticket_sign(ticket=ticket, actor=staff_a)
-    ticket_reply(ticket=ticket, actor=staff_a, text="已处理完毕")
+    ticket_reply(ticket=ticket, actor=staff_a, text=REPLY)
     assert sweep(ticket.due_at + SECOND, django_capture_on_commit_callbacks).event_ids == []
     assert owed(ticket) == {}  # the timers that came due were dropped without a notice
 
@@ -222,9 +231,10 @@ def test_sign_reminder_once_per_dispatch(ticket, staff_a, django_capture_on_comm
     assert timers.remind_overdue(now=late) == []
 
 
-def test_callback_due_reminder_once(ticket, staff_a):
+def test_callback_due_reminder_once(ticket, staff_a, supervisor):
     ticket_sign(ticket=ticket, actor=staff_a)
-    ticket_reply(ticket=ticket, actor=staff_a, text="已修复")
+    ticket_reply(ticket=ticket, actor=staff_a, text=REPLY)
+    ticket_review_approve(ticket=ticket, actor=supervisor)  # a complaint's reply is reviewed first
     replied = Ticket.objects.get(pk=ticket.pk)
     late = replied.callback_due_at + SECOND
     assert len(timers.remind_overdue(now=late)) == 1
@@ -232,10 +242,11 @@ def test_callback_due_reminder_once(ticket, staff_a):
     assert TimerReminder.objects.filter(ticket=ticket, kind="callback_due").count() == 1
 
 
-def test_survey_sms_goes_out_once_after_the_delay(ticket, staff_a, settings):
+def test_survey_sms_goes_out_once_after_the_delay(ticket, staff_a, supervisor, settings):
     settings.HOTLINE_SURVEY_DELAY_MINUTES = 30
     ticket_sign(ticket=ticket, actor=staff_a)
-    ticket_reply(ticket=ticket, actor=staff_a, text="已修复")
+    ticket_reply(ticket=ticket, actor=staff_a, text=REPLY)
+    ticket_review_approve(ticket=ticket, actor=supervisor)
     survey = Survey.objects.get(ticket=ticket)
     assert survey.method == "sms"
     assert timers.send_due_surveys(now=survey.created_at + dt.timedelta(minutes=29)) == []
@@ -251,7 +262,8 @@ def test_survey_sms_goes_out_once_after_the_delay(ticket, staff_a, settings):
 def test_phone_surveys_are_not_texted(operator, supervisor, unit_a, staff_a):
     ticket = dispatched(operator, supervisor, unit_a, phone="0394-8123456")
     ticket_sign(ticket=ticket, actor=staff_a)
-    ticket_reply(ticket=ticket, actor=staff_a, text="已修复")
+    ticket_reply(ticket=ticket, actor=staff_a, text=REPLY)
+    ticket_review_approve(ticket=ticket, actor=supervisor)
     assert Survey.objects.get(ticket=ticket).method == "phone"
     assert timers.send_due_surveys(now=Survey.objects.get(ticket=ticket).created_at + dt.timedelta(days=1)) == []
 

@@ -31,7 +31,7 @@ def every_state(people) -> list[Ticket]:
     invalid = f.registered(people)
     d.ticket_mark_invalid(ticket=invalid, actor=people["operator"], reason="无效来电")
     tickets = [f.registered(people), pending, approved, f.dispatched(people), f.in_progress(people), returned,
-               f.replied(people), reopened, closed, merged, invalid, f.suspended(people)]
+               f.reviewing(people), f.replied(people), reopened, closed, merged, invalid, f.suspended(people)]
     return [f.fresh(ticket) for ticket in tickets]
 
 

@@ -9,7 +9,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 CONFIG = ["hotline_unit", "hotline_user", "hotline_category", "dispatch_timelimitpolicy",
-          "dispatch_approvalpolicy", "dispatch_calendaroverride"]
+          "dispatch_approvalpolicy", "dispatch_calendaroverride", "dispatch_replyreviewpolicy"]
 
 
 @pytest.fixture

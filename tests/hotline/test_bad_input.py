@@ -203,17 +203,20 @@ def test_callback_and_decision_validation(api, people):
     assert ext.state == "pending"
 
 
+REPLY = "已联系物业公司更换破损水管并修补墙面，市民确认不再漏水"
+
+
 def test_oversize_or_too_many_attachments_write_nothing(api, people, settings):
     settings.HOTLINE_MAX_ATTACHMENT_BYTES = 1024 * 1024
     ticket = f.in_progress(people)
     client = api(people["staff_a"])
     big = SimpleUploadedFile("现场.jpg", b"x" * (1024 * 1024 + 1), content_type="image/jpeg")
-    error = error_of(client.post(f"/api/tickets/{ticket.pk}/reply/", {"text": "已办", "files": [big]},
+    error = error_of(client.post(f"/api/tickets/{ticket.pk}/reply/", {"text": REPLY, "files": [big]},
                                  format="multipart"), 400)
     assert "现场.jpg" in error["message"] and "1MB" in error["message"]
     many = [SimpleUploadedFile(f"{i}.txt", b"ok") for i in range(11)]
-    error_of(client.post(f"/api/tickets/{ticket.pk}/reply/", {"text": "已办", "files": many}, format="multipart"), 400)
-    error_of(client.post(f"/api/tickets/{ticket.pk}/reply/", {"text": "已办", "files": ["not-a-file"]},
+    error_of(client.post(f"/api/tickets/{ticket.pk}/reply/", {"text": REPLY, "files": many}, format="multipart"), 400)
+    error_of(client.post(f"/api/tickets/{ticket.pk}/reply/", {"text": REPLY, "files": ["not-a-file"]},
                          format="json"), 400)
     assert f.fresh(ticket).state == "in_progress" and not Reply.objects.exists()
 

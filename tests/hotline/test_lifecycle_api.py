@@ -89,10 +89,14 @@ def test_approval_dispatch_with_co_unit_extension_attachment_and_satisfied_callb
     detail = ok(a.get(f"/api/tickets/{tid}/"))
     assert dt.datetime.fromisoformat(detail["due_at"]) == add_working_days(due_before, 3)
 
-    ok(b.post(f"/api/tickets/{tid}/reply/", {"text": "交通局已设置临时围挡和警示标志"}, format="json"))
+    ok(b.post(f"/api/tickets/{tid}/reply/", {"text": "交通局已在塌陷路段设置临时围挡和警示标志，夜间亮灯提示"},
+              format="json"))
     photo = SimpleUploadedFile("修复后.jpg", b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg")
-    detail = ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "路面已修复并验收", "files": [photo]},
-                       format="multipart"))
+    detail = ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "塌陷路面已回填压实并重新铺设沥青，经验收合格恢复通行",
+                                                        "files": [photo]}, format="multipart"))
+    assert detail["state"] == "reviewing"  # a complaint's reply waits for the centre (办结审核)
+    assert not Survey.objects.filter(ticket_id=tid).exists()
+    detail = ok(sup.post(f"/api/tickets/{tid}/review-approve/", {"note": "答复完整"}, format="json"))
     assert detail["state"] == "replied"
     lead_reply = next(r for r in detail["replies"] if r["is_lead"])
     assert [x["name"] for x in lead_reply["attachments"]] == ["修复后.jpg"]
@@ -116,14 +120,15 @@ def test_approval_dispatch_with_co_unit_extension_attachment_and_satisfied_callb
         ("extension_requested", "", ""),
         ("extension_approved", "", ""),
         ("co_reply", "", ""),
-        ("reply", "in_progress", "replied"),
+        ("reply_for_review", "in_progress", "reviewing"),
+        ("review_approve", "reviewing", "replied"),
         ("callback_satisfied", "replied", "closed"),
     ]
     actors = [e["actor"] for e in events]
     p = people
     assert actors == [p["operator"].pk, p["supervisor"].pk, p["leader"].pk, p["supervisor"].pk, p["staff_b"].pk,
                       p["staff_a"].pk, p["staff_a"].pk, p["supervisor"].pk, p["staff_b"].pk, p["staff_a"].pk,
-                      p["operator"].pk]
+                      p["supervisor"].pk, p["operator"].pk]
     assert events[0]["actor_label"] == "话务员小张"
     by_kind = {e["kind"]: e["payload"] for e in events}
     assert by_kind["register"] == {"channel": "phone"}
@@ -132,7 +137,8 @@ def test_approval_dispatch_with_co_unit_extension_attachment_and_satisfied_callb
     assert by_kind["dispatch"]["lead_unit_id"] == unit_a.pk and by_kind["dispatch"]["co_unit_ids"] == [unit_b.pk]
     assert by_kind["extension_requested"]["extra_days"] == 3
     assert by_kind["extension_approved"]["old_due_at"] == due_before.isoformat()
-    assert by_kind["reply"]["attachments"] == ["修复后.jpg"]
+    assert by_kind["reply_for_review"]["attachments"] == ["修复后.jpg"]
+    assert by_kind["review_approve"]["note"] == "答复完整"
     assert by_kind["callback_satisfied"]["result"] == "satisfied"
     assert by_kind["callback_satisfied"]["method"] == "phone"
 
@@ -163,7 +169,7 @@ def test_return_redispatch_dissatisfied_reopen_and_close(clients, people, unit_a
     assert b.post(f"/api/tickets/{tid}/sign/").status_code == 409
 
     ok(a.post(f"/api/tickets/{tid}/sign/"))
-    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "已更换灯泡"}, format="json"))
+    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "已更换幸福路东侧一盏路灯的灯泡，现已正常亮灯"}, format="json"))
     detail = ok(op.post(f"/api/tickets/{tid}/callback/",
                         {"result": "dissatisfied", "comment": "只修了一盏，另外两盏还是坏的"}, format="json"))
     assert detail["state"] == "reopened" and detail["reopen_count"] == 1
@@ -171,7 +177,8 @@ def test_return_redispatch_dissatisfied_reopen_and_close(clients, people, unit_a
 
     ok(sup.post(f"/api/tickets/{tid}/dispatch/", {"lead_unit": unit_a.pk, "note": "重办：全部修复"}, format="json"))
     ok(a.post(f"/api/tickets/{tid}/sign/"))
-    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "三盏路灯全部修复"}, format="json"))
+    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "已更换另外两盏路灯的镇流器和灯泡，三盏路灯全部恢复照明"},
+              format="json"))
     detail = ok(op.post(f"/api/tickets/{tid}/callback/", {"result": "basic"}, format="json"))
     assert detail["state"] == "closed"
     assert [(x["unit"], x["round"], x["state"], x["is_current"]) for x in detail["assignments"]] == [
@@ -268,7 +275,8 @@ def test_close_without_callback_when_the_citizen_cannot_be_reached(clients, peop
     tid = register(op)["id"]
     ok(sup.post(f"/api/tickets/{tid}/dispatch/", {"lead_unit": unit_a.pk}, format="json"))
     ok(a.post(f"/api/tickets/{tid}/sign/"))
-    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "已处理"}, format="json"))
+    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "塌陷路面已回填压实并重新铺设，现场已恢复通行"}, format="json"))
+    ok(sup.post(f"/api/tickets/{tid}/review-approve/", {}, format="json"))
     assert op.post(f"/api/tickets/{tid}/close/", {"note": "三次未接通"}, format="json").status_code == 403
     detail = ok(sup.post(f"/api/tickets/{tid}/close/", {"note": "三次回访均未接通"}, format="json"))
     assert detail["state"] == "closed"
@@ -282,7 +290,7 @@ def test_pending_extension_is_withdrawn_when_the_unit_replies(clients, people, u
     ok(sup.post(f"/api/tickets/{tid}/dispatch/", {"lead_unit": unit_a.pk}, format="json"))
     ok(a.post(f"/api/tickets/{tid}/sign/"))
     ext = ok(a.post(f"/api/tickets/{tid}/extensions/", {"reason": "等待材料", "extra_days": 2}, format="json"), 201)
-    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "已办结"}, format="json"))
+    ok(a.post(f"/api/tickets/{tid}/reply/", {"text": "材料已补齐，塌陷路面已修复并通过验收"}, format="json"))
     assert ExtensionRequest.objects.get(pk=ext["id"]).state == ExtensionRequest.State.CANCELLED
     assert ok(sup.get("/api/extensions/"))["results"] == []
     assert sup.post(f"/api/extensions/{ext['id']}/decide/", {"approve": True},

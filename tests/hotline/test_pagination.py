@@ -126,7 +126,7 @@ def seen_by_b(people):
     co = [f.dispatched(people, ticket_type="help" if n % 2 else "complaint") for n in range(6)]
     done = f.dispatched(people)
     d.ticket_sign(ticket=done, actor=staff_b)
-    d.ticket_reply(ticket=done, actor=staff_b, text="交通局已设置临时围挡")
+    d.ticket_reply(ticket=done, actor=staff_b, text="交通局已在施工路段设置临时围挡和警示标志")
     a_alone = [f.dispatched(people, co=False) for _ in range(2)]
     base = own[0].due_at
     for n, ticket in enumerate([*own, *co, done, *a_alone]):

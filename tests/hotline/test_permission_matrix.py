@@ -76,7 +76,13 @@ MATRIX = {
     "sign": (f.dispatched, "post", "/api/tickets/{id}/sign/", None, expect(403, staff_a=200, staff_b=200)),
     # The lead confirms it replies without the co-unit's opinion (a co-unit's reply ignores the flag).
     "reply": (lambda p: f.in_progress(p, co_signed=True), "post", "/api/tickets/{id}/reply/",
-              {"text": "已办理", "confirm_absent_co_units": True}, expect(403, staff_a=200, staff_b=200)),
+              {"text": "已联系物业更换破损水管并修补墙面，市民确认不再漏水", "confirm_absent_co_units": True},
+              expect(403, staff_a=200, staff_b=200)),
+    # 办结审核: the centre's supervisors decide; the units see the ticket but may not (403).
+    "review-approve": (f.reviewing, "post", "/api/tickets/{id}/review-approve/", {"note": "答复完整"},
+                       expect(200, **OFFICE_ONLY, **UNIT_SEES)),
+    "review-send-back": (f.reviewing, "post", "/api/tickets/{id}/review-send-back/",
+                         {"reason": "未说明维修费用由谁承担"}, expect(200, **OFFICE_ONLY, **UNIT_SEES)),
     "return": (f.dispatched, "post", "/api/tickets/{id}/return/", {"reason_code": "not_ours", "reason": "非本单位职责"},
                expect(403, staff_a=200, staff_b=403)),
     # 退单审核 (issue 16): supervisors and admins decide; the asking unit and the co-unit see it, may not.

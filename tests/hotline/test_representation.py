@@ -31,7 +31,7 @@ def test_fast_json_equals_drf_json(people, role):
     d.ticket_sign(ticket=ticket, actor=people["staff_a"])
     d.extension_request(ticket=ticket, actor=people["staff_a"], reason="协调", extra_days=2)
     d.ticket_sign(ticket=ticket, actor=people["staff_b"])
-    d.ticket_reply(ticket=ticket, actor=people["staff_b"], text="协办意见",
+    d.ticket_reply(ticket=ticket, actor=people["staff_b"], text="交通局已在施工路段设置围挡和警示标志",
                    files=[SimpleUploadedFile("a.txt", b"hello")])
     request = APIRequestFactory().get("/")
     request.user = people[role]

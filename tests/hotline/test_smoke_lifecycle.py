@@ -25,10 +25,13 @@ def test_complaint_from_call_to_closure(api, people, unit_a):
     assert r.status_code == 200, r.json()
     assert r.json()["light"] == "green"
     assert a.post(f"/api/tickets/{tid}/sign/").json()["state"] == "in_progress"
-    r = a.post(f"/api/tickets/{tid}/reply/", {"text": "已修复路面"}, format="json")
+    r = a.post(f"/api/tickets/{tid}/reply/", {"text": "已组织施工队回填塌陷路面并压实，重新铺设沥青，现已恢复通行"},
+               format="json")
+    assert r.json()["state"] == "reviewing", r.json()  # a complaint's reply is reviewed (办结审核)
+    r = sup.post(f"/api/tickets/{tid}/review-approve/", {}, format="json")
     assert r.json()["state"] == "replied", r.json()
     r = op.post(f"/api/tickets/{tid}/callback/", {"result": "satisfied"}, format="json")
     assert r.json()["state"] == "closed", r.json()
     kinds = [e["kind"] for e in op.get(f"/api/tickets/{tid}/timeline/").json()]
-    assert kinds == ["register", "submit_for_approval", "instruct", "dispatch", "sign", "reply",
-                     "callback_satisfied"]
+    assert kinds == ["register", "submit_for_approval", "instruct", "dispatch", "sign", "reply_for_review",
+                     "review_approve", "callback_satisfied"]

@@ -50,7 +50,7 @@ def test_restore_into_a_fresh_database_serves_the_same_tickets_attachments_and_e
     ticket = factories.in_progress(people, co=False)
     photo = SimpleUploadedFile("修复后.jpg", PHOTO, content_type="image/jpeg")
     reply = api(people["staff_a"]).post(f"/api/tickets/{ticket.pk}/reply/",
-                                        {"text": "路面已修复", "files": [photo]},
+                                        {"text": "塌陷路面已回填压实并重新铺设，现已恢复通行", "files": [photo]},
                                         format="multipart")
     assert reply.status_code == 200, reply.content
     other = factories.registered(people, title="夜间施工噪音")

@@ -51,10 +51,13 @@ def test_a_complaint_by_sms_through_the_whole_production_topology(prod, tmp_path
         supervisor.post(f"{path}/dispatch/", json={"lead_unit": zjj, "category": category})
         unit.post(f"{path}/sign/")
         photo = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
-        replied = unit.post(f"{path}/reply/", data={"text": "已设置围挡，道路已修复。"},
+        replied = unit.post(f"{path}/reply/", data={"text": "已在塌陷路段设置围挡，道路已回填修复并恢复通行。"},
                             files=[("files", ("repaired.png", photo, "image/png"))])
         attachment = replied["replies"][0]["attachments"][0]
         assert attachment["name"] == "repaired.png" or attachment.get("filename") == "repaired.png"
+        # A complaint's reply is reviewed by the centre (办结审核) before the survey follows.
+        assert replied["state"] == "reviewing"
+        supervisor.post(f"{path}/review-approve/", json={})
 
         # The survey goes out at beat's next send_due_surveys (every minute); ask the worker now.
         prod.celery("call", "dispatch.send_due_surveys")
@@ -74,8 +77,8 @@ def test_a_complaint_by_sms_through_the_whole_production_topology(prod, tmp_path
         shown = wait_for(on_display, timeout=45, what="the display feed to show the closed ticket")
         assert PHONE not in str(shown)
 
-        expected = ["register", "submit_for_approval", "instruct", "dispatch", "sign", "reply", "survey_sent",
-                    "callback_satisfied"]
+        expected = ["register", "submit_for_approval", "instruct", "dispatch", "sign", "reply_for_review",
+                    "review_approve", "survey_sent", "callback_satisfied"]
         try:
             wait_for(lambda: expected[-1] in socket.kinds_for(number), timeout=20, what="the socket to hear the end")
         except TimeoutError:

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from dispatch import timers
 from dispatch.models import Survey
-from dispatch.services import ticket_dispatch, ticket_reply, ticket_sign
+from dispatch.services import ticket_dispatch, ticket_reply, ticket_review_approve, ticket_sign
 from hotline.models import Category, Channel, Ticket, TicketState
 from sms_gateway.models import Status
 
@@ -31,13 +31,16 @@ def street_repairs() -> Category:
 def serve(committed, supervisor, staff_a, unit_a):
     """Staff handle the ticket through the services: dispatch, sign, reply, then the survey goes out."""
 
-    def run(ticket, result="已修复路面"):
+    def run(ticket, result="已组织施工队修复塌陷路面并重新铺设沥青"):
         with committed():
             ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a, category=street_repairs())
         with committed():
             ticket_sign(ticket=ticket, actor=staff_a)
         with committed():
             ticket_reply(ticket=ticket, actor=staff_a, text=result)
+        if Ticket.objects.get(pk=ticket.pk).state == TicketState.REVIEWING:  # 办结审核 (complaints)
+            with committed():
+                ticket_review_approve(ticket=ticket, actor=supervisor)
         survey = Survey.objects.get(ticket=ticket, state=Survey.State.PENDING)
         with committed():
             assert timers.send_due_surveys(now=survey_due(survey))  # what the timer does once the delay has passed
@@ -61,7 +64,7 @@ def test_complaint_to_closure(text_in, phone_inbox, serve, unit_a):
     serve(ticket)
     inbox = phone_inbox(CITIZEN)
     assert any(unit_a.name in body for body in inbox), "dispatched-to notice"
-    assert any("已修复路面" in body for body in inbox), "result notice"
+    assert any("修复塌陷路面" in body for body in inbox), "result notice"
     assert "回复1满意" in inbox[-1], "survey"
     assert "新工单" in phone_inbox(unit_a.head_phone)[0], "unit head told of the assignment"
 
@@ -77,7 +80,7 @@ def test_complaint_to_closure(text_in, phone_inbox, serve, unit_a):
 def test_dissatisfied_reopens(text_in, phone_inbox, serve, unit_a):
     text_in(CITIZEN, "路灯坏了一个月没人修")
     ticket = Ticket.objects.get()
-    serve(ticket, result="已更换灯泡")
+    serve(ticket, result="已更换小区路灯的灯泡和镇流器并试亮正常")
     text_in(CITIZEN, "３")  # full-width digit from a Chinese keyboard
     ticket.refresh_from_db()
     assert ticket.state == TicketState.REOPENED
@@ -172,13 +175,13 @@ def test_reopened_then_closed_in_one_conversation(text_in, phone_inbox, serve):
     text_in(CITIZEN, "工地夜间施工，噪音扰民")
     ticket = Ticket.objects.get()
     assert ticket.ticket_type == "complaint" and ticket.number in phone_inbox(CITIZEN)[-1]
-    serve(ticket, result="已责令停工")
+    serve(ticket, result="已责令施工单位夜间停工并现场核查落实")
     text_in(CITIZEN, "不满意")
     ticket.refresh_from_db()
     assert ticket.state == TicketState.REOPENED and ticket.reopen_count == 1
     text_in(CITIZEN, f"cx{ticket.number}")
     assert "重新办理" in phone_inbox(CITIZEN)[-1]
-    serve(ticket, result="已处罚施工单位并安装隔音屏障")
+    serve(ticket, result="已依法处罚施工单位并督促安装隔音屏障")
     assert "隔音屏障" in "".join(phone_inbox(CITIZEN))
     text_in(CITIZEN, "满意")
     ticket.refresh_from_db()

@@ -146,7 +146,13 @@ def test_invalid_utf16_from_the_smsc_is_kept(smsc, gateway):
 
 
 def test_survey_answer_by_mo(smsc, gateway, supervisor, staff_a, unit_a):
-    from dispatch.services import ticket_dispatch, ticket_reply, ticket_sign
+    from dispatch.services import (
+        ticket_dispatch,
+        ticket_reply,
+        ticket_review_approve,
+        ticket_review_send_back,
+        ticket_sign,
+    )
     from hotline.models import Category
     from hotline.services.tickets import ticket_register
 
@@ -155,7 +161,17 @@ def test_survey_answer_by_mo(smsc, gateway, supervisor, staff_a, unit_a):
     ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a,
                     category=Category.objects.get(full_name="环境保护/环境污染/噪音污染"))
     ticket_sign(ticket=ticket, actor=staff_a)
-    ticket_reply(ticket=ticket, actor=staff_a, text="已处理")
+    # 办结审核 (issue 16 item 3): the complaint's reply waits for the centre; its send-back reaches
+    # the unit head and the approved result the citizen, both through the SMSC.
+    ticket_reply(ticket=ticket, actor=staff_a, text="已责令施工单位夜间停止高噪音作业，并安排执法人员夜间巡查")
+    ticket_review_send_back(ticket=ticket, actor=supervisor, reason="未说明巡查结果，请补充后重新答复")
+    ticket_reply(ticket=ticket, actor=staff_a, text="已责令施工单位夜间停工，执法人员连续三晚巡查未再发现夜间施工")
+    ticket_review_approve(ticket=ticket, actor=supervisor)
+    notices = list(Message.objects.filter(ticket=ticket, kind__in=["unit_sent_back", "citizen_result"]))
+    assert sorted((m.kind, m.to_number) for m in notices) == [("citizen_result", "13812345678"),
+                                                              ("unit_sent_back", unit_a.head_phone)]
+    all_final(notices)
+    assert {dst[-11:] for dst, _ in submits_by_destination(smsc)} >= {"13812345678", unit_a.head_phone}
     smsc.mo(**{"from": "13812345678", "text": "2"})
     wait_for(lambda: Survey.objects.filter(ticket=ticket, state="answered").exists(), what="survey answered")
     assert Ticket.objects.get(pk=ticket.pk).state == "closed"

@@ -45,11 +45,19 @@ def dispatched(make_ticket, supervisor, unit_a):
 
 
 @pytest.fixture
-def replied(dispatched, staff_a):
+def reviewing(dispatched, staff_a):
+    """Unit A replied on the complaint; the reply awaits the centre's review (办结审核)."""
     ds.ticket_sign(ticket=dispatched, actor=staff_a)
     ds.ticket_reply(ticket=dispatched, actor=staff_a, text="已修复路面，联系人电话13999998888")
     dispatched.refresh_from_db()
     return dispatched
+
+
+@pytest.fixture
+def replied(reviewing, supervisor):
+    ds.ticket_review_approve(ticket=reviewing, actor=supervisor)
+    reviewing.refresh_from_db()
+    return reviewing
 
 
 from .browser import browser  # noqa: E402, F401 - the headless Chromium fixture for browser tests

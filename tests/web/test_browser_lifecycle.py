@@ -2,7 +2,8 @@
 
 operator registers a call (with the incoming-call pop-up) → leader instructs on a phone →
 supervisor dispatches after seeing the deadline → unit signs and replies with an attachment
-on a phone → operator records the callback → citizen queries progress on the portal.
+on a phone → supervisor approves the reply (办结审核) → operator records the callback → citizen
+queries progress on the portal.
 Screenshots land in tests/screenshots/.
 """
 import re
@@ -113,6 +114,15 @@ def test_lifecycle_through_the_pages(browser, live_server, people, unit_a, unit_
     unit.click("#btn-reply")
     unit.wait_for_selector(".messages")
     assert "现场照片.png" in unit.content()
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.REVIEWING  # a complaint's reply waits for the centre (办结审核)
+
+    # 4b. The supervisor approves the reply on the board: the survey follows.
+    sup.goto(f"{base}/board/")
+    review = sup.locator(f"#review-{ticket.pk}")
+    assert "隔音围挡" in review.inner_text() and "现场照片.png" in review.inner_text()
+    review.locator("button", has_text="审核通过").click()
+    sup.wait_for_selector(".messages")
     ticket.refresh_from_db()
     assert ticket.state == TicketState.REPLIED
 

@@ -72,7 +72,7 @@ def test_live_refresh_never_wipes_what_is_being_typed(browser, live_server, peop
                                 category=Category.objects.get(full_name="城乡建设/城市建设和市政管理/城市公共设施"))
     ticket = ds.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=unit_a)
     ds.ticket_sign(ticket=ticket, actor=people["staff_a"])
-    ds.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已修好")
+    ds.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已更换路灯灯泡，晚上已能正常照明")
     page = new_page(browser, DESKTOP)
     login(page, live_server.url, "operator")
     page.goto(f"{live_server.url}/console/callbacks/")

@@ -119,6 +119,8 @@ def closed_ticket(people, unit, content, category=None, ticket_type="complaint")
     ds.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=unit)
     ds.ticket_sign(ticket=ticket, actor=people["staff_a"])
     ds.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已处理完毕，联系人13999998888")
+    if ds.reply_review_required(ticket_type):  # 办结审核: the office approves a complaint's reply
+        ds.ticket_review_approve(ticket=ticket, actor=people["supervisor"])
     ds.survey_record(ticket=ticket, actor=people["operator"], result="satisfied")
     return Ticket.objects.get(pk=ticket.pk)
 

@@ -43,21 +43,22 @@ def test_the_lead_must_confirm_replying_past_a_silent_co_unit_and_closing_ends_t
     lead.goto(f"{base}/unit/tickets/{ticket.pk}/")
     warning = lead.inner_text("#co-warning")
     assert f"协办单位 {unit_b.name} 尚未签收" in warning
-    lead.fill("#id_text", "路面已修复并验收。")
+    lead.fill("#id_text", "塌陷路面已回填压实并重新铺设，经验收合格已恢复通行。")
     lead.click("#btn-reply")  # without the confirmation: refused, the text kept
     lead.wait_for_selector("#reply-form .errorlist")
     assert "尚未答复" in lead.inner_text("#reply-form .errorlist")
-    assert lead.input_value("#id_text") == "路面已修复并验收。"
+    assert lead.input_value("#id_text") == "塌陷路面已回填压实并重新铺设，经验收合格已恢复通行。"
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.IN_PROGRESS
     shot(lead, "i24-lead-reply-co-warning-1920")
 
     lead.check("#id_confirm_absent_co_units")
     lead.click("#btn-reply")
     lead.wait_for_selector(".messages")
-    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.REPLIED
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.REVIEWING  # 办结审核: a complaint
     assert f"未答复的协办单位：{unit_b.name}" in lead.inner_text("main")  # on the timeline
     shot(lead, "i24-lead-replied-absence-recorded-1920")
 
+    ds.ticket_review_approve(ticket=ticket, actor=people["supervisor"])
     ds.ticket_close_without_callback(ticket=ticket, actor=people["supervisor"], note="三次联系不上")
     assert Assignment.objects.get(ticket=ticket, unit=unit_b).state == Assignment.State.CLOSED
     co.goto(f"{base}/unit/")
@@ -83,7 +84,7 @@ def test_a_co_units_opinion_reaches_the_lead_who_then_replies_without_a_warning(
     co.click("#btn-sign")
     co.wait_for_selector("#reply-form")
     assert "提交协办意见" in co.inner_text("#reply-form h2")
-    co.fill("#id_text", "已在井口设置警示围挡。")
+    co.fill("#id_text", "交通局已在井口设置警示围挡并安排专人看守。")
     assert_no_horizontal_scroll(co)
     shot(co, "i24-co-unit-opinion-375")
     co.click("#btn-reply")
@@ -97,16 +98,16 @@ def test_a_co_units_opinion_reaches_the_lead_who_then_replies_without_a_warning(
     assert lead.locator("#co-warning").count() == 0
     assert_no_horizontal_scroll(lead)
     shot(lead, "i24-lead-sees-co-opinion-375")
-    lead.fill("#id_text", "井盖已补装。")
+    lead.fill("#id_text", "缺失井盖已补装并加固，周边路面已清理恢复通行。")
     lead.click("#btn-reply")
     lead.wait_for_selector(".messages")
-    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.REPLIED
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.REVIEWING  # 办结审核: a complaint
 
 
 def test_a_unit_finds_its_done_tickets_and_searches_only_its_own(browser, live_server, people, unit_a, unit_b):
     base = live_server.url
     mine = in_hand(people, "城关镇路灯不亮", co=False)
-    ds.ticket_reply(ticket=mine, actor=people["staff_a"], text="已更换灯泡")
+    ds.ticket_reply(ticket=mine, actor=people["staff_a"], text="已更换城关镇两盏路灯的灯泡，现已恢复照明")
     open_one = in_hand(people, "城关镇垃圾清运不及时", co=False)
     theirs = ds.ticket_dispatch(ticket=register(people, "城关镇公交站牌损坏"), actor=people["supervisor"],
                                 lead_unit=unit_b)

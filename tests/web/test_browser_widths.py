@@ -41,7 +41,7 @@ def reg_pending(reg, sup, leader):
 PAGES = {
     None: ["/login/", "/portal/", "/portal/submit/", "/portal/query/", "/portal/cases/"],
     "operator": ["/console/", "/console/callbacks/", "/tickets/", "/tickets/{handling}/"],
-    "supervisor": ["/board/", "/tickets/{pending}/"],
+    "supervisor": ["/board/", "/tickets/{pending}/", "/tickets/{replied}/"],  # "replied": awaiting review (办结审核)
     "leader": ["/m/", "/m/tickets/{pending}/", "/m/instructed/"],
     "staff_a": ["/unit/", "/unit/tickets/{handling}/", "/unit/tickets/{replied}/", "/unit/done/", "/unit/search/"],
 }

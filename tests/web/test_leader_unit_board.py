@@ -64,9 +64,14 @@ def test_unit_signs_replies_with_attachment(web, staff_a, dispatched):
     assert "请填写办理结果" in r.content.decode()
     upload = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8fake", content_type="image/jpeg")
     r = client.post(f"/unit/tickets/{dispatched.pk}/", {"action": "reply", "text": "已修复", "files": [upload]})
+    assert "套话" in r.content.decode()  # 办结审核: a token reply is refused, nothing saved
+    assert not Attachment.objects.exists()
+    upload.seek(0)
+    r = client.post(f"/unit/tickets/{dispatched.pk}/", {
+        "action": "reply", "text": "已修复塌陷路面并设置警示标志，现已恢复通行", "files": [upload]})
     assert r.status_code == 302
     dispatched.refresh_from_db()
-    assert dispatched.state == TicketState.REPLIED
+    assert dispatched.state == TicketState.REVIEWING  # a complaint's reply waits for the centre
     attachment = Attachment.objects.get()
     download = client.get(f"/attachments/{attachment.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"\xff\xd8fake"

@@ -20,8 +20,11 @@ def ticket_for(people, lead: str, title: str, *, co: str | None = None) -> Ticke
     return f.fresh(ticket)
 
 
-def reply(people, ticket, who: str, text="已处理完毕") -> None:
+def reply(people, ticket, who: str, text="已联系相关单位现场处置完毕，并电话告知市民处理结果") -> None:
+    """The unit replies (and, the factories' complaints being reviewed, the office approves)."""
     d.ticket_reply(ticket=ticket, actor=people[who], text=text, confirm_absent_co_units=True)
+    if f.fresh(ticket).state == "reviewing":
+        d.ticket_review_approve(ticket=ticket, actor=people["supervisor"])
 
 
 def page(web, user, path: str) -> str:

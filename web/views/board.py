@@ -1,5 +1,5 @@
-"""The supervisor's board: approval queue, return requests and returns, extension requests, red and
-yellow lists."""
+"""The supervisor's board: approval queue, replies awaiting review (办结审核), return requests and
+returns, extension and suspension requests, red and yellow lists."""
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from dispatch.selectors import (
     leader_returns_waiting,
     light_list,
     pending_extensions,
+    replies_awaiting_review,
     return_requests_waiting,
     returned_queue,
     suspensions_active,
@@ -34,11 +35,12 @@ ROWS = 10
 APPROVAL_STATES = [TicketState.REGISTERED, TicketState.APPROVED, TicketState.REOPENED]
 # The board's sections in page order. Each refreshes on its own (?part=<name>), so that one
 # holding a half-written 审核意见 never keeps the others from updating.
-SECTIONS = ("approval", "duplicates", "return_requests", "red", "yellow", "returned", "leader", "leader_returned",
-            "extensions", "suspensions", "suspended")
+SECTIONS = ("approval", "review", "duplicates", "return_requests", "red", "yellow", "returned", "leader",
+            "leader_returned", "extensions", "suspensions", "suspended")
 PART_TEMPLATES = {"extensions": "board/_extensions.html", "leader_returned": "board/_leader_returned.html",
                   "duplicates": "board/_duplicates.html", "return_requests": "board/_return_requests.html",
-                  "suspensions": "board/_suspensions.html", "suspended": "board/_suspended.html"}
+                  "suspensions": "board/_suspensions.html", "suspended": "board/_suspended.html",
+                  "review": "board/_review.html"}
 
 
 def _section(qs, states, order: str, now, scan: str = "", rows_from=None):
@@ -71,6 +73,10 @@ def _build(name: str, user, now) -> dict:
         for row in rows:
             row.overdue = row.review_due_at is not None and row.review_due_at < now
         return {"rows": rows, "qs": requests}
+    if name == "review":  # 办结审核 (issue 16 item 3): lead replies awaiting the centre
+        replies = replies_awaiting_review()
+        rows = list(replies.select_related("ticket", "unit").prefetch_related("attachments")[:ROWS])
+        return {"rows": rows, "qs": replies}
     if name == "leader_returned":
         returns = leader_returns_waiting()
         return {"rows": list(returns[:ROWS]), "qs": returns}

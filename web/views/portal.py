@@ -19,6 +19,7 @@ from dispatch import services as dispatch_services
 from dispatch.models import Survey
 from hotline.errors import HotlineError
 from hotline.models import Channel, Ticket, TicketType
+from hotline.models.tickets import public_state_label
 from hotline.privacy import mask_phone, scrub_text
 from hotline.selectors import ticket_by_number, ticket_timeline
 from hotline.services import tickets as ticket_services
@@ -149,6 +150,7 @@ def _progress(request, ticket, survey_form, status=200):
     pending = Survey.objects.filter(ticket=ticket, state=Survey.State.PENDING).exists()
     return render(request, "portal/progress.html", {
         "ticket": ticket, "title": scrub_text(ticket.title, names=names, max_length=None),
+        "state_label": public_state_label(ticket.state),
         "content": scrub_text(ticket.content, names=names, max_length=None),
         "phone": mask_phone(ticket.citizen.phone) if ticket.citizen_id else "",
         "lines": public_lines(ticket_timeline(ticket), names=names),

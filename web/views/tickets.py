@@ -17,6 +17,7 @@ from dispatch.selectors import (
     leader_return_pending,
     pending_return,
     registered_between,
+    replies_awaiting_review,
     suspension_active,
     suspension_pending,
     ticket_actions_for,
@@ -25,7 +26,7 @@ from dispatch.selectors import (
 )
 from dispatch.visibility import ticket_get_for, tickets_visible_to
 from hotline.errors import NotAllowed, NotFound, RecentlyUrged
-from hotline.models import Category, IdentityRead, Role, Ticket, Unit
+from hotline.models import Category, IdentityRead, Role, Ticket, TicketState, Unit
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, OFFICE
 from hotline.selectors import ticket_timeline
 from hotline.services import tickets as ticket_services
@@ -127,6 +128,7 @@ def _forms(ticket, data=None, which=None):
         # 挂起 (issue 16, item 4)
         "suspend": f.SuspensionForm(), "suspension_decide": f.DecideForm(), "resume": f.NoteForm(),
         "confidential": f.NoteForm(),  # issue 16 item 8: 设为保密件
+        "review_approve": f.ReviewApproveForm(), "review_send_back": f.ReviewSendBackForm(),  # 办结审核
     }
     if which == "dispatch" and data is not None:
         forms[which] = f.DispatchForm(data, initial=forms[which].initial, ticket=ticket)
@@ -222,6 +224,8 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
         "history": with_lights(ticket.citizen.tickets.exclude(pk=ticket.pk).order_by("-created_at")[:5])
         if ticket.citizen_id else [],
         "notices": supervision_notices(request.user, ticket), "leader_return": leader_return_pending(ticket),
+        "pending_review": replies_awaiting_review().filter(ticket=ticket).select_related("unit").first()
+        if ticket.state == TicketState.REVIEWING else None,
         "duplicates": duplicate_candidates(ticket) if "merge" in actions else [],
         "can_decide_duplicates": user.has_role(*OFFICE),
         # 挂起 (issue 16, item 4): the request to decide, the suspension in force, and every one so far.
@@ -249,7 +253,8 @@ def _chosen_category(form, ticket):
 
 # Form name → the action name in ticket_actions_for that shows that form.
 FORM_ACTIONS = {"submit": "submit-for-approval", "supervise": "urge", "suspension_decide": "suspension-decide",
-                "confidential": "mark-confidential"}
+                "confidential": "mark-confidential", "review_approve": "review-approve",
+                "review_send_back": "review-send-back"}
 OK_MESSAGES = {
     "dispatch": "已派单", "submit": "已呈报领导", "answer": "已直接答复办结", "merge": "已并单",
     "invalid": "已标记为无效工单", "close": "已办结", "callback": "回访结果已登记", "urge": "已催办",
@@ -257,6 +262,8 @@ OK_MESSAGES = {
     "suspension_decide": "挂起申请已审核",
     "resume": "已恢复办理，办理时限已顺延",
     "confidential": "已设为保密件，承办单位和领导将看不到来电人信息",
+    "review_approve": "审核通过，办理结果已告知市民并进入回访",
+    "review_send_back": "已退回重办，承办单位将重新办理，办理时限不变",
 }
 
 
@@ -312,6 +319,8 @@ def _service(action: str):
         "suspend": dispatch_services.ticket_suspension_request,
         "suspension_decide": dispatch_services.ticket_suspension_decide, "resume": dispatch_services.ticket_resume,
         "confidential": dispatch_services.ticket_mark_confidential,
+        "review_approve": dispatch_services.ticket_review_approve,
+        "review_send_back": dispatch_services.ticket_review_send_back,
     }[action]
 
 

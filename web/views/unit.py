@@ -11,6 +11,8 @@ from dispatch import services as dispatch_services
 from dispatch.deadlines import LIGHT_RANK, light_at, light_rank, part_light, return_window_end
 from dispatch.models import Assignment, ExtensionRequest, TicketReturn
 from dispatch.selectors import (
+    sent_back_replies,
+    sent_back_reply,
     sub_parts_for,
     suspension_active,
     suspension_pending,
@@ -21,6 +23,7 @@ from dispatch.selectors import (
     unit_ticket_search,
     with_part_deadlines,
 )
+from dispatch.services import reply_review_required
 from dispatch.services.parts import open_co_parts
 from dispatch.services.twolevel import default_sub_deadline, parent_deadline
 from dispatch.visibility import ticket_get_for
@@ -71,6 +74,7 @@ def unit_home(request):
         ticket__in=[t.pk for t in tickets], unit_id=request.user.unit_id, is_current=True,
         state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).values_list("ticket_id", "role", "state")}
     # 退单审核 (issue 16): a return request of the current round waiting or refused, as a tag.
+    sent_back = sent_back_replies([t.pk for t in tickets])  # 办结审核: 退回重办 with the reason
     asked = dict(TicketReturn.objects.filter(
         ticket__in=[t.pk for t in tickets], unit_id=request.user.unit_id, assignment__is_current=True,
         state__in=[TicketReturn.State.PENDING, TicketReturn.State.REFUSED]).values_list("ticket_id", "state"))
@@ -80,10 +84,12 @@ def unit_home(request):
         t.needs_sign = state == Assignment.State.PENDING
         t.part_role = role
         t.return_state = asked.get(t.pk, "")
+        t.sent_back = sent_back.get(t.pk)
     with_safe_titles(request.user, tickets)  # issue 16 item 8
     # 挂起中: not in the inbox (the clock stands still and nothing can be done), listed beside it.
     suspended = with_lights(unit_suspended(request.user).select_related("category").defer(*LIST_DEFER)
                             .order_by("state_changed_at", "id")[:SUSPENDED_ROWS], now)
+    with_safe_titles(request.user, suspended)
     return render(request, "unit/home.html", {"page": page, "tickets": tickets, "light": light, "nav": "unit",
                                               "suspended": suspended})
 
@@ -177,6 +183,9 @@ def unit_ticket(request, ticket_id: int):
         "notices": supervision_notices(request.user, ticket), "nav": "unit",
         # 挂起 (issue 16, item 4): the request awaiting the centre, or the suspension in force.
         "pending_suspension": suspension_pending(ticket), "active_suspension": suspension_active(ticket),
+        # 办结审核: the centre's send-back the unit is to answer, or its reply awaiting review.
+        "sent_back": sent_back_reply(ticket) if is_lead else None,
+        "review_required": is_lead and "reply" in actions and reply_review_required(ticket.ticket_type),
         # The knowledge base's answers to this ticket's question, beside the reply form (issue 17).
         "knowledge_hits": unit_points(request.user, ticket, lens) if "reply" in actions else [],
         "knowledge_point": request.POST.get("knowledge_point", "") if request.method == "POST" else "",
@@ -314,7 +323,9 @@ def _act(request, ticket, action, forms, errors) -> bool:
                               text=data["text"], files=data["files"],
                               confirm_absent_co_units=data["confirm_absent_co_units"],
                               confirm_open_sub_parts=data["confirm_open_sub_parts"])
-        ok_message = "办理结果已回复" if result is None or result.is_lead else "协办意见已提交，主办单位回复时可见"
+        ok_message = ("协办意见已提交，主办单位回复时可见" if result is not None and not result.is_lead
+                      else "办理结果已提交，待热线办审核" if result is not None and result.review_state
+                      else "办理结果已回复")
         if result is not None and result.assignment.role == Assignment.Role.SUB:
             ok_message = "办理结果已提交上级单位审核"
         if result is not None:

@@ -54,7 +54,7 @@ def test_a_reply_with_the_inserted_point_is_counted(kb, fund_ticket, staff_a):
 
 def test_a_reply_without_a_point_or_with_a_bad_one_counts_nothing(kb, fund_ticket, staff_a):
     r = signed_in(staff_a).post(f"/unit/tickets/{fund_ticket.pk}/", {
-        "action": "reply", "text": "已电话联系市民说明", "knowledge_point": "999999"})
+        "action": "reply", "text": "已电话联系市民，说明公积金提取所需材料和办理地点", "knowledge_point": "999999"})
     assert r.status_code == 302 and not KnowledgeUse.objects.exists()
 
 
