@@ -208,3 +208,18 @@ def _reference_data_for_transactional_tests(request):
         return
     request.getfixturevalue("transactional_db")
     ensure_reference_data()
+
+
+@pytest.fixture
+def no_reply_review():
+    """No ticket type's reply is reviewed by the centre (办结审核 off): for tests of what happens
+    around a lead reply (two-level dispatch, complainants' protection) that 办结审核 would only
+    lengthen by a step. The rules are deleted one by one, so the policy cache forgets them."""
+    from dispatch.models import ReplyReviewPolicy
+
+    from dispatch.services.review import forget_review_policy
+
+    for policy in ReplyReviewPolicy.objects.all():
+        policy.delete()
+    yield
+    forget_review_policy()  # the rows come back with the test's rollback: so must the rules

@@ -14,7 +14,8 @@ from hotline.models import Role, Ticket, TicketEvent, TicketState, Unit
 from tests import factories as f
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
+# 办结审核 is its own tests' business (tests/dispatch/test_reply_review.py): here a lead reply is final.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_reply_review")]
 
 TOWN_REPLY = "城关镇已组织物业和业主代表现场查看，楼上管道已更换，漏水已停止，业主表示认可。"
 COUNTY_REPLY = "经县住建局核实，城关镇已督促物业更换楼上破损管道，漏水问题已解决，市民表示满意。"

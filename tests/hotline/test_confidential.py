@@ -28,7 +28,8 @@ from live import push
 from live.catchup import staff_catchup
 from sms_gateway.models import Direction, Message
 
-pytestmark = pytest.mark.django_db
+# 办结审核 is its own tests' business (tests/dispatch/test_reply_review.py): here a lead reply is final.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_reply_review")]
 
 NAME, PHONE, ADDRESS = "王建国", "13912345678", "某小区5栋"
 TITLE = f"举报人{NAME}举报楼下商铺占道经营"
@@ -80,7 +81,7 @@ def confidential_ticket(people, committed, kind: str) -> Ticket:
         lambda t: ticket_add_followup(ticket=t, text=f"我{NAME}再补充：晚上十点后更严重，回电{PHONE}"),
         lambda t: d.ticket_urge(ticket=t, actor=sup, note=f"{NAME}来电催问"),
         lambda t: d.ticket_supervise(ticket=t, actor=sup, note=f"{NAME}多次反映"),
-        lambda t: d.ticket_reply(ticket=t, actor=b, text="协办意见：已配合住建局现场查看。",
+        lambda t: d.ticket_reply(ticket=t, actor=b, text="协办意见：已配合住建局现场查看，核实了举报的违建位置和面积。",
                                  files=[SimpleUploadedFile(FILE_NAME, b"jpeg", content_type="image/jpeg")]),
         lambda t: d.extension_request(ticket=t, actor=a, reason="需联合执法", extra_days=2),
     ]
