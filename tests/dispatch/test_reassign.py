@@ -69,7 +69,7 @@ def test_a_pending_return_and_extension_end_with_a_note(people):
 
 def test_a_replied_co_part_stays_replied(people):
     ticket = f.in_progress(people, co_signed=True)
-    d.ticket_reply(ticket=ticket, actor=people["staff_b"], text="协办意见：已配合")
+    d.ticket_reply(ticket=ticket, actor=people["staff_b"], text="协办意见：已配合主办单位到现场核实并提供了相关台账")
     reassign(people, ticket)
     co = Assignment.objects.get(ticket=ticket, unit=people["staff_b"].unit)
     assert (co.state, co.is_current) == ("replied", False)
