@@ -93,6 +93,29 @@ def pages() -> list[tuple[str, User | None, str]]:
         rows.append(("leader ticket", leader, f"/m/tickets/{pending.pk}/"))
     if handling:
         rows.append(("unit ticket", unit, f"/unit/tickets/{handling.pk}/"))
+    rows += issue16_pages(supervisor)
+    return rows
+
+
+def issue16_pages(supervisor: User) -> list[tuple[str, User | None, str]]:
+    """The pages of issue 16's new lists, once bench/issue16_lists.py has filled them: a ticket
+    awaiting the centre's review and one suspended (as the supervisor sees them), a sub-unit's
+    inbox and a ticket it was handed (as its staff see them), a co-unit's inbox with its parts'
+    own deadlines."""
+    from dispatch.models import Assignment
+
+    rows = []
+    if reviewing := sample_ticket(state=TicketState.REVIEWING):
+        rows.append(("ticket awaiting review", supervisor, f"/tickets/{reviewing.pk}/"))
+    if suspended := sample_ticket(state=TicketState.SUSPENDED):
+        rows.append(("ticket suspended", supervisor, f"/tickets/{suspended.pk}/"))
+    sub = Assignment.objects.filter(role="sub", is_current=True).select_related("unit").order_by("-id").first()
+    if sub is not None and (sub_staff := User.objects.filter(role=Role.UNIT_STAFF, unit=sub.unit).first()):
+        rows.append(("sub-unit inbox", sub_staff, "/unit/"))
+        rows.append(("sub-unit ticket", sub_staff, f"/unit/tickets/{sub.ticket_id}/"))
+        parent = User.objects.filter(role=Role.UNIT_STAFF, unit_id=sub.unit.parent_id).first()
+        if parent is not None:
+            rows.append(("unit ticket handed down", parent, f"/unit/tickets/{sub.ticket_id}/"))
     return rows
 
 

@@ -82,7 +82,9 @@ def test_a_county_unit_hands_down_to_a_town_and_reviews_its_reply(browser, live_
     county.fill("#id_text", "经县住建局核实：" + TOWN_AGAIN)
     county.click("#btn-reply")
     county.wait_for_selector(".messages")
-    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.REPLIED
+    # A complaint: the county's reply upward now waits for the centre's review (办结审核).
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.REVIEWING
+    assert "待热线办审核" in county.inner_text(".messages")
     timeline = county.inner_text("main")
     for label in ("转下级办理", "下级单位签收", "下级单位回复", "下级回复退回重办", "下级回复审核通过"):
         assert label in timeline
