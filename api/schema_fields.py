@@ -1,7 +1,8 @@
 """drf-spectacular extensions: the patterns of api.serializers.Text and Phone in the schema."""
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
-from hotline.rest.schema import OPTIONAL_PHONE, OPTIONAL_TEXT, PHONE, REQUIRED_TEXT
+from hotline.rest.schema import OPTIONAL_PHONE, OPTIONAL_TEXT, PHONE, REQUIRED_TEXT, reply_text_pattern
 
 
 class _Patterned(OpenApiSerializerFieldExtension):
@@ -17,6 +18,15 @@ class TextExtension(_Patterned):
     @staticmethod
     def pattern(field) -> str:
         return OPTIONAL_TEXT if field.allow_blank else REQUIRED_TEXT
+
+
+class ReplyTextExtension(_Patterned):
+    target_class = "api.serializers.ReplyText"
+    priority = 1  # over TextExtension, which matches it too (a subclass)
+
+    @staticmethod
+    def pattern(field) -> str:
+        return reply_text_pattern(settings.HOTLINE_REPLY_MIN_LENGTH)
 
 
 class PhoneExtension(_Patterned):

@@ -41,6 +41,11 @@ class Text(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class ReplyText(Text):
+    """A unit's reply: the schema's pattern says what validate_reply_text counts (at least
+    REPLY_MIN_LENGTH letters or digits; api.schema_fields.ReplyTextExtension)."""
+
+
 @flag_like
 class Flag(serializers.BooleanField):
     """A boolean that takes what the schema says, JSON true or false. DRF's BooleanField also takes
@@ -482,7 +487,7 @@ REPLY_TEXT_HELP = (
 
 
 class ReplySerializerIn(serializers.Serializer):
-    text = Text(max_length=TEXT_MAX, help_text=REPLY_TEXT_HELP)
+    text = ReplyText(max_length=TEXT_MAX, help_text=REPLY_TEXT_HELP)
     files = serializers.ListField(child=Attachment(), required=False, default=list)
     confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
     confirm_open_sub_parts = Flag(required=False, default=False, help_text=CONFIRM_SUB_HELP)
@@ -491,7 +496,7 @@ class ReplySerializerIn(serializers.Serializer):
 class ReplyTextSerializer(serializers.Serializer):
     """A reply sent as JSON: text only (files come as multipart/form-data)."""
 
-    text = Text(max_length=TEXT_MAX, help_text=REPLY_TEXT_HELP)
+    text = ReplyText(max_length=TEXT_MAX, help_text=REPLY_TEXT_HELP)
     confirm_absent_co_units = Flag(required=False, default=False, help_text=CONFIRM_ABSENT_HELP)
     confirm_open_sub_parts = Flag(required=False, default=False, help_text=CONFIRM_SUB_HELP)
 

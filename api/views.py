@@ -255,7 +255,8 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     @action(detail=True, methods=["post"], url_path="hand-down")
     def hand_down(self, request, pk=None):
         """转下级办理（二级派单）：持有工单的单位（已签收的主办或协办）转给本单位的下级单位办理。下级办理时限不能晚于
-        本单位的时限（主办为工单时限，协办为本协办时限），否则 400；下级单位不是本单位的下级或已停用为 400。
+        本单位的时限（主办为工单时限，协办为本协办时限），也不能早于现在，否则 409（code 为 sub_due_out_of_range）；
+        下级单位不是本单位的下级为 403，已停用为 400。
         工单状态不变；下级单位回复后由本单位审核。"""
         return self._act(request, s.HandDownSerializer, dispatch_services.ticket_hand_down)
 

@@ -55,7 +55,8 @@ def undo(cursor) -> None:
     cursor.execute("DELETE FROM dispatch_assignment WHERE role = 'sub' AND note LIKE %s", [MARK + "%"])
     cursor.execute("DELETE FROM dispatch_ticketreturn WHERE reason LIKE %s", [MARK + "%"])
     cursor.execute("UPDATE hotline_ticket SET state = 'in_progress' WHERE id IN "
-                   "(SELECT ticket_id FROM dispatch_suspension WHERE reason LIKE %s AND state = 'active')", [MARK + "%"])
+                   "(SELECT ticket_id FROM dispatch_suspension WHERE reason LIKE %s AND state = 'active')",
+                   [MARK + "%"])
     cursor.execute("DELETE FROM dispatch_suspension WHERE reason LIKE %s", [MARK + "%"])
     cursor.execute("UPDATE hotline_ticket SET state = 'in_progress', replied_at = NULL WHERE id IN "
                    "(SELECT ticket_id FROM dispatch_reply WHERE text LIKE %s)", [MARK + "%"])
@@ -144,7 +145,8 @@ def main() -> None:
             JOIN hotline_unit s ON s.code = parent.code || '-sub' || (1 + p.ticket_id %% 2)::text""", [MARK])
         log(f"二级派单: {cursor.rowcount:,} parts handed down")
         cursor.execute("""
-            UPDATE dispatch_assignment a SET due_at = t.due_at - interval '2 days', warn_at = t.due_at - interval '3 days'
+            UPDATE dispatch_assignment a
+            SET due_at = t.due_at - interval '2 days', warn_at = t.due_at - interval '3 days'
             FROM hotline_ticket t WHERE t.id = a.ticket_id AND a.role = 'co' AND a.is_current
               AND a.state IN ('pending', 'signed') AND a.due_at IS NULL AND t.due_at IS NOT NULL""")
         log(f"协办时限: {cursor.rowcount:,} open co parts given their own deadline")

@@ -216,7 +216,6 @@ def no_reply_review():
     around a lead reply (two-level dispatch, complainants' protection) that 办结审核 would only
     lengthen by a step. The rules are deleted one by one, so the policy cache forgets them."""
     from dispatch.models import ReplyReviewPolicy
-
     from dispatch.services.review import forget_review_policy
 
     for policy in ReplyReviewPolicy.objects.all():

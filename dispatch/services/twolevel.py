@@ -93,7 +93,7 @@ def ticket_hand_down(*, ticket: Ticket, actor, unit: Unit, due_at: dt.datetime |
     note = validate_text(note, field="note", label="转办说明", max_length=1000, required=False)
     own = actor.unit
     if unit is None or unit.pk == own.pk or not unit.path.startswith(own.path):
-        raise InvalidInput(f"只能转给本单位（{own.name}）的下级单位", field="unit")
+        raise NotAllowed(f"只能转给本单位（{own.name}）的下级单位", field="unit")
     if not unit.is_active:
         raise InvalidInput(f"单位「{unit.name}」已停用", field="unit")
     locked = Ticket.objects.get(pk=ticket.pk)  # locked by require_assignment
@@ -117,10 +117,11 @@ def ticket_hand_down(*, ticket: Ticket, actor, unit: Unit, due_at: dt.datetime |
             if due_at == timezone.localtime(limit_due, local_tz()).date():
                 due = min(due, limit_due)
         if due <= now < limit_due:  # (a parent already overdue hands down with its own, past, deadline)
-            raise InvalidInput("下级办理时限须晚于现在", field="due_at")
+            raise Conflict("下级办理时限须晚于现在", code="sub_due_out_of_range", field="due_at")
         if due > limit_due:
             shown = timezone.localtime(limit_due, local_tz()).strftime("%Y-%m-%d %H:%M")
-            raise InvalidInput(f"下级办理时限不能晚于本单位的办理时限（{shown}）", field="due_at")
+            raise Conflict(f"下级办理时限不能晚于本单位的办理时限（{shown}）", code="sub_due_out_of_range",
+                           field="due_at")
     # A sub part of this unit finished earlier (accepted or ended) becomes an earlier round's.
     Assignment.objects.filter(pk__in=[p.pk for p in held]).update(is_current=False)
     part = Assignment.objects.create(

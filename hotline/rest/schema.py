@@ -112,5 +112,14 @@ def add_error_responses(result, generator, request, public):
 # (serializers' CharFields trim and refuse blank text and NUL characters; phones are validated).
 REQUIRED_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"  # something besides white space, no NUL
 OPTIONAL_TEXT = r"^[^\x00]*$"
+
+
+def reply_text_pattern(minimum: int) -> str:
+    r"""A unit's reply (dispatch.services.review.validate_reply_text): no NUL and at least `minimum`
+    letters or digits ([^\W_] is str.isalnum). Each group is some non-alphanumerics then one
+    alphanumeric, disjoint classes, so a long text that fails does not backtrack."""
+    return rf"^(?:(?:[^\w\x00]|_)*[^\W_]){{{minimum}}}[^\x00]*$"
+
+
 PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"  # hotline.models.people.PHONE_REGEX
 OPTIONAL_PHONE = r"^$|" + PHONE

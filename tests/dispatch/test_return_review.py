@@ -229,7 +229,8 @@ def test_a_decided_request_cannot_be_decided_again(people):
 def test_the_units_reply_withdraws_a_pending_request(people):
     ticket = f.in_progress(people)
     ask(people, ticket)
-    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已协调物业更换破损管道，现场复查无渗漏，市民认可", confirm_absent_co_units=True)
+    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已协调物业更换破损管道，现场复查无渗漏，市民认可",
+                   confirm_absent_co_units=True)
     request = TicketReturn.objects.get(ticket=ticket)
     assert (request.state, request.decision_note) == ("cancelled", "工单已回复，退单申请自动撤销")
     with pytest.raises(Conflict):

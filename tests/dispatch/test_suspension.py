@@ -288,7 +288,8 @@ def test_resuming_a_ticket_that_is_not_suspended_is_a_conflict_and_only_the_offi
 
 def test_a_reply_withdraws_an_undecided_request(people):
     ticket = f.with_pending_suspension(people)
-    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已联系市民补齐材料并完成审批，结果已电话告知市民", confirm_absent_co_units=True)
+    d.ticket_reply(ticket=ticket, actor=people["staff_a"], text="已联系市民补齐材料并完成审批，结果已电话告知市民",
+                   confirm_absent_co_units=True)
     row = Suspension.objects.get(ticket=ticket)
     assert row.state == "cancelled" and "已回复" in row.decision_note
 

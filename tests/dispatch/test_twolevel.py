@@ -75,7 +75,7 @@ def test_the_town_head_gets_the_new_assignment_sms(people, town, committed):
 def test_only_a_descendant_and_active_unit_may_be_handed_down_to(people, town, other_town, unit_b):
     ticket = f.in_progress(people, co=False)
     for wrong in (other_town, unit_b, people["staff_a"].unit):
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(NotAllowed) as refused:
             d.ticket_hand_down(ticket=ticket, actor=people["staff_a"], unit=wrong)
         assert refused.value.field == "unit" and "下级单位" in refused.value.message
     Unit.objects.filter(pk=town.pk).update(is_active=False)
@@ -104,10 +104,10 @@ def test_a_unit_hands_down_only_what_it_holds_and_has_signed(people, town, staff
 def test_the_sub_deadline_is_never_later_than_the_parents(people, town):
     ticket = f.in_progress(people, co=False)
     later = ticket.due_at + dt.timedelta(minutes=1)
-    with pytest.raises(InvalidInput, match="不能晚于本单位的办理时限") as refused:
+    with pytest.raises(Conflict, match="不能晚于本单位的办理时限") as refused:
         d.ticket_hand_down(ticket=ticket, actor=people["staff_a"], unit=town, due_at=later)
     assert refused.value.field == "due_at"
-    with pytest.raises(InvalidInput, match="须晚于现在"):
+    with pytest.raises(Conflict, match="须晚于现在"):
         d.ticket_hand_down(ticket=ticket, actor=people["staff_a"], unit=town,
                            due_at=timezone.now() - dt.timedelta(hours=1))
     # A day means its end: the parent's own last day is allowed (its deadline is that day's end).
@@ -121,7 +121,7 @@ def test_a_co_units_sub_deadline_is_bounded_by_the_co_parts_own(people, unit_b):
     ticket = f.in_progress(people, co_signed=True)
     co_part = Assignment.objects.get(ticket=ticket, unit=unit_b)
     assert co_part.due_at < ticket.due_at
-    with pytest.raises(InvalidInput, match="不能晚于本单位的办理时限"):
+    with pytest.raises(Conflict, match="不能晚于本单位的办理时限"):
         d.ticket_hand_down(ticket=ticket, actor=people["staff_b"], unit=station, due_at=ticket.due_at)
     part = d.ticket_hand_down(ticket=ticket, actor=people["staff_b"], unit=station)
     assert part.due_at <= co_part.due_at and part.parent == co_part
@@ -248,9 +248,9 @@ def test_the_whole_path_through_the_api(api, people, town, staff_town):
     county, townsman = api(people["staff_a"]), api(staff_town)
     late = county.post(f"/api/tickets/{ticket.pk}/hand-down/",
                        {"unit": town.pk, "due_at": (ticket.due_at + dt.timedelta(days=1)).isoformat()}, format="json")
-    assert late.status_code == 400 and late.json()["error"]["field"] == "due_at"
+    assert late.status_code == 409 and late.json()["error"]["field"] == "due_at"
     wrong = county.post(f"/api/tickets/{ticket.pk}/hand-down/", {"unit": people["staff_b"].unit_id}, format="json")
-    assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "unit"
+    assert wrong.status_code == 403 and wrong.json()["error"]["field"] == "unit"
     body = county.post(f"/api/tickets/{ticket.pk}/hand-down/", {"unit": town.pk, "note": "请现场核实"},
                        format="json").json()
     [sub] = [a for a in body["assignments"] if a["role"] == "sub"]
