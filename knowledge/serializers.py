@@ -38,7 +38,8 @@ class LinkExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        schema["pattern"] = "^$|" + point_services.LINK_PATTERN
+        # The blank link is drf-spectacular's oneOf branch (maxLength 0): "" must not match this one too.
+        schema["pattern"] = point_services.LINK_PATTERN
         return schema
 
 

@@ -111,7 +111,9 @@ def add_error_responses(result, generator, request, public):
 # What the API enforces on text, written as patterns so that the schema is as strict as the API
 # (serializers' CharFields trim and refuse blank text and NUL characters; phones are validated).
 REQUIRED_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"  # something besides white space, no NUL
-OPTIONAL_TEXT = r"^[^\x00]*$"
+# An optional field's pattern need not match the empty string: drf-spectacular states a blank-allowed
+# field with a pattern as oneOf [the pattern, maxLength 0], and "" must match exactly one of them.
+OPTIONAL_TEXT = r"^[^\x00]+$"
 
 
 def reply_text_pattern(minimum: int) -> str:
@@ -122,4 +124,4 @@ def reply_text_pattern(minimum: int) -> str:
 
 
 PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"  # hotline.models.people.PHONE_REGEX
-OPTIONAL_PHONE = r"^$|" + PHONE
+OPTIONAL_PHONE = PHONE  # the blank number is the oneOf's other branch (see OPTIONAL_TEXT)

@@ -76,7 +76,9 @@ def ticket_register(
     address = validate_text(address, field="address", label="事发地点", max_length=200, required=False)
     if citizen_phone:
         citizen_phone = validate_phone(citizen_phone)
-    elif channel != Channel.PHONE:
+    elif channel != Channel.PHONE and actor is None:
+        # Intake that runs by itself (SMS, the portal, partners) answers the citizen by SMS, so it
+        # needs the number; staff may register a caller who gives none (a letter, an anonymous visit).
         raise InvalidInput("请提供市民联系电话", field="citizen_phone")
     number = next_ticket_number()  # everything is checked: take a number, then write at once
     with transaction.atomic():

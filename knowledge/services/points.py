@@ -41,7 +41,7 @@ SMS_MAX = 120
 NOTE_MAX = 200
 TEXT_FIELDS = ("title", "questions", "answer", "sms_answer", "source_title", "source_number", "source_url")
 # A source link: http(s) and no white space (the API's schema says the same pattern).
-LINK_PATTERN = r"^https?://\S+$"
+LINK_PATTERN = r"^https?://[^\s\x00]+$"
 LINK = re.compile(LINK_PATTERN)
 FIELDS = (*TEXT_FIELDS, "category", "unit", "valid_from", "valid_to", "audience")
 
