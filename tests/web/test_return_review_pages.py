@@ -45,7 +45,11 @@ def test_the_board_lists_the_request_with_unit_reason_times_and_buttons(web, sup
     html = section(web(supervisor).get("/board/").content.decode(), "return-requests")
     assert "退单待审" in html and asked.ticket.number in html and unit_a.name in html
     assert "涉及多个部门需协调" in html and "需住建、城管共同处理" in html and "审核时限" in html
-    assert "同意退单" in html and "驳回" in html and "重新派给" in html
+    assert "同意退单" in html and "驳回" in html
+    # Naming the unit to re-dispatch to is the ticket page's (its unit picker), linked from the row.
+    assert "重新派给" not in html and f'href="/tickets/{asked.ticket_id}/#return-review"' in html
+    detail = web(supervisor).get(f"/tickets/{asked.ticket_id}/").content.decode()
+    assert "重新派给" in detail
     part = web(supervisor).get("/board/?part=return_requests").content.decode()
     assert 'id="sec-return-requests"' in part and asked.ticket.number in part
     watching = section(web(operator).get("/board/").content.decode(), "return-requests")

@@ -27,7 +27,7 @@ from hotline.permissions import HOTLINE_STAFF, OFFICE
 from reports.intelligence import suggestions
 from reports.models import DuplicateSuggestion
 
-from ..forms import DecideForm, ReturnAcceptForm, ReturnRefuseForm, active_units
+from ..forms import DecideForm, ReturnAcceptForm, ReturnRefuseForm
 from ..lists import capped_counts, head_by_state, yellow_candidates
 from .common import role_required, safe_next, with_lights
 
@@ -108,8 +108,8 @@ def board(request):
         # nor decides extensions (the services would refuse with 403).
         "can_urge": request.user.has_role(*OFFICE), "can_decide": request.user.has_role(*OFFICE),
     }
-    if "return_requests" in sections and sections["return_requests"]["rows"] and context["can_decide"]:
-        context["units"] = list(active_units().only("pk", "name"))  # 同意退单's optional re-dispatch
+    # 同意退单 with a re-dispatch to a named unit is on the ticket page (its unit picker); the board's
+    # rows stay light (a picker per row weighed the page by the whole unit tree, bench/README.md).
     if part in SECTIONS:
         template = PART_TEMPLATES.get(part, "board/_section.html")
         return render(request, template, context | {"name": part, "section": sections[part]})
