@@ -2,6 +2,7 @@
 returns, extension and suspension requests, red and yellow lists."""
 from django.contrib import messages
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -170,59 +171,52 @@ def decide_duplicate(request, suggestion_id: int):
     return redirect(safe_next(request, "/board/"))
 
 
-def _return_request(return_id: int) -> TicketReturn:
-    found = TicketReturn.objects.filter(pk=return_id).select_related("ticket").first()
-    if found is None:
+def _decide_return(request, return_id: int, form_class, *, invalid: str | None, decide) -> HttpResponse:
+    """What 同意退单 and 驳回 share: the request, its form, whether it still waits, the service
+    (`decide(ticket_return, cleaned_data)` returns the success message), each outcome a message on
+    the page it came from."""
+    ticket_return = TicketReturn.objects.filter(pk=return_id).select_related("ticket", "unit").first()
+    if ticket_return is None:
         raise NotFound("退单申请不存在")
-    return found
+    number = ticket_return.ticket.number
+    form = form_class(request.POST)
+    if not form.is_valid():
+        errors = invalid or "；".join(e for field_errors in form.errors.values() for e in field_errors)
+        messages.error(request, f"工单 {number}：{errors}")
+    elif ticket_return.state != TicketReturn.State.PENDING:  # decided by someone else, or withdrawn
+        messages.error(request, f"工单 {number}：该退单申请已处理（{ticket_return.get_state_display()}），无需再审核")
+    else:
+        try:
+            done = decide(ticket_return, form.cleaned_data)
+        except HotlineError as exc:
+            messages.error(request, f"工单 {number}：{exc.message}")
+        else:
+            messages.success(request, f"工单 {number}：{done}")
+    return redirect(safe_next(request, "/board/"))
 
 
 @require_POST
 @role_required(*OFFICE)
 def accept_return(request, return_id: int):
     """同意退单, with an optional unit to re-dispatch to at once."""
-    ticket_return = _return_request(return_id)
-    number = ticket_return.ticket.number
-    form = ReturnAcceptForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"工单 {number}：" + "；".join(e for errors in form.errors.values() for e in errors))
-        return redirect(safe_next(request, "/board/"))
-    if ticket_return.state != TicketReturn.State.PENDING:  # decided by someone else, or withdrawn
-        messages.error(request, f"工单 {number}：该退单申请已处理（{ticket_return.get_state_display()}），无需再审核")
-        return redirect(safe_next(request, "/board/"))
-    unit = form.cleaned_data["lead_unit"]
-    try:
+    def accept(ticket_return, data) -> str:
+        unit = data["lead_unit"]
         dispatch_services.ticket_return_accept(ticket=ticket_return.ticket, actor=request.user,
-                                               note=form.cleaned_data["note"], lead_unit=unit)
-    except HotlineError as exc:
-        messages.error(request, f"工单 {number}：{exc.message}")
-    else:
-        then = f"，并重新派给{unit.name}" if unit else "，工单待重新派单"
-        messages.success(request, f"工单 {number}：已同意退单{then}")
-    return redirect(safe_next(request, "/board/"))
+                                               note=data["note"], lead_unit=unit)
+        return "已同意退单" + (f"，并重新派给{unit.name}" if unit else "，工单待重新派单")
+    return _decide_return(request, return_id, ReturnAcceptForm, invalid=None, decide=accept)
 
 
 @require_POST
 @role_required(*OFFICE)
 def refuse_return(request, return_id: int):
     """驳回退单 with a reason the unit will read; the ticket stays with it, its deadline unchanged."""
-    ticket_return = _return_request(return_id)
-    number = ticket_return.ticket.number
-    form = ReturnRefuseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"工单 {number}：请填写驳回理由，承办单位将看到")
-        return redirect(safe_next(request, "/board/"))
-    if ticket_return.state != TicketReturn.State.PENDING:  # decided by someone else, or withdrawn
-        messages.error(request, f"工单 {number}：该退单申请已处理（{ticket_return.get_state_display()}），无需再审核")
-        return redirect(safe_next(request, "/board/"))
-    try:
+    def refuse(ticket_return, data) -> str:
         dispatch_services.ticket_return_refuse(ticket=ticket_return.ticket, actor=request.user,
-                                               reason=form.cleaned_data["reason"])
-    except HotlineError as exc:
-        messages.error(request, f"工单 {number}：{exc.message}")
-    else:
-        messages.success(request, f"工单 {number}：已驳回退单申请，工单仍由{ticket_return.unit.name}按原时限办理")
-    return redirect(safe_next(request, "/board/"))
+                                               reason=data["reason"])
+        return f"已驳回退单申请，工单仍由{ticket_return.unit.name}按原时限办理"
+    return _decide_return(request, return_id, ReturnRefuseForm, invalid="请填写驳回理由，承办单位将看到",
+                          decide=refuse)
 
 
 # --- 挂起 (issue 16, item 4): 同意挂起 / 驳回 and 恢复办理 from the board's lists ---
