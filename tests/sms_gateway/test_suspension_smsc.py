@@ -1,4 +1,4 @@
-"""挂起's SMS (issue 16, items 4 and 7) through the real SMSC simulator (npm smpp) and the
+"""The citizen's 中途提醒 (issue 16, items 4 and 7) through the real SMSC simulator (npm smpp) and the
 smpp_gateway process, on PostgreSQL: the citizen's 暂缓办理 notice goes out as UCS2 parts, the
 citizen's MO back resumes the ticket, and the 恢复办理 notice with the new deadline goes out too.
 Run by `bin/test --integration`."""
@@ -79,3 +79,38 @@ def test_suspended_and_resumed_notices_through_the_smsc_and_the_citizens_reply_r
     assert received_text(smsc, resumed.body)
     followup = Ticket.objects.get(pk=ticket.pk).events.filter(kind="followup").get()
     assert followup.payload["text"] == "产权证明复印件已备好"
+
+
+def test_the_other_turns_reach_the_citizen_through_the_smsc(smsc, operator, supervisor, staff_a, unit_a, unit_b):
+    """中途提醒 (issue 16 item 7) beside 挂起's: an extension granted (the new date), a reassignment
+    (改派: the new unit), a merge (into which number) and an invalid ticket (why), each delivered
+    by the SMSC to the citizen's handset."""
+    from dispatch.services import (
+        extension_decide,
+        extension_request,
+        ticket_mark_invalid,
+        ticket_merge,
+        ticket_reassign,
+    )
+
+    category = Category.objects.get(full_name="环境保护/环境污染/噪音污染")
+
+    def registered(content: str) -> Ticket:
+        return ticket_register(actor=operator, channel="phone", ticket_type="complaint", content=content,
+                               citizen_phone=CITIZEN, citizen_name="张三", category=category)
+
+    ticket = registered("小区夜间施工噪音扰民")
+    ticket_dispatch(ticket=ticket, actor=supervisor, lead_unit=unit_a)
+    ticket_sign(ticket=ticket, actor=staff_a)
+    wait_for(lambda: smsc.state()["bound"] == 1, what="bind_transceiver")
+    asked = extension_request(ticket=ticket, actor=staff_a, reason="需协调施工方和环保部门联合执法", extra_days=3)
+    extension_decide(extension=asked, actor=supervisor, approve=True)
+    assert "办理时限延长至" in received_text(smsc, delivered("citizen_extended").body)
+    ticket_reassign(ticket=ticket, actor=supervisor, lead_unit=unit_b, reason="施工许可属另一单位审批")
+    assert unit_b.name in received_text(smsc, delivered("citizen_redispatched").body)
+    again = registered("同一工地夜间施工噪音又响了")
+    ticket_merge(ticket=again, into=ticket, actor=operator, reason="同一问题")
+    assert ticket.number in received_text(smsc, delivered("citizen_merged").body)
+    wrong = registered("打错电话了")
+    ticket_mark_invalid(ticket=wrong, actor=operator, reason="市民拨错电话")
+    assert "市民拨错电话" in received_text(smsc, delivered("citizen_invalid").body)
