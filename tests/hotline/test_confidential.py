@@ -375,3 +375,71 @@ def test_the_reads_are_listed_read_only_in_the_admin(people, client):
     assert client.post(reverse("admin:hotline_identityread_delete", args=[read.pk]), {"post": "yes"}).status_code == 403
     with pytest.raises(RuntimeError):
         read.delete()
+
+
+def test_the_new_paths_of_issue_16_keep_the_reporter_from_units_too(people, committed, unit_a, settings):
+    """退单 refused, 挂起 and 恢复, 二级派单 to a town and its review, 办结审核's 退回重办: a 举报's
+    reporter reaches neither the town's pages and API nor any unit head's SMS on the way."""
+    from dispatch.models import ReplyReviewPolicy
+    from hotline.models import Role, Unit, User
+
+    sup, a = people["supervisor"], people["staff_a"]
+    town = Unit.objects.create(name="城关镇", code="cgz-conf", kind=Unit.Kind.TOWN, parent=unit_a,
+                               head_name="镇长", head_phone="13700001111")
+    town_staff = User.objects.create_user("town_conf", password="x", role=Role.UNIT_STAFF, unit=town)
+    with committed():
+        ReplyReviewPolicy.objects.create(ticket_type="report", review_required=True)  # 办结审核 on here
+        ticket = ticket_register(actor=people["operator"], channel="phone", ticket_type="report", title=TITLE,
+                                 content=CONTENT, citizen_phone=PHONE, citizen_name=NAME, address=ADDRESS,
+                                 category=Category.objects.get(full_name=CATEGORY))
+    leader = people["leader"]
+    steps = [
+        lambda t: d.ticket_submit_for_approval(ticket=t, actor=sup, leader=leader, note="举报件"),
+        lambda t: d.ticket_instruct(ticket=t, actor=leader, text="请依法查处", units=[unit_a]),
+        lambda t: d.ticket_dispatch(ticket=t, actor=sup, lead_unit=unit_a, note=f"请核查，勿联系{NAME}"),
+        lambda t: d.ticket_sign(ticket=t, actor=a),
+        lambda t: d.ticket_return(ticket=t, actor=a, reason_code="not_ours", reason="建议由城管局办理"),
+        lambda t: d.ticket_return_refuse(ticket=t, actor=sup, reason="属本单位职责，请继续办理"),
+        lambda t: d.ticket_suspension_request(ticket=t, actor=a, reason_kind="third_party",
+                                              reason="等待测绘结论", expected_days=3),
+        lambda t: d.ticket_suspension_decide(ticket=t, actor=sup, approve=True),
+        lambda t: d.ticket_resume(ticket=t, actor=sup),
+        lambda t: d.ticket_hand_down(ticket=t, actor=a, unit=town, note="请现场核实占道情况"),
+        lambda t: d.ticket_sign(ticket=t, actor=town_staff),
+        lambda t: d.ticket_reply(ticket=t, actor=town_staff, text="城关镇已现场核实，商铺占道属实，已责令当日清理。"),
+    ]
+    for step in steps:
+        with committed():
+            step(Ticket.objects.get(pk=ticket.pk))
+    part = ticket.assignments.get(role="sub")
+    with committed():
+        d.ticket_hand_down_review(ticket=ticket, actor=a, part=part.pk, accept=True)
+    with committed():
+        d.ticket_reply(ticket=Ticket.objects.get(pk=ticket.pk), actor=a,
+                       text="经城关镇现场核实，占道经营属实，已责令清理并处罚款，复查无反弹。")
+    with committed():
+        d.ticket_review_send_back(ticket=Ticket.objects.get(pk=ticket.pk), actor=sup, reason="请补充处罚文书编号")
+
+    surfaces = {
+        "town page: inbox": page(town_staff, "/unit/"),
+        "town page: ticket": page(town_staff, f"/unit/tickets/{ticket.pk}/"),
+        "town page: 已办": page(town_staff, "/unit/done/"),
+        "town api: detail": api_text(town_staff, f"/api/tickets/{ticket.pk}/"),
+        "town api: timeline": api_text(town_staff, f"/api/tickets/{ticket.pk}/timeline/"),
+        "unit page: ticket": page(a, f"/unit/tickets/{ticket.pk}/"),
+        "unit page: inbox": page(a, "/unit/"),
+    }
+    kinds = set()
+    for who, phone in (("unit head A", unit_a.head_phone), ("town head", town.head_phone)):
+        messages = list(Message.objects.exclude(direction=Direction.INBOUND).filter(to_number=phone))
+        kinds |= {m.kind for m in messages}
+        surfaces[f"sms {who}"] = "\n".join(m.body for m in messages)
+    assert {"unit_return_refused", "unit_suspension_approved", "unit_resumed", "unit_handed_down",
+            "unit_sent_back"} <= kinds, kinds
+    found = {name: leaks(text) for name, text in surfaces.items() if leaks(text)}
+    assert not found, found
+    # The surfaces did show the ticket (the town's inbox no longer holds it: its part was accepted;
+    # a timeline lists events, not the number).
+    assert [name for name, text in surfaces.items() if ticket.number not in text] == [
+        "town page: inbox", "town api: timeline"]
+    assert "占道" in surfaces["town page: ticket"] and "保密" in surfaces["town page: ticket"]
