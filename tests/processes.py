@@ -34,6 +34,21 @@ def database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+@contextlib.contextmanager
+def smsc_with_gateway(port: int, directory: Path):
+    """The SMSC simulator on `port` (its control API on port + 1) and the smpp_gateway process
+    bound to it on the test database; yields the simulator."""
+    from tools.smsc.driver import GatewayProcess, Smsc
+
+    server = Smsc(port, port + 1, directory / "smsc-journal.jsonl").start()
+    process = GatewayProcess(database_url(), server.url, directory / "gateway.log").start()
+    try:
+        yield server
+    finally:
+        process.stop()
+        server.stop()
+
+
 def child_env(**extra) -> dict:
     env = dict(os.environ)
     env.update({"DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1", **extra})

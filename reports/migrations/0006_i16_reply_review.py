@@ -4,32 +4,11 @@ their predicate (PostgreSQL; reports.intelligence.duplicates.INDEXED_OPEN_STATES
 
 from django.db import migrations, models
 
+from reports.migration_ops import rebuild_open_indexes
+
 OLD_OPEN = "('registered','pending_approval','approved','dispatched','in_progress','returned','replied','reopened')"
 OPEN = ("('registered','pending_approval','approved','dispatched','in_progress','returned','replied','reopened',"
         "'reviewing')")
-
-
-def _indexes(open_states: str) -> list[str]:
-    return [
-        "DROP INDEX IF EXISTS reports_open_title_trgm",
-        "DROP INDEX IF EXISTS reports_open_address_trgm",
-        f"CREATE INDEX IF NOT EXISTS reports_open_title_trgm ON hotline_ticket USING gin (title gin_trgm_ops) "
-        f"WHERE state IN {open_states}",
-        f"CREATE INDEX IF NOT EXISTS reports_open_address_trgm ON hotline_ticket USING gist (address gist_trgm_ops) "
-        f"WHERE state IN {open_states} AND address <> ''",
-    ]
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in _indexes(OPEN):
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in _indexes(OLD_OPEN):
-            schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -80,5 +59,5 @@ class Migration(migrations.Migration):
             name='sent_back',
             field=models.IntegerField(default=0),
         ),
-        migrations.RunPython(forwards, backwards),
+        rebuild_open_indexes(states=OPEN, states_before=OLD_OPEN),
     ]

@@ -3,32 +3,11 @@ search's partial indexes (0002) cover suspended tickets, which are open (reports
 INDEXED_OPEN_STATES lists the same states in the same order)."""
 from django.db import migrations, models
 
+from reports.migration_ops import rebuild_open_indexes
+
 BEFORE = "('registered','pending_approval','approved','dispatched','in_progress','returned','replied','reopened')"
 AFTER = ("('registered','pending_approval','approved','dispatched','in_progress','returned','replied','reopened',"
          "'suspended')")
-
-
-def indexes(states: str) -> list[str]:
-    return [
-        "DROP INDEX IF EXISTS reports_open_title_trgm",
-        "DROP INDEX IF EXISTS reports_open_address_trgm",
-        f"CREATE INDEX reports_open_title_trgm ON hotline_ticket USING gin (title gin_trgm_ops) "
-        f"WHERE state IN {states}",
-        f"CREATE INDEX reports_open_address_trgm ON hotline_ticket USING gist (address gist_trgm_ops) "
-        f"WHERE state IN {states} AND address <> ''",
-    ]
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in indexes(AFTER):
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in indexes(BEFORE):
-            schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -79,5 +58,5 @@ class Migration(migrations.Migration):
             name='suspensions',
             field=models.IntegerField(default=0),
         ),
-        migrations.RunPython(forwards, backwards),
+        rebuild_open_indexes(states=AFTER, states_before=BEFORE),
     ]

@@ -4,26 +4,11 @@
 in the order reports.intelligence.duplicates.INDEXED_OPEN_STATES lists them."""
 from django.db import migrations
 
+from reports.migration_ops import rebuild_open_indexes
+
 # Frozen here (a migration must not follow later code); the same list as INDEXED_OPEN_STATES today.
 ALL_OPEN = ("('registered','pending_approval','approved','dispatched','in_progress','returned','replied',"
             "'reopened','suspended','reviewing')")
-
-
-def indexes(states: str) -> list[str]:
-    return [
-        "DROP INDEX IF EXISTS reports_open_title_trgm",
-        "DROP INDEX IF EXISTS reports_open_address_trgm",
-        f"CREATE INDEX reports_open_title_trgm ON hotline_ticket USING gin (title gin_trgm_ops) "
-        f"WHERE state IN {states}",
-        f"CREATE INDEX reports_open_address_trgm ON hotline_ticket USING gist (address gist_trgm_ops) "
-        f"WHERE state IN {states} AND address <> ''",
-    ]
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in indexes(ALL_OPEN):
-            schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -34,4 +19,4 @@ class Migration(migrations.Migration):
         ("hotline", "0011_merge_i16_reply_review"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [rebuild_open_indexes(states=ALL_OPEN, states_before=None)]

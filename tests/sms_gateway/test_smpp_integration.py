@@ -15,6 +15,7 @@ from dispatch.models import Survey
 from hotline.models import Ticket
 from sms_gateway.models import Message, MessagePart, PartState
 from sms_gateway.services import sms_send
+from tests.processes import database_url
 from tools.smsc.driver import GatewayProcess, Smsc, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -35,12 +36,10 @@ def smsc(tmp_path):
 def gateway_for(smsc, tmp_path, settings):
     """gateway_for(url=None, **env) -> a started smpp_gateway process (stopped after the test)."""
     settings.SMS_TRANSPORT = "smpp"
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     started = []
 
     def start(url: str | None = None, *args: str, **env) -> GatewayProcess:
-        process = GatewayProcess(database_url, url or smsc.url, tmp_path / f"gateway{len(started)}.log", **env)
+        process = GatewayProcess(database_url(), url or smsc.url, tmp_path / f"gateway{len(started)}.log", **env)
         started.append(process.start(*args))
         return process
 

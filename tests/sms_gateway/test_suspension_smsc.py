@@ -11,7 +11,8 @@ from dispatch.services import ticket_dispatch, ticket_sign, ticket_suspension_de
 from hotline.models import Category, Ticket
 from hotline.services.tickets import ticket_register
 from sms_gateway.models import Message
-from tools.smsc.driver import GatewayProcess, Smsc, wait_for
+from tests.processes import smsc_with_gateway
+from tools.smsc.driver import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 # Ports of this module's own (LIVE_PORT_RANGE of the suspension work: 8540-8559); xdist workers
@@ -27,13 +28,8 @@ def smsc(tmp_path, settings):
     if connection.vendor != "postgresql":
         pytest.skip("the gateway process shares the test database: PostgreSQL only")
     settings.SMS_TRANSPORT = "smpp"
-    server = Smsc(PORT_BASE, PORT_BASE + 1, tmp_path / "smsc-journal.jsonl").start()
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    process = GatewayProcess(database_url, server.url, tmp_path / "gateway.log").start()
-    yield server
-    process.stop()
-    server.stop()
+    with smsc_with_gateway(PORT_BASE, tmp_path) as server:
+        yield server
 
 
 def delivered(template: str) -> Message:

@@ -10,7 +10,8 @@ from django.db import connection
 from hotline.models import Ticket
 from knowledge.models import KnowledgeUse
 from sms_gateway.models import Direction, Message
-from tools.smsc.driver import GatewayProcess, Smsc, wait_for
+from tests.processes import smsc_with_gateway
+from tools.smsc.driver import wait_for
 
 from .points import FUND_ANSWER
 
@@ -27,13 +28,8 @@ def gateway(tmp_path, settings):
     if connection.vendor != "postgresql":
         pytest.skip("the gateway process shares the test database: PostgreSQL only")
     settings.SMS_TRANSPORT = "smpp"
-    smsc = Smsc(PORT_BASE, PORT_BASE + 1, tmp_path / "smsc-journal.jsonl").start()
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    process = GatewayProcess(database_url, smsc.url, tmp_path / "gateway.log").start()
-    yield smsc
-    process.stop()
-    smsc.stop()
+    with smsc_with_gateway(PORT_BASE, tmp_path) as smsc:
+        yield smsc
 
 
 def test_zx_question_answered_in_at_most_two_parts(kb, gateway):
