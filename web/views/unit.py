@@ -128,8 +128,8 @@ ACTION_FORMS = {"reply": ReplyForm, "extension": ExtensionForm, "return": Return
                 # issue 16 item 5: two-level dispatch (二级派单)
                 "hand_down": HandDownForm, "hand_down_review": HandDownReviewForm,
                 "hand_down_withdraw": HandDownWithdrawForm}
-SHOWN_BY = {"extension": "extensions", "hand_down": "hand-down", "hand_down_review": "hand-down-review",
-            "hand_down_withdraw": "hand-down-withdraw"}  # the form's name → the action that shows it
+# The form's name → the action (ticket_actions_for) that shows it: the name with hyphens, but for these.
+SHOWN_BY = {"extension": "extensions"}
 
 
 @role_required(Role.UNIT_STAFF)
@@ -144,7 +144,7 @@ def unit_ticket(request, ticket_id: int):
         done = _act(request, ticket, action, forms, errors)
         if done:
             return redirect(request.path)
-        if action in forms and SHOWN_BY.get(action, action) not in actions:
+        if action in forms and SHOWN_BY.get(action, action.replace("_", "-")) not in actions:
             # The form is not on the page (the ticket moved on: reassigned, returned): say why on top.
             errors.extend(forms[action].non_field_errors())
     # issue 16 item 8: everything the page shows of the ticket goes through the unit's lens
