@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "knowledge",
     "demo",
     "ops",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,12 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     UNIT_STAFF = "unit_staff", _("承办单位")
     DISPLAY = "display", _("显示屏")
-    ADMIN = "admin", _("管理员")
+    ADMIN = "admin", _("中心管理员")
+    # 三员分立 (等保 2.0): accounts and settings; roles; the audit log. None of them reads
+    # citizens' personal data or handles tickets.
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
 
 
 class Unit(models.Model):

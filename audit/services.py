@@ -1,0 +1,63 @@
+"""The one way to write the audit trail."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .models import AuditAction, AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address. Behind the project's nginx, REMOTE_ADDR is the proxy: the
+    first X-Forwarded-For hop is trusted only when TRUST_X_FORWARDED_FOR is set."""
+    if request is None:
+        return None
+    from django.conf import settings
+
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: AuditAction | str,
+    actor=None,
+    request: HttpRequest | None = None,
+    target: Any = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    target_label: str = "",
+    succeeded: bool = True,
+    detail: dict | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Write one audit row in the caller's transaction (a change and its record commit or
+    roll back together). `target` may be a model instance; its type, key and str() are kept.
+    `actor_label` names who tried when there is no account (a failed login's username)."""
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+    if target is not None:
+        target_type = target_type or target._meta.model_name
+        target_id = target_id or target.pk
+        target_label = target_label or str(target)
+    from ops.context import current as current_request_id
+
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=(actor_label or (actor.get_username() if actor is not None else ""))[:150],
+        actor_role=(getattr(actor, "role", "") or "")[:20] if actor is not None else "",
+        target_type=target_type[:40],
+        target_id=str(target_id)[:64],
+        target_label=target_label[:200],
+        ip=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:200],
+        request_id=(current_request_id() or "")[:64],
+        succeeded=succeeded,
+        detail=detail or {},
+    )
