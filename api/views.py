@@ -569,6 +569,7 @@ def token(request):
     """Trade a username and password for an API token. Wrong credentials are 401 (authentication
     failed); a missing or blank field is 400."""
     from django.contrib.auth import authenticate
+    from django.contrib.auth.signals import user_logged_in
     from rest_framework.authtoken.models import Token
 
     data = parse(s.TokenRequestSerializer, request)
@@ -577,4 +578,6 @@ def token(request):
         return Response(error_body("authentication_failed", "用户名或密码错误"), status=status.HTTP_401_UNAUTHORIZED,
                         headers={"WWW-Authenticate": "Token"})
     key, _ = Token.objects.get_or_create(user=user)
+    # A token is a sign-in: the same signal as the pages (the audit trail and last_login hear it).
+    user_logged_in.send(sender=user.__class__, request=request._request, user=user)
     return Response({"token": key.key})

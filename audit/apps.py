@@ -10,3 +10,8 @@ class AuditConfig(AppConfig):
 
     name = "audit"
     verbose_name = "安全审计"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

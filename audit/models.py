@@ -32,11 +32,13 @@ class AuditAction(models.TextChoices):
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    action = models.CharField(_("事件"), max_length=32, choices=AuditAction.choices, db_index=True)
+    action = models.CharField(_("事件"), max_length=32, choices=AuditAction.choices)
     # The account as it was when the row was written: it may be renamed or removed later.
+    # DO_NOTHING, not SET_NULL: removing an account must not rewrite its rows (the trigger
+    # would refuse the UPDATE); actor_label keeps who it was.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+", db_constraint=False)
-    actor_label = models.CharField(_("操作人（记录时）"), max_length=150, blank=True, db_index=True)
+                              on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    actor_label = models.CharField(_("操作人（记录时）"), max_length=150, blank=True)
     actor_role = models.CharField(_("角色（记录时）"), max_length=20, blank=True)
     # What was acted on: "ticket", "user", "sms_template", "knowledge_point" … and its key.
     target_type = models.CharField(_("对象类型"), max_length=40, blank=True)
@@ -55,6 +57,10 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "-id"], name="audit_target"),
             models.Index(fields=["actor", "-id"], name="audit_actor"),
+            # The audit page's filters, each walked newest first by id (keyset pages).
+            models.Index(fields=["action", "-id"], name="audit_action"),
+            models.Index(fields=["actor_label", "-id"], name="audit_actor_label"),
+            models.Index(fields=["ip", "-id"], name="audit_ip"),
         ]
 
     def __str__(self) -> str:
@@ -67,3 +73,33 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit events are append-only")
+
+
+class AuditArchive(models.Model):
+    """One archive file of audit rows (audit_archive): written, read back and checked before
+    the rows it holds are removed. The PostgreSQL trigger lets the maintenance role delete an
+    audit row only when an archive row covers its id, so nothing is dropped unarchived."""
+
+    created_at = models.DateTimeField(_("归档时间"), auto_now_add=True)
+    first_id = models.BigIntegerField(_("起始编号"))
+    last_id = models.BigIntegerField(_("结束编号"))
+    count = models.PositiveIntegerField(_("条数"))
+    cutoff = models.DateTimeField(_("截止时间"))
+    path = models.CharField(_("归档文件"), max_length=500)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计归档")
+        verbose_name_plural = _("审计归档")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}–{self.last_id}（{self.count} 条）"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("audit archives are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("audit archives are append-only")

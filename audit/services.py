@@ -61,3 +61,21 @@ def audit_record(
         succeeded=succeeded,
         detail=detail or {},
     )
+
+
+def audit_file(
+    *,
+    action: AuditAction | str,
+    request: HttpRequest,
+    file_name: str,
+    rows: int | None = None,
+    target: Any = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """An export (AuditAction.EXPORTED) or a download (DOWNLOADED) as the view hands the file
+    over: the file's name, the query that chose its rows (the filter), and how many rows."""
+    what = {"file": file_name, "path": request.path,
+            "params": {k: v if len(v) > 1 else v[0] for k, v in request.GET.lists()}}
+    if rows is not None:
+        what["rows"] = rows
+    return audit_record(action=action, request=request, target=target, detail={**what, **(detail or {})})

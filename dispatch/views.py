@@ -4,6 +4,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from audit.models import AuditAction
+from audit.services import audit_file
 from hotline.errors import NotFound
 from hotline.models import Role
 from hotline.selectors import unit_subtree_ids
@@ -39,5 +41,7 @@ def notice_print(request, ticket_id: int, notice_id: int):
 def notice_pdf(request, ticket_id: int, notice_id: int):
     notice = notice_for(request.user, ticket_id, notice_id)
     response = HttpResponse(notice_pdf_bytes(notice), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="supervision-notice-{notice.ticket_number}-{notice.pk}.pdf"'
+    name = f"supervision-notice-{notice.ticket_number}-{notice.pk}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    audit_file(action=AuditAction.DOWNLOADED, request=request, file_name=name, target=notice.ticket)
     return response

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_file
 from hotline.errors import HotlineError, InvalidInput, NotAllowed, NotFound
 from hotline.models import Role
 
@@ -190,9 +192,11 @@ def export(request, fmt):
     state = request.GET.get("state", "")
     if state in KnowledgePoint.State.values:
         points = points.filter(state=state)
+    name = f"知识点.{fmt}"
+    audit_file(action=AuditAction.EXPORTED, request=request, file_name=name, rows=points.count())
     if fmt == "xlsx":
-        return _download(imports.export_xlsx(points), "知识点.xlsx", XLSX)
-    return _download(imports.export_csv(points), "知识点.csv", "text/csv; charset=utf-8")
+        return _download(imports.export_xlsx(points), name, XLSX)
+    return _download(imports.export_csv(points), name, "text/csv; charset=utf-8")
 
 
 @knowledge_page

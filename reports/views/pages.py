@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_file
 from dispatch.deadlines import light_q
 from dispatch.visibility import tickets_visible_to
 from hotline.errors import HotlineError, InvalidInput, NotAllowed
@@ -237,6 +239,7 @@ def export(request, scope, fmt):
     from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.{fmt}"
+    audit_file(action=AuditAction.EXPORTED, request=request, file_name=f"{title}.{fmt}", rows=len(rows))
     return response
 
 

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_file
 from dispatch import services as dispatch_services
 from dispatch.deadlines import deadlines_from, light_q, limits_for, part_light
 from dispatch.models import Attachment, Survey
@@ -363,4 +365,6 @@ def attachment_download(request, attachment_id: int):
     if lens.hidden:
         pks = sorted(Attachment.objects.filter(reply__ticket_id=ticket.pk).values_list("pk", flat=True))
         name = lens.attachment_name(attachment.name, pks.index(attachment.pk) + 1)
+    audit_file(action=AuditAction.DOWNLOADED, request=request, file_name=name, target=ticket,
+               detail={"attachment": attachment.pk})
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
