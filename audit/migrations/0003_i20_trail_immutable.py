@@ -47,12 +47,12 @@ $$;
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    schema_editor.execute(FUNCTION, params=None)  # its % are plpgsql's, not placeholders
     for table in TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         schema_editor.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                               f"FOR EACH ROW EXECUTE FUNCTION hotline_append_only()")
-    schema_editor.execute(ROLE)
+    schema_editor.execute(ROLE, params=None)
 
 
 def backwards(apps, schema_editor):
