@@ -397,3 +397,18 @@ REPORTS_RANKING_MIN_DUE = int(os.environ.get("REPORTS_RANKING_MIN_DUE", "5"))
 # --- knowledge base in use (issue 17: console, unit reply, portal FAQ, SMS keyword) ---
 # ZX <问题> by SMS, per number: (texts answered, window in seconds); one polite reply over it, then none.
 KNOWLEDGE_SMS_RATE_LIMIT = (int(os.environ.get("KNOWLEDGE_SMS_PER_HOUR", "10")), 3600)
+# --- audit trail (issue 20 item 3; docs/SECURITY-audit.md) ---
+# Audit rows are kept at least this many days before audit_archive moves them to files; below
+# 180 (GB/T 22239 / 网络安全法 第二十一条: logs kept at least six months) the system check fails.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+AUDIT_ARCHIVE_FILE_ROWS = int(os.environ.get("AUDIT_ARCHIVE_FILE_ROWS", "100000"))  # rows per archive file
+AUDIT_EXPORT_MAX_ROWS = int(os.environ.get("AUDIT_EXPORT_MAX_ROWS", "100000"))  # the audit page's export
+# The maintenance login the archive deletes through (a member of hotline_audit_archiver); unset:
+# the default connection, which may SET ROLE to it only if it is a member (the superuser in dev
+# and tests; never the application's own role in production).
+if os.environ.get("AUDIT_MAINTENANCE_DATABASE_URL"):
+    DATABASES["audit_maintenance"] = dj_database_url.parse(os.environ["AUDIT_MAINTENANCE_DATABASE_URL"])
+    if DATABASES["audit_maintenance"]["ENGINE"].startswith("django.db.backends.postgresql"):
+        DATABASES["audit_maintenance"]["ENGINE"] = "hotline.db.postgresql"
+CELERY_BEAT_SCHEDULE["audit-archive"] = {"task": "audit.archive", "schedule": 86400.0, "options": {"expires": 3600}}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
     path("", include("ops.urls")),
     path("", include("reports.urls")),
+    path("", include("audit.urls")),  # /audit/: the audit administrator's search and export
     path("", include("knowledge.urls")),  # /api/knowledge/… and the upkeep pages /knowledge/…
     path("api/", include("api.urls")),
     path("", include("telephony.urls")),

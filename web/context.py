@@ -19,6 +19,7 @@ NAV = {
                       ("unit_search", "/unit/search/", "工单查询"), ("knowledge", "/knowledge/", "知识库")],
 }
 NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "系统配置")]
+NAV.setdefault(Role.AUDITOR, [("audit", "/audit/", "审计记录")])
 
 
 def nav_for(user) -> list[tuple[str, str, str]]:
