@@ -12,6 +12,6 @@ class AuditConfig(AppConfig):
     verbose_name = "安全审计"
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401  checks registers the retention check
 
         signals.connect()

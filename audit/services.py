@@ -34,10 +34,12 @@ def audit_record(
     succeeded: bool = True,
     detail: dict | None = None,
     actor_label: str = "",
+    using: str = "default",
 ) -> AuditEvent:
     """Write one audit row in the caller's transaction (a change and its record commit or
     roll back together). `target` may be a model instance; its type, key and str() are kept.
-    `actor_label` names who tried when there is no account (a failed login's username)."""
+    `actor_label` names who tried when there is no account (a failed login's username).
+    `using`: the database alias (the archive writes its own row through its maintenance connection)."""
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         actor = user if user is not None and user.is_authenticated else None
@@ -47,7 +49,7 @@ def audit_record(
         target_label = target_label or str(target)
     from ops.context import current as current_request_id
 
-    return AuditEvent.objects.create(
+    return AuditEvent.objects.using(using).create(
         action=action,
         actor=actor,
         actor_label=(actor_label or (actor.get_username() if actor is not None else ""))[:150],
