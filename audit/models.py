@@ -103,3 +103,35 @@ class AuditArchive(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit archives are append-only")
+
+
+class AuditSeal(models.Model):
+    """A link of the hash chain over the audit rows (audit_seal, audit_verify): the SHA-256 of
+    the previous seal's hash and of every row with an id in [first_id, last_id] as the archive
+    writes it. Rewriting, removing or slipping in a row — even by a DBA who can bypass the
+    trigger — changes a seal's recomputed hash, unless the DBA rewrites every later seal too;
+    the seal task logs each hash, so a copy outside the database gives that away as well."""
+
+    sealed_at = models.DateTimeField(_("封存时间"), auto_now_add=True)
+    # Unique: two seal runs at once cannot both extend the chain from the same place.
+    first_id = models.BigIntegerField(_("起始编号"), unique=True)
+    last_id = models.BigIntegerField(_("结束编号"))
+    count = models.PositiveIntegerField(_("条数"))
+    prev_hash = models.CharField(_("上一环"), max_length=64)
+    hash = models.CharField(_("本环"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计封存")
+        verbose_name_plural = _("审计封存")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}–{self.last_id} {self.hash[:12]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("audit seals are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("audit seals are append-only")

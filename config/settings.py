@@ -411,4 +411,6 @@ if os.environ.get("AUDIT_MAINTENANCE_DATABASE_URL"):
     DATABASES["audit_maintenance"] = dj_database_url.parse(os.environ["AUDIT_MAINTENANCE_DATABASE_URL"])
     if DATABASES["audit_maintenance"]["ENGINE"].startswith("django.db.backends.postgresql"):
         DATABASES["audit_maintenance"]["ENGINE"] = "hotline.db.postgresql"
+# The hash chain every 5 minutes (audit_verify checks it); the archive daily.
+CELERY_BEAT_SCHEDULE["audit-seal"] = {"task": "audit.seal", "schedule": 300.0, "options": {"expires": 300}}
 CELERY_BEAT_SCHEDULE["audit-archive"] = {"task": "audit.archive", "schedule": 86400.0, "options": {"expires": 3600}}
