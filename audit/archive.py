@@ -63,6 +63,7 @@ def _may_delete(alias: str) -> None:
     try:
         with transaction.atomic(using=alias), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL ROLE {ARCHIVER_ROLE}")
+            cursor.execute("RESET ROLE")  # inside an outer transaction SET LOCAL outlives this block
     except Exception as exc:  # permission denied / role missing
         raise ArchiveError(
             f"此数据库连接不能以 {ARCHIVER_ROLE} 身份删除已归档的审计记录（{exc}）。请设置 "
