@@ -105,3 +105,26 @@ def test_on_postgresql_only_the_archiver_role_removes_and_only_archived_rows(tmp
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditarchive SET count = 0 WHERE id = %s", [archive.pk])
     assert AuditEvent.objects.filter(pk=young.pk).exists()
+
+
+
+@pytest.mark.integration
+def test_a_login_that_is_not_a_member_cannot_become_the_archiver(db):
+    """The application's own role in production (not a member of hotline_audit_archiver) cannot
+    take the archive's deletion path. A superuser session could (SET ROLE checks the session
+    user), which is why production must not connect as one."""
+    import psycopg
+
+    s = connection.settings_dict
+    admin = psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
+                            password=s.get("PASSWORD") or None, dbname=s["NAME"], autocommit=True)
+    probe = "hotline_trail_app_probe"
+    try:
+        admin.execute(f"DROP ROLE IF EXISTS {probe}")
+        admin.execute(f"CREATE ROLE {probe} LOGIN")
+        with psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=probe,
+                             dbname=s["NAME"]) as app, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            app.execute("SET ROLE hotline_audit_archiver")
+    finally:
+        admin.execute(f"DROP ROLE IF EXISTS {probe}")
+        admin.close()
