@@ -17,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def row_values(event: AuditEvent) -> list:
     return [event.pk, timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"), event.get_action_display(),
-            event.actor_label, event.actor_role, event.target_type, event.target_id, event.target_label,
+            event.actor_label, event.actor_role_label, event.target_type, event.target_id, event.target_label,
             event.ip or "", event.user_agent, event.request_id, "成功" if event.succeeded else "失败",
             json.dumps(event.detail, ensure_ascii=False, sort_keys=True)]
 

@@ -74,6 +74,13 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit events are append-only")
 
+    @property
+    def actor_role_label(self) -> str:
+        """The recorded role in Chinese (a role renamed or dropped later shows as recorded)."""
+        from hotline.models import Role
+
+        return str(dict(Role.choices).get(self.actor_role, self.actor_role))
+
 
 class AuditArchive(models.Model):
     """One archive file of audit rows (audit_archive): written, read back and checked before

@@ -56,7 +56,7 @@ def events(request):
         rows, next_before = audit_page(filters=form.cleaned_data if form.is_bound else {})
     return render(request, "audit/events.html", {
         "form": form, "rows": rows, "next_before": next_before, "query": _query(request),
-        "export_query": _query(request), "first_page": not request.GET.get("before"), "nav": "audit",
+        "first_page": not request.GET.get("before"), "nav": "audit",
     }, status=status)
 
 
@@ -74,7 +74,7 @@ def export(request, fmt: str):
     rows = qs[:limit + 1].count()
     if rows > limit:
         return render(request, "audit/events.html", {
-            "form": form, "rows": [], "nav": "audit", "query": _query(request), "export_query": _query(request),
+            "form": form, "rows": [], "nav": "audit", "query": _query(request),
             "error": f"符合条件的记录超过 {limit} 条，请缩小时间范围后再导出"}, status=400)
     name = f"审计记录_{timezone.localtime():%Y%m%d%H%M%S}.{fmt}"
     # Recorded before the file is built, so the export's own row is not in it but always exists.

@@ -69,6 +69,8 @@ def test_filters_each_narrow_the_rows(auditor):
     mine = AuditEvent.objects.filter(actor_label="auditor").values_list("pk", flat=True)  # its own sign-in
     assert [i for i in ids(page) if i not in mine] == [download.pk, failed.pk, old.pk]
     assert ids(client.get("/audit/?actor=alice")) == [download.pk, old.pk]
+    own = client.get("/audit/?actor=auditor&action=login").content.decode()
+    assert "审计管理员" in own  # the role as recorded, in Chinese
     assert ids(client.get("/audit/?action=login_failed")) == [failed.pk]
     assert ids(client.get("/audit/?succeeded=no")) == [failed.pk]
     assert ids(client.get("/audit/?ip=10.6.6.6")) == [failed.pk]
