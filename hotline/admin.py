@@ -9,7 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
@@ -111,6 +111,20 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class Form(form):
+            def _update_errors(self, errors):
+                # The model's rules name role and unit; a form without them (the system
+                # administrator's) shows the message above the form instead of failing.
+                if hasattr(errors, "error_dict") and any(
+                        name not in self.fields and name != NON_FIELD_ERRORS for name in errors.error_dict):
+                    errors = ValidationError(errors.messages)
+                super()._update_errors(errors)
+
+        return Form
 
     def get_fieldsets(self, request, obj=None):
         user = request.user

@@ -290,3 +290,11 @@ def test_what_the_superuser_does_stands_out_in_the_audit_trail(admins):
     assert row.detail == {"superuser": True} and plain.detail == {}
     page = client_of(admins["superuser"]).get("/admin/").content.decode()
     assert "超级用户会话" in page
+
+
+def test_an_old_account_breaking_a_rule_is_explained_not_a_crash(people, admins):
+    legacy = people["staff_a"]
+    User.objects.filter(pk=legacy.pk).update(unit=None)  # from before the rule
+    response = client_of(admins["sysadmin"]).post(f"/admin/hotline/user/{legacy.pk}/change/", {
+        "username": "staff_a", "display_name": "改名", "is_active": "on"})
+    assert response.status_code == 200 and "承办单位的工作人员须选择所属单位" in response.content.decode()
