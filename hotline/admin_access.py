@@ -21,7 +21,7 @@ BUSINESS_RECORDS = (Role.ADMIN,)  # the centre's tickets, citizens, messages, ca
 class HotlineAdminSite(admin.AdminSite):
     site_header = _("12345 政务服务便民热线 管理后台")
     site_title = _("12345 热线管理")
-    index_title = _("系统配置")
+    index_title = _("管理后台")
 
     def has_permission(self, request) -> bool:
         user = request.user
@@ -36,9 +36,7 @@ class HotlineAdminSite(admin.AdminSite):
         def guarded(request, *args, **kwargs):
             if (request.user.is_authenticated and not self.has_permission(request)
                     and request.path != reverse("admin:logout", current_app=self.name)):
-                from web.views.common import home_url
-
-                return render(request, "errors/403.html", {"home": home_url(request.user)}, status=403)
+                return render(request, "errors/403.html", {"home": "/"}, status=403)  # / leads to their home
             return inner(request, *args, **kwargs)
 
         for name in ("csrf_exempt", "__wrapped__"):
