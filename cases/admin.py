@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from hotline.admin_access import BUSINESS_RECORDS, RoleAdmin
 from hotline.errors import HotlineError
 
 from . import services
@@ -7,10 +8,11 @@ from .models import PublishedCase
 
 
 @admin.register(PublishedCase)
-class PublishedCaseAdmin(admin.ModelAdmin):
+class PublishedCaseAdmin(RoleAdmin):
     """A list of what the portal shows. Texts are edited on the ticket's review page (/tickets/<id>/case/),
     where they pass the privacy scrub; here they are read only."""
 
+    view_roles = BUSINESS_RECORDS
     list_display = ("title", "ticket", "state", "unit_name", "closed_at", "published_at", "published_by")
     list_filter = ("state", "ticket_type", "category")
     search_fields = ("title", "summary", "ticket__number")

@@ -36,7 +36,7 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "hotline.admin_app.HotlineAdminConfig",  # django.contrib.admin, its site by role (三员分立)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from dispatch.models import ApprovalPolicy
 from hotline.models import Category, Role, Unit, User
+from hotline.permissions import ADMIN_SITE_ROLES
 
 from .topics import TOPICS
 
@@ -67,11 +68,14 @@ class Person:
     unit_code: str = ""
     phone: str = ""
     extension: str = ""
-    superuser: bool = False
 
 
 PEOPLE = [
-    Person("admin", Role.ADMIN, "系统管理员", superuser=True),
+    # 三员分立: none of the demo's accounts is a superuser (that is `createsuperuser`'s, for bootstrap).
+    Person("sysadmin", Role.SYSADMIN, "系统管理员周明"),
+    Person("secadmin", Role.SECADMIN, "安全管理员吴刚"),
+    Person("auditor", Role.AUDITOR, "审计管理员郑红"),
+    Person("admin", Role.ADMIN, "中心管理员"),
     Person("operator", Role.OPERATOR, "话务员张敏", phone="13903940401", extension="8001"),
     Person("operator2", Role.OPERATOR, "话务员李娜", phone="13903940402", extension="8002"),
     Person("supervisor", Role.SUPERVISOR, "值班长刘强", phone="13903940403"),
@@ -118,11 +122,15 @@ def _user(person: Person, units: dict[str, Unit], password_hash: Callable[[], st
     user, created = User.objects.get_or_create(username=person.username, defaults={
         "role": person.role, "display_name": person.display_name, "unit": units.get(person.unit_code),
         "phone": person.phone, "extension": person.extension,
-        "is_staff": person.superuser, "is_superuser": person.superuser,
+        "is_staff": person.role in ADMIN_SITE_ROLES,
     })
     if created:
         user.password = password_hash()
         user.save(update_fields=["password"])
+    elif user.is_superuser:
+        # An older demo made `admin` a superuser: the demo has none now (bootstrap only).
+        user.is_superuser, user.is_staff = False, person.role in ADMIN_SITE_ROLES
+        user.save(update_fields=["is_superuser", "is_staff"])
     return user
 
 

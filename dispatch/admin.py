@@ -2,12 +2,16 @@
 Handling records are read-only here: they change only through the workflow."""
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_mixins import AuditedAdmin
+from audit.models import AuditAction
 from hotline.admin import ReadOnlyAdmin
+from hotline.admin_access import CONFIGURATION, RoleAdmin
 from hotline.errors import InvalidInput, NotAllowed
 
 from .models import (
@@ -27,8 +31,15 @@ from .models import (
 BLANK_MEANS_ANY = _("留空表示不限；同时匹配多条时，紧急程度 > 分类（越细越优先）> 诉求类型。")
 
 
+class PolicyAdmin(AuditedAdmin, RoleAdmin):
+    """The office's rules: configuration, the system administrator's; each change audited."""
+
+    view_roles = CONFIGURATION
+    audit_action = AuditAction.POLICY_CHANGED
+
+
 @admin.register(TimeLimitPolicy)
-class TimeLimitPolicyAdmin(admin.ModelAdmin):
+class TimeLimitPolicyAdmin(PolicyAdmin):
     list_display = ("name", "ticket_type", "category", "urgency", "limit_unit", "handle_limit",
                     "sign_limit", "callback_limit_days", "warn_share")
     list_filter = ("ticket_type", "urgency", "limit_unit")
@@ -42,7 +53,7 @@ class TimeLimitPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApprovalPolicy)
-class ApprovalPolicyAdmin(admin.ModelAdmin):
+class ApprovalPolicyAdmin(PolicyAdmin):
     list_display = ("name", "ticket_type", "category", "urgency", "leader", "is_active")
     list_filter = ("is_active", "ticket_type", "urgency")
     list_editable = ("is_active",)
@@ -52,7 +63,7 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReplyReviewPolicy)
-class ReplyReviewPolicyAdmin(admin.ModelAdmin):
+class ReplyReviewPolicyAdmin(PolicyAdmin):
     """办结审核 (issue 16 item 3): one row per ticket type; a type without a row is not reviewed."""
 
     list_display = ("ticket_type", "review_required")
@@ -65,7 +76,9 @@ class ReplyReviewPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(AuditedAdmin, RoleAdmin):
+    view_roles = CONFIGURATION  # audited as a setting (SETTING_CHANGED)
+
     list_display = ("day", "is_workday", "note", "holiday_year")
     list_filter = ("is_workday", "holiday_year")
     date_hierarchy = "day"
@@ -82,8 +95,10 @@ class HolidayImportForm(forms.Form):
 
 
 @admin.register(HolidayYear)
-class HolidayYearAdmin(admin.ModelAdmin):
+class HolidayYearAdmin(RoleAdmin):
     """A year's holidays come in only through the import (preview, then save), never typed row by row."""
+
+    view_roles = CONFIGURATION
 
     list_display = ("year", "source", "days_off", "make_up_days", "imported_at", "imported_by")
     readonly_fields = list_display
@@ -103,6 +118,8 @@ class HolidayYearAdmin(admin.ModelAdmin):
         from .holidays import parse_holidays
         from .services import holiday_year_import
 
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         form = HolidayImportForm(request.POST or None)
         preview = None
         if request.method == "POST" and form.is_valid():
@@ -110,7 +127,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
             try:
                 if "save" in request.POST:
                     year = holiday_year_import(year=data["year"], text=data["text"], source=data["source"],
-                                               actor=request.user)
+                                               actor=request.user, request=request)
                     self.message_user(request, f"已导入{year.year}年节假日安排：放假{year.days_off}天，"
                                                f"调休上班{year.make_up_days}天", messages.SUCCESS)
                     return redirect("admin:dispatch_holidayyear_changelist")

@@ -109,7 +109,7 @@ def calendar_warning(today: dt.date) -> str | None:
         return None
     names = "、".join(f"{y}年" for y in years)
     return (f"{names}的法定节假日和调休安排尚未导入，期限暂按周一至周五推算。"
-            f"请管理员在“年度节假日安排”中导入国务院办公厅通知。")
+            f"请系统管理员在“年度节假日安排”中导入国务院办公厅通知。")
 
 
 def _warning_key(today: dt.date) -> str:

@@ -364,6 +364,6 @@ def callback_queue() -> QuerySet[Survey]:
 def notices_for(user, ticket) -> list[SupervisionNotice]:
     """The notices of a ticket this user may open (for ticket pages to link to), newest first."""
     notices = SupervisionNotice.objects.filter(ticket=ticket)
-    if user.role == Role.UNIT_STAFF and not user.is_superuser:
+    if user.role == Role.UNIT_STAFF:
         notices = notices.filter(unit_id__in=unit_subtree_ids(user.unit))
     return list(notices)

@@ -24,7 +24,7 @@ def notice_for(user, ticket_id: int, notice_id: int) -> SupervisionNotice:
     notice = SupervisionNotice.objects.filter(pk=notice_id, ticket=ticket).first()
     if notice is None:
         raise Http404("督办通知书不存在")
-    if user.role == Role.UNIT_STAFF and not user.is_superuser and notice.unit_id not in unit_subtree_ids(user.unit):
+    if user.role == Role.UNIT_STAFF and notice.unit_id not in unit_subtree_ids(user.unit):
         raise Http404("督办通知书不存在")
     return notice
 

@@ -30,7 +30,7 @@ def tickets_visible_to(user, *, one_statement: bool = False) -> QuerySet[Ticket]
     qs = Ticket.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if user.is_superuser or user.role in OFFICE_ROLES:
+    if user.role in OFFICE_ROLES:
         return qs
     if user.role == Role.LEADER:
         mine, side = Q(leader=user), Instruction.objects.filter(leader=user).values("ticket_id")

@@ -27,7 +27,7 @@ CENTRE_ROLES = frozenset({"operator", "supervisor", "admin"})
 def may_see_citizen(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    return user.is_superuser or user.role in ROLES_THAT_SEE_CITIZENS
+    return user.is_active and user.role in ROLES_THAT_SEE_CITIZENS
 
 
 def mask_phones_in(text: str) -> str:
@@ -235,12 +235,12 @@ def confidential_q():
 
 
 def is_centre(user) -> bool:
-    return bool(user is not None and user.is_authenticated and (user.is_superuser or user.role in CENTRE_ROLES))
+    return bool(user is not None and user.is_authenticated and user.is_active and user.role in CENTRE_ROLES)
 
 
-def sight_for(*, role: str, confidential: bool, superuser: bool = False) -> Sight:
+def sight_for(*, role: str, confidential: bool) -> Sight:
     """What a person of `role` sees of a ticket's citizen (push and SMS know a role, not a user)."""
-    if superuser or role in CENTRE_ROLES:
+    if role in CENTRE_ROLES:
         return Sight.WHOLE
     if confidential:
         return Sight.HIDDEN
@@ -250,7 +250,7 @@ def sight_for(*, role: str, confidential: bool, superuser: bool = False) -> Sigh
 def sight_of(*, ticket, user) -> Sight:
     if user is None or not user.is_authenticated:
         return sight_for(role="", confidential=is_confidential(ticket))
-    return sight_for(role=user.role, confidential=is_confidential(ticket), superuser=user.is_superuser)
+    return sight_for(role=user.role, confidential=is_confidential(ticket))
 
 
 # The keys of event payloads (hotline.events) that name things, not people: kept as they are.

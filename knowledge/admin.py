@@ -2,6 +2,7 @@
 own change form would skip the review, the version history and the index)."""
 from django.contrib import admin, messages
 
+from hotline.admin_access import BUSINESS_RECORDS, RoleAdmin, RoleInline
 from hotline.errors import HotlineError
 
 from .models import KnowledgePoint, KnowledgePointVersion, KnowledgeSynonym, KnowledgeUse
@@ -9,7 +10,11 @@ from .services import points as services
 from .services.synonyms import synonym_delete, synonym_save
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(RoleAdmin):
+    """The centre's knowledge work (中心管理员); the configuration roles never see it here."""
+
+    view_roles = BUSINESS_RECORDS
+
     def has_add_permission(self, request):
         return False
 
@@ -20,7 +25,7 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(RoleInline, admin.TabularInline):
     model = KnowledgePointVersion
     fields = ("version", "action", "state", "note", "changed_by", "changed_at")
     readonly_fields = fields
@@ -41,9 +46,6 @@ class KnowledgePointAdmin(ReadOnly):
     search_fields = ("title", "questions")
     inlines = [VersionInline]
     actions = ["publish", "withdraw"]
-
-    def has_view_permission(self, request, obj=None):
-        return True
 
     def _each(self, request, queryset, service, done_label, **kwargs):
         done = 0
@@ -66,8 +68,11 @@ class KnowledgePointAdmin(ReadOnly):
 
 
 @admin.register(KnowledgeSynonym)
-class KnowledgeSynonymAdmin(admin.ModelAdmin):
-    """Saved through the service, so that the points holding the words are re-indexed."""
+class KnowledgeSynonymAdmin(RoleAdmin):
+    """Saved through the service, so that the points holding the words are re-indexed (and the
+    change audited there)."""
+
+    view_roles = BUSINESS_RECORDS
 
     list_display = ("words", "updated_at")
     search_fields = ("words",)

@@ -43,7 +43,7 @@ def centre_only(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not (user.is_superuser or user.has_role(*CITY_WIDE)):
+        if not user.has_role(*CITY_WIDE):
             return render(request, "errors/403.html", {"message": "知识库统计仅供热线中心查看", "home": "/"},
                           status=403)
         return view(request, *args, **kwargs)

@@ -35,8 +35,6 @@ def groups_for_staff(user) -> list[str]:
     from hotline.models import Role
 
     groups = [user_group(user.pk), role_group(user.role)]
-    if user.is_superuser and user.role != Role.ADMIN:
-        groups.append(role_group(Role.ADMIN))
     if user.role == Role.UNIT_STAFF and user.unit_id:
         groups.append(unit_group(user.unit_id))
     return groups

@@ -27,7 +27,7 @@ def report_scope(user) -> Unit | None:
     Raises NotAllowed for people who may not see reports at all."""
     if user is None or not user.is_authenticated or not user.is_active:
         raise NotAllowed("请先登录")
-    if user.is_superuser or user.role in CITY_WIDE:
+    if user.role in CITY_WIDE:
         return None
     if user.role == Role.UNIT_STAFF and user.unit_id:
         return user.unit
@@ -65,7 +65,7 @@ def feed_user_id(key: str) -> int | None:
         return hit[1]
     token = Token.objects.select_related("user").filter(key=key).first()
     user_id = None
-    if token is not None and token.user.is_active and (token.user.role in FEED_ROLES or token.user.is_superuser):
+    if token is not None and token.user.is_active and token.user.role in FEED_ROLES:
         user_id = token.user_id
     if len(_token_cache) > 10000:
         _token_cache.clear()
@@ -79,4 +79,4 @@ def may_read_feed(request) -> bool:
         return feed_user_id(key) is not None
     user = getattr(request, "user", AnonymousUser())
     return bool(user.is_authenticated and user.is_active
-                and (user.is_superuser or user.role in (*FEED_ROLES, *CITY_WIDE)))
+                and user.role in (*FEED_ROLES, *CITY_WIDE))

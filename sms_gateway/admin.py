@@ -1,13 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
 
+from audit.admin_mixins import AuditedAdmin
+from audit.models import AuditAction
+from hotline.admin_access import BUSINESS_RECORDS, CONFIGURATION, RoleAdmin, RoleInline
+
 from .intake import handle_inbound
 from .models import ApiAccount, IntakeState, Message, MessagePart, SmsTemplate, StatusCallback
 from .texts import DEFAULTS, validate_template_text
 
 
 @admin.register(ApiAccount)
-class ApiAccountAdmin(admin.ModelAdmin):
+class ApiAccountAdmin(AuditedAdmin, RoleAdmin):
+    view_roles = CONFIGURATION
+    audit_secret_fields = ("auth_token",)
     list_display = ["friendly_name", "sid", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["friendly_name", "sid"]
@@ -15,7 +21,7 @@ class ApiAccountAdmin(admin.ModelAdmin):
     fields = ["friendly_name", "sid", "auth_token", "is_active", "created_at"]
 
 
-class PartInline(admin.TabularInline):
+class PartInline(RoleInline, admin.TabularInline):
     model = MessagePart
     extra = 0
     can_delete = False
@@ -25,7 +31,8 @@ class PartInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RoleAdmin):
+    view_roles = BUSINESS_RECORDS  # citizens' numbers and texts
     list_display = ["sid", "direction", "from_number", "to_number", "short_body", "num_segments", "status",
                     "kind", "ticket", "intake_state", "date_created"]
     list_filter = ["direction", "status", "kind", "transport", "intake_state"]
@@ -55,7 +62,8 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusCallback)
-class StatusCallbackAdmin(admin.ModelAdmin):
+class StatusCallbackAdmin(RoleAdmin):
+    view_roles = BUSINESS_RECORDS
     list_display = ["message", "url", "attempts", "delivered_at", "given_up", "last_error"]
     list_filter = ["given_up"]
     raw_id_fields = ["message"]
@@ -74,7 +82,9 @@ class TemplateForm(forms.ModelForm):
 
 
 @admin.register(SmsTemplate)
-class SmsTemplateAdmin(admin.ModelAdmin):
+class SmsTemplateAdmin(AuditedAdmin, RoleAdmin):
+    view_roles = CONFIGURATION
+    audit_action = AuditAction.TEMPLATE_CHANGED
     form = TemplateForm
     list_display = ["name", "key", "recipient", "optional", "is_active", "updated_at"]
     list_filter = ["recipient", "optional", "is_active"]

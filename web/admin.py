@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from hotline.admin_access import BUSINESS_RECORDS, RoleAdmin
+
 from .models import CaseVote
 
 
 @admin.register(CaseVote)
-class CaseVoteAdmin(admin.ModelAdmin):
+class CaseVoteAdmin(RoleAdmin):
+    view_roles = BUSINESS_RECORDS
     list_display = ("ticket", "choice", "created_at")
     list_filter = ("choice",)
     search_fields = ("ticket__number",)

@@ -18,17 +18,22 @@ NAV = {
     Role.UNIT_STAFF: [("unit", "/unit/", "待办工单"), ("unit_done", "/unit/done/", "已办工单"),
                       ("unit_search", "/unit/search/", "工单查询"), ("knowledge", "/knowledge/", "知识库")],
 }
-NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "系统配置")]
-NAV.setdefault(Role.AUDITOR, [("audit", "/audit/", "审计记录")])
+# 中心管理员: the supervisor's work, and the centre's business records in the admin site.
+NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "管理后台")]
+# 三员分立 (docs/SECURITY-duties.md). Other parts append their pages to these lists (e.g. the
+# security administrator's locked accounts); the order is the menu's.
+NAV[Role.SYSADMIN] = [("admin", "/admin/", "系统配置"), ("accounts", "/admin/hotline/user/", "账号管理")]
+NAV[Role.SECADMIN] = [("roles", "/admin/hotline/user/", "角色分配")]
+NAV[Role.AUDITOR] = [("audit", "/audit/", "审计日志")]
+SUPERUSER_NAV = [("accounts", "/admin/hotline/user/", "初始化账号")]
 
 
 def nav_for(user) -> list[tuple[str, str, str]]:
     if not user.is_authenticated:
         return []
-    role = Role.ADMIN if user.is_superuser else user.role
-    items = NAV.get(role, [])
+    items = SUPERUSER_NAV if user.is_superuser else NAV.get(user.role, [])
     if items and may_see_reports(user):
-        # Before 系统配置, which stays last.
+        # Before 管理后台, which stays last.
         at = len(items) - (items[-1][0] == "admin")
         items = [*items[:at], REPORTS_ITEM, *items[at:]]
     return items
@@ -39,7 +44,8 @@ def page_context(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     context = {"nav_items": nav_for(user)}
-    if user.has_role(*OFFICE):
-        # The year's holidays are missing: deadlines count weekends only until an admin imports them.
+    if user.has_role(*OFFICE, Role.SYSADMIN):
+        # The year's holidays are missing: deadlines count weekends only until the system
+        # administrator imports them (the office is told why its deadlines may move).
         context["calendar_warning"] = office_calendar_warning()
     return context

@@ -1,5 +1,5 @@
 """Who takes part: staff users with a role, handling units, citizens."""
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,16 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("系统管理员")
     SECADMIN = "secadmin", _("安全管理员")
     AUDITOR = "auditor", _("审计管理员")
+    # An account the system administrator created and the security administrator has not yet
+    # given a role (and the bootstrap superuser, which holds none): it may sign in, and sees nothing.
+    UNASSIGNED = "unassigned", _("未分配角色")
+
+
+class HotlineUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`createsuperuser` makes the bootstrap account: no business role (see User.has_role)."""
+        extra_fields.setdefault("role", Role.UNASSIGNED)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class Unit(models.Model):
@@ -80,6 +90,8 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     extension = models.CharField(_("坐席分机"), max_length=20, blank=True, db_index=True)
 
+    objects = HotlineUserManager()
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -89,18 +101,21 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        if self.role == Role.UNIT_STAFF and not self.unit_id:
-            from django.core.exceptions import ValidationError
+        from django.core.exceptions import ValidationError
 
+        if self.role == Role.UNIT_STAFF and not self.unit_id:
             raise ValidationError({"unit": _("承办单位的工作人员须选择所属单位")})
+        if self.is_superuser and self.role != Role.UNASSIGNED:
+            raise ValidationError({"role": _("超级用户仅用于初始化三员账号，不能兼任角色")})
 
     @property
     def is_unit_staff(self) -> bool:
         return self.role == Role.UNIT_STAFF
 
     def has_role(self, *roles: str) -> bool:
-        """A superuser counts as an administrator, never as a leader or a unit."""
-        return self.is_active and (self.role in roles or (self.is_superuser and Role.ADMIN in roles))
+        """By role only. The superuser flag grants nothing here: it is for bootstrap (the admin
+        site's account pages, hotline.admin_access), never for tickets or citizens (三员分立)."""
+        return self.is_active and self.role in roles
 
 
 class Citizen(models.Model):

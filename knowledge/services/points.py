@@ -14,8 +14,9 @@ publishes the change (then it replaces the text and the index) or sends it back 
 dropped, kept in the version history with the note). The centre's own edits to a published
 point apply at once: the centre is the reviewer.
 
-Every write bumps `version` and writes a KnowledgePointVersion (snapshot, action, who) in the
-same transaction, and keeps `search_text` current.
+Every write bumps `version` and writes a KnowledgePointVersion (snapshot, action, who) and an
+audit row (KNOWLEDGE_CHANGED: the action, the state and the changed fields before and after) in
+the same transaction, and keeps `search_text` current.
 """
 import datetime as dt
 import re
@@ -24,6 +25,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from audit.changes import diff, short
+from audit.models import AuditAction
+from audit.services import audit_record
 from hotline.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from hotline.models import Category, Role, Unit
 from hotline.validation import validate_choice, validate_text
@@ -151,12 +155,19 @@ def apply(point: KnowledgePoint, fields: PointFields) -> None:
 
 def record(point: KnowledgePoint, *, actor, action: str, note: str = "", content: dict | None = None) -> None:
     """Bump the version, save the point and write its version row (one transaction: the caller's)."""
+    last = point.versions.order_by("-version").first() if point.pk else None
     point.version += 1 if point.pk else 0
     point.updated_by = actor
     point.save()
+    content = content if content is not None else snapshot(fields_of(point))
     KnowledgePointVersion.objects.create(
         point=point, version=point.version, state=point.state, action=action, note=note[:NOTE_MAX],
-        snapshot=content if content is not None else snapshot(fields_of(point)), changed_by=actor)
+        snapshot=content, changed_by=actor)
+    old, new = diff({"state": last.state, **last.snapshot} if last else {}, {"state": point.state, **content})
+    audit_record(action=AuditAction.KNOWLEDGE_CHANGED, actor=actor, target=point, target_label=point.title,
+                 detail={"op": action, "version": point.version, "note": note[:NOTE_MAX],
+                         "before": {k: short(v) for k, v in old.items()},
+                         "after": {k: short(v) for k, v in new.items()}})
 
 
 def own_unit(actor, unit: Unit | None) -> Unit | None:

@@ -8,6 +8,8 @@ import re
 from django.db import transaction
 from django.db.models import Q
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from hotline.validation import validate_text
 
 from .. import synonyms as synonym_store
@@ -58,15 +60,23 @@ def reindex(words: set[str] | None = None) -> int:
     return done
 
 
+def _audit(actor, synonym: KnowledgeSynonym, *, op: str, before: str, after: str) -> None:
+    audit_record(action=AuditAction.KNOWLEDGE_CHANGED, actor=actor, target=synonym, target_label=synonym.words[:200],
+                 detail={"op": op, "before": {"words": before} if before else {},
+                         "after": {"words": after} if after else {}})
+
+
 @transaction.atomic
 def synonym_save(*, actor, words: str, synonym: KnowledgeSynonym | None = None) -> KnowledgeSynonym:
     """Add a group, or change one; the points holding its old or new words are re-indexed."""
     require_centre(actor, "维护同义词")
     words = checked_words(words)
     before = set(group_words(synonym.words)) if synonym is not None else set()
+    old_words = synonym.words if synonym is not None else ""
     synonym = synonym or KnowledgeSynonym()
     synonym.words = words
     synonym.save()
+    _audit(actor, synonym, op="changed" if old_words else "created", before=old_words, after=words)
     synonym_store.forget()
     reindex(before | set(group_words(words)))
     return synonym
@@ -76,6 +86,7 @@ def synonym_save(*, actor, words: str, synonym: KnowledgeSynonym | None = None) 
 def synonym_delete(*, actor, synonym: KnowledgeSynonym) -> None:
     require_centre(actor, "维护同义词")
     words = set(group_words(synonym.words))
+    _audit(actor, synonym, op="deleted", before=synonym.words, after="")
     synonym.delete()
     synonym_store.forget()
     reindex(words)
@@ -86,8 +97,12 @@ def synonyms_replace(*, actor, lines: list[str]) -> int:
     """The whole list at once (the demo's synonyms.txt, the editor's text box): every point re-indexed."""
     require_centre(actor, "维护同义词")
     groups = [" ".join(group_words(line)) for line in lines if len(group_words(line)) >= 2]
+    before = KnowledgeSynonym.objects.count()
     KnowledgeSynonym.objects.all().delete()
     KnowledgeSynonym.objects.bulk_create([KnowledgeSynonym(words=g[:300]) for g in groups])
+    audit_record(action=AuditAction.KNOWLEDGE_CHANGED, actor=actor, target_type="knowledgesynonym",
+                 target_label="同义词表", detail={"op": "replaced", "before": {"groups": before},
+                                                  "after": {"groups": len(groups)}})
     synonym_store.forget()
     reindex(None)
     return len(groups)

@@ -18,9 +18,15 @@ def test_seed_demo_makes_a_county_in_every_state_and_light_and_is_idempotent(set
     call_command("seed_demo", stdout=out)
     printed = out.getvalue()
     assert "hotline12345" in printed and "显示屏令牌" in printed
-    for username in ("operator", "supervisor", "leader", "zjj", "display", "admin"):
+    for username in ("operator", "supervisor", "leader", "zjj", "display", "admin", "sysadmin", "secadmin", "auditor"):
         assert username in printed
         assert User.objects.get(username=username).check_password("hotline12345")
+    # 三员分立: the three administrators are shown, and no demo account is a superuser (bootstrap only).
+    for label in ("系统管理员", "安全管理员", "审计管理员", "中心管理员"):
+        assert label in printed
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert {u.username: u.role for u in User.objects.filter(username__in=["sysadmin", "secadmin", "auditor"])} == {
+        "sysadmin": "sysadmin", "secadmin": "secadmin", "auditor": "auditor"}
 
     tickets = list(Ticket.objects.all())
     assert 200 <= len(tickets) <= 500
@@ -57,8 +63,10 @@ def test_seed_demo_makes_a_county_in_every_state_and_light_and_is_idempotent(set
     assert subs.filter(state="pending").exists() and subs.filter(state="replied", accepted_at__isnull=True).exists()
     assert subs.filter(accepted_at__isnull=False, ticket__state="replied").exists()
     counts = Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()
+    User.objects.filter(username="admin").update(is_superuser=True, is_staff=True)  # as an older demo made it
     call_command("seed_demo", stdout=StringIO())
     assert (Ticket.objects.count(), TicketEvent.objects.count(), User.objects.count(), Unit.objects.count()) == counts
+    assert not User.objects.get(username="admin").is_superuser
 
 
 @pytest.mark.integration

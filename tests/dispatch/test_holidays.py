@@ -69,22 +69,23 @@ def test_a_plain_list_reads_day_by_day():
     ("2027-01-09 班", "没有放假的日期"),
 ])
 def test_what_cannot_be_read_is_named_and_nothing_is_saved(db, text, says):
-    admin = make_user("sysadmin", Role.ADMIN)
+    admin = make_user("sysadmin", Role.SYSADMIN)
     with pytest.raises(InvalidInput, match=says) as error:
         holiday_year_import(year=2027, text=text, actor=admin)
     assert error.value.field == "text"
     assert not HolidayYear.objects.exists() and not CalendarOverride.objects.exists()
 
 
-def test_only_an_admin_imports(people):
-    for role in ("operator", "supervisor", "leader", "staff_a"):
+def test_only_the_system_administrator_imports(people):
+    centre = make_user("centre", Role.ADMIN)  # 中心管理员: business, not configuration (三员分立)
+    for actor in (*(people[role] for role in ("operator", "supervisor", "leader", "staff_a")), centre):
         with pytest.raises(NotAllowed):
-            holiday_year_import(year=2027, text=LIST_2027, actor=people[role])
+            holiday_year_import(year=2027, text=LIST_2027, actor=actor)
     assert not HolidayYear.objects.exists()
 
 
 def test_imported_days_count_and_a_second_import_replaces_the_first(db):
-    admin = make_user("sysadmin", Role.ADMIN)
+    admin = make_user("sysadmin", Role.SYSADMIN)
     calendar_before = WorkCalendar(dt.date(2026, 12, 30))
     # Weekends only: Thursday 31 Dec → the 2nd working day after is Monday 4 Jan.
     assert calendar_before.nth_workday_after(dt.date(2026, 12, 31), 2) == dt.date(2027, 1, 4)
@@ -105,7 +106,7 @@ def test_the_office_is_warned_from_sixty_days_before_a_year_without_holidays(db)
     warning = calendar_warning(dt.date(2026, 12, 4))
     assert "2027年" in warning and "按周一至周五推算" in warning
     assert uncovered_years(dt.date(2026, 12, 4), dt.date(2027, 3, 1)) == [2027]
-    holiday_year_import(year=2027, text=LIST_2027, actor=make_user("sysadmin", Role.ADMIN))
+    holiday_year_import(year=2027, text=LIST_2027, actor=make_user("sysadmin", Role.SYSADMIN))
     assert calendar_warning(dt.date(2026, 12, 4)) is None
     assert "2028年" in calendar_warning(dt.date(2027, 11, 15))
 
@@ -121,14 +122,14 @@ def test_a_deadline_counted_in_a_year_without_holidays_says_so_on_the_timeline(p
     with frozen_at(at(2026, 11, 2, 10, 0)):
         quiet = f.dispatched(people)
     assert not TicketEvent.objects.filter(ticket=quiet, kind="calendar_uncovered").exists()
-    holiday_year_import(year=2027, text=LIST_2027, actor=make_user("sysadmin", Role.ADMIN))
+    holiday_year_import(year=2027, text=LIST_2027, actor=make_user("sysadmin", Role.SYSADMIN))
     with frozen_at(at(2026, 12, 28, 10, 0)):
         imported = f.dispatched(people)
     assert not TicketEvent.objects.filter(ticket=imported, kind="calendar_uncovered").exists()
 
 
 def test_the_supervisor_sees_the_warning_and_the_admin_imports_through_its_page(client, people):
-    admin = make_user("sysadmin", Role.ADMIN, is_staff=True)
+    admin = make_user("sysadmin", Role.SYSADMIN, is_staff=True)
     with frozen_at(at(2026, 12, 4, 9, 0)):
         client.force_login(people["supervisor"])
         assert "2027年的法定节假日和调休安排尚未导入" in client.get("/board/").content.decode()

@@ -13,9 +13,10 @@ from dispatch.models import Assignment, Reply, ReplyReviewPolicy, Survey
 from dispatch.selectors import replies_awaiting_review, sent_back_replies, ticket_actions_for
 from hotline.clock import frozen_at
 from hotline.errors import Conflict, InvalidInput, NotAllowed
-from hotline.models import Ticket, TicketEvent, TicketState, User
+from hotline.models import Role, Ticket, TicketEvent, TicketState
 from sms_gateway.models import Message
 from tests import factories as f
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +262,7 @@ def test_complaints_and_reports_are_reviewed_by_default_and_a_missing_row_is_not
 
 def test_a_policy_changed_in_the_admin_takes_effect_at_once(people, client):
     assert d.reply_review_required("complaint")  # read once: now in the cache
-    client.force_login(User.objects.create_superuser("root", password="pass-12345", role="admin"))
+    client.force_login(make_user("sysadmin", Role.SYSADMIN))  # configuration is the system administrator's
     row = ReplyReviewPolicy.objects.get(ticket_type="complaint")
     page = client.get(reverse("admin:dispatch_replyreviewpolicy_changelist")).content.decode()
     assert "办结审核规则" in page and "投诉" in page

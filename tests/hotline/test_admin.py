@@ -1,10 +1,12 @@
-"""The admin: configuration pages in Chinese, the event log read-only."""
+"""The admin: configuration pages in Chinese (the system administrator's), the event log
+read-only (the centre's administrator's). Who opens which page: tests/hotline/test_duties.py."""
 import pytest
 from django.urls import reverse
 
 from dispatch.models import TimeLimitPolicy
-from hotline.models import TicketEvent, User
+from hotline.models import Role, TicketEvent, User
 from tests import factories as f
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +16,15 @@ CONFIG = ["hotline_unit", "hotline_user", "hotline_category", "dispatch_timelimi
 
 @pytest.fixture
 def admin_client(client, db):
-    admin = User.objects.create_superuser("root", password="pass-12345", role="admin")
-    client.force_login(admin)
+    """The system administrator: configuration and accounts."""
+    client.force_login(make_user("sysadmin", Role.SYSADMIN))
+    return client
+
+
+@pytest.fixture
+def centre_client(client, db):
+    """中心管理员: the centre's business records."""
+    client.force_login(make_user("centre", Role.ADMIN))
     return client
 
 
@@ -29,11 +38,15 @@ def test_configuration_pages_open_in_chinese(admin_client, model, people):
 
 def test_admin_index_names_the_product(admin_client):
     text = admin_client.get("/admin/").content.decode()
-    for label in ("12345 政务服务便民热线 管理后台", "承办单位", "办理时限", "领导审批规则", "节假日调整", "工单事件"):
+    for label in ("12345 政务服务便民热线 管理后台", "承办单位", "办理时限", "领导审批规则", "节假日调整"):
         assert label in text
+    assert "工单事件" not in text  # the centre's records, not the system administrator's
+    admin_client.force_login(make_user("centre", Role.ADMIN))
+    assert "工单事件" in admin_client.get("/admin/").content.decode()
 
 
-def test_events_are_read_only(admin_client, people):
+def test_events_are_read_only(centre_client, people):
+    admin_client = centre_client
     ticket = f.registered(people)
     event = TicketEvent.objects.get(ticket=ticket)
     assert admin_client.get(reverse("admin:hotline_ticketevent_changelist")).status_code == 200
@@ -57,8 +70,10 @@ def test_time_limit_policy_is_checked(admin_client):
     assert not TimeLimitPolicy.objects.filter(name="坏规则").exists()
 
 
-def test_unit_staff_needs_a_unit(admin_client):
-    response = admin_client.post(reverse("admin:hotline_user_add"), {
+def test_unit_staff_needs_a_unit(client, db):
+    # The bootstrap superuser's form is the one that creates an account with a role.
+    client.force_login(User.objects.create_superuser("root", password="pass-12345"))
+    response = client.post(reverse("admin:hotline_user_add"), {
         "username": "newbie", "password1": "x-Long-pass-9876", "password2": "x-Long-pass-9876",
         "usable_password": "true", "role": "unit_staff"})
     assert "承办单位的工作人员须选择所属单位" in response.content.decode()

@@ -361,12 +361,13 @@ def test_the_lens_itself(people):
 def test_the_reads_are_listed_read_only_in_the_admin(people, client):
     from django.urls import reverse
 
-    from hotline.models import User
+    from hotline.models import Role
     from tests import factories as f
+    from tests.conftest import make_user
 
     ticket = f.registered(people, ticket_type="report")
     page(people["operator"], f"/tickets/{ticket.pk}/")
-    admin = User.objects.create_superuser("root", password="pass-12345", role="admin")
+    admin = make_user("centre", Role.ADMIN)  # 中心管理员: the centre's records
     client.force_login(admin)
     listing = client.get(reverse("admin:hotline_identityread_changelist"))
     assert listing.status_code == 200 and "话务员小张" in listing.content.decode()

@@ -82,9 +82,16 @@ def test_template_validation():
         validate_template_text("citizen_receipt", "工单{number")
 
 
-def test_admin_pages_load(admin_client, ticket):
-    for url in ("/admin/sms_gateway/message/", f"/admin/sms_gateway/message/{Message.objects.get().pk}/change/",
-                "/admin/sms_gateway/smstemplate/", "/admin/sms_gateway/apiaccount/add/",
+def test_admin_pages_load(client, ticket):
+    from hotline.models import Role
+    from tests.conftest import make_user
+
+    admin_client = client
+    admin_client.force_login(make_user("centre", Role.ADMIN))  # messages: the centre's records
+    for url in ("/admin/sms_gateway/message/", f"/admin/sms_gateway/message/{Message.objects.get().pk}/change/"):
+        assert admin_client.get(url).status_code == 200, url
+    admin_client.force_login(make_user("sysadmin", Role.SYSADMIN))  # templates and accounts: configuration
+    for url in ("/admin/sms_gateway/smstemplate/", "/admin/sms_gateway/apiaccount/add/",
                 f"/admin/sms_gateway/smstemplate/{SmsTemplate.objects.get(key='unit_urge').pk}/change/"):
         assert admin_client.get(url).status_code == 200, url
     template = SmsTemplate.objects.get(key="unit_urge")

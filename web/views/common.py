@@ -17,12 +17,17 @@ HOME_BY_ROLE = {
     Role.LEADER: "/m/",
     Role.UNIT_STAFF: "/unit/",
     Role.DISPLAY: "/display/",
+    # 三员分立: the system and security administrators work in the admin site (each sees only
+    # its own pages there), the audit administrator on the audit page and nowhere else.
+    Role.SYSADMIN: "/admin/",
+    Role.SECADMIN: "/admin/",
+    Role.AUDITOR: "/audit/",
 }
 
 
 def home_url(user) -> str:
     if user.is_superuser:
-        return "/board/"
+        return "/admin/"  # bootstrap only: the accounts pages of the admin site
     return HOME_BY_ROLE.get(user.role, "/portal/")
 
 
