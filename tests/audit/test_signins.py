@@ -19,8 +19,10 @@ def rows(action):
     return list(AuditEvent.objects.filter(action=action).order_by("id"))
 
 
-@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
-def test_a_page_login_its_failure_and_the_logout_are_recorded(clerk, path):
+# The admin site lets in only its administrators (三员分立): a system administrator signs in there.
+@pytest.mark.parametrize(("path", "role"), [("/login/", "operator"), ("/admin/login/", "sysadmin")])
+def test_a_page_login_its_failure_and_the_logout_are_recorded(db, path, role):
+    clerk = make_user("clerk", role, display_name="小王", is_staff=True)
     client = Client(REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Firefox/140")
     client.post(path, {"username": "clerk", "password": "wrong-password-9"})
     [failed] = rows(AuditAction.LOGIN_FAILED)
@@ -29,8 +31,7 @@ def test_a_page_login_its_failure_and_the_logout_are_recorded(clerk, path):
 
     client.post(path, {"username": "clerk", "password": "pass-12345"})
     [login] = rows(AuditAction.LOGIN)
-    assert (login.actor_id, login.actor_label, login.actor_role, login.ip) == (clerk.pk, "clerk", "operator",
-                                                                                "10.1.2.3")
+    assert (login.actor_id, login.actor_label, login.actor_role, login.ip) == (clerk.pk, "clerk", role, "10.1.2.3")
     assert login.user_agent == "Firefox/140" and login.detail == {"path": path} and login.succeeded
 
     client.post("/admin/logout/" if path.startswith("/admin/") else "/logout/")
