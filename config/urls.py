@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
     path("", include("ops.urls")),
+    path("", include("hardening.urls")),  # /csp-report/
     path("", include("reports.urls")),
     path("", include("knowledge.urls")),  # /api/knowledge/… and the upkeep pages /knowledge/…
     path("api/", include("api.urls")),
