@@ -47,10 +47,24 @@ EXPECTED_FAILURES: list[str] = []
 # Every browser context a test opened: closed when the test ends (browser_problems), so that no
 # page of an earlier test goes on polling or reconnecting into the next test's database.
 CONTEXTS: list = []
+# Issue 20 item 5: every Content-Security-Policy violation any page reports (also in PROBLEMS,
+# so every browser test fails on one). The page reports each as a `securitypolicyviolation`
+# event, which this script, run in every page before its own, turns into a console error.
+CSP_VIOLATIONS: list[str] = []
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+                " in " + (e.sourceFile || e.documentURI) + ":" + e.lineNumber + " " + (e.sample || ""));
+}, true);
+"""
 
 
 def _watch(page) -> None:
     def on_console(msg):
+        if "Content Security Policy" in msg.text or msg.text.startswith("CSP violation"):
+            CSP_VIOLATIONS.append(f"{page.url}: {msg.text}")
+            PROBLEMS.append(f"CSP violation on {page.url}: {msg.text}")
+            return
         # Chromium also logs each failed load as a console error: an expected one is no problem.
         where = (msg.location or {}).get("url") or page.url
         expected = msg.text.startswith("Failed to load resource") and any(part in where for part in EXPECTED_FAILURES)
@@ -77,6 +91,7 @@ def new_page(browser, viewport: dict, *, mobile: bool = False):
     context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai",
                                   is_mobile=mobile, has_touch=mobile, device_scale_factor=1)
     context.set_default_timeout(15_000)
+    context.add_init_script(CSP_LISTENER)
     context.on("page", _watch)
     CONTEXTS.append(context)
     return context.new_page()
