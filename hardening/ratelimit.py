@@ -69,8 +69,9 @@ def too_many(request, retry_after: int) -> HttpResponse:
     message = MESSAGE.format(wait=_wait_text(retry_after))
     wants_json = request.path.startswith("/api/") or "json" in request.headers.get("Accept", "")
     if wants_json:
-        body = json.dumps({"code": "rate_limited", "message": message, "retry_after": retry_after},
-                          ensure_ascii=False)
+        # The API's one error body (hotline.rest.errors).
+        body = json.dumps({"error": {"code": "rate_limited", "message": message, "field": None,
+                                     "details": {"retry_after": retry_after}}}, ensure_ascii=False)
         response = HttpResponse(body, status=429, content_type="application/json; charset=utf-8")
     else:
         body = (f'<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>请求过于频繁</title>'
