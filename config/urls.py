@@ -10,9 +10,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from ?script (no inline script under the CSP).
     path("api/schema/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="schema-docs"),
-    # Redoc styles itself by adding <style> elements (styled-components): on this one page, whose
-    # only content is the schema, inline styles are allowed; scripts stay 'self' only.
-    path("api/schema/redoc/", relaxed(SpectacularRedocView.as_view(url_name="schema"), "style-src", "'unsafe-inline'"),
+    # Redoc styles itself by adding <style> elements (styled-components) and runs its search in a
+    # worker it makes from a blob: on this one page, whose only content is the schema, those two are
+    # allowed; scripts stay 'self' only (a blob worker needs script already running on the page).
+    path("api/schema/redoc/", relaxed(relaxed(SpectacularRedocView.as_view(url_name="schema"),
+                                              "style-src", "'unsafe-inline'"), "worker-src", "'self'", "blob:"),
          name="schema-redoc"),
     path("", include("ops.urls")),
     path("", include("hardening.urls")),  # /csp-report/
