@@ -246,7 +246,9 @@ RATE_LIMITS = {
     "api_token": _rl(r"^/api/auth/token/$", 60, 60, ("POST",)),
     "portal_pages": _rl(r"^/portal/", 600, 600),  # every portal request; the form posts have finer limits
     "display_page": _rl(r"^/display/", 120, 60),
-    "display_feed": _rl(r"^/api/display/", 600, 60),  # the token fast path (reports.asgi) is exempt
+    # Hundreds of LED controllers poll with tokens (through gunicorn in production; the ASGI fast
+    # path of reports.asgi answers before this limit): a ceiling against floods, not per device.
+    "display_feed": _rl(r"^/api/display/", 6000, 60),
     "dev_phone": _rl(r"^/dev/phone/", 120, 60),
     "csp_report": _rl(r"^/csp-report/$", 60, 60),
     # Webhooks: one CTI or SMS gateway sends for the whole centre, hence the high ceilings.
@@ -434,8 +436,11 @@ PORTAL_RATE_LIMITS = {
     "portal_captcha": (20, 600),  # 看不清，换一题
     "portal_faq": (60, 600),  # 常见问题: searches and point pages (issue 17)
 }
-# Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's.
+# Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's
+# (every rate limit, hardening.ratelimit.client_ip): the entry FORWARDED_PROXY_HOPS from the right,
+# i.e. the one the outermost proxy added (1: nginx alone; 2: a TLS gateway in front of nginx).
 PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)
+FORWARDED_PROXY_HOPS = int(os.environ.get("FORWARDED_PROXY_HOPS", "1"))
 # Where the operator's console links for calls that rang out (the live helper's page).
 WEB_MISSED_CALLS_URL = "/console/missed-calls/"
 # --- reports ---

@@ -78,3 +78,13 @@ def test_every_limit_is_in_the_docs_table():
     rows = set(re.findall(r"^\| `([a-z_0-9]+)` \|", table, flags=re.M))
     assert set(django_settings.RATE_LIMITS) | set(django_settings.PORTAL_RATE_LIMITS) <= rows
     json.dumps(django_settings.RATE_LIMITS)  # plain values, as the docs show them
+
+
+def test_behind_the_proxy_the_address_nginx_saw_counts_not_one_the_client_made_up(client, settings):
+    settings.PORTAL_TRUST_FORWARDED_FOR = True
+    tight(settings, "portal_pages", attempts=1)
+    # nginx appends the address it saw to whatever X-Forwarded-For the client sent.
+    assert client.get("/portal/", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7").status_code == 200
+    refused = client.get("/portal/", HTTP_X_FORWARDED_FOR="2.2.2.2, 203.0.113.7")
+    assert refused.status_code == 429
+    assert client.get("/portal/", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
