@@ -104,6 +104,10 @@ def new_page(browser, viewport: dict, *, mobile: bool = False):
     return context.new_page()
 
 
+# page.wait_for_function takes a function ("() => …"): a bare expression that has to be polled is
+# run through eval in the page, which the Content-Security-Policy refuses (no 'unsafe-eval').
+
+
 def wait_for_value(page, selector: str, value: str, timeout: int = 3000) -> None:
     """Wait until a field holds `value`: a live list puts typed text back once htmx has settled
     the reloaded list, a few milliseconds after the new rows appear."""
