@@ -2,7 +2,8 @@
 
 Every script and stylesheet the pages use is a file under /static/, so the policy allows only
 the site's own origin: no inline script, no inline style, no eval. A view that truly needs more
-(none does today) marks its response with `relax(response, directive, *sources)`."""
+(only the Redoc API reference, config/urls.py) marks its response with `relax()` or is wrapped
+in `relaxed()`. docs/SECURITY-browser.md lists what the pages were changed to comply."""
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 
