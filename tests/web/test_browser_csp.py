@@ -7,7 +7,7 @@ from dispatch import services as ds
 from hotline.models import Category, Channel, Role, User
 from hotline.services import tickets as ts
 
-from .browser import CSP_VIOLATIONS, DESKTOP, expect_failure, login, new_page
+from .browser import CSP_VIOLATIONS, DESKTOP, PROBLEMS, expect_failure, login, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,3 +78,19 @@ def test_every_page_carries_the_policy_and_breaks_none_of_it(browser, live_serve
     page.wait_for_selector("text=12345 政务服务便民热线 API", timeout=20_000)
     assert not CSP_VIOLATIONS, "\n".join(CSP_VIOLATIONS)
     assert len(seen) == sum(len(urls) for urls in PAGES.values())
+
+
+def test_an_inline_script_or_style_would_be_caught(browser, live_server, db):
+    """The listener works: what a template mistake would do is blocked and reported."""
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{live_server.url}/login/")
+    page.evaluate("""() => {
+        document.body.insertAdjacentHTML("beforeend", '<p style="color:red">x</p>');
+        const s = document.createElement("script"); s.textContent = "window.ran = true"; document.body.append(s);
+    }""")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.ran") is None  # the inline script did not run
+    caught = "\n".join(CSP_VIOLATIONS)
+    assert "style-src" in caught and "script-src" in caught, caught
+    CSP_VIOLATIONS.clear()
+    PROBLEMS.clear()  # provoked on purpose: not a fault of the page
