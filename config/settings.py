@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "demo",
     "ops",
     "audit",
+    "hardening",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,9 @@ MIDDLEWARE = [
     "ops.middleware.RequestIdMiddleware",
     "ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # CSP and Permissions-Policy on every answer (static files too), then the per-address limits.
+    "hardening.csp.SecurityHeadersMiddleware",
+    "hardening.ratelimit.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -200,7 +204,61 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_HTTPONLY = False  # htmx reads it (static/js/app.js) to send X-CSRFToken
+
+# --- browser hardening (issue 20 item 5, hardening app; docs/SECURITY-browser.md) -------------
+# HTTPS=1 when users reach the site over TLS (terminated here or at a proxy in front): secure
+# cookies, HSTS for a year, http:// redirected. Behind a TLS proxy, the proxy must set
+# X-Forwarded-Proto (deploy/nginx.conf does) and strip any the client sent.
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    # Health checks from the proxy or the orchestrator come over plain HTTP inside the host.
+    SECURE_REDIRECT_EXEMPT = [r"^api/health/$", r"^metrics$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+# CSP_REPORT_ONLY=1 reports violations without blocking (to try a changed page in production).
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+CSP_REPORT = env_bool("CSP_REPORT", True)  # browsers post violations to /csp-report/ (logged)
+# Per client address: name -> (path regex, attempts, window seconds, methods or () for all).
+# The portal's form posts have their own finer limits (PORTAL_RATE_LIMITS, below). Listed in
+# docs/SECURITY-browser.md. RATE_LIMITS_ENABLED=0 turns every limit off (load tests only).
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+_RL_SCALE = float(os.environ.get("RATE_LIMIT_SCALE", "1"))  # e.g. 2 doubles every limit
+
+
+def _rl(pattern: str, attempts: int, window: int, methods: tuple = ()) -> tuple:
+    return (pattern, max(1, int(attempts * _RL_SCALE)), window, methods)
+
+
+RATE_LIMITS = {
+    # Per address, generous: a whole centre may log in from behind one NAT at a shift change; guessing
+    # one account is stopped by the per-account lockout (issue 20 item 1).
+    "login": _rl(r"^/(login|admin/login)/$", 60, 60, ("POST",)),
+    "api_token": _rl(r"^/api/auth/token/$", 60, 60, ("POST",)),
+    "portal_pages": _rl(r"^/portal/", 600, 600),  # every portal request; the form posts have finer limits
+    "display_page": _rl(r"^/display/", 120, 60),
+    # Hundreds of LED controllers poll with tokens (through gunicorn in production; the ASGI fast
+    # path of reports.asgi answers before this limit): a ceiling against floods, not per device.
+    "display_feed": _rl(r"^/api/display/", 6000, 60),
+    "dev_phone": _rl(r"^/dev/phone/", 120, 60),
+    "csp_report": _rl(r"^/csp-report/$", 60, 60),
+    # Webhooks: one CTI or SMS gateway sends for the whole centre, hence the high ceilings.
+    "cti_events": _rl(r"^/cti/events/$", 6000, 60),
+    "sms_inbound": _rl(r"^/sms/twilio/inbound/$", 3000, 60),
+    "sms_api": _rl(r"^/2010-04-01/", 3000, 60),
+    # Open311 (issue 19) adds its row here: "open311": _rl(r"^/open311/", 120, 60),
+    # Not by path: the SMS auto-replies per phone number (hardening.ratelimit.hit in sms_gateway.intake).
+    "sms_reply": ("", int(os.environ.get("SMS_REPLY_PER_HOUR", "20")), 3600, ()),
+}
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -378,8 +436,11 @@ PORTAL_RATE_LIMITS = {
     "portal_captcha": (20, 600),  # 看不清，换一题
     "portal_faq": (60, 600),  # 常见问题: searches and point pages (issue 17)
 }
-# Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's.
+# Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's
+# (every rate limit, hardening.ratelimit.client_ip): the entry FORWARDED_PROXY_HOPS from the right,
+# i.e. the one the outermost proxy added (1: nginx alone; 2: a TLS gateway in front of nginx).
 PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)
+FORWARDED_PROXY_HOPS = int(os.environ.get("FORWARDED_PROXY_HOPS", "1"))
 # Where the operator's console links for calls that rang out (the live helper's page).
 WEB_MISSED_CALLS_URL = "/console/missed-calls/"
 # --- reports ---

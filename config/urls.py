@@ -1,14 +1,23 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from hardening.csp import relaxed
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
-    path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
+    # The split view serves Swagger UI's start-up script from ?script (no inline script under the CSP).
+    path("api/schema/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="schema-docs"),
+    # Redoc styles itself by adding <style> elements (styled-components) and runs its search in a
+    # worker it makes from a blob: on this one page, whose only content is the schema, those two are
+    # allowed; scripts stay 'self' only (a blob worker needs script already running on the page).
+    path("api/schema/redoc/", relaxed(relaxed(SpectacularRedocView.as_view(url_name="schema"),
+                                              "style-src", "'unsafe-inline'"), "worker-src", "'self'", "blob:"),
+         name="schema-redoc"),
     path("", include("ops.urls")),
+    path("", include("hardening.urls")),  # /csp-report/
     path("", include("reports.urls")),
     path("", include("audit.urls")),  # /audit/: the audit administrator's search and export
     path("", include("knowledge.urls")),  # /api/knowledge/… and the upkeep pages /knowledge/…

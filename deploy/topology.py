@@ -33,6 +33,9 @@ APP_ENV = {
     "REPORTS_MODEL_DIR": "/var/lib/hotline/models",
     "LOG_FORMAT": "${LOG_FORMAT:-json}",
     "METRICS_TOKEN": "${METRICS_TOKEN:-}",
+    "PORTAL_TRUST_FORWARDED_FOR": "1",
+    "FORWARDED_PROXY_HOPS": "${FORWARDED_PROXY_HOPS:-1}",
+    "HTTPS": "${HTTPS:-0}",
 }
 # The Dockerfile's ENV (the image every app process runs in).
 IMAGE_ENV = {

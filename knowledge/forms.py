@@ -1,6 +1,7 @@
 """Forms of the upkeep pages: they parse and label in Chinese; the services decide."""
 from django import forms
 
+from hardening.uploads import SPREADSHEET_KINDS, UploadRefused, check_upload
 from hotline.models import Category, Unit
 
 from .models import KnowledgePoint
@@ -45,6 +46,17 @@ class NoteForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label="文件（.xlsx 或 .csv）")
     publish = forms.BooleanField(label="导入后直接发布（热线中心）", required=False)
+
+    def clean_file(self):
+        """By content (issue 20 item 5): a real .xlsx workbook or a text .csv, whatever the name says."""
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload, allowed=SPREADSHEET_KINDS)
+        except UploadRefused as refused:
+            raise forms.ValidationError(str(refused))
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件")
+        return upload
 
 
 class SynonymsForm(forms.Form):

@@ -18,7 +18,9 @@ from . import access, display
 
 logger = logging.getLogger(__name__)
 PATHS = {"/api/display/summary.json": "json", "/api/display/summary.txt": "txt"}
-NO_CACHE = [(b"cache-control", b"max-age=0, no-cache, no-store, must-revalidate, private")]
+# nosniff as on every answer Django makes (this path skips its middleware; issue 20 item 5).
+NO_CACHE = [(b"cache-control", b"max-age=0, no-cache, no-store, must-revalidate, private"),
+            (b"x-content-type-options", b"nosniff")]
 
 
 def _token(scope) -> str | None:

@@ -153,9 +153,22 @@ def _process(message: Message) -> str:
     if not codec.is_mobile(phone):
         raise HotlineError(f"发送号码「{message.from_number}」不是手机号，无法登记或回复")
     command = parse(message.body)
+    if command.kind in REPLY_ONLY and _over_reply_limit(phone):
+        # A texter (or an auto-responder in a loop) asking again and again: recorded, not answered.
+        return "查询过于频繁，本条不回复"
     handler = {"empty": _empty, "opt_out": _opt_out, "query": _query, "survey": _survey, "keyword": _keyword,
                "text": _text}
     return handler[command.kind](message, phone, command)
+
+
+REPLY_ONLY = {"empty", "query"}  # commands that only send an answer (the keyword one limits itself)
+
+
+def _over_reply_limit(phone: str) -> bool:
+    from hardening.ratelimit import hit
+
+    _, limit, window, _ = settings.RATE_LIMITS["sms_reply"]
+    return bool(hit("sms_reply", phone, limit=limit, window_seconds=window))
 
 
 def _reply(message: Message, phone: str, template: str, ticket: Ticket | None = None, **context) -> None:

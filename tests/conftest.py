@@ -26,9 +26,10 @@ def live_server(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def browser_problems():
     """No page a browser test opens may log a console error or fail a request."""
-    from tests.web.browser import EXPECTED_FAILURES, PROBLEMS, close_pages
+    from tests.web.browser import CSP_VIOLATIONS, EXPECTED_FAILURES, PROBLEMS, close_pages
 
     PROBLEMS.clear()
+    CSP_VIOLATIONS.clear()
     EXPECTED_FAILURES.clear()
     yield PROBLEMS
     close_pages()

@@ -1,28 +1,15 @@
-"""Fixed-window rate limits in the cache (Redis in production), keyed by client IP."""
+"""The portal's per-action limits (settings.PORTAL_RATE_LIMITS) on the shared limiter (hardening)."""
 from django.conf import settings
-from django.core.cache import cache
 
+from hardening.ratelimit import client_ip
+from hardening.ratelimit import hit as _hit
 
-def client_ip(request) -> str:
-    """REMOTE_ADDR, or the first X-Forwarded-For hop when the proxy in front is trusted."""
-    if getattr(settings, "PORTAL_TRUST_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+__all__ = ["allow", "client_ip", "hit", "limit_for"]
 
 
 def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt; False once `limit` attempts fell in the current window."""
-    cache_key = f"ratelimit:{scope}:{key}"
-    if cache.add(cache_key, 1, timeout=window_seconds):
-        return True
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window_seconds)
-        return True
-    return count <= limit
+    return not _hit(scope, key, limit=limit, window_seconds=window_seconds)
 
 
 def limit_for(name: str) -> tuple[int, int]:

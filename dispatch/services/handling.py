@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hardening.uploads import ATTACHMENT_KINDS, UploadRefused, check_upload, safe_content_type
 from hotline.errors import Conflict, InvalidInput, NotAllowed
 from hotline.models import Category, Role, Ticket, TicketState, Unit
 from hotline.models.tickets import HANDLING_STATES
@@ -159,6 +160,10 @@ def _validate_files(files) -> list:
         if f.size > settings.HOTLINE_MAX_ATTACHMENT_BYTES:
             limit_mb = settings.HOTLINE_MAX_ATTACHMENT_BYTES // (1024 * 1024)
             raise InvalidInput(f"附件「{f.name}」超过{limit_mb}MB", field="files")
+        try:  # by content, not name (issue 20 item 5): no HTML or SVG renamed .jpg, no programs
+            f.sniffed_kind = check_upload(f, allowed=ATTACHMENT_KINDS)
+        except UploadRefused as refused:
+            raise InvalidInput(str(refused), field="files")
     return files
 
 
@@ -229,8 +234,9 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
         review_state=Reply.Review.PENDING if is_lead and reviewed else Reply.Review.NONE,
     )
     for f in files:
+        # The type the content showed, not the one the browser claimed: downloads are served as it.
         Attachment.objects.create(reply=reply, file=f, name=f.name[:200], size=f.size,
-                                  content_type=getattr(f, "content_type", "") or "")
+                                  content_type=safe_content_type(getattr(f, "sniffed_kind", "")))
     Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.REPLIED, replied_at=now, ended_at=now)
     if is_lead:
         withdraw_extensions(replied, note="工单已回复，延期申请自动撤销")

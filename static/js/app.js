@@ -140,6 +140,13 @@
     var wait = delay !== undefined ? delay : Math.max(0, state.last + LIVE_GAP - Date.now());
     state.timer = setTimeout(function () { fire(id); }, wait);
   }
+  // One ticket's events under a name of their own ("ticket-event-<id>"), so that a page listens
+  // for its ticket with a plain hx-trigger: an htmx trigger filter ("[detail.ticket_id==…]") is
+  // evaluated as code, which the Content-Security-Policy forbids.
+  document.body.addEventListener("ticket-event", function (e) {
+    var id = e.detail && e.detail.ticket_id;
+    if (id) document.body.dispatchEvent(new CustomEvent("ticket-event-" + id, { detail: e.detail }));
+  });
   // On body, where live.js dispatches (a page's own code may dispatch there without bubbling);
   // this deferred script runs once the body is parsed.
   document.body.addEventListener("ticket-event", function () {

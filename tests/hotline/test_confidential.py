@@ -82,7 +82,8 @@ def confidential_ticket(people, committed, kind: str) -> Ticket:
         lambda t: d.ticket_urge(ticket=t, actor=sup, note=f"{NAME}来电催问"),
         lambda t: d.ticket_supervise(ticket=t, actor=sup, note=f"{NAME}多次反映"),
         lambda t: d.ticket_reply(ticket=t, actor=b, text="协办意见：已配合住建局现场查看，核实了举报的违建位置和面积。",
-                                 files=[SimpleUploadedFile(FILE_NAME, b"jpeg", content_type="image/jpeg")]),
+                                 files=[SimpleUploadedFile(FILE_NAME, b"\xff\xd8\xff\xe0jpeg",
+                                                           content_type="image/jpeg")]),
         lambda t: d.extension_request(ticket=t, actor=a, reason="需联合执法", extra_days=2),
     ]
     for index, step in enumerate(steps):

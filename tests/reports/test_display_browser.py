@@ -98,7 +98,7 @@ def open_board(pages, browser, live_server, token, width, height, query=""):  # 
     page.wait_for_url(f"**/display/{query}")
     assert token.key not in page.url
     page.wait_for_selector("#recent li", state="attached")
-    page.wait_for_function("document.querySelector('#chart-trend canvas')")
+    page.wait_for_function("() => document.querySelector('#chart-trend canvas')")
     return page
 
 
@@ -135,12 +135,12 @@ def test_small_walls_rotate_one_whole_panel_at_a_time(live_server, board_data, b
         assert page.evaluate(MEASURE) == [], panel
         shot(page, f"display-{width}x{height}-{panel}")
     first = page.eval_on_selector(".panel.active", "e => e.dataset.panel")
-    page.wait_for_function(f"document.querySelector('.panel.active').dataset.panel !== '{first}'", timeout=15000)
+    page.wait_for_function(f"() => document.querySelector('.panel.active').dataset.panel !== '{first}'", timeout=15000)
 
 
 def test_a_new_case_appears_on_top_at_once(live_server, board_data, browser, pages, operator):  # noqa: F811
     page = open_board(pages, browser, live_server, board_data, 1920, 1080)
-    page.wait_for_function("document.querySelectorAll('#recent li').length > 3")
+    page.wait_for_function("() => document.querySelectorAll('#recent li').length > 3")
     page.wait_for_timeout(1000)  # the board's socket is open
     # An operator registers a case through the API, so the server publishes it as it would.
     operator_token = Token.objects.create(user=operator)
@@ -150,7 +150,7 @@ def test_a_new_case_appears_on_top_at_once(live_server, board_data, browser, pag
         "content": "向阳花园门口车辆堵路", "citizen_phone": "13712345678", "citizen_name": "赵大伟"})
     assert response.status == 201, response.text()
     # On top at once, from the socket's frame: well before the next poll (15 s).
-    page.wait_for_function("document.querySelector('#recent li.live .x')"
+    page.wait_for_function("() => document.querySelector('#recent li.live .x')"
                            " && document.querySelector('#recent li .x').textContent.includes('向阳花园')",
                            timeout=8000)
     top = page.inner_text("#recent li:first-child")

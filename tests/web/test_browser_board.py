@@ -69,7 +69,7 @@ def signed(people, unit_a):
 
 
 def wait_until_live(page) -> None:
-    page.wait_for_function("window.hotlineLive && window.hotlineLive.status === 'open'")
+    page.wait_for_function("() => window.hotlineLive && window.hotlineLive.status === 'open'")
 
 
 def test_the_board_keeps_updating_while_an_extension_note_is_being_written(browser, live_server, people, unit_a):

@@ -116,7 +116,7 @@ def test_the_cti_call_command_pops_up_the_open_console(browser, live_server, peo
                        category=Category.objects.get(full_name=STREET_LIGHTS))
     page = open_page(browser, viewport)
     login(page, live_server.url, "operator")
-    page.wait_for_function("window.hotlineLive && window.hotlineLive.status === 'open'")
+    page.wait_for_function("() => window.hotlineLive && window.hotlineLive.status === 'open'")
     assert page.input_value("#id_citizen_phone") == ""
     call_command("cti_call", "13071023136", "--extension", "8001")
     page.wait_for_selector("#caller-box.popup")

@@ -30,7 +30,7 @@ def test_a_unit_asks_to_return_the_supervisor_refuses_and_the_unit_keeps_the_tic
 
     board = new_page(browser, DESKTOP)
     login(board, base, "supervisor")
-    board.wait_for_function("window.hotlineLive && window.hotlineLive.status === 'open'")
+    board.wait_for_function("() => window.hotlineLive && window.hotlineLive.status === 'open'")
     assert ticket.number not in board.inner_text("#sec-return-requests")
 
     unit = new_page(browser, PHONE, mobile=True)

@@ -27,6 +27,7 @@ from dispatch.selectors import (
     with_urges,
 )
 from dispatch.visibility import ticket_get_for, tickets_visible_to
+from hardening.uploads import KINDS, safe_content_type
 from hotline.errors import NotAllowed, NotFound, RecentlyUrged
 from hotline.models import Category, IdentityRead, Role, Ticket, TicketState, Unit
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, OFFICE
@@ -367,4 +368,10 @@ def attachment_download(request, attachment_id: int):
         name = lens.attachment_name(attachment.name, pks.index(attachment.pk) + 1)
     audit_file(action=AuditAction.DOWNLOADED, request=request, file_name=name, target=ticket,
                detail={"attachment": attachment.pk})
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+    # Always a download (Content-Disposition: attachment; nosniff from SecurityMiddleware), as the
+    # type the content was checked to be: an old upload's claimed text/html or SVG is never rendered.
+    kind = attachment.content_type if attachment.content_type in SERVED_TYPES else "application/octet-stream"
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name, content_type=kind)
+
+
+SERVED_TYPES = {safe_content_type(kind) for kind in KINDS}
