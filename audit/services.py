@@ -5,21 +5,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from ops.client import client_ip as ops_client_ip
+
 from .models import AuditAction, AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address. Behind the project's nginx, REMOTE_ADDR is the proxy: the
-    first X-Forwarded-For hop is trusted only when TRUST_X_FORWARDED_FOR is set."""
+    """The client's address as every rate limit reads it (ops.client), None when unknown."""
     if request is None:
         return None
-    from django.conf import settings
-
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    address = ops_client_ip(request)
+    return None if address == "unknown" else address
 
 
 def audit_record(

@@ -437,7 +437,7 @@ PORTAL_RATE_LIMITS = {
     "portal_faq": (60, 600),  # 常见问题: searches and point pages (issue 17)
 }
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address instead of the proxy's
-# (every rate limit, hardening.ratelimit.client_ip): the entry FORWARDED_PROXY_HOPS from the right,
+# (every rate limit and audit row, ops.client.client_ip): the entry FORWARDED_PROXY_HOPS from the right,
 # i.e. the one the outermost proxy added (1: nginx alone; 2: a TLS gateway in front of nginx).
 PORTAL_TRUST_FORWARDED_FOR = env_bool("PORTAL_TRUST_FORWARDED_FOR", False)
 FORWARDED_PROXY_HOPS = int(os.environ.get("FORWARDED_PROXY_HOPS", "1"))

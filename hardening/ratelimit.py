@@ -15,22 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from ops.client import client_ip
+
 logger = logging.getLogger(__name__)
-
-
-def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind trusted proxies (PORTAL_TRUST_FORWARDED_FOR,
-    or the audit part's TRUST_X_FORWARDED_FOR) the X-Forwarded-For entry the outermost trusted
-    proxy added. Counting from the right: the entries to its left are whatever the client sent,
-    so taking the first one would let a client pick its own address and escape every limit.
-    FORWARDED_PROXY_HOPS is how many proxies append to the header (1: nginx alone)."""
-    trusted = getattr(settings, "PORTAL_TRUST_FORWARDED_FOR", False) or getattr(
-        settings, "TRUST_X_FORWARDED_FOR", False)
-    if trusted:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if hops:
-            return hops[-min(len(hops), max(1, settings.FORWARDED_PROXY_HOPS))]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> int:
