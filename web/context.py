@@ -1,7 +1,7 @@
 """What every page's base template needs: the signed-in user's navigation."""
 from dispatch.calendar import office_calendar_warning
 from hotline.models import Role
-from hotline.permissions import OFFICE
+from hotline.permissions import ALL_STAFF, OFFICE
 from reports.access import may_see_reports
 
 REPORTS_ITEM = ("reports", "/reports/", "统计报表")
@@ -43,7 +43,9 @@ def page_context(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    context = {"nav_items": nav_for(user)}
+    # The staff socket (live.consumers) lets in the ticket-handling roles only: the three
+    # administrators' pages do not open one (it would be refused, an error in their console).
+    context = {"nav_items": nav_for(user), "live_socket": user.has_role(*ALL_STAFF)}
     if user.has_role(*OFFICE, Role.SYSADMIN):
         # The year's holidays are missing: deadlines count weekends only until the system
         # administrator imports them (the office is told why its deadlines may move).
