@@ -1,6 +1,7 @@
 """The LED display board page, its pairing form, and the JSON / text feeds."""
 import re
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
@@ -105,7 +106,7 @@ def pair(request):
         elif token is None or not token.user.is_active or token.user.role != Role.DISPLAY:
             error = "令牌无效，或不属于显示屏设备账号"
         else:
-            login(request, token.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, token.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             request.session.set_expiry(SESSION_DAYS * 86400)
             cache.delete(_client_key(request))
             return redirect(next_url)
