@@ -181,7 +181,7 @@ def login_failed(*, request, username: str | None) -> Refusal | None:
     caused = None
     for scope, key in _keys(request, username):
         failures = store.fail(scope, key, now)
-        if failures >= settings.LOGIN_MAX_FAILURES:
+        if failures >= (settings.LOGIN_MAX_FAILURES if scope == Scope.ACCOUNT else settings.LOGIN_ADDRESS_MAX_FAILURES):
             lock = lock_create(scope=scope, key=key, failures=failures, request=request)
             store.clear(scope, key)
             caused = caused or Refusal(scope, lock.locked_until, locked=True)

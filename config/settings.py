@@ -208,6 +208,8 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
 # Failures per account and per client address: from the 2nd on, attempts wait LOGIN_BACKOFF_SECONDS
 # × 2^(n-2); at LOGIN_MAX_FAILURES the account (or the address) is locked for LOGIN_LOCK_MINUTES.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+# An address's own threshold: an office behind one NAT address shares it (raise it there).
+LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", str(LOGIN_MAX_FAILURES)))
 LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "30"))
 LOGIN_BACKOFF_SECONDS = float(os.environ.get("LOGIN_BACKOFF_SECONDS", "1"))
 PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
