@@ -34,12 +34,15 @@ def account_unlock(*, user: User, actor: User) -> int:
 # --- passwords -------------------------------------------------------------------------------
 
 def password_set_at(user: User) -> datetime | None:
+    """When the current password was set: its record (set_password, a change), else when the
+    account was made (create_user and seed_demo write the hash directly: the demo's password
+    counts as set at seeding time)."""
     return PasswordRecord.objects.filter(user=user).order_by("-set_at", "-pk") \
-        .values_list("set_at", flat=True).first()
+        .values_list("set_at", flat=True).first() or user.date_joined
 
 
 def password_expires_at(user: User) -> datetime | None:
-    """None: never (PASSWORD_MAX_AGE_DAYS = 0, or no dated password: an unusable one)."""
+    """None: never (PASSWORD_MAX_AGE_DAYS = 0)."""
     if settings.PASSWORD_MAX_AGE_DAYS <= 0:
         return None
     set_at = password_set_at(user)

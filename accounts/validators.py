@@ -1,5 +1,6 @@
 """Password rules beyond Django's (settings.AUTH_PASSWORD_VALIDATORS), in Chinese."""
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
@@ -9,6 +10,16 @@ CLASSES = (
     ("数字", str.isdigit),
     ("符号", lambda ch: not ch.isalnum()),
 )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, saying it in Chinese (its zh-hans catalogue leaves this one in English)."""
+
+    def get_error_message(self):
+        return f"密码长度太短，至少需要 {self.min_length} 个字符"
+
+    def get_help_text(self):
+        return f"至少 {self.min_length} 个字符。"
 
 
 class CharacterClassesValidator:
@@ -49,8 +60,10 @@ class PasswordHistoryValidator:
             return
         from .models import PasswordRecord
 
-        recent = PasswordRecord.objects.filter(user=user).order_by("-set_at", "-pk") \
-            .values_list("password", flat=True)[:settings.PASSWORD_HISTORY]
+        recent = list(PasswordRecord.objects.filter(user=user).order_by("-set_at", "-pk")
+                      .values_list("password", flat=True)[:settings.PASSWORD_HISTORY])
+        if user.password and user.password not in recent:  # set without a record (create_user)
+            recent = [user.password, *recent][:settings.PASSWORD_HISTORY]
         if any(check_password(password, encoded) for encoded in recent):
             raise ValidationError(f"不能与最近 {settings.PASSWORD_HISTORY} 次使用过的密码相同", code="password_reused")
 

@@ -74,7 +74,8 @@ def test_admin_login_locks(client, operator):
     assert r.status_code == 200 and "账号已锁定" in r.content.decode()
     operator.refresh_from_db()
     account_unlock(user=operator, actor=operator)  # the account; 127.0.0.1 stays locked
-    r = Client(REMOTE_ADDR="10.0.0.7").post("/admin/login/?next=/admin/", {"username": "operator", "password": PASSWORD})
+    r = Client(REMOTE_ADDR="10.0.0.7").post("/admin/login/?next=/admin/",
+                                             {"username": "operator", "password": PASSWORD})
     assert r.status_code == 302 and r["Location"] == "/admin/"
 
 
@@ -132,14 +133,16 @@ def test_the_lock_is_audited_and_the_security_administrator_told_by_sms(committe
     event = AuditEvent.objects.get(action=AuditAction.ACCOUNT_LOCKED, target_type="user")
     assert event.target_id == str(operator.pk) and event.ip == "127.0.0.1" and event.detail["failures"] == 5
     account, address = Message.objects.filter(to_number="13900000077").order_by("pk")
-    assert "账号 operator（话务员小张） 连续登录失败 5 次，已锁定至" in account.body and account.kind == "account_locked"
+    assert "账号 operator（话务员小张） 连续登录失败 5 次，已锁定至" in account.body
+    assert account.kind == "account_locked"
     assert "来源地址 127.0.0.1 连续登录失败 5 次" in address.body
 
 
 def test_unlock_lets_the_right_password_in_and_is_audited(client, operator, secadmin):
     wrong_logins(client, "operator", 5)
     assert account_unlock(user=operator, actor=secadmin) == 1
-    assert Client(REMOTE_ADDR="10.0.0.7").post("/login/", {"username": "operator", "password": PASSWORD}).status_code == 302
+    other_address = Client(REMOTE_ADDR="10.0.0.7")
+    assert other_address.post("/login/", {"username": "operator", "password": PASSWORD}).status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.ACCOUNT_UNLOCKED)
     assert event.actor == secadmin and event.target_id == "operator"
 
