@@ -160,7 +160,7 @@ def check(*, request, username: str | None) -> Refusal | None:
     match = Q()
     for scope, key in keys:
         match |= Q(scope=scope, key=key)
-    lock = active_locks().filter(match).order_by("-locked_until").first()
+    lock = active_locks().filter(match).order_by("scope", "-locked_until").first()  # the account's first
     if lock is not None:
         return Refusal(lock.scope, lock.locked_until, locked=True)
     store, now = counters(), timezone.now()
