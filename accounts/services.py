@@ -163,3 +163,9 @@ def token_login(*, request, username: str, password: str, otp: str = "") -> Toke
     if user.role != Role.DISPLAY and password_expired(user):
         raise LoginRefused("password_expired", "密码已过期，请先在网页上修改密码", 403)
     return token_issue(user=user, request=request)
+
+
+def token_current(token: Token | None) -> bool:
+    """For readers of tokens outside DRF (the display's pairing, feed and websocket): a token
+    that exists, of an active user, not past its expiry."""
+    return token is not None and token.user.is_active and token_expires_at(token) > timezone.now()

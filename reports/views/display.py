@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
+from accounts.services import token_current
 from hotline.models import Role
 from hotline.permissions import may_watch_display
 from hotline.rest.errors import error_body
@@ -103,7 +104,7 @@ def pair(request):
         token = Token.objects.select_related("user").filter(key=key).first() if key else None
         if attempts > PAIR_ATTEMPTS:
             error = "尝试次数过多，请10分钟后再试"
-        elif token is None or not token.user.is_active or token.user.role != Role.DISPLAY:
+        elif not token_current(token) or token.user.role != Role.DISPLAY:
             error = "令牌无效，或不属于显示屏设备账号"
         else:
             login(request, token.user, backend=settings.AUTHENTICATION_BACKENDS[0])

@@ -112,3 +112,14 @@ def test_another_process_forgets_a_revoked_token_within_a_second(operator, monke
     cached._recent.update(remembered)  # as in a process that did not see the delete
     monkeypatch.setattr(authentication, "EPOCH_CHECK_SECONDS", 0.0)
     assert call(key).status_code == 401
+
+
+def test_an_expired_device_token_no_longer_pairs_the_display(settings, display_device):
+    from accounts.services import token_issue
+
+    key = token_issue(user=display_device).key
+    Token.objects.filter(key=key).update(created=timezone.now() - timedelta(hours=settings.DEVICE_TOKEN_HOURS + 1))
+    r = Client().post("/display/pair/", {"token": key})
+    assert r.status_code == 400 and "令牌无效" in r.content.decode()
+    Token.objects.filter(key=key).update(created=timezone.now())
+    assert Client().post("/display/pair/", {"token": key}).status_code == 302
