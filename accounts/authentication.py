@@ -10,15 +10,18 @@ EPOCH_CHECK_SECONDS with Redis; without Redis (the embedded default: one process
 import threading
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models.signals import post_save
 from django.utils import timezone
 from rest_framework import exceptions, status
 
-from hotline.rest.authentication import TOKEN_TTL, CachedTokenAuthentication, forget_all
+from hotline.rest.authentication import MAX_TOKENS, TOKEN_TTL, CachedTokenAuthentication, forget_all
 
 EPOCH_CHECK_SECONDS = 1.0
 _epoch = {"seen": None, "checked": -1e9}
-_expiry: dict[int, tuple[float, object]] = {}  # user id -> (checked, password expiry)
+# (user id, password hash) -> (checked, password expiry): a new password is a new key.
+_expiry: dict[tuple[int, str], tuple[float, object]] = {}
 _lock = threading.Lock()
 
 
@@ -51,13 +54,22 @@ def _sync_epoch() -> None:
 def _password_expires_at(user):
     from .services import password_expires_at
 
-    now = time.monotonic()
-    hit = _expiry.get(user.pk)
+    now, key = time.monotonic(), (user.pk, user.password)
+    hit = _expiry.get(key)
     if hit is not None and now - hit[0] < TOKEN_TTL:
         return hit[1]
     expires = password_expires_at(user)
-    _expiry[user.pk] = (now, expires)
+    if len(_expiry) >= MAX_TOKENS:
+        _expiry.clear()
+    _expiry[key] = (now, expires)
     return expires
+
+
+def _forget_expiries(**kwargs) -> None:
+    _expiry.clear()
+
+
+post_save.connect(_forget_expiries, sender=get_user_model(), dispatch_uid="accounts-expiry-user-changed")
 
 
 class ExpiringTokenAuthentication(CachedTokenAuthentication):

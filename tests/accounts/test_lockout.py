@@ -91,17 +91,17 @@ def test_an_address_guessing_many_accounts_is_locked(client, operator, superviso
 
 
 def test_backoff_refuses_attempts_for_a_growing_delay(settings, client, operator):
-    settings.LOGIN_BACKOFF_SECONDS = 0.4
+    settings.LOGIN_BACKOFF_SECONDS = 1
     client.post("/login/", {"username": "operator", "password": "wrong"})
-    client.post("/login/", {"username": "operator", "password": "wrong"})  # 2 failures: wait 0.4 s
+    client.post("/login/", {"username": "operator", "password": "wrong"})  # 2 failures: wait 1 s
     r = client.post("/login/", {"username": "operator", "password": PASSWORD})
     assert "登录失败次数较多，请于 1 秒后重试" in r.content.decode()
-    time.sleep(0.45)
-    client.post("/login/", {"username": "operator", "password": "wrong"})  # 3 failures: wait 0.8 s
-    time.sleep(0.45)
+    time.sleep(1.1)
+    client.post("/login/", {"username": "operator", "password": "wrong"})  # 3 failures: wait 2 s
+    time.sleep(1.1)
     r = client.post("/api/auth/token/", {"username": "operator", "password": PASSWORD}, content_type="application/json")
     assert r.status_code == 429 and r.json()["error"]["code"] == "login_backoff" and r["Retry-After"] == "1"
-    time.sleep(0.4)
+    time.sleep(1)
     assert client.post("/login/", {"username": "operator", "password": PASSWORD}).status_code == 302
 
 
