@@ -350,6 +350,8 @@ class EventSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = Text(max_length=150)
     password = Text(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    otp = Text(max_length=8, required=False, allow_blank=True, default="",
+               help_text="动态验证码：已启用双因素认证的账号必填")
 
 
 class TicketCreateSerializer(serializers.Serializer):

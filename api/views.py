@@ -562,22 +562,28 @@ def health(request):
 
 
 @extend_schema(request=s.TokenRequestSerializer,
-               responses={200: inline_serializer("Token", {"token": drf_serializers.CharField()})})
+               responses={200: inline_serializer("Token", {
+                   "token": drf_serializers.CharField(),
+                   "expires_at": drf_serializers.DateTimeField(help_text="令牌到期时间：到期后须重新获取"),
+               })})
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def token(request):
-    """Trade a username and password for an API token. Wrong credentials are 401 (authentication
-    failed); a missing or blank field is 400."""
-    from django.contrib.auth import authenticate
-    from django.contrib.auth.signals import user_logged_in
-    from rest_framework.authtoken.models import Token
+    """Trade a username and password (and, for an account with a second factor, the TOTP code
+    in `otp`) for an API token that expires (`expires_at`). Wrong credentials are 401; an
+    account or address locked after failed attempts, or too soon after one, 429 with
+    Retry-After (codes account_locked, login_backoff: docs/SECURITY-auth.md); an expired
+    password 403 password_expired; a missing or blank field is 400."""
+    from accounts.services import LoginRefused, token_expires_at, token_login
 
     data = parse(s.TokenRequestSerializer, request)
-    user = authenticate(request=request._request, username=data["username"], password=data["password"])
-    if user is None or not user.is_active:
-        return Response(error_body("authentication_failed", "用户名或密码错误"), status=status.HTTP_401_UNAUTHORIZED,
-                        headers={"WWW-Authenticate": "Token"})
-    key, _ = Token.objects.get_or_create(user=user)
-    # A token is a sign-in: the same signal as the pages (the audit trail and last_login hear it).
-    user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-    return Response({"token": key.key})
+    try:
+        key = token_login(request=request._request, username=data["username"], password=data["password"],
+                          otp=data.get("otp", ""))
+    except LoginRefused as refused:
+        headers = {"WWW-Authenticate": "Token"} if refused.status == 401 else {}
+        if refused.retry_after:
+            headers["Retry-After"] = str(refused.retry_after)
+        return Response(error_body(refused.code, refused.message, details=refused.details),
+                        status=refused.status, headers=headers)
+    return Response({"token": key.key, "expires_at": token_expires_at(key)})

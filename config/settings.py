@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "ops",
     "audit",
     "hardening",
+
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle timeout, absolute lifetime, forced password change (accounts).
+    "accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -260,11 +264,46 @@ RATE_LIMITS = {
     "sms_reply": ("", int(os.environ.get("SMS_REPLY_PER_HOUR", "20")), 3600, ()),
 }
 
+# --- authentication (accounts, issue 20 item 1; docs/SECURITY-auth.md) ---
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
+# Failures per account and per client address: from the 2nd on, attempts wait LOGIN_BACKOFF_SECONDS
+# × 2^(n-2); at LOGIN_MAX_FAILURES the account (or the address) is locked for LOGIN_LOCK_MINUTES.
+LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+# An address's own threshold: an office behind one NAT address shares it (raise it there).
+LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", str(LOGIN_MAX_FAILURES)))
+LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "30"))
+LOGIN_BACKOFF_SECONDS = float(os.environ.get("LOGIN_BACKOFF_SECONDS", "1"))
+PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
+PASSWORD_HISTORY = int(os.environ.get("PASSWORD_HISTORY", "5"))  # no reuse of the last N
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))  # 0: never expires
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator",  # Django's, in Chinese
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator"},
+    {"NAME": "accounts.validators.NotUsernameValidator"},
+    # Also records each new password's hash (its password_changed hook): the history and the age.
+    {"NAME": "accounts.validators.PasswordHistoryValidator"},
+]
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
+# The LED wall's device token (Role.DISPLAY) runs unattended for weeks.
+DEVICE_TOKEN_HOURS = int(os.environ.get("DEVICE_TOKEN_HOURS", str(30 * 24)))
+# Roles that must use a TOTP second factor (comma-separated Role values); empty in the embedded
+# demo. Recommended in production: admin,sysadmin,secadmin,auditor,operator,supervisor.
+TOTP_REQUIRED_ROLES = env_list("TOTP_REQUIRED_ROLES")
+TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "12345热线")
+CSRF_COOKIE_HTTPONLY = False
+
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous API call then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "hotline.rest.authentication.CachedTokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",  # hotline.rest's, expiring (accounts)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from hardening.csp import relaxed
 
 urlpatterns = [
+    # Before the admin: /admin/login/ is accounts' (the lockout's messages, the second factor).
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from ?script (no inline script under the CSP).

@@ -5,8 +5,8 @@ from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
+from accounts.services import token_issue
 from dispatch.models import ApprovalPolicy
 from hotline.models import Category, Role, Unit, User
 from hotline.permissions import ADMIN_SITE_ROLES
@@ -155,5 +155,6 @@ def build_county() -> County:
     # Reports (举报) go to the second leader; urgent ones keep the default leader.
     ApprovalPolicy.objects.filter(ticket_type="report", leader__isnull=True).update(leader=users["leader2"])
     ApprovalPolicy.objects.filter(urgency="urgent", leader__isnull=True).update(leader=users["leader"])
-    token, _ = Token.objects.get_or_create(user=users["display"])
+    # The current device token, or a new one once DEVICE_TOKEN_HOURS passed (re-seeding renews it).
+    token = token_issue(user=users["display"])
     return County(root=root, units=units, users=users, display_token=token.key)

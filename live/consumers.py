@@ -184,8 +184,10 @@ def display_user_for_token(token) -> object | None:
 
     if not isinstance(token, str) or not 20 <= len(token) <= 64 or not token.isalnum():
         return None
+    from accounts.services import token_current
+
     found = Token.objects.select_related("user").filter(key=token).first()
-    if found is None or not found.user.is_active or found.user.role != Role.DISPLAY:
+    if not token_current(found) or found.user.role != Role.DISPLAY:
         return None
     return found.user
 

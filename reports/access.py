@@ -63,9 +63,11 @@ def feed_user_id(key: str) -> int | None:
     hit = _token_cache.get(key)
     if hit and hit[0] > now:
         return hit[1]
+    from accounts.services import token_current
+
     token = Token.objects.select_related("user").filter(key=key).first()
     user_id = None
-    if token is not None and token.user.is_active and token.user.role in FEED_ROLES:
+    if token_current(token) and token.user.role in FEED_ROLES:
         user_id = token.user_id
     if len(_token_cache) > 10000:
         _token_cache.clear()

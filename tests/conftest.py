@@ -50,6 +50,21 @@ def _fresh_local_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_login_counters():
+    """Failed logins are counted per client address (accounts.lockout), and every test client is
+    127.0.0.1: with Redis (integration runs) the counts would outlive the test that made them."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match="*accounts:fail:*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing each test user's password at production strength costs ~0.3 s a user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -75,13 +75,13 @@ def codes_for(path: str, method: str) -> list[str]:
     codes = ["400"]
     if path not in PUBLIC or path == TOKEN:
         codes.append("401")  # the token endpoint: wrong username or password
-    if path not in PUBLIC:
-        codes.append("403")
+    if path not in PUBLIC or path == TOKEN:
+        codes.append("403")  # the token endpoint: password_expired, otp_enrolment_required
     codes.append("404")
     if method == "post" and path not in PUBLIC and ("{id}" in path or path == "/api/tickets/"):
         codes.append("409")
     if path in PUBLIC:
-        codes.append("429")
+        codes.append("429")  # the token endpoint: also account_locked, login_backoff (accounts)
     return codes
 
 

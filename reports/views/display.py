@@ -1,6 +1,7 @@
 """The LED display board page, its pairing form, and the JSON / text feeds."""
 import re
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
@@ -9,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
+from accounts.services import token_current
 from hotline.models import Role
 from hotline.permissions import may_watch_display
 from hotline.rest.errors import error_body
@@ -102,10 +104,10 @@ def pair(request):
         token = Token.objects.select_related("user").filter(key=key).first() if key else None
         if attempts > PAIR_ATTEMPTS:
             error = "尝试次数过多，请10分钟后再试"
-        elif token is None or not token.user.is_active or token.user.role != Role.DISPLAY:
+        elif not token_current(token) or token.user.role != Role.DISPLAY:
             error = "令牌无效，或不属于显示屏设备账号"
         else:
-            login(request, token.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, token.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             request.session.set_expiry(SESSION_DAYS * 86400)
             cache.delete(_client_key(request))
             return redirect(next_url)

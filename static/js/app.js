@@ -18,6 +18,12 @@
     var message = (submitter && submitter.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) e.preventDefault();
   });
+  // A live refresh is not the user at work: marked, it does not keep the session from its idle
+  // timeout (accounts.sessions). A click that reloads a list ("点击刷新") is not marked.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var trigger = e.detail.triggeringEvent;
+    if (trigger && trigger.type === "live-refresh" && !(trigger.detail && trigger.detail.byUser)) e.detail.headers["X-Hotline-Background"] = "1";
+  });
   // Live lists. An element with data-live, an id and hx-trigger="live-refresh" reloads itself
   // (htmx) when a ticket event arrives from live.js: at once, then at most once per LIVE_GAP, and
   // always once more after the last event (htmx's throttle would drop the later ones). A list
@@ -123,7 +129,7 @@
     state.pending = 0;
     state.last = Date.now();
     state.restore = keepInput ? capture(region) : null;
-    if (window.htmx) window.htmx.trigger(region, "live-refresh");
+    if (window.htmx) window.htmx.trigger(region, "live-refresh", {byUser: !!keepInput});
   }
   function fire(id) {
     var state = stateOf(id);

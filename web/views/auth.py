@@ -1,28 +1,16 @@
 """Signing in and out; `/` sends each role to its own home."""
 from django.contrib.auth import logout
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.forms import StaffAuthenticationForm as StaffLoginForm
+from accounts.views import SecondFactorLoginMixin
+
 from .common import home_url
 
 
-class StaffLoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": "用户名或密码不正确，请重新输入。",
-        "inactive": "该账号已停用，请联系管理员。",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "用户名"
-        self.fields["password"].label = "密码"
-        self.fields["username"].error_messages["required"] = "请输入用户名"
-        self.fields["password"].error_messages["required"] = "请输入密码"
-
-
-class StaffLoginView(LoginView):
+class StaffLoginView(SecondFactorLoginMixin, LoginView):
     template_name = "auth/login.html"
     form_class = StaffLoginForm
     redirect_authenticated_user = True
