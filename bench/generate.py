@@ -215,10 +215,10 @@ JOIN bench_sample s ON s.i = 1 + floor(r_pick * %(n_samples)s)::int
 
 ASSIGNMENT_SQL = """
 INSERT INTO dispatch_assignment (ticket_id, unit_id, role, state, round, is_current, assigned_by_id,
-                                 assigned_at, signed_at, signed_by_id, replied_at)
+                                 assigned_at, signed_at, signed_by_id, replied_at, note, review_note)
 SELECT id, lead_unit_id, 'lead',
        CASE state WHEN 'dispatched' THEN 'pending' WHEN 'in_progress' THEN 'signed' ELSE 'replied' END,
-       CASE WHEN id %% 50 IN (3, 4) THEN 2 ELSE 1 END, true, NULL, dispatched_at, signed_at, NULL, replied_at
+       CASE WHEN id %% 50 IN (3, 4) THEN 2 ELSE 1 END, true, NULL, dispatched_at, signed_at, NULL, replied_at, '', ''
 FROM hotline_ticket WHERE id > %(after)s AND lead_unit_id IS NOT NULL
 """
 
@@ -227,13 +227,13 @@ FROM hotline_ticket WHERE id > %(after)s AND lead_unit_id IS NOT NULL
 # so a year of them is what its lists look up besides the tickets it leads.
 SIDE_ASSIGNMENT_SQL = """
 INSERT INTO dispatch_assignment (ticket_id, unit_id, role, state, round, is_current, assigned_by_id,
-                                 assigned_at, signed_at, signed_by_id, replied_at)
+                                 assigned_at, signed_at, signed_by_id, replied_at, note, review_note)
 SELECT id, other_unit, CASE WHEN co THEN 'co' ELSE 'lead' END,
        CASE WHEN NOT co THEN 'returned' WHEN state = 'dispatched' THEN 'pending'
             WHEN state = 'in_progress' THEN 'signed' ELSE 'replied' END,
        1, co, NULL,
        CASE WHEN co THEN dispatched_at ELSE dispatched_at - interval '1 day' END,
-       CASE WHEN co THEN signed_at END, NULL, CASE WHEN co THEN replied_at END
+       CASE WHEN co THEN signed_at END, NULL, CASE WHEN co THEN replied_at END, '', ''
 FROM (
   SELECT *, id %% 50 < 3 AS co,
          (%(units)s::bigint[])[1 + (id / 50) %% %(n_units)s] AS other_unit
