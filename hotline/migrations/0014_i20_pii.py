@@ -83,4 +83,9 @@ class Migration(migrations.Migration):
             field=hotline.models.fields.DigestField(
                 editable=False, label="citizen.phone", source="phone", unique=True, verbose_name="电话检索摘要"),
         ),
+        migrations.AddField(
+            model_name="ticket",
+            name="anonymised_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="个人信息清除时间"),
+        ),
     ]
