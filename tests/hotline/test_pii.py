@@ -294,3 +294,22 @@ def test_retention_refuses_a_too_short_age(settings):
 
     with pytest.raises(CommandError, match="30"):
         call_command("pii_retention", "--days", "3")
+
+
+# --- the ID number at registration ---
+
+def test_the_console_and_the_api_register_an_id_number_and_refuse_a_wrong_one(operator, client, api):
+    client.force_login(operator)
+    form = {"citizen_phone": PHONE, "citizen_name": NAME, "citizen_id_number": "110105194912310021",
+            "ticket_type": "help", "urgency": "normal", "content": "小区路灯不亮", "next_step": "office"}
+    page = client.post("/console/", form)
+    assert "身份证号码无效" in page.content.decode() and not Ticket.objects.exists()
+    answer = api(operator).post("/api/tickets/", {"ticket_type": "help", "content": "小区路灯不亮",
+                                                  "citizen_phone": PHONE, "citizen_id_number": ID_NUMBER.lower()},
+                                format="json")
+    assert answer.status_code == 201, answer.content.decode()
+    assert ID_NUMBER not in answer.content.decode()  # the number is shown by the audited reveal only
+    assert Citizen.objects.get(phone=PHONE).id_number == ID_NUMBER
+    wrong = api(operator).post("/api/tickets/", {"ticket_type": "help", "content": "小区路灯不亮",
+                                                 "citizen_phone": PHONE, "citizen_id_number": "123"}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "citizen_id_number"
