@@ -135,4 +135,7 @@ class Citizen(models.Model):
         verbose_name_plural = _("市民")
 
     def __str__(self) -> str:
-        return f"{self.name or '市民'} {self.phone}"
+        # Masked: a str() ends up in logs, admin choices and audit labels.
+        from ..privacy import mask_phone
+
+        return f"{self.name or '市民'} {mask_phone(self.phone)}"
