@@ -29,7 +29,7 @@ from sms_gateway.services import citizen_opt_out, opted_out_numbers
 from telephony.models import Call
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the raw SQL (retention, the upsert) runs on both
 
 NAME, PHONE, ID_NUMBER = "张三", "13912345678", "11010519491231002X"
 ELEVEN_DIGITS = re.compile(r"\d{11}")
