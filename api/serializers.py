@@ -362,6 +362,8 @@ class TicketCreateSerializer(serializers.Serializer):
     content = Text(max_length=TEXT_MAX)
     citizen_phone = Phone(max_length=30, required=False, allow_blank=True, default="")
     citizen_name = Text(max_length=50, required=False, allow_blank=True, default="")
+    citizen_id_number = Text(max_length=20, required=False, allow_blank=True, default="",
+                             help_text="选填：居民身份证号码（18位，校验码须正确），加密保存")
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
     address = Text(max_length=200, required=False, allow_blank=True, default="")
     area = Text(max_length=50, required=False, allow_blank=True, default="")
@@ -369,6 +371,12 @@ class TicketCreateSerializer(serializers.Serializer):
     is_confidential = Flag(required=False, default=False,
                            help_text="保密件：来电人要求保密时为 true（举报件总是保密件）。"
                                      "热线中心以外的人看不到市民的姓名、电话和详细地址")
+
+
+class CitizenIdentitySerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="市民姓名")
+    phone = serializers.CharField(help_text="完整电话")
+    id_number = serializers.CharField(help_text="身份证号（未登记为空）")
 
 
 class TextSerializer(serializers.Serializer):

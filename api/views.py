@@ -30,7 +30,12 @@ from hotline.rest.permissions import StaffOnly
 from hotline.rest.schema import PHONE
 from hotline.selectors import citizen_history, ticket_timeline
 from hotline.services import tickets as ticket_services
-from hotline.services.identity import identity_reads_record
+from hotline.services.identity import (
+    citizen_identity_reveal,
+    identity_denied_record,
+    identity_reads_record,
+    never_sees_citizens,
+)
 from hotline.validation import validate_phone
 from hotline.workflow import expect_version
 from reports.intelligence.suggestions import (
@@ -133,14 +138,16 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
     def detail_response(self, ticket: Ticket, status_code=status.HTTP_200_OK) -> Response:
         ticket = self.with_details(ticket)
         # issue 16 item 8: the centre reading a confidential ticket's caller whole is recorded
-        identity_reads_record(actor=self.request.user, tickets=[ticket], surface=IdentityRead.Surface.API)
+        identity_reads_record(actor=self.request.user, tickets=[ticket], surface=IdentityRead.Surface.API,
+                              request=self.request)
         return Response(self.get_serializer(ticket).data, status=status_code, headers={"ETag": f'"{ticket.version}"'})
 
     def list(self, request, *args, **kwargs):
         """工单列表（新登记的在前）。保密件对热线中心以外的人不显示市民身份；热线中心查看保密件的市民信息会被记录。"""
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        identity_reads_record(actor=request.user, tickets=page, surface=IdentityRead.Surface.API_LIST)
+        identity_reads_record(actor=request.user, tickets=page, surface=IdentityRead.Surface.API_LIST,
+                              request=request)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @staticmethod
@@ -178,6 +185,21 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
         mark_fresh(ticket)  # the operator's most frequent call: no reading back of empty lists
         body = self.get_serializer(ticket).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": f'"{ticket.version}"'})
+
+    @extend_schema(responses=s.CitizenIdentitySerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[],
+            permission_classes=[IsAuthenticated])
+    def identity(self, request, pk=None):
+        """查看完整号码：工单市民的姓名、完整电话和身份证号。每次查看都记入审计；
+        系统管理员、安全管理员、审计管理员以及无权查看的人员（领导、保密件的承办单位）得到 403，拒绝也记入审计。"""
+        user = request.user
+        if never_sees_citizens(user):  # 三员分立: refused before the ticket is looked up
+            identity_denied_record(actor=user, ticket_id=str(pk)[:20], request=request)
+            raise NotAllowed("您的角色不能查看市民的身份信息")
+        shown = citizen_identity_reveal(actor=user, ticket=self.get_object(), request=request)
+        if shown is None:
+            raise NotAllowed("您无权查看该工单市民的完整身份信息")
+        return Response(shown)
 
     @extend_schema(responses=s.EventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -467,6 +489,14 @@ class InboxViewSet(FilterWhenAsked, mixins.ListModelMixin, viewsets.GenericViewS
     def get_serializer_context(self):
         return super().get_serializer_context() | {"now": timezone.now()}
 
+    def list(self, request, *args, **kwargs):
+        """待办箱。每页显示的市民身份（保密件除外）记一条审计记录。"""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # issue 20: the unit sees its callers whole; one audit row for the page
+        identity_reads_record(actor=request.user, tickets=page, surface=IdentityRead.Surface.API_LIST,
+                              request=request)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
 
 class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Extension requests on tickets the user may see; the list shows the pending ones
@@ -535,7 +565,8 @@ def citizen_lookup(request):
     require_role(request.user, *HOTLINE_STAFF, what="查询来电历史")
     phone = validate_phone(request.query_params.get("phone", ""))
     history = citizen_history(phone)
-    identity_reads_record(actor=request.user, tickets=history, surface=IdentityRead.Surface.CALLER)
+    identity_reads_record(actor=request.user, tickets=history, surface=IdentityRead.Surface.CALLER,
+                          request=request)
     context = {"request": request, "now": timezone.now()}
     return Response(s.TicketListSerializer(history, many=True, context=context).data)
 

@@ -108,18 +108,35 @@ def secondary_indexes(cursor) -> list[tuple[str, str]]:
 
 
 def generate_citizens(cursor, count: int, offset: int) -> tuple[int, int]:
+    # The phones are made plain (the digest column holds a placeholder), then sealed as the
+    # application stores them (issue 20: encrypted, found by a keyed digest; hotline.pii).
     cursor.execute(
-        """INSERT INTO hotline_citizen (phone, name, sms_opt_out, created_at)
+        """INSERT INTO hotline_citizen (phone, phone_digest, id_number, name, sms_opt_out, created_at)
            SELECT '1' || (3 + g %% 7)::text || lpad((g + %(offset)s)::text, 9, '0'),
+                  'plain-' || (g + %(offset)s)::text, '',
                   substr(%(surnames)s, 1 + (g * 7) %% char_length(%(surnames)s), 1)
                     || substr(%(given)s, 1 + (g * 13) %% char_length(%(given)s), 1),
                   (g %% 50 = 0), now() - (random() * 700) * interval '1 day'
            FROM generate_series(1, %(count)s) g
-           ON CONFLICT (phone) DO NOTHING""",
+           ON CONFLICT (phone_digest) DO NOTHING""",
         {"count": count, "offset": offset, "surnames": SURNAMES, "given": GIVEN},
     )
+    seal_citizens(cursor)
     cursor.execute("SELECT min(id), max(id) FROM hotline_citizen")
     return cursor.fetchone()
+
+
+def seal_citizens(cursor, batch: int = 5000) -> None:
+    from hotline import pii
+
+    while True:
+        cursor.execute("SELECT id, phone FROM hotline_citizen WHERE phone_digest LIKE 'plain-%%' LIMIT %s", [batch])
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        cursor.executemany("UPDATE hotline_citizen SET phone = %s, phone_digest = %s WHERE id = %s",
+                           [(pii.encrypt(phone, label="citizen.phone"), pii.digest(phone, label="citizen.phone"), pk)
+                            for pk, phone in rows])
 
 
 TICKET_SQL = """
@@ -215,10 +232,10 @@ JOIN bench_sample s ON s.i = 1 + floor(r_pick * %(n_samples)s)::int
 
 ASSIGNMENT_SQL = """
 INSERT INTO dispatch_assignment (ticket_id, unit_id, role, state, round, is_current, assigned_by_id,
-                                 assigned_at, signed_at, signed_by_id, replied_at)
+                                 assigned_at, signed_at, signed_by_id, replied_at, note, review_note)
 SELECT id, lead_unit_id, 'lead',
        CASE state WHEN 'dispatched' THEN 'pending' WHEN 'in_progress' THEN 'signed' ELSE 'replied' END,
-       CASE WHEN id %% 50 IN (3, 4) THEN 2 ELSE 1 END, true, NULL, dispatched_at, signed_at, NULL, replied_at
+       CASE WHEN id %% 50 IN (3, 4) THEN 2 ELSE 1 END, true, NULL, dispatched_at, signed_at, NULL, replied_at, '', ''
 FROM hotline_ticket WHERE id > %(after)s AND lead_unit_id IS NOT NULL
 """
 
@@ -227,13 +244,13 @@ FROM hotline_ticket WHERE id > %(after)s AND lead_unit_id IS NOT NULL
 # so a year of them is what its lists look up besides the tickets it leads.
 SIDE_ASSIGNMENT_SQL = """
 INSERT INTO dispatch_assignment (ticket_id, unit_id, role, state, round, is_current, assigned_by_id,
-                                 assigned_at, signed_at, signed_by_id, replied_at)
+                                 assigned_at, signed_at, signed_by_id, replied_at, note, review_note)
 SELECT id, other_unit, CASE WHEN co THEN 'co' ELSE 'lead' END,
        CASE WHEN NOT co THEN 'returned' WHEN state = 'dispatched' THEN 'pending'
             WHEN state = 'in_progress' THEN 'signed' ELSE 'replied' END,
        1, co, NULL,
        CASE WHEN co THEN dispatched_at ELSE dispatched_at - interval '1 day' END,
-       CASE WHEN co THEN signed_at END, NULL, CASE WHEN co THEN replied_at END
+       CASE WHEN co THEN signed_at END, NULL, CASE WHEN co THEN replied_at END, '', ''
 FROM (
   SELECT *, id %% 50 < 3 AS co,
          (%(units)s::bigint[])[1 + (id / 50) %% %(n_units)s] AS other_unit

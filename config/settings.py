@@ -371,6 +371,17 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 OPS_OUTBOX_DEGRADED_SECONDS = int(os.environ.get("OPS_OUTBOX_DEGRADED_SECONDS", "300"))
 OPS_SMS_BACKLOG_DEGRADED_SECONDS = int(os.environ.get("OPS_SMS_BACKLOG_DEGRADED_SECONDS", "600"))
 
+# --- citizens' personal data at rest (issue 20 item 4; hotline.pii, docs/SECURITY-pii.md) ---
+# PII_KEYS: "keyid:base64(32 bytes),…" — the first key encrypts phones and ID numbers (AES-256-GCM),
+# every key decrypts (rotation: put a new key first, run `manage.py pii_rekey`, drop the old one).
+# PII_HASH_KEY: the HMAC-SHA256 key of the lookup digest (≥ 32 characters). Unset, both are
+# derived from SECRET_KEY for the embedded default; `manage.py check --deploy` warns (hotline.W020).
+PII_KEYS = os.environ.get("PII_KEYS", "").strip()
+PII_HASH_KEY = os.environ.get("PII_HASH_KEY", "").strip()
+# Closed tickets older than this many days lose their citizen's identity (`manage.py pii_retention`).
+# 3 years: the 12345 records are kept that long for 回访、复核 and 信访 follow-up (see docs/SECURITY-pii.md).
+PII_RETENTION_DAYS = int(os.environ.get("PII_RETENTION_DAYS", "1095"))
+
 # --- live push and timers (live, dispatch timers) ---
 # Shared secret the CTI (telephony) system sends in the X-CTI-Secret header; unset = webhook off.
 # The embedded default (no SECRET_KEY set: a demo on 127.0.0.1) derives one from its default key,

@@ -192,8 +192,16 @@ class CategoryAdmin(AuditedAdmin, RoleAdmin):
 @admin.register(Citizen)
 class CitizenAdmin(RoleAdmin):
     view_roles = BUSINESS_RECORDS
-    list_display = ("phone", "name", "sms_opt_out", "created_at")
-    search_fields = ("phone", "name")
+    # The phone is encrypted (hotline.pii): found by the whole number only, shown masked in the list.
+    list_display = ("masked_phone", "name", "sms_opt_out", "created_at")
+    search_fields = ("=phone", "name")
+    exclude = ("id_number",)
+
+    @admin.display(description=_("电话"))
+    def masked_phone(self, obj):
+        from .privacy import mask_phone
+
+        return mask_phone(obj.phone)
 
 
 @admin.register(Ticket)

@@ -9,7 +9,7 @@ class HotlineConfig(AppConfig):
         from django.conf import settings
         from django.utils.module_loading import autodiscover_modules
 
-        from . import lookups  # noqa: F401  registers pk__seen_through
+        from . import checks, lookups  # noqa: F401  registers pk__seen_through; the PII keys' check
         from .outbox import defer_notifications
 
         # Every installed app's `tasks` module, in every process that sets Django up (web server,

@@ -22,12 +22,23 @@ PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 # A confidential ticket's caller only the centre sees (CENTRE_ROLES).
 ROLES_THAT_SEE_CITIZENS = frozenset({"operator", "supervisor", "admin", "unit_staff"})
 CENTRE_ROLES = frozenset({"operator", "supervisor", "admin"})
+# 三员分立 (issue 20): the system, security and audit administrators never read a citizen's
+# identity, masked or not: they see a ticket's caller as a confidential one's (HIDDEN), and the
+# reveal answers them 403 (hotline.services.identity). Display devices neither.
+ROLES_NEVER_SEE_CITIZENS = frozenset({"sysadmin", "secadmin", "auditor", "display"})
 
 
 def may_see_citizen(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.is_active and user.role in ROLES_THAT_SEE_CITIZENS
+
+
+def mask_id_number(value: str) -> str:
+    """110101199003071234 → 110101********1234: the region stays, the birth date goes."""
+    if not value:
+        return ""
+    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}" if len(value) > 10 else "****"
 
 
 def mask_phones_in(text: str) -> str:
@@ -242,7 +253,7 @@ def sight_for(*, role: str, confidential: bool) -> Sight:
     """What a person of `role` sees of a ticket's citizen (push and SMS know a role, not a user)."""
     if role in CENTRE_ROLES:
         return Sight.WHOLE
-    if confidential:
+    if confidential or role in ROLES_NEVER_SEE_CITIZENS:
         return Sight.HIDDEN
     return Sight.WHOLE if role in ROLES_THAT_SEE_CITIZENS else Sight.MASKED
 

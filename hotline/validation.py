@@ -28,6 +28,17 @@ def validate_phone(raw: str) -> str:
     return phone
 
 
+def validate_id_number(raw: str) -> str:
+    """An optional 居民身份证号码: '' or 18 characters whose check digit is right (GB 11643).
+    The message does not repeat the number: it may be logged or shown beside the form."""
+    from .pii import id_number_valid, normalize_id_number
+
+    value = normalize_id_number(raw)
+    if value and not id_number_valid(value):
+        raise InvalidInput("身份证号码无效：须为18位，末位校验码须正确", field="citizen_id_number")
+    return value
+
+
 def validate_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:

@@ -180,3 +180,17 @@ def citizen_opt_out(*, phone: str) -> Citizen:
 
         set_status(message, Status.FAILED, error_code=21610, error_message="市民已退订")
     return citizen
+
+
+def messages_mask_before(*, cutoff) -> int:
+    """Retention (issue 20, `pii_retention`): messages older than `cutoff` keep their numbers
+    masked (138****5678); the centre's short numbers (under 7 digits) stay. Set-based, idempotent."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Left, Length, Right
+
+    masked = 0
+    for column in ("from_number", "to_number"):
+        old = (Message.objects.filter(date_created__lt=cutoff).annotate(length=Length(column))
+               .filter(length__gte=7).exclude(**{f"{column}__contains": "*"}))
+        masked += old.update(**{column: Concat(Left(column, 3), Value("****"), Right(column, 4))})
+    return masked

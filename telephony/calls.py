@@ -18,6 +18,7 @@ from hotline.errors import Conflict, InvalidInput
 from hotline.models import Citizen, Role, TicketState, TicketType, User
 from hotline.permissions import HOTLINE_STAFF, require_role
 from hotline.selectors import citizen_history
+from hotline.services.identity import caller_identity_record
 from hotline.validation import normalize_phone, validate_text
 from live.payloads import light_label
 from live.push import push_to_roles, push_to_user
@@ -129,6 +130,9 @@ def cti_event_apply(evt: CtiEvent) -> Call:
             logger.warning("call %s answered at extension %s, which no operator has", call.call_id, evt.extension)
         else:
             operator_id = call.operator.pk
+            # issue 20: the pop-up shows a known caller whole to this operator: recorded with the answer
+            known = Citizen.objects.filter(phone=call.caller).first() if call.caller else None
+            caller_identity_record(actor=call.operator, citizen=known, surface="screen_pop")
             transaction.on_commit(lambda: push_to_user(operator_id, "call.popup", call_popup_payload(call)))
     elif evt.event == "hangup" and call.state in (S.RINGING, S.ANSWERED):
         call.ended_at = evt.at
@@ -191,3 +195,14 @@ def call_mark_called_back(*, call: Call, actor, note: str = "") -> Call:
     locked.called_back_at, locked.called_back_by, locked.callback_note = timezone.now(), actor, note
     locked.save(update_fields=["called_back_at", "called_back_by", "callback_note"])
     return locked
+
+
+def calls_mask_before(*, cutoff) -> int:
+    """Retention (issue 20, `pii_retention`): calls older than `cutoff` keep their caller's number
+    masked (138****5678), as statistics need no more; set-based, and a second run changes nothing."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Left, Length, Right
+
+    old = (Call.objects.filter(started_at__lt=cutoff).annotate(caller_length=Length("caller"))
+           .filter(caller_length__gte=7).exclude(caller__contains="*"))
+    return old.update(caller=Concat(Left("caller", 3), Value("****"), Right("caller", 4)))

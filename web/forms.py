@@ -32,6 +32,8 @@ class TicketForm(forms.Form):
 
     citizen_phone = forms.CharField(label="来电号码", max_length=30, required=False)
     citizen_name = forms.CharField(label="市民姓名", max_length=50, required=False)
+    citizen_id_number = forms.CharField(label="身份证号", max_length=20, required=False,
+                                        help_text="选填；市民办理须核验身份的事项时登记，加密保存")
     ticket_type = forms.ChoiceField(label="诉求类型", choices=TicketType.choices, widget=forms.RadioSelect,
                                     initial=TicketType.CONSULTATION)
     category = forms.ModelChoiceField(label="诉求分类", queryset=Category.objects.filter(is_active=True),

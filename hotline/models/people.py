@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import DigestField, EncryptedCharField
+
 # Mainland mobile (1xxxxxxxxxx) or a landline with area code (0xx-xxxxxxx[x]).
 PHONE_REGEX = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
 phone_validator = RegexValidator(PHONE_REGEX, _("请输入有效的手机号或带区号的固定电话"))
@@ -118,11 +120,28 @@ class User(AbstractUser):
         return self.is_active and self.role in roles
 
 
-class Citizen(models.Model):
-    """A caller, stored once per phone number and linked to all their tickets."""
+def id_number_validator(value: str) -> None:
+    from django.core.exceptions import ValidationError
 
-    phone = models.CharField(_("电话"), max_length=20, unique=True, validators=[phone_validator])
+    from ..pii import id_number_valid
+
+    if value and not id_number_valid(value):
+        raise ValidationError(_("身份证号码无效（18位，末位校验码不符）"), code="invalid_id_number")
+
+
+class Citizen(models.Model):
+    """A caller, stored once per phone number and linked to all their tickets.
+
+    The phone and the ID number are encrypted in the database (issue 20 item 4, hotline.pii);
+    `phone_digest`, their keyed hash, is what finds a caller by number and keeps it unique, so
+    `Citizen.objects.filter(phone=p)` and `citizen__phone=p` work as before (hotline.models.fields)."""
+
+    phone = EncryptedCharField(_("电话"), plain_max_length=20, label="citizen.phone", digest_field="phone_digest",
+                               validators=[phone_validator])
+    phone_digest = DigestField(_("电话检索摘要"), source="phone", label="citizen.phone", unique=True)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
+    id_number = EncryptedCharField(_("身份证号"), plain_max_length=18, label="citizen.id_number", blank=True,
+                                   default="", validators=[id_number_validator])
     sms_opt_out = models.BooleanField(_("退订短信"), default=False)
     created_at = models.DateTimeField(_("首次来电"), auto_now_add=True)
 
@@ -131,4 +150,7 @@ class Citizen(models.Model):
         verbose_name_plural = _("市民")
 
     def __str__(self) -> str:
-        return f"{self.name or '市民'} {self.phone}"
+        # Masked: a str() ends up in logs, admin choices and audit labels.
+        from ..privacy import mask_phone
+
+        return f"{self.name or '市民'} {mask_phone(self.phone)}"

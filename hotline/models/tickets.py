@@ -123,6 +123,8 @@ class Ticket(models.Model):
     # people acting on what they both saw, the second gets a 409 instead of a surprise.
     version = models.PositiveIntegerField(_("版本"), default=1, db_default=1)  # raw bulk loads too
     call_id = models.CharField(_("通话编号"), max_length=64, blank=True, db_index=True)
+    # issue 20 item 4: when `pii_retention` took the citizen's identity out of this closed ticket.
+    anonymised_at = models.DateTimeField(_("个人信息清除时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
         on_delete=models.SET_NULL, db_index=False, related_name="+",

@@ -54,13 +54,17 @@ def _statement(queue_sql: str | None, with_citizen: bool) -> str:
     ticket_fields, event_fields = _fields(Ticket), _fields(TicketEvent, skip=LINK.attname)
     citizen_table, citizen_fields = quote(Citizen._meta.db_table), _fields(Citizen)
     name = quote(Citizen._meta.get_field("name").column)
+    id_number = quote(Citizen._meta.get_field("id_number").column)
     # Found by phone or created; a known caller without a name takes the one given now. DO UPDATE
     # (not DO NOTHING) so that RETURNING has the row even when a concurrent registration of the
     # same new number committed it while this one waited.
     citizen = (
         f"citizen AS (INSERT INTO {citizen_table} ({columns(citizen_fields)}) VALUES ({slots(citizen_fields)}) "
-        f"ON CONFLICT ({quote(Citizen._meta.get_field('phone').column)}) DO UPDATE SET {name} = "
-        f"CASE WHEN {citizen_table}.{name} = '' THEN EXCLUDED.{name} ELSE {citizen_table}.{name} END "
+        # The phone is encrypted with a random nonce: its keyed digest is the unique key.
+        f"ON CONFLICT ({quote(Citizen._meta.get_field('phone_digest').column)}) DO UPDATE SET {name} = "
+        f"CASE WHEN {citizen_table}.{name} = '' THEN EXCLUDED.{name} ELSE {citizen_table}.{name} END, "
+        f"{id_number} = CASE WHEN {citizen_table}.{id_number} = '' THEN EXCLUDED.{id_number} "
+        f"ELSE {citizen_table}.{id_number} END "
         f"RETURNING {', '.join(quote(f.column) for f in Citizen._meta.concrete_fields)}), "
     )
     return (
@@ -73,6 +77,12 @@ def _statement(queue_sql: str | None, with_citizen: bool) -> str:
         + " SELECT ticket.id, events.id" + (", citizen.*" if with_citizen else "")
         + " FROM ticket, events" + (", citizen" if with_citizen else "")
     )
+
+
+def _from_db(row, connection) -> list:
+    """A RETURNING row as the ORM would read it: encrypted columns decrypted (from_db_value)."""
+    return [f.from_db_value(value, None, connection) if hasattr(f, "from_db_value") else value
+            for f, value in zip(Citizen._meta.concrete_fields, row, strict=True)]
 
 
 def write(ticket: Ticket, event: TicketEvent) -> None:
@@ -89,10 +99,15 @@ def write(ticket: Ticket, event: TicketEvent) -> None:
 def citizen_upsert(citizen: Citizen) -> Citizen:
     """The stored citizen of the unsaved `citizen`'s phone, created if new; a known citizen
     without a name takes the unsaved one's."""
-    stored, created = Citizen.objects.get_or_create(phone=citizen.phone, defaults={"name": citizen.name})
-    if not created and citizen.name and not stored.name:
-        stored.name = citizen.name
-        stored.save(update_fields=["name"])
+    stored, created = Citizen.objects.get_or_create(phone=citizen.phone, defaults={
+        "name": citizen.name, "id_number": citizen.id_number})
+    if not created:
+        # A known citizen without a name (or an ID number) takes the one given now.
+        missing = [f for f in ("name", "id_number") if getattr(citizen, f) and not getattr(stored, f)]
+        for field in missing:
+            setattr(stored, field, getattr(citizen, field))
+        if missing:
+            stored.save(update_fields=missing)
     return stored
 
 
@@ -123,7 +138,7 @@ def write_in_one_statement(ticket: Ticket, event: TicketEvent) -> None:
         ticket_id, event_id, *citizen_row = cursor.fetchone()
     if caller:
         ticket.citizen = Citizen.from_db(connection.alias, [f.attname for f in Citizen._meta.concrete_fields],
-                                         citizen_row)
+                                         _from_db(citizen_row, connection))
     for instance, pk in ((ticket, ticket_id), (event, event_id)):
         instance.pk = pk
         instance._state.adding, instance._state.db = False, connection.alias

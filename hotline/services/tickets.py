@@ -9,7 +9,7 @@ from ..events import new_event
 from ..models import Category, Channel, Citizen, DailyCounter, Role, Ticket, TicketType, Urgency
 from ..models.tickets import OPEN_STATES
 from ..permissions import HOTLINE_STAFF, require_role
-from ..validation import validate_choice, validate_phone, validate_text
+from ..validation import validate_choice, validate_id_number, validate_phone, validate_text
 from ..workflow import lock_ticket, record_event, touch, transition
 from . import registration
 
@@ -52,6 +52,7 @@ def ticket_register(
     content: str,
     citizen_phone: str = "",
     citizen_name: str = "",
+    citizen_id_number: str = "",
     title: str = "",
     category: Category | None = None,
     urgency: str = Urgency.NORMAL,
@@ -74,6 +75,7 @@ def ticket_register(
     title = validate_text(title, field="title", label="标题", max_length=MAX_TITLE, required=False)
     title = title or content[:TITLE_FROM_CONTENT]
     address = validate_text(address, field="address", label="事发地点", max_length=200, required=False)
+    citizen_id_number = validate_id_number(citizen_id_number)
     if citizen_phone:
         citizen_phone = validate_phone(citizen_phone)
     elif channel != Channel.PHONE and actor is None:
@@ -83,7 +85,8 @@ def ticket_register(
     number = next_ticket_number()  # everything is checked: take a number, then write at once
     with transaction.atomic():
         # Found by phone or created as the ticket is written (registration.write: one statement).
-        citizen = Citizen(phone=citizen_phone, name=citizen_name.strip()[:50]) if citizen_phone else None
+        citizen = (Citizen(phone=citizen_phone, name=citizen_name.strip()[:50], id_number=citizen_id_number)
+                   if citizen_phone else None)
         ticket = Ticket(
             number=number, channel=channel, ticket_type=ticket_type, urgency=urgency, category=category,
             title=title, content=content, address=address, area=area[:50], citizen=citizen,

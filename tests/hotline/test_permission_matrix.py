@@ -66,6 +66,8 @@ MATRIX = {
     "retrieve pending": (f.pending, "get", "/api/tickets/{id}/", None, expect(200, leader=200)),
     "retrieve dispatched": (f.dispatched, "get", "/api/tickets/{id}/", None, expect(200, staff_a=200, staff_b=200)),
     "timeline": (f.dispatched, "get", "/api/tickets/{id}/timeline/", None, expect(200, staff_a=200, staff_b=200)),
+    # issue 20: the caller's whole identity (查看完整号码), for those who see the caller whole
+    "identity": (f.dispatched, "get", "/api/tickets/{id}/identity/", None, expect(200, staff_a=200, staff_b=200)),
     "answer": (f.registered, "post", "/api/tickets/{id}/answer/", {"answer": "已答复"}, expect(200)),
     "submit-for-approval": (f.registered, "post", "/api/tickets/{id}/submit-for-approval/", {}, expect(200)),
     "instruct": (f.pending, "post", "/api/tickets/{id}/instruct/", {"text": "同意，请办理"},

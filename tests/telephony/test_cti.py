@@ -62,6 +62,13 @@ async def test_new_call_answer_hangup_pops_up_the_callers_history(operator, supe
     assert popup["prefill"] == {"channel": "phone", "citizen_phone": "13812345678", "citizen_name": "张三",
                                 "call_id": "C-1001"}
     assert await theirs.receive_nothing(timeout=0.3)
+    # issue 20: the operator saw the caller whole: one audit row, naming the citizen, not the number
+    from audit.models import AuditEvent
+
+    viewed = await database_sync_to_async(lambda: list(AuditEvent.objects.filter(
+        action="identity_viewed", detail__surface="screen_pop").values_list(
+        "actor_id", "target_type", "target_label")))()
+    assert viewed == [(operator.pk, "citizen", f"citizen {earlier.citizen_id}")]
 
     assert (await send({"event": "hangup", **call})).json()["state"] == "completed"
     assert await mine.receive_nothing(timeout=0.3)  # an answered call is not a missed call

@@ -15,7 +15,7 @@ from hotline.models import Category, Channel, IdentityRead, Ticket
 from hotline.permissions import HOTLINE_STAFF
 from hotline.selectors import categories_matching, citizen_history
 from hotline.services import tickets as ticket_services
-from hotline.services.identity import identity_reads_record
+from hotline.services.identity import caller_identity_record, identity_reads_record
 from hotline.validation import validate_phone
 from knowledge.services.use import use_answered
 from knowledge.use_selectors import point_for_use
@@ -34,6 +34,7 @@ def _register(request, form) -> Ticket | None:
             ticket = ticket_services.ticket_register(
                 actor=request.user, channel=Channel.PHONE, ticket_type=data["ticket_type"],
                 content=data["content"], citizen_phone=data["citizen_phone"], citizen_name=data["citizen_name"],
+                citizen_id_number=data["citizen_id_number"],
                 title=data["title"], category=data["category"], urgency=data["urgency"],
                 address=data["address"], call_id=data["call_id"], is_confidential=data["is_confidential"],
             )
@@ -129,7 +130,11 @@ def caller(request):
 
             citizen = Citizen.objects.filter(phone=phone).first()
             history = with_lights(citizen_history(phone, limit=10))
-            identity_reads_record(actor=request.user, tickets=history, surface=IdentityRead.Surface.CALLER)
+            if history:
+                identity_reads_record(actor=request.user, tickets=history, surface=IdentityRead.Surface.CALLER,
+                                      request=request)
+            else:  # a known caller with no ticket yet (an opt-out by SMS) is shown whole too
+                caller_identity_record(actor=request.user, citizen=citizen, surface="caller", request=request)
     return render(request, "console/_caller.html", {"citizen": citizen, "history": history, "error": error,
                                                     "phone": raw})
 
@@ -186,7 +191,7 @@ def callbacks(request):
     surveys = list(page)
     # issue 16 item 8: the 回访 list shows each caller whole; confidential ones are recorded, one INSERT
     identity_reads_record(actor=request.user, tickets=[s.ticket for s in surveys],
-                          surface=IdentityRead.Surface.CALLBACKS)
+                          surface=IdentityRead.Surface.CALLBACKS, request=request)
     replies = {}
     for reply in Reply.objects.filter(ticket_id__in=[s.ticket_id for s in surveys], is_lead=True).select_related(
             "unit").order_by("created_at"):

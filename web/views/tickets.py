@@ -209,7 +209,7 @@ def ticket_detail(request, ticket_id: int, forms=None, confirm=None, status=200,
     replies, instructions = shown_parts(
         lens, replies=ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
         instructions=ticket.instructions.select_related("leader").prefetch_related("units"))
-    identity_reads_record(actor=user, tickets=[ticket], surface=IdentityRead.Surface.PAGE)
+    identity_reads_record(actor=user, tickets=[ticket], surface=IdentityRead.Surface.PAGE, request=request)
     return render(request, "tickets/detail.html", {
         # 退单审核 and 改派 (issue 16): the request waiting for this user's decision, and the units to name.
         "pending_return": pending_return(ticket) if reviewing else None,

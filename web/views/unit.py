@@ -28,8 +28,9 @@ from dispatch.services.parts import open_co_parts
 from dispatch.services.twolevel import default_sub_deadline, parent_deadline
 from dispatch.visibility import ticket_get_for
 from hotline.errors import HotlineError
-from hotline.models import Role
+from hotline.models import IdentityRead, Role
 from hotline.selectors import ticket_timeline
+from hotline.services.identity import identity_reads_record
 from knowledge.services.use import use_unit_reply
 
 from ..forms import (
@@ -149,6 +150,8 @@ def unit_ticket(request, ticket_id: int):
             errors.extend(forms[action].non_field_errors())
     # issue 16 item 8: everything the page shows of the ticket goes through the unit's lens
     lens = ticket_lens(request.user, ticket)
+    # issue 20: a unit sees an ordinary ticket's caller whole (to call them back): recorded
+    identity_reads_record(actor=request.user, tickets=[ticket], surface=IdentityRead.Surface.PAGE, request=request)
     lines = staff_lines(ticket_timeline(ticket), lens=lens)
     replies, instructions = shown_parts(
         lens, replies=ticket.replies.select_related("unit", "assignment").prefetch_related("attachments"),
