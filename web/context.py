@@ -23,7 +23,7 @@ NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "管理后台")]
 # 三员分立 (docs/SECURITY-duties.md). Other parts append their pages to these lists (e.g. the
 # security administrator's locked accounts); the order is the menu's.
 NAV[Role.SYSADMIN] = [("admin", "/admin/", "系统配置"), ("accounts", "/admin/hotline/user/", "账号管理")]
-NAV[Role.SECADMIN] = [("roles", "/admin/hotline/user/", "角色分配")]
+NAV[Role.SECADMIN] = [("security", "/account/security/", "锁定与令牌"), ("roles", "/admin/hotline/user/", "角色分配")]
 NAV[Role.AUDITOR] = [("audit", "/audit/", "审计日志")]
 SUPERUSER_NAV = [("accounts", "/admin/hotline/user/", "初始化账号")]
 

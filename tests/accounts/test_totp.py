@@ -8,6 +8,8 @@ from django.test import Client
 
 from accounts.models import Lockout, TotpDevice
 from audit.models import AuditAction, AuditEvent
+from hotline.models import Role
+from tests.conftest import make_user
 
 from .conftest import PASSWORD
 
@@ -77,14 +79,14 @@ def test_wrong_codes_count_towards_the_lock(operator):
     assert Lockout.objects.filter(key="operator").exists()
 
 
-def test_admin_login_asks_for_the_code(operator):
-    operator.is_staff = True
-    operator.save()
-    enrol(operator)
+def test_admin_login_asks_for_the_code(db):
+    # The admin site is the system administrator's (三员分立).
+    sysadmin = make_user("sysadmin", Role.SYSADMIN, is_staff=True)
+    enrol(sysadmin)
     client = Client()
-    r = client.post("/admin/login/?next=/admin/", {"username": "operator", "password": PASSWORD})
+    r = client.post("/admin/login/?next=/admin/", {"username": "sysadmin", "password": PASSWORD})
     assert r["Location"] == "/login/verify/"
-    r = client.post("/login/verify/", {"code": code_for(operator)})
+    r = client.post("/login/verify/", {"code": code_for(sysadmin)})
     assert r["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 

@@ -67,7 +67,9 @@ def concrete_paths(ident: int) -> list[str]:
 # What an administrator may open outside the admin site: the public pages and their own.
 PUBLIC = ("/portal/", "/login/", "/logout/", "/favicon.ico", "/api/health/", "/api/schema/", "/api/me/", "/static/",
           "/metrics", "/api/auth/token/", "/display/", "/media/")
-OWN = {"auditor": ("/audit/",)}
+OWN = {"auditor": ("/audit/",), "secadmin": ("/account/security/",)}
+# Everyone's own account pages: the password, the second factor, the login's second step.
+PUBLIC = (*PUBLIC, "/account/password/", "/account/totp/", "/login/verify/")
 EXACT = {"/", "/api/"}  # home (a redirect to one's own) and the API's index of endpoints
 
 
@@ -137,7 +139,7 @@ def test_the_admin_login_page_still_lets_anyone_sign_in(client, db):
 # --- homes and menus -------------------------------------------------------------------------------
 @pytest.mark.parametrize(("who", "home", "menu"), [
     ("sysadmin", "/admin/", {"/admin/", "/admin/hotline/user/"}),
-    ("secadmin", "/admin/", {"/admin/hotline/user/"}),
+    ("secadmin", "/account/security/", {"/account/security/", "/admin/hotline/user/"}),
     ("auditor", "/audit/", {"/audit/"}),
     ("superuser", "/admin/", {"/admin/hotline/user/"}),
 ])

@@ -20,7 +20,7 @@ HOME_BY_ROLE = {
     # 三员分立: the system and security administrators work in the admin site (each sees only
     # its own pages there), the audit administrator on the audit page and nowhere else.
     Role.SYSADMIN: "/admin/",
-    Role.SECADMIN: "/admin/",
+    Role.SECADMIN: "/account/security/",
     Role.AUDITOR: "/audit/",
 }
 
