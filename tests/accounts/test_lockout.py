@@ -1,9 +1,11 @@
 """Five failures lock an account (and an address) on every login path; the security
 administrator is told and may unlock it."""
 import time
+from io import StringIO
 
 import pytest
 from django.contrib.auth.signals import user_login_failed
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -164,3 +166,17 @@ def test_only_the_security_administrator_opens_the_security_page(operator, leade
         page = Client()
         page.force_login(user)
         assert page.get("/account/security/").status_code == 403
+
+
+def test_the_shell_lists_and_unlocks_an_address_locked_for_everyone_behind_it(client, operator, supervisor):
+    """A centre behind one NAT address: its security administrator may be locked out too."""
+    wrong_logins(client, "nobody", 5)
+    assert client.post("/login/", {"username": "supervisor", "password": PASSWORD}).status_code == 200
+    listed = StringIO()
+    call_command("login_unlock", "--list", stdout=listed)
+    assert "127.0.0.1" in listed.getvalue() and "失败 5 次" in listed.getvalue()
+    call_command("login_unlock", "127.0.0.1", stdout=StringIO())
+    assert client.post("/login/", {"username": "supervisor", "password": PASSWORD}).status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_UNLOCKED, target_id="127.0.0.1").count() == 1
+    with pytest.raises(CommandError, match="当前没有锁定"):
+        call_command("login_unlock", "127.0.0.1")
