@@ -73,7 +73,7 @@ class Person:
 PEOPLE = [
     # 三员分立: none of the demo's accounts is a superuser (that is `createsuperuser`'s, for bootstrap).
     Person("sysadmin", Role.SYSADMIN, "系统管理员周明"),
-    Person("secadmin", Role.SECADMIN, "安全管理员吴刚"),
+    Person("secadmin", Role.SECADMIN, "安全管理员吴刚", phone="13903940601"),  # told of login locks by SMS
     Person("auditor", Role.AUDITOR, "审计管理员郑红"),
     Person("admin", Role.ADMIN, "中心管理员"),
     Person("operator", Role.OPERATOR, "话务员张敏", phone="13903940401", extension="8001"),
