@@ -362,8 +362,6 @@ class TicketCreateSerializer(serializers.Serializer):
     content = Text(max_length=TEXT_MAX)
     citizen_phone = Phone(max_length=30, required=False, allow_blank=True, default="")
     citizen_name = Text(max_length=50, required=False, allow_blank=True, default="")
-    citizen_id_number = Text(max_length=20, required=False, allow_blank=True, default="",
-                             help_text="选填：居民身份证号码（18位，校验码须正确），加密保存")
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
     address = Text(max_length=200, required=False, allow_blank=True, default="")
     area = Text(max_length=50, required=False, allow_blank=True, default="")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.models.append_only import AppendOnly
+
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("登录")
@@ -30,7 +32,7 @@ class AuditAction(models.TextChoices):
     ARCHIVED = "archived", _("审计记录归档")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     action = models.CharField(_("事件"), max_length=32, choices=AuditAction.choices)
     # The account as it was when the row was written: it may be renamed or removed later.
@@ -66,14 +68,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.get_action_display()}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("audit events are append-only")
-
     @property
     def actor_role_label(self) -> str:
         """The recorded role in Chinese (a role renamed or dropped later shows as recorded)."""
@@ -82,7 +76,7 @@ class AuditEvent(models.Model):
         return str(dict(Role.choices).get(self.actor_role, self.actor_role))
 
 
-class AuditArchive(models.Model):
+class AuditArchive(AppendOnly):
     """One archive file of audit rows (audit_archive): written, read back and checked before
     the rows it holds are removed. The PostgreSQL trigger lets the maintenance role delete an
     audit row only when an archive row covers its id, so nothing is dropped unarchived."""
@@ -103,16 +97,8 @@ class AuditArchive(models.Model):
     def __str__(self) -> str:
         return f"{self.first_id}–{self.last_id}（{self.count} 条）"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("audit archives are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("audit archives are append-only")
-
-
-class AuditSeal(models.Model):
+class AuditSeal(AppendOnly):
     """A link of the hash chain over the audit rows (audit_seal, audit_verify): the SHA-256 of
     the previous seal's hash and of every row with an id in [first_id, last_id] as the archive
     writes it. Rewriting, removing or slipping in a row — even by a DBA who can bypass the
@@ -134,11 +120,3 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id}–{self.last_id} {self.hash[:12]}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("audit seals are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("audit seals are append-only")

@@ -4,8 +4,9 @@ Every script and stylesheet the pages use is a file under /static/, so the polic
 the site's own origin: no inline script, no inline style, no eval. A view that truly needs more
 (only the Redoc API reference, config/urls.py) marks its response with `relax()` or is wrapped
 in `relaxed()`. docs/SECURITY-browser.md lists what the pages were changed to comply."""
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
+
+from ops.middleware import HybridMiddleware
 
 REPORT_PATH = "/csp-report/"
 
@@ -54,28 +55,12 @@ def policy_for(request, response) -> str:
     return "; ".join(parts)
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HybridMiddleware):
     """After Django's SecurityMiddleware (HSTS, nosniff, Referrer-Policy, the TLS redirect):
     adds the CSP and the Permissions-Policy that Django does not set. Sync and async, so that
     the ASGI server makes no thread hop for it."""
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if iscoroutinefunction(self):
-            return self._acall(request)
-        return self.add_headers(request, self.get_response(request))
-
-    async def _acall(self, request):
-        return self.add_headers(request, await self.get_response(request))
-
-    def add_headers(self, request, response):
+    def after(self, request, response, before):
         header = "Content-Security-Policy-Report-Only" if settings.CSP_REPORT_ONLY else "Content-Security-Policy"
         response.headers.setdefault(header, policy_for(request, response))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

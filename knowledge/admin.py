@@ -2,27 +2,12 @@
 own change form would skip the review, the version history and the index)."""
 from django.contrib import admin, messages
 
-from hotline.admin_access import BUSINESS_RECORDS, RoleAdmin, RoleInline
+from hotline.admin_access import BUSINESS_RECORDS, ReadOnlyAdmin, RoleAdmin, RoleInline
 from hotline.errors import HotlineError
 
 from .models import KnowledgePoint, KnowledgePointVersion, KnowledgeSynonym, KnowledgeUse
 from .services import points as services
 from .services.synonyms import synonym_delete, synonym_save
-
-
-class ReadOnly(RoleAdmin):
-    """The centre's knowledge work (中心管理员); the configuration roles never see it here."""
-
-    view_roles = BUSINESS_RECORDS
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VersionInline(RoleInline, admin.TabularInline):
@@ -38,7 +23,7 @@ class VersionInline(RoleInline, admin.TabularInline):
 
 
 @admin.register(KnowledgePoint)
-class KnowledgePointAdmin(ReadOnly):
+class KnowledgePointAdmin(ReadOnlyAdmin):
     """Points are written on /knowledge/ (form, review, import); here: find them, publish or withdraw."""
 
     list_display = ("title", "state", "audience", "unit", "category", "valid_to", "version", "updated_at")
@@ -97,6 +82,6 @@ class KnowledgeSynonymAdmin(RoleAdmin):
 
 
 @admin.register(KnowledgeUse)
-class KnowledgeUseAdmin(ReadOnly):
+class KnowledgeUseAdmin(ReadOnlyAdmin):
     list_display = ("point", "kind", "ticket", "user", "created_at")
     list_filter = ("kind",)

@@ -12,7 +12,10 @@ access_log = logging.getLogger("ops.request")
 HEADER = "X-Request-ID"
 
 
-class _Hybrid:
+class HybridMiddleware:
+    """A middleware for WSGI and ASGI alike (no thread hop under the ASGI server): subclasses
+    override before / after / after_all."""
+
     sync_capable = True
     async_capable = True
 
@@ -49,7 +52,7 @@ class _Hybrid:
         pass
 
 
-class RequestIdMiddleware(_Hybrid):
+class RequestIdMiddleware(HybridMiddleware):
     """X-Request-ID from the proxy (nginx's $request_id) or a new one: on the request
     (request.request_id), in every log line of it, in the tasks it starts, and in the answer."""
 
@@ -65,7 +68,7 @@ class RequestIdMiddleware(_Hybrid):
     # request_finished clears it (ops.apps), and the next request sets its own anyway.
 
 
-class MetricsMiddleware(_Hybrid):
+class MetricsMiddleware(HybridMiddleware):
     """The request's duration into hotline_http_request_duration_seconds{route, method, status},
     and (settings.OPS_LOG_REQUESTS) one access line per request."""
 

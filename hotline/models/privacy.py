@@ -5,8 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .append_only import AppendOnly
 
-class IdentityRead(models.Model):
+
+class IdentityRead(AppendOnly):
     class Surface(models.TextChoices):
         PAGE = "page", _("工单页")
         API = "api", _("接口详情")
@@ -30,11 +32,3 @@ class IdentityRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_label} {self.ticket_id} {self.surface}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("identity reads are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("identity reads are append-only")

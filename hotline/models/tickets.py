@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .append_only import AppendOnly
+
 
 class TicketState(models.TextChoices):
     REGISTERED = "registered", _("已登记")
@@ -167,7 +169,7 @@ class Ticket(models.Model):
         return self.state in OPEN_STATES
 
 
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnly):
     """One row per thing that happened to a ticket. Written, never changed."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events")
@@ -191,14 +193,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("ticket events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("ticket events are append-only")
 
 
 class DailyCounter(models.Model):

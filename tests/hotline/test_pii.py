@@ -299,18 +299,21 @@ def test_retention_refuses_a_too_short_age(settings):
 
 # --- the ID number at registration ---
 
-def test_the_console_and_the_api_register_an_id_number_and_refuse_a_wrong_one(operator, client, api):
+def test_the_console_registers_an_id_number_and_refuses_a_wrong_one(operator, client, api):
+    """On the console only, where the operator can ask the caller again: a wrong check character
+    is a form error and nothing is registered. The API takes no ID number (its check character is a
+    checksum the OpenAPI schema cannot state, so a schema-valid number could not be promised)."""
     client.force_login(operator)
     form = {"citizen_phone": PHONE, "citizen_name": NAME, "citizen_id_number": "110105194912310021",
             "ticket_type": "help", "urgency": "normal", "content": "小区路灯不亮", "next_step": "office"}
     page = client.post("/console/", form)
     assert "身份证号码无效" in page.content.decode() and not Ticket.objects.exists()
-    answer = api(operator).post("/api/tickets/", {"ticket_type": "help", "content": "小区路灯不亮",
-                                                  "citizen_phone": PHONE, "citizen_id_number": ID_NUMBER.lower()},
-                                format="json")
-    assert answer.status_code == 201, answer.content.decode()
-    assert ID_NUMBER not in answer.content.decode()  # the number is shown by the audited reveal only
+    page = client.post("/console/", {**form, "citizen_id_number": ID_NUMBER.lower()})
+    assert page.status_code in (200, 302) and Ticket.objects.count() == 1
     assert Citizen.objects.get(phone=PHONE).id_number == ID_NUMBER
-    wrong = api(operator).post("/api/tickets/", {"ticket_type": "help", "content": "小区路灯不亮",
-                                                 "citizen_phone": PHONE, "citizen_id_number": "123"}, format="json")
-    assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "citizen_id_number"
+    answer = api(operator).get(f"/api/tickets/{Ticket.objects.get().pk}/")
+    assert ID_NUMBER not in answer.content.decode()  # the number is shown by the audited reveal only
+    # Not a field of the API's registration (not in its schema): ignored like any unknown key.
+    ignored = api(operator).post("/api/tickets/", {"ticket_type": "help", "content": "小区路灯不亮",
+                                                   "citizen_phone": PHONE, "citizen_id_number": "123"}, format="json")
+    assert ignored.status_code == 201 and Citizen.objects.get(phone=PHONE).id_number == ID_NUMBER
