@@ -152,7 +152,9 @@ def check_upload(f, *, allowed=ATTACHMENT_KINDS) -> str:
     kind = sniff(f)
     if kind is None or kind not in allowed:
         raise UploadRefused(f"文件「{name}」的内容不是允许的类型（允许：{_allowed_list(allowed)}）")
-    if _extension(name) not in KINDS[kind].extensions:
+    # A name without an extension (some phones and clients send one) takes the kind its content
+    # is; a name with one must agree with the content (a page renamed photo.jpg is refused above).
+    if _extension(name) and _extension(name) not in KINDS[kind].extensions:
         raise UploadRefused(f"文件「{name}」的内容是{KINDS[kind].label}，与扩展名不符，请改正文件名后重新上传")
     return kind
 

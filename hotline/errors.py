@@ -18,6 +18,15 @@ class InvalidInput(HotlineError):
     code = "invalid"
 
 
+class UnsupportedFile(HotlineError):
+    """A file whose bytes are not a kind the field takes (checked by content, not name): 415, the
+    HTTP status of a payload in an unsupported format. A schema says `format: binary` and cannot
+    state which bytes a file may hold; the contract test expects 415 for them (tests/api)."""
+
+    status_code = 415
+    code = "unsupported_file"
+
+
 class NotAllowed(HotlineError):
     """The actor's role may not do this at all (403)."""
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hardening.uploads import ATTACHMENT_KINDS, UploadRefused, check_upload, safe_content_type
-from hotline.errors import Conflict, InvalidInput, NotAllowed
+from hotline.errors import Conflict, InvalidInput, NotAllowed, UnsupportedFile
 from hotline.models import Category, Role, Ticket, TicketState, Unit
 from hotline.models.tickets import HANDLING_STATES
 from hotline.permissions import HOTLINE_STAFF, require_role
@@ -163,7 +163,7 @@ def _validate_files(files) -> list:
         try:  # by content, not name (issue 20 item 5): no HTML or SVG renamed .jpg, no programs
             f.sniffed_kind = check_upload(f, allowed=ATTACHMENT_KINDS)
         except UploadRefused as refused:
-            raise InvalidInput(str(refused), field="files")
+            raise UnsupportedFile(str(refused), field="files") from None
     return files
 
 

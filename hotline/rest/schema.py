@@ -34,6 +34,7 @@ EXAMPLES = {
     "404": ("not_found", "工单不存在", None),
     "409": ("state_conflict", "工单当前状态为「已派单」，不能派单", None),
     "429": ("throttled", "请求过于频繁，请稍后再试", None),
+    "415": ("unsupported_file", "文件「现场.zip」的内容不是允许的类型（允许：.jpg、.png、.pdf …）", "files"),
 }
 DESCRIPTIONS = {
     "400": "输入有误（字段、查询参数或请求体无法读取）",
@@ -42,6 +43,7 @@ DESCRIPTIONS = {
     "404": "对象不存在，或无权查看（两者答复相同）",
     "409": "工单状态已变化（他人已先操作，或 If-Match 版本过期）",
     "429": "请求过于频繁",
+    "415": "附件的内容不是允许的类型（按文件内容判断，不看文件名；网页、脚本、程序一律拒收）",
 }
 
 
@@ -80,6 +82,8 @@ def codes_for(path: str, method: str) -> list[str]:
     codes.append("404")
     if method == "post" and path not in PUBLIC and ("{id}" in path or path == "/api/tickets/"):
         codes.append("409")
+    if path in MULTIPART_BODIES:
+        codes.append("415")  # an attachment whose bytes are no allowed kind (hardening.uploads)
     if path in PUBLIC:
         codes.append("429")  # the token endpoint: also account_locked, login_backoff (accounts)
     return codes

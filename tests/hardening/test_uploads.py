@@ -50,6 +50,13 @@ def test_a_file_whose_content_does_not_match_its_name_is_refused():
         check_upload(upload("数据.bin", bytes(range(256)) * 4))
 
 
+def test_a_name_without_an_extension_takes_the_kind_its_content_is():
+    assert check_upload(upload("IMG_0042", JPEG)) == "jpeg"
+    assert check_upload(upload("情况说明", "楼道灯已修好".encode())) == "text"
+    with pytest.raises(UploadRefused, match="出于安全原因不能上传"):
+        check_upload(upload("page", b"<html><script>alert(1)</script></html>"))
+
+
 @pytest.mark.parametrize("name, content, kind", [
     ("现场.jpg", JPEG, "jpeg"), ("现场.PNG", PNG, "png"), ("说明.pdf", b"%PDF-1.7\n", "pdf"),
     ("记录.txt", "已处理，见附件".encode("gb18030"), "text"), ("录音.amr", b"#!AMR\n" + b"\0" * 32, "amr"),
@@ -70,7 +77,7 @@ def test_a_reply_with_an_svg_renamed_jpg_is_refused_and_nothing_is_saved(api, pe
     ticket = f.in_progress(people)
     answer = api(people["staff_a"]).post(f"/api/tickets/{ticket.pk}/reply/",
                                          {"text": REPLY, "files": [upload("现场照片.jpg", SVG)]}, format="multipart")
-    assert answer.status_code == 400
+    assert answer.status_code == 415 and answer.json()["error"]["code"] == "unsupported_file"
     message = answer.json()["error"]["message"]
     assert "现场照片.jpg" in message and "不能上传" in message
     assert not Reply.objects.exists() and not Attachment.objects.exists()

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dispatch.deadlines import ticket_light
-from hotline.errors import Conflict, HotlineError, InvalidInput, NotAllowed, NotFound
+from hotline.errors import Conflict, HotlineError, InvalidInput, NotAllowed, NotFound, UnsupportedFile
 from hotline.models import Role
 from hotline.privacy import citizen_as_seen_by, ticket_as_seen_by, tickets_as_seen_by
 
@@ -66,7 +66,7 @@ def call_service(form, service, *, raises: tuple = (), **kwargs):
         return service(**kwargs)
     except raises:
         raise
-    except InvalidInput as exc:
+    except (InvalidInput, UnsupportedFile) as exc:
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)
     except (Conflict, NotAllowed, NotFound, HotlineError) as exc:
