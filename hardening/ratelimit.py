@@ -20,26 +20,32 @@ from ops.client import client_ip
 logger = logging.getLogger(__name__)
 
 
-def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> int:
-    """Count one attempt. 0 while within `limit` attempts of the window that the first attempt
-    opened, else the seconds until that window ends (what Retry-After says)."""
-    if not settings.RATE_LIMITS_ENABLED:
-        return 0
+def window_count(scope: str, key: str, *, window_seconds: int) -> tuple[int, float]:
+    """Count one attempt in the fixed window its scope and key's first attempt opened (shared
+    through the cache): (attempts in the window so far, this one included; the window's start)."""
     cache_key = f"ratelimit:{scope}:{key}"
     now = time.time()
     if cache.add(cache_key, 1, timeout=window_seconds):
         cache.set(f"{cache_key}:start", now, timeout=window_seconds)
-        return 0
+        return 1, now
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=window_seconds)
         cache.set(f"{cache_key}:start", now, timeout=window_seconds)
+        return 1, now
+    return count, cache.get(f"{cache_key}:start") or now
+
+
+def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> int:
+    """Count one attempt. 0 while within `limit` attempts of the window that the first attempt
+    opened, else the seconds until that window ends (what Retry-After says)."""
+    if not settings.RATE_LIMITS_ENABLED:
         return 0
-    if count <= limit:
+    count, start = window_count(scope, key, window_seconds=window_seconds)
+    if count <= max(limit, 1):  # a window's first attempt always passes
         return 0
-    start = cache.get(f"{cache_key}:start") or now
-    return max(1, int(start + window_seconds - now + 0.999))
+    return max(1, int(start + window_seconds - time.time() + 0.999))
 
 
 def check(request, name: str) -> int:

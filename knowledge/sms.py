@@ -7,8 +7,8 @@ Rate limit per number (settings.KNOWLEDGE_SMS_RATE_LIMIT, default 10 an hour): t
 the limit gets one polite reply, the next ones none, until the window ends.
 """
 from django.conf import settings
-from django.core.cache import cache
 
+from hardening.ratelimit import window_count
 from sms_gateway.intake import KeywordReply
 
 from .services.use import use_sms
@@ -31,15 +31,7 @@ def short_answer(point) -> str:
 def _rate(phone: str) -> str:
     """'ok', 'over' (the first text over the limit: told once) or 'silent'."""
     limit, window = getattr(settings, "KNOWLEDGE_SMS_RATE_LIMIT", DEFAULT_RATE_LIMIT)
-    key = f"ratelimit:knowledge_sms:{phone}"
-    if cache.add(key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window)
-            count = 1
+    count, _start = window_count("knowledge_sms", phone, window_seconds=window)
     if count <= limit:
         return "ok"
     return "over" if count == limit + 1 else "silent"
