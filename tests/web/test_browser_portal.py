@@ -99,8 +99,11 @@ def test_refused_refresh_keeps_the_question(browser, live_server, settings):
     page = new_page(browser, DESKTOP)
     page.goto(f"{live_server.url}/portal/submit/")
     fill_complaint(page)
+    first = page.get_attribute("#captcha-img", "src")
     page.click("#captcha-refresh")
-    page.wait_for_function("() => !document.querySelector('#captcha-refused')")
+    # the first refresh is allowed: wait until its new question is on the page
+    page.wait_for_function("old => document.querySelector('#captcha-img').src !== old", arg=first)
+    assert page.locator("#captcha-refused").count() == 0
     shown = page.get_attribute("#captcha-img", "src")
     page.click("#captcha-refresh")
     page.wait_for_selector("#captcha-refused")
