@@ -62,6 +62,15 @@ INSTALLED_APPS = [
     "hardening",
 
     "accounts",
+    # issue 18: assessment, appeals and 电子监察, the ticket-list export, bulletins
+    "assessment",
+    "appeals",
+    "exports",
+    "bulletins",
+    # issue 19: Open311 and partner keys, village agents, photos
+    "open311",
+    "agents",
+    "photos",
 ]
 
 MIDDLEWARE = [

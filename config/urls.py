@@ -27,6 +27,15 @@ urlpatterns = [
     path("", include("telephony.urls")),
     path("", include("dispatch.urls")),
     path("", include("sms_gateway.urls")),
+    # issue 18
+    path("", include("assessment.urls")),
+    path("", include("appeals.urls")),
+    path("", include("exports.urls")),
+    path("", include("bulletins.urls")),
+    # issue 19
+    path("", include("open311.urls")),  # /open311/v2/…
+    path("", include("agents.urls")),
+    path("", include("photos.urls")),
     path("", include("web.urls")),
     path("", include("knowledge.urls_use")),
 ]

@@ -26,6 +26,11 @@ class Role(models.TextChoices):
     # An account the system administrator created and the security administrator has not yet
     # given a role (and the bootstrap superuser, which holds none): it may sign in, and sees nothing.
     UNASSIGNED = "unassigned", _("未分配角色")
+    # issue 19: outside filers. A partner system files through Open311 or the REST API with its
+    # own key and sees only what it filed; a village agent (代办员) files for villagers and
+    # follows only the tickets they filed.
+    PARTNER = "partner", _("合作系统")
+    AGENT = "agent", _("代办员")
 
 
 class HotlineUserManager(UserManager):

@@ -61,6 +61,8 @@ class Channel(models.TextChoices):
     WEB = "web", _("网站")
     API = "api", _("接口")
     WALK_IN = "walk_in", _("来访")
+    OPEN311 = "open311", _("Open311")  # issue 19: partner systems over GeoReport v2
+    AGENT = "agent", _("代办")  # issue 19: a village agent filed it for a citizen
 
 
 class Light(models.TextChoices):
@@ -82,6 +84,10 @@ class Ticket(models.Model):
     content = models.TextField(_("诉求内容"))
     address = models.CharField(_("事发地点"), max_length=200, blank=True)
     area = models.CharField(_("所属区域"), max_length=50, blank=True, db_index=True)
+    # issue 19 item 5: where it happened, when known (WGS 84; Open311's lat/long, the portal's
+    # "use my location", or the centre of the area chosen).
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     citizen = models.ForeignKey(
         "hotline.Citizen", verbose_name=_("市民"), null=True, blank=True,
         on_delete=models.PROTECT, db_index=False, related_name="tickets",

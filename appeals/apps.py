@@ -1,0 +1,7 @@
+"""Appeals (不满意甄别/申诉, issue 18 item 2) and electronic supervision per unit (电子监察, item 3)."""
+from django.apps import AppConfig
+
+
+class AppealsConfig(AppConfig):
+    name = "appeals"
+    verbose_name = "申诉与电子监察"
