@@ -18,6 +18,10 @@ from .models import SIDE_PART, Assignment, Instruction
 OFFICE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
 
+# Outside filers: they follow the tickets they filed, and nothing else.
+FILER_ROLES = frozenset({Role.PARTNER, Role.AGENT})
+
+
 def tickets_visible_to(user, *, one_statement: bool = False) -> QuerySet[Ticket]:
     """Hotline staff see everything; a leader what is routed to them; a unit its own
     (and its sub-units') tickets; anyone else nothing.
@@ -38,6 +42,9 @@ def tickets_visible_to(user, *, one_statement: bool = False) -> QuerySet[Ticket]
         units = unit_subtree_ids(user.unit)
         mine = Q(lead_unit_id__in=units)
         side = Assignment.objects.filter(SIDE_PART, unit_id__in=units).values("ticket_id")
+    elif user.role in FILER_ROLES:
+        # issue 19: a partner system (its key's account) and a village agent see only what they filed.
+        return qs.filter(created_by=user)
     else:
         return qs.none()
     if one_statement:

@@ -165,6 +165,8 @@ class Ticket(models.Model):
             models.Index(fields=["leader", "state"], name="ticket_leader_state"),
             models.Index(fields=["citizen", "created_at"], name="ticket_citizen_created"),
             models.Index(fields=["state", "created_at"], name="ticket_state_created"),
+            # issue 19: a partner's or a village agent's own tickets (dispatch.visibility FILER_ROLES)
+            models.Index(fields=["created_by", "created_at"], name="ticket_creator_created"),
         ]
 
     def __str__(self) -> str:
