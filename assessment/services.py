@@ -10,12 +10,11 @@ from hotline.errors import Conflict, InvalidInput, NotFound
 from hotline.models import Role
 from hotline.permissions import require_role
 
+from .access import PUBLISHERS
 from .counting import counts_by_unit_and_month
 from .models import CountLedger, MonthScore, PublishedMonth, Scheme, SchemeIndicator
 from .months import current_month, label, month_of, next_month
 from .selectors import compute, scheme_for
-
-PUBLISHERS = (Role.ADMIN, Role.SUPERVISOR)
 
 
 def rollups_refresh() -> None:
