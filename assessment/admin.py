@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdmin
+from audit.changes import change_detail, field_values
 from audit.models import AuditAction
-from hotline.admin_access import BUSINESS_RECORDS, RoleAdmin, RoleInline
+from audit.services import audit_record
+from hotline.admin_access import BUSINESS_RECORDS, RoleAdmin, RoleInline, may
 from hotline.errors import HotlineError
 
 from .models import PublishedMonth, Scheme, SchemeIndicator
@@ -67,6 +69,16 @@ class IndicatorInline(RoleInline, admin.TabularInline):
     formset = IndicatorFormSet
     extra = 0
 
+    # Edited by the page's own editors (RoleInline only lets it be seen).
+    def has_add_permission(self, request, obj=None):
+        return may(request.user, BUSINESS_RECORDS)
+
+    def has_change_permission(self, request, obj=None):
+        return may(request.user, BUSINESS_RECORDS)
+
+    def has_delete_permission(self, request, obj=None):
+        return may(request.user, BUSINESS_RECORDS)
+
 
 @admin.register(Scheme)
 class SchemeAdmin(AuditedAdmin, RoleAdmin):
@@ -80,6 +92,24 @@ class SchemeAdmin(AuditedAdmin, RoleAdmin):
         "某月适用的方案为起始月份不晚于该月的最新版本。指标：线性计分的比率 ≥ 上限得满分、≤ 下限得 0 分"
         "（退单率、重办率、延期率越低越好，反之）；按件扣分 = 分值 − min(封顶, 每件分值 × 件数)；"
         "按件加分 = 分值 + min(封顶, 每件分值 × 件数)。已用于发布结果的方案不能修改。")}),)
+
+    def save_formset(self, request, form, formset, change):
+        """The indicators are the scheme's rules: their changes are audited as the scheme's."""
+        if formset.model is not SchemeIndicator:
+            return super().save_formset(request, form, formset, change)
+        scheme = form.instance
+        before = self._indicator_values(scheme)
+        super().save_formset(request, form, formset, change)
+        detail = change_detail(op="changed" if change else "created", before=before,
+                               after=self._indicator_values(scheme))
+        if detail["before"] or detail["after"]:
+            audit_record(action=self.audit_action, request=request, target=scheme,
+                         detail={**detail, "part": "indicators"})
+
+    @staticmethod
+    def _indicator_values(scheme) -> dict:
+        return {row.code: str(field_values(row, skip=("scheme", "code")))
+                for row in SchemeIndicator.objects.filter(scheme=scheme)} if scheme.pk else {}
 
     @admin.display(description=_("指标数"))
     def indicator_count(self, obj):
