@@ -93,3 +93,19 @@ def scheme_copy(*, scheme: Scheme, actor, valid_from: dt.date | None = None, req
     audit_record(action=AuditAction.POLICY_CHANGED, actor=actor, request=request, target=copy,
                  detail={"op": "copied", "from": scheme.pk, "valid_from": valid_from.isoformat()})
     return copy
+
+
+@transaction.atomic
+def scheme_default_ensure(*, valid_from: dt.date) -> Scheme | None:
+    """The default scheme (assessment.defaults) when there is none yet (the demo); None otherwise."""
+    from .defaults import DEFAULT_INDICATORS, DEFAULT_NAME
+
+    if Scheme.objects.exists():
+        return None
+    scheme = Scheme.objects.create(name=DEFAULT_NAME, valid_from=month_of(valid_from),
+                                   note="默认方案：权重参照常见的12345热线考核办法，可复制为新版本后修改。")
+    SchemeIndicator.objects.bulk_create([
+        SchemeIndicator(scheme=scheme, code=code, rule=rule, weight=weight, lower=lower, upper=upper,
+                        per_event=per_event, cap=cap)
+        for code, rule, weight, lower, upper, per_event, cap in DEFAULT_INDICATORS])
+    return scheme

@@ -104,3 +104,15 @@ def test_a_new_version_may_not_start_in_a_published_month(client, centre_admin, 
 def test_only_the_centre_admin_opens_the_schemes(client, db, role):
     client.force_login(make_user(f"u_{role}", role))
     assert client.get("/admin/assessment/scheme/").status_code in (302, 403)
+
+
+def test_the_default_scheme_is_valid_and_weighs_100(db):
+    from assessment.scoring import Rule, validate
+    from assessment.services import scheme_default_ensure
+
+    scheme = scheme_default_ensure(valid_from=dt.date(2026, 1, 15))
+    assert scheme.valid_from == dt.date(2026, 1, 1)
+    rules = [Rule.of(row) for row in scheme.indicators.all()]
+    assert [validate(rule) for rule in rules] == [None] * 10
+    assert sum(r.weight for r in rules if r.rule == "linear") == 100
+    assert scheme_default_ensure(valid_from=dt.date(2026, 1, 1)) is None  # once
