@@ -93,14 +93,20 @@ def assessed_counts(raw: dict[int, dict]) -> dict[int, dict]:
     listed beside its children counts its own tickets only, as on the reports ranking)."""
     units = assessed_units()
     parents = {u.parent_id for u in units}
+    # The assessed units are disjoint subtrees (a parent listed beside its children keeps only its
+    # own rows): a raw unit belongs to the assessed unit among itself and its ancestors.
+    subtree_heads = {u.pk for u in units if u.pk not in parents}
+    own_only = {u.pk for u in units if u.pk in parents}
     paths = dict(Unit.objects.filter(pk__in=list(raw)).values_list("pk", "path"))
     owner: dict[int, int] = {}
     for unit_id in raw:
-        for unit in units:
-            own_only = unit.pk in parents
-            if (unit_id == unit.pk) if own_only else paths.get(unit_id, "").startswith(unit.path):
-                owner[unit_id] = unit.pk
-                break
+        if unit_id in own_only:
+            owner[unit_id] = unit_id
+            continue
+        line = [int(p) for p in paths.get(unit_id, "").split("/") if p]
+        head = next((a for a in reversed(line) if a in subtree_heads), None)
+        if head is not None:
+            owner[unit_id] = head
     out: dict[int, dict] = {}
     for unit_id, counts in raw.items():
         if unit_id in owner:
