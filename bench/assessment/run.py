@@ -14,8 +14,8 @@ month produces are synthesized with generate_series (nothing else is faked):
   in assessment_eventdailystat (one row per day and raw unit: lead dispatches, returns, reopens,
   extensions, 督办, praise);
 - the eleven earlier months are published in order (timed: `assessment_month_publish`), so that
-  November, the month after the newest published one, carries the late changes of all eleven
-  (the worst case of the carry window).
+  November, the month after the newest published one, carries the late changes of the published
+  months in the carry window (assessment.counting.CARRY_MONTHS, 3): the worst case of an open month.
 Then `month_scores(month=November)` (unpublished: computed live, no cache) is timed --runs times
 (p50/p95/p99), and publishing November is timed 5 times, each rolled back.
 The benchmark's rows are deleted first (units with code bench-*, every rollup row, every
@@ -59,7 +59,7 @@ def sql(statement, params=()):
 def setup_units():
     from hotline.models import Unit
 
-    Unit.objects.filter(code__startswith="bench-").order_by("-path").delete()
+    sql("DELETE FROM hotline_unit WHERE code LIKE 'bench-%%'")  # one statement: parents with children
     root = Unit.objects.create(name="某市人民政府", code="bench-root", kind=Unit.Kind.DISTRICT)
     tops = Unit.objects.bulk_create([Unit(name=f"考核单位{n:03d}", code=f"bench-u{n}", parent=root, path="/")
                                      for n in range(UNITS)])
@@ -138,6 +138,7 @@ def percentile(values, share):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--reuse", action="store_true", help="keep the synthesized rollups of a previous run")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "set DATABASE_URL to your PostgreSQL database"
     call_command("migrate", verbosity=0)
@@ -146,9 +147,15 @@ def main():
     from hotline.models import Role, User
 
     started = time.monotonic()
-    wipe()
-    _root, unit_ids = setup_units()
-    synthesize(unit_ids)
+    if args.reuse:
+        for table in ("assessment_monthscore", "assessment_countledger", "assessment_publishedmonth",
+                      "assessment_schemeindicator", "assessment_scheme"):
+            sql(f"TRUNCATE {table} CASCADE")
+        unit_ids = []
+    else:
+        wipe()
+        _root, unit_ids = setup_units()
+        synthesize(unit_ids)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*), SUM(received) FROM reports_dailystat")
         stat_rows, received = cursor.fetchone()
@@ -158,7 +165,7 @@ def main():
         event_rows = cursor.fetchone()[0]
     print(f"synthesized in {time.monotonic() - started:.0f} s: reports_dailystat {stat_rows:,} rows "
           f"(received {received:,} in {MONTH:%Y-%m}), reports_dailyunitstat {unit_rows:,}, "
-          f"assessment_eventdailystat {event_rows:,}; units {len(unit_ids) + 1}")
+          f"assessment_eventdailystat {event_rows:,}; units {len(unit_ids) + 1 if unit_ids else 'reused'}")
 
     scheme_default_ensure(valid_from=dt.date(2025, 1, 1))
     actor, _ = User.objects.get_or_create(username="bench-supervisor", defaults={"role": Role.SUPERVISOR})

@@ -14,6 +14,9 @@ from tests import factories as f
 
 from .conftest import at, refresh
 
+# The rollup's SQL (day boundaries, the correlated unit subquery) runs on PostgreSQL too.
+pytestmark = pytest.mark.postgres_too
+
 SEPTEMBER, OCTOBER = dt.date(2026, 9, 1), dt.date(2026, 10, 1)
 
 
