@@ -77,12 +77,9 @@ def carry_sources(month: dt.date) -> list[dt.date]:
 
 
 def ledger_by_unit(months: list[dt.date]) -> dict[int, dict[str, int]]:
-    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_NAMES, 0))
-    for unit_id, counts in CountLedger.objects.filter(source_month__in=months).values_list("unit_id", "counts"):
-        acc = out[unit_id]
-        for name in COUNT_NAMES:
-            acc[name] += int(counts.get(name) or 0)
-    return dict(out)
+    rows = (CountLedger.objects.filter(source_month__in=months).values("unit_id")
+            .annotate(**{name: Sum(name) for name in COUNT_NAMES}).order_by())
+    return {row["unit_id"]: {name: row[name] or 0 for name in COUNT_NAMES} for row in rows}
 
 
 def month_counts(month: dt.date) -> tuple[dict[int, dict[str, int]], list[dt.date]]:

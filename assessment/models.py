@@ -122,13 +122,28 @@ class MonthScore(models.Model):
 
 
 class CountLedger(models.Model):
-    """What of a registration month's (or event month's) counts is already in published scores:
-    per source month and unit, the counts as they stood at the last publication that took them
-    in. The next month's computation adds what changed since (the late events)."""
+    """What of a month's counts is already in published scores: per source month and raw unit, the
+    counts as they stood at the last publication that took them in. The next month's computation
+    adds what changed since (the late events). One column per count (assessment.counting
+    COUNT_NAMES) so that the carry sums them in SQL."""
 
     source_month = models.DateField()
     unit_id = models.BigIntegerField()
-    counts = models.JSONField(default=dict)
+    counts = models.JSONField(default=dict)  # unused since 0002 (kept: the first migration had it)
+    dispatched = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    due = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    signed_on_time = models.IntegerField(default=0)
+    valid_callbacks = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    lead_dispatched = models.IntegerField(default=0)
+    returns = models.IntegerField(default=0)
+    reopens = models.IntegerField(default=0)
+    extensions = models.IntegerField(default=0)
+    supervised = models.IntegerField(default=0)
+    praised = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source_month", "unit_id"], name="count_ledger_once")]

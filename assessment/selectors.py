@@ -81,17 +81,22 @@ def compute(*, month: dt.date, scheme: Scheme) -> MonthResult:
     return MonthResult(month, scheme, scores, per_unit, None, [m.isoformat() for m in sources])
 
 
-def assessed_units() -> list[Unit]:
-    """The units compared: the reports ranking's (the second level of the tree, or the roots)."""
-    from reports.kpis import ranking_units
-
-    return ranking_units()
+def assessed_units(raw_ids) -> list[Unit]:
+    """The units compared, as on the reports ranking (`reports.kpis.ranking_units`): the second
+    level of the tree (departments, towns, utilities), or the roots when the tree is flat; a lone
+    root with rows of its own this month is listed beside its children (its own rows only)."""
+    roots = list(Unit.objects.filter(parent__isnull=True))
+    if len(roots) == 1:
+        children = list(Unit.objects.filter(parent=roots[0]))
+        if children:
+            return [*roots, *children] if roots[0].pk in raw_ids else children
+    return roots
 
 
 def assessed_counts(raw: dict[int, dict]) -> dict[int, dict]:
     """Raw per-unit counts summed into the assessed units, each with its sub-units (a parent
     listed beside its children counts its own tickets only, as on the reports ranking)."""
-    units = assessed_units()
+    units = assessed_units(raw)
     parents = {u.parent_id for u in units}
     # The assessed units are disjoint subtrees (a parent listed beside its children keeps only its
     # own rows): a raw unit belongs to the assessed unit among itself and its ancestors.

@@ -62,7 +62,7 @@ def assessment_month_publish(*, month: dt.date, actor, refresh: bool = True) -> 
     taken = [month, *(dt.date.fromisoformat(m) for m in result.carried_from)]
     CountLedger.objects.filter(source_month__in=taken).delete()
     CountLedger.objects.bulk_create([
-        CountLedger(source_month=source, unit_id=unit_id, counts=counts)
+        CountLedger(source_month=source, unit_id=unit_id, **counts)
         for (source, unit_id), counts in counts_by_unit_and_month(taken).items()])
     return published
 
