@@ -1,6 +1,7 @@
 """Reads of the monthly assessment (考核). Other apps (bulletins, the reports pages, the LED
 board) read scores only through `month_scores`."""
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from hotline.models import Unit
@@ -9,6 +10,8 @@ from .counting import COUNT_NAMES, month_counts
 from .models import MonthScore, PublishedMonth, Scheme
 from .months import month_of
 from .scoring import Rule, unit_points
+
+CACHE_SECONDS = 600  # an upper bound: the key changes with every rollup refresh (each minute)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,26 @@ def month_result(*, month: dt.date) -> MonthResult:
     scheme = scheme_for(month)
     if scheme is None:
         return MonthResult(month, None, [], {})
-    return compute(month=month, scheme=scheme)
+    return cached_compute(month=month, scheme=scheme)
+
+
+def cached_compute(*, month: dt.date, scheme: Scheme) -> MonthResult:
+    """An open month's scores, cached until anything they are made of may have changed: the key
+    holds the scheme's rules, both rollups' last refresh and the newest publication (the ledger)."""
+    from django.core.cache import cache
+
+    from reports.models import RollupState
+
+    refreshed = sorted((name, str(at)) for name, at in RollupState.objects.values_list("name", "refreshed_at"))
+    newest = PublishedMonth.objects.order_by("-pk").values_list("pk", flat=True).first()
+    rules = [(i.code, i.rule, str(i.weight), str(i.lower), str(i.upper), str(i.per_event), str(i.cap))
+             for i in scheme.indicators.all()]
+    key = "assessment:month:" + hashlib.sha1(repr((month, scheme.pk, rules, refreshed, newest)).encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = compute(month=month, scheme=scheme)
+        cache.set(key, result, CACHE_SECONDS)
+    return result
 
 
 def compute(*, month: dt.date, scheme: Scheme) -> MonthResult:

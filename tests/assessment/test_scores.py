@@ -63,6 +63,9 @@ def test_published_month_is_frozen_and_late_events_count_next_month(september, p
     assert before[september["B"].pk][0] == 61.5 and before[september["A"].pk][0] == pytest.approx(31.33)
     assert MonthScore.objects.filter(published=published).count() == 2
 
+    # Nothing has happened in October yet (and the answer is cached until the rollups move)
+    assert month_scores(month=OCTOBER) == []
+
     # October: B replies T6 (a September ticket), the centre approves, the citizen is satisfied;
     # A's T4 is supervised again; B gets a new ticket T7.
     with frozen_at(at("2026-10-12 10:00")):
