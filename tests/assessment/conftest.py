@@ -11,6 +11,7 @@ from dispatch import services as d
 from hotline.clock import frozen_at
 from reports import rollup as reports_rollup
 from tests import factories as f
+from tests.web.browser import browser  # noqa: F401 - the headless Chromium fixture for browser tests
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

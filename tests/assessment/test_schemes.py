@@ -116,3 +116,10 @@ def test_the_default_scheme_is_valid_and_weighs_100(db):
     assert [validate(rule) for rule in rules] == [None] * 10
     assert sum(r.weight for r in rules if r.rule == "linear") == 100
     assert scheme_default_ensure(valid_from=dt.date(2026, 1, 1)) is None  # once
+
+
+def test_an_indicator_chosen_twice_is_refused(client, centre_admin, scheme):
+    response = admin_post(client, centre_admin, scheme, **{"indicators-1-code": "closure_rate",
+                                                           "indicators-1-lower": "0", "indicators-1-upper": "100"})
+    assert response.status_code == 200
+    assert scheme.indicators.filter(code="closure_rate").count() == 1
