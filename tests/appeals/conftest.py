@@ -16,6 +16,14 @@ def dissatisfied(people) -> Ticket:
     return f.fresh(ticket)
 
 
+def redispatched(people) -> Ticket:
+    """A dissatisfied ticket sent back to unit A for re-handling (重办): the reports count a ticket's
+    callbacks under its current lead unit."""
+    ticket = dissatisfied(people)
+    d.ticket_dispatch(ticket=ticket, actor=people["supervisor"], lead_unit=people["staff_a"].unit)
+    return f.fresh(ticket)
+
+
 def satisfied(people) -> Ticket:
     ticket = f.replied(people, co=False)
     d.survey_record(ticket=ticket, result="satisfied", actor=people["operator"], method="phone")
