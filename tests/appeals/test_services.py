@@ -122,7 +122,8 @@ def test_a_file_that_is_not_what_it_says_is_refused(people):
 def test_uphold_records_who_and_why_and_flags_the_survey(people):
     appeal = file_dissatisfied(people)
     ruled = appeal_uphold(appeal=appeal, actor=people["supervisor"], note="录音证实已按政策答复")
-    assert (ruled.state, ruled.decided_by, ruled.decision_note) == ("upheld", people["supervisor"], "录音证实已按政策答复")
+    assert (ruled.state, ruled.decided_by) == ("upheld", people["supervisor"])
+    assert ruled.decision_note == "录音证实已按政策答复"
     assert Survey.objects.get(pk=appeal.survey_id).appeal_upheld
     event = TicketEvent.objects.filter(ticket=appeal.ticket, kind="appeal_upheld").get()
     assert event.actor == people["supervisor"] and event.payload["note"] == "录音证实已按政策答复"
