@@ -7,6 +7,7 @@ from django.utils import timezone
 from dispatch import services as d
 from hotline.models import Ticket
 from tests import factories as f
+from tests.web.browser import browser  # noqa: F401 - the shared Chromium fixture, for the browser test
 
 
 def dissatisfied(people) -> Ticket:

@@ -7,8 +7,7 @@ from appeals.models import Appeal
 from dispatch import services as d
 from reports import rollup
 from tests import factories as f
-from tests.web.browser import (  # noqa: F401 - browser: the shared Chromium fixture
-    DESKTOP, PHONE, assert_no_horizontal_scroll, browser, login, new_page, shot)
+from tests.web.browser import DESKTOP, PHONE, assert_no_horizontal_scroll, login, new_page, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
