@@ -1,8 +1,8 @@
 """An appeal end to end in headless Chromium (issue 18): unit A's staff file a 不满意申诉 with a
 reason from their ticket page, the supervisor upholds it on the centre's appeal list, and the
-unit's 满意率 on the reports page and its score on /assessment/ rise once the rollups refresh. Screenshots in tests/screenshots/."""
+unit's 满意率 on the reports page and its score on /assessment/ rise once the rollups
+refresh. Screenshots in tests/screenshots/."""
 import pytest
-
 from django.utils import timezone
 
 from appeals.models import Appeal
