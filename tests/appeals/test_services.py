@@ -167,3 +167,16 @@ def test_only_the_centre_rules(people):
         with pytest.raises(NotAllowed):
             appeal_uphold(appeal=appeal, actor=people[who], note="成立")
     assert Appeal.objects.get(pk=appeal.pk).state == "pending"
+
+
+def test_unit_head_gets_an_sms_of_the_ruling_after_commit(people, django_capture_on_commit_callbacks):
+    from sms_gateway.models import Message
+    unit = people["staff_a"].unit
+    unit.head_phone = "13900001111"
+    unit.save()
+    appeal = file_dissatisfied(people)
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_reject(appeal=appeal, actor=people["supervisor"], reason="证据不足")
+    message = Message.objects.get(kind="appeal_ruling")
+    assert message.to_number == "13900001111"
+    assert appeal.ticket.number in message.body and "申诉驳回" in message.body and "证据不足" in message.body
