@@ -437,6 +437,9 @@ class Survey(models.Model):
     due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
     sent_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
     answered_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    # issue 18 item 2 (appeals.services.appeal_uphold): the centre upheld the unit's appeal of this
+    # dissatisfied answer; the reports' rollup no longer counts it as a valid callback.
+    appeal_upheld = models.BooleanField(_("申诉成立"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("回访")

@@ -40,6 +40,10 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "hand_down_withdrawn": "收回下级办理",
     # issue 16 item 8, complainants protected
     "confidential_marked": "设为保密件",
+    # issue 18 item 2: appeals (申诉, appeals/services.py)
+    "appeal_filed": "单位提出申诉",
+    "appeal_upheld": "申诉成立",
+    "appeal_rejected": "申诉驳回",
 }
 UNKNOWN_LABEL = "其他记录"
 

@@ -58,7 +58,12 @@ NOT_RUNNING_STATES = FINAL_STATES | {TicketState.SUSPENDED}
 
 
 def insert_sql() -> tuple[str, list[str], list[str]]:
-    """The statement, and the states it is given twice: (not running, for 应办结; final, for 未办结)."""
+    """The statement, and the states it is given twice: (not running, for 应办结; final, for 未办结).
+
+    Upheld appeals (issue 18 item 2, docs/APPEALS.md) are read from flags on the core rows, so the
+    rollup never joins the appeals table: a ticket whose overdue was excused (`overdue_excused`) is
+    not 应办结 while open past its deadline and counts 按时办结 once closed; a survey answer whose
+    dissatisfied appeal was upheld (`appeal_upheld`) is no valid callback."""
     final = _states(FINAL_STATES)
     not_running = _states(NOT_RUNNING_STATES)
     day = day_sql("t.created_at")
@@ -76,14 +81,14 @@ def insert_sql() -> tuple[str, list[str], list[str]]:
         SUM(CASE WHEN t.dispatched_at IS NOT NULL THEN 1 ELSE 0 END),
         SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.state = 'closed' THEN 1 ELSE 0 END),
         SUM(CASE WHEN t.dispatched_at IS NOT NULL AND (t.state = 'closed' OR (
-                 t.state NOT IN ({_in(not_running)}) AND t.due_at < %s
+                 t.state NOT IN ({_in(not_running)}) AND t.due_at < %s AND NOT t.overdue_excused
                  AND (t.replied_at IS NULL OR t.replied_at > t.due_at))) THEN 1 ELSE 0 END),
-        SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.state = 'closed' AND t.closed_on_time
-                 THEN 1 ELSE 0 END),
+        SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.state = 'closed'
+                 AND (t.closed_on_time OR t.overdue_excused) THEN 1 ELSE 0 END),
         SUM(CASE WHEN t.dispatched_at IS NOT NULL AND t.signed_at IS NOT NULL
                  AND t.sign_due_at IS NOT NULL AND t.signed_at <= t.sign_due_at THEN 1 ELSE 0 END),
         SUM(CASE WHEN sv.surveys > 0 THEN 1 ELSE 0 END),
-        SUM(CASE WHEN sv.answered > 0 THEN 1 ELSE 0 END),
+        SUM(CASE WHEN sv.answered_any > 0 THEN 1 ELSE 0 END),
         COALESCE(SUM(sv.answered), 0),
         COALESCE(SUM(sv.satisfied), 0),
         COALESCE(SUM(sv.resolved), 0),
@@ -98,10 +103,14 @@ def insert_sql() -> tuple[str, list[str], list[str]]:
     LEFT JOIN (
         SELECT s.ticket_id,
             SUM(CASE WHEN s.state <> 'cancelled' THEN 1 ELSE 0 END) AS surveys,
-            SUM(CASE WHEN s.state = 'answered' THEN 1 ELSE 0 END) AS answered,
-            SUM(CASE WHEN s.state = 'answered' AND s.result IN ('satisfied', 'basic') THEN 1 ELSE 0 END)
-                AS satisfied,
-            SUM(CASE WHEN s.state = 'answered' AND s.resolved THEN 1 ELSE 0 END) AS resolved
+            -- issue 18 item 2 (docs/APPEALS.md): an answer whose appeal the centre upheld is no
+            -- valid callback (not in 有效回访, 满意, 解决); the ticket was still called back (回访率).
+            SUM(CASE WHEN s.state = 'answered' THEN 1 ELSE 0 END) AS answered_any,
+            SUM(CASE WHEN s.state = 'answered' AND NOT s.appeal_upheld THEN 1 ELSE 0 END) AS answered,
+            SUM(CASE WHEN s.state = 'answered' AND NOT s.appeal_upheld AND s.result IN ('satisfied', 'basic')
+                THEN 1 ELSE 0 END) AS satisfied,
+            SUM(CASE WHEN s.state = 'answered' AND NOT s.appeal_upheld AND s.resolved THEN 1 ELSE 0 END)
+                AS resolved
         FROM dispatch_survey s JOIN hotline_ticket t2 ON t2.id = s.ticket_id
         WHERE t2.created_at >= %s AND t2.created_at < %s
         GROUP BY s.ticket_id

@@ -15,10 +15,14 @@ NAV = {
                     ("board", "/board/", "值班台")],
     Role.SUPERVISOR: [("board", "/board/", "值班台"), ("console", "/console/", "登记工单"),
                       ("callbacks", "/console/callbacks/", "回访"), ("tickets", "/tickets/", "工单查询"),
-                      ("knowledge", "/knowledge/", "知识库")],
-    Role.LEADER: [("leader", "/m/", "待批示"), ("leader_done", "/m/instructed/", "我批示的")],
+                      ("knowledge", "/knowledge/", "知识库"),
+                      # issue 18 items 2 and 3 (appeals app)
+                      ("appeals", "/appeals/", "申诉裁定"), ("supervision", "/supervision/", "电子监察")],
+    Role.LEADER: [("leader", "/m/", "待批示"), ("leader_done", "/m/instructed/", "我批示的"),
+                  ("supervision", "/supervision/", "电子监察")],
     Role.UNIT_STAFF: [("unit", "/unit/", "待办工单"), ("unit_done", "/unit/done/", "已办工单"),
-                      ("unit_search", "/unit/search/", "工单查询"), ("knowledge", "/knowledge/", "知识库")],
+                      ("unit_search", "/unit/search/", "工单查询"), ("knowledge", "/knowledge/", "知识库"),
+                      ("appeals", "/appeals/", "申诉"), ("supervision", "/supervision/", "电子监察")],
 }
 # 中心管理员: the supervisor's work, and the centre's business records in the admin site.
 NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "管理后台")]
