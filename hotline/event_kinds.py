@@ -40,6 +40,8 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "hand_down_withdrawn": "收回下级办理",
     # issue 16 item 8, complainants protected
     "confidential_marked": "设为保密件",
+    # issue 19 item 3, village agents (agents/)
+    "agent_notices_off": "市民取消代办员进度短信",
 }
 UNKNOWN_LABEL = "其他记录"
 
