@@ -19,8 +19,9 @@ LIST_LIMIT = 100
 # What an agent reads of a ticket's timeline: the steps the citizen hears of, never the centre's or a
 # unit's internal notes (instructions, return reasons, urges).
 PROGRESS_KINDS = ("register", "dispatch", "redispatch", "reassign", "sign", "reply", "review_approve",
-                  "extension_approved", "suspend", "resume", "resume_unsigned", "answer_directly", "close",
-                  "close_without_callback", "merge", "mark_invalid", "agent_notices_off")
+                  "extension_approved", "suspend", "resume", "resume_unsigned", "answer_directly",
+                  "callback_satisfied", "callback_dissatisfied", "close_without_callback", "merge", "mark_invalid",
+                  "agent_notices_off")
 SATISFIED = (Survey.Result.SATISFIED, Survey.Result.BASIC)
 
 
