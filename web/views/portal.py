@@ -23,6 +23,7 @@ from hotline.models.tickets import public_state_label
 from hotline.privacy import mask_phone, scrub_text
 from hotline.selectors import ticket_by_number, ticket_timeline
 from hotline.services import tickets as ticket_services
+from photos.selectors import public_photos
 from photos.services import photos_add
 from places.services import ticket_locate
 
@@ -209,6 +210,9 @@ def portal_cases(request):
     votes = {row["ticket"]: row for row in CaseVote.objects.filter(ticket_id__in=ids).values("ticket").annotate(
         up=Count("id", filter=Q(choice=CaseVote.Choice.SATISFIED)),
         down=Count("id", filter=Q(choice=CaseVote.Choice.DISSATISFIED)))}
+    photos = {}
+    for photo in public_photos(ids):  # issue 19: only the photos the centre published with the case
+        photos.setdefault(photo.ticket_id, []).append(photo)
     voter = _voter(request)
     mine = dict(CaseVote.objects.filter(ticket_id__in=ids, voter=voter).values_list("ticket_id", "choice")) \
         if voter else {}
@@ -217,7 +221,7 @@ def portal_cases(request):
         else "", "category": case.category.name if case.category_id else "", "closed_at": case.closed_at,
         "title": case.title, "summary": case.summary, "answer": case.answer, "unit": case.unit_name,
         "up": votes.get(case.ticket_id, {}).get("up", 0), "down": votes.get(case.ticket_id, {}).get("down", 0),
-        "mine": mine.get(case.ticket_id),
+        "mine": mine.get(case.ticket_id), "photos": photos.get(case.ticket_id, []),
     } for case in page]
     params = request.GET.copy()
     params.pop("page", None)
