@@ -13,7 +13,6 @@ from hotline.permissions import OFFICE, require_role
 from hotline.privacy import scrub_text
 from hotline.validation import validate_text
 from hotline.workflow import lock_ticket, record_event
-
 from photos.services import photos_publish
 
 from .models import PublishedCase
