@@ -64,10 +64,7 @@ def area_tickets(*, user, whole_county: bool, period: Period, area: str, light: 
     the tickets with no town; `light` "red" narrows to the red ones."""
     start, end = period.bounds()
     qs = tickets_for_areas(user=user, whole_county=whole_county).filter(created_at__gte=start, created_at__lt=end)
-    if area == UNPLACED:
-        qs = qs.exclude(area__in=list(county().towns))
-    else:
-        qs = qs.filter(area=area)
+    qs = qs.exclude(area__in=list(county().towns)) if area == UNPLACED else qs.filter(area=area)
     if light == Light.RED:
         qs = qs.filter(light_q(Light.RED, timezone.now()))
     return qs.order_by("-created_at", "-id")

@@ -106,10 +106,9 @@ def test_an_unknown_area_is_refused(people):
 
 
 def test_the_geojson_is_a_tiling_of_the_demo_towns():
-    from demo.county_map import county_geojson, town_names
-
     import json
 
+    from demo.county_map import county_geojson, town_names
     from places.geo import geojson_path
 
     data = county_geojson()
