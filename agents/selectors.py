@@ -21,7 +21,7 @@ LIST_LIMIT = 100
 PROGRESS_KINDS = ("register", "dispatch", "redispatch", "reassign", "sign", "reply", "review_approve",
                   "extension_approved", "suspend", "resume", "resume_unsigned", "answer_directly",
                   "callback_satisfied", "callback_dissatisfied", "close_without_callback", "merge", "mark_invalid",
-                  "agent_notices_off")
+                  "agent_notices_off", "photos_added")
 SATISFIED = (Survey.Result.SATISFIED, Survey.Result.BASIC)
 
 

@@ -11,12 +11,13 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from hardening.ratelimit import window_count
 from hotline.errors import InvalidInput, NotAllowed
-from hotline.models import Channel, Role, Ticket, TicketType, Unit, User
+from hotline.models import Channel, Role, TicketType, Unit, User
 from hotline.permissions import require_role
 from hotline.privacy import mask_phone
 from hotline.services.tickets import ticket_register
 from hotline.validation import validate_choice, validate_phone, validate_text
 from hotline.workflow import record_event
+from photos.services import photos_add, photos_prepare
 from sms_gateway import codec
 from sms_gateway.models import Direction
 from sms_gateway.services import SmsError, sms_send
@@ -174,6 +175,7 @@ def agent_file(*, agent: User, data: FilingInput, photos=()) -> Filing:
         if not data.attested:
             raise InvalidInput("请勾选承诺：已当面征得市民同意代为反映", field="attested")
         note = validate_text(data.attestation_note, field="attestation_note", label="承诺说明", max_length=300)
+    prepared = photos_prepare(photos)  # a bad photo is refused before the code is spent
     label = f"代办员{agent.display_name or agent.username}（{profile.village}）"
     with transaction.atomic():
         verified = _verify_code(agent=agent, phone=phone, code=data.code) if data.consent == ConsentKind.SMS_CODE \
@@ -188,15 +190,9 @@ def agent_file(*, agent: User, data: FilingInput, photos=()) -> Filing:
             code_verified_at=verified.used_at if verified else None, attestation=note,
             agent_notified=bool(data.notify_agent),
         )
-        if photos:
-            _photos_add(ticket=ticket, files=list(photos), actor=agent)
+        if prepared:
+            photos_add(ticket=ticket, files=prepared, actor=agent, actor_label=label)
     return filing
-
-
-def _photos_add(*, ticket: Ticket, files: list, actor: User) -> None:
-    from photos.services import photos_add  # issue 19 item 4 (branch h-photos)
-
-    photos_add(ticket=ticket, files=files, actor=actor)
 
 
 def agent_notices_stop(*, citizen_phone: str, number: str = "", actor_label: str = "市民短信") -> list[Filing]:

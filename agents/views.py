@@ -46,22 +46,32 @@ def file_page(request):
     profile = agent_profile_of(request.user)
     form = FilingForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    if request.method == "POST" and request.POST.get("action") == "send_code":
+        # Only the phone matters for a code: the rest of the form comes back as typed, without errors.
+        form = FilingForm(initial=request.POST.dict() | {
+            box: box in request.POST for box in ("attested", "notify_agent")})
         try:
-            if request.POST.get("action") == "send_code":
-                consent = consent_code_send(agent=request.user, citizen_phone=data["citizen_phone"])
-                minutes = round((consent.expires_at - consent.created_at).total_seconds() / 60)
-                messages.success(request, f"验证码已发送至 {mask_phone(consent.phone)}，{minutes}分钟内有效。"
-                                          "请市民告知验证码后填入。")
-            else:
-                filing = agent_file(agent=request.user, data=FilingInput(**data),
-                                    photos=request.FILES.getlist("photos"))
-                messages.success(request, f"已提交，工单号 {filing.ticket.number}。")
-                return redirect(f"/agent/tickets/{filing.ticket_id}/")
+            consent = consent_code_send(agent=request.user, citizen_phone=request.POST.get("citizen_phone", ""))
+        except HotlineError as exc:
+            form = FilingForm(request.POST)
+            form.is_valid()
+            form.errors.clear()
+            _put_error(form, exc)
+            status = 400
+        else:
+            minutes = round((consent.expires_at - consent.created_at).total_seconds() / 60)
+            messages.success(request, f"验证码已发送至 {mask_phone(consent.phone)}，{minutes}分钟内有效。"
+                                      "请市民告知验证码后填入。")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            filing = agent_file(agent=request.user, data=FilingInput(**form.cleaned_data),
+                                photos=request.FILES.getlist("photos"))
         except HotlineError as exc:
             _put_error(form, exc)
             status = 400
+        else:
+            messages.success(request, f"已提交，工单号 {filing.ticket.number}。")
+            return redirect(f"/agent/tickets/{filing.ticket_id}/")
     elif request.method == "POST":
         status = 400
     return render(request, "agents/file.html", {"form": form, "profile": profile, "nav": "agent"}, status=status)

@@ -131,3 +131,19 @@ def test_only_agents_with_a_profile_file(agent, operator, towns):
         agent_file(agent=bare, data=filing_input())
     with pytest.raises(NotAllowed):
         consent_code_send(agent=operator, citizen_phone=CITIZEN)
+
+
+def test_photos_are_stored_with_the_filing(agent, committed):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(buffer, "JPEG")
+    photo = SimpleUploadedFile("路灯.jpg", buffer.getvalue(), content_type="image/jpeg")
+    with committed():
+        filing = agent_file(agent=agent, data=filing_input(
+            citizen_phone="", consent="attestation", attested=True, attestation_note="当面确认"), photos=[photo])
+    assert filing.ticket.photos.count() == 1
+    assert filing.ticket.events.get(kind="photos_added").actor == agent

@@ -114,3 +114,31 @@ def test_no_filing_without_a_profile(towns):
     response = signed_in(bare).get("/agent/")
     assert response.status_code == 403 and "尚未登记" in response.content.decode()
     assert not Filing.objects.exists()
+
+
+def test_sending_a_code_needs_only_the_phone(agent):
+    client = signed_in(agent)
+    response = client.post("/agent/", {"citizen_phone": CITIZEN, "consent": "sms_code", "action": "send_code"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "验证码已发送" in page and 'role="alert"' not in page
+    assert f'value="{CITIZEN}"' in page
+
+
+def test_sending_a_code_to_a_bad_number_keeps_the_form(agent):
+    response = signed_in(agent).post("/agent/", FORM | {"citizen_phone": "0394-8123456", "action": "send_code"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "代办员承诺" in page and 'role="alert"' in page
+    assert "村口路灯坏了一个多月" in page and 'value="0394-8123456"' in page
+
+
+def test_a_bad_photo_is_refused_before_the_code_is_spent(agent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(agent)
+    client.post("/agent/", FORM | {"action": "send_code"})
+    fake = SimpleUploadedFile("x.jpg", b"<svg onload=alert(1)></svg>", content_type="image/jpeg")
+    response = client.post("/agent/", FORM | {"action": "file", "code": last_code(CITIZEN), "photos": [fake]})
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()
+    assert not Ticket.objects.exists()
+    with_code = client.post("/agent/", FORM | {"action": "file", "code": last_code(CITIZEN)})
+    assert with_code.status_code == 302  # the same code still works
