@@ -6,6 +6,7 @@ from agents.services import FilingInput, agent_file, agent_profile_save, consent
 from hotline.models import Role, Unit
 from sms_gateway.models import Direction, Message
 from tests.conftest import make_user
+from tests.web.browser import browser  # noqa: F401 - the shared Chromium fixture, for test_browser_agent
 
 CITIZEN = "13812340001"
 

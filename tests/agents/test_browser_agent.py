@@ -11,9 +11,7 @@ from agents.services import agent_profile_save
 from hotline.models import Role, Ticket, Unit
 from sms_gateway.models import Message
 from tests.conftest import make_user
-from tests.web.browser import (  # noqa: F401 - browser: the shared Chromium fixture
-    DESKTOP, PHONE, assert_no_horizontal_scroll, browser, expect_failure, login, new_page, shot,
-)
+from tests.web.browser import DESKTOP, PHONE, assert_no_horizontal_scroll, expect_failure, login, new_page, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,8 +94,7 @@ def test_agent_files_on_a_phone_and_the_operator_and_citizen_see_it(browser, liv
 
 def assert_photo_shown(page, ticket) -> None:
     """The photo (photos app, issue 19 item 4) is on the staff ticket page."""
-    photos = ticket.photos.all() if hasattr(ticket, "photos") else None
-    assert photos is not None and photos.count() == 1, "the photo was not stored with the ticket"
+    assert ticket.photos.count() == 1, "the photo was not stored with the ticket"
     images = page.locator("img[src*='photo']")
     assert images.count() >= 1
     assert images.first.evaluate("img => img.complete && img.naturalWidth > 0")
