@@ -90,3 +90,9 @@ def test_channel_breakdown_names_agent_filings(filed):
     today = timezone.localdate()
     channels = {r["label"]: r["received"] for r in kpis.breakdown(Filters(start=today, end=today), "channel")}
     assert channels.get("代办") == 5  # the tickets were all registered today (one filing dated back)
+
+
+def test_reports_menu_links_the_agent_report(supervisor, db):
+    client = Client()
+    client.force_login(supervisor)
+    assert 'href="/agent/report/"' in client.get("/reports/").content.decode()
