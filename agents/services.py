@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -185,6 +185,11 @@ def agent_file(*, agent: User, data: FilingInput, photos=()) -> Filing:
             citizen_phone=phone, citizen_name=name, address=f"{profile.town}{profile.village}{address}",
             area=profile.town,
         )
+        if connection.vendor == "postgresql":
+            # next_ticket_number turned synchronous_commit off for the rest of *this* transaction (it
+            # expects to run in its own): the filing's commit must wait for the disk as a registration's does.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO DEFAULT")
         filing = Filing.objects.create(
             agent=agent, ticket=ticket, village=profile.village, town=profile.town, consent=data.consent,
             code_verified_at=verified.used_at if verified else None, attestation=note,

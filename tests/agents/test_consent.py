@@ -13,7 +13,7 @@ from tests.conftest import make_user
 
 from .conftest import CITIZEN, filing_input, last_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # registration inside the filing, on both
 
 
 def test_right_code_files_an_agent_ticket_for_the_agents_town(agent, file_with_code, phone_inbox):

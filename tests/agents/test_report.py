@@ -16,7 +16,7 @@ from reports.kpis import Filters
 
 from .conftest import filing_input
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the grouped counts, on both
 
 
 def attested(agent, committed, **changes):
