@@ -13,6 +13,7 @@ from hotline.permissions import OFFICE, require_role
 from hotline.privacy import scrub_text
 from hotline.validation import validate_text
 from hotline.workflow import lock_ticket, record_event
+from photos.services import photos_publish
 
 from .models import PublishedCase
 
@@ -38,9 +39,12 @@ def _checked(ticket: Ticket, value: str, *, field: str, label: str, max_length: 
 
 
 @transaction.atomic
-def case_publish(*, ticket: Ticket, actor, title: str, summary: str, answer: str = "") -> PublishedCase:
+def case_publish(*, ticket: Ticket, actor, title: str, summary: str, answer: str = "",
+                 public_photo_ids=None) -> PublishedCase:
     """公开案例: show a closed ticket on the portal with the reviewed texts (again, when it was
-    withdrawn or is already public: the texts are replaced)."""
+    withdrawn or is already public: the texts are replaced). `public_photo_ids` (issue 19): the
+    ticket's photos the reviewer ticked 公开 — exactly those appear with the case (None: the
+    choice made before stays; no photo is public unless someone chose it)."""
     require_role(actor, *OFFICE, what="公开案例")
     locked = lock_ticket(ticket.pk)
     if locked.state != TicketState.CLOSED:
@@ -64,8 +68,11 @@ def case_publish(*, ticket: Ticket, actor, title: str, summary: str, answer: str
         "published_at": timezone.now(), "published_by": actor,
         "withdrawn_at": None, "withdrawn_by": None, "withdraw_reason": "",
     })
+    payload = {"title": fields["title"]}
+    if public_photo_ids is not None:
+        payload["public_photos"] = photos_publish(ticket=locked, photo_ids=public_photo_ids)
     record_event(ticket=locked, kind="case_updated" if was_public else "case_published", actor=actor,
-                 payload={"title": fields["title"]})
+                 payload=payload)
     return case
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "open311",
     "agents",
     "photos",
+    "places",  # issue 19 item 5: ticket locations, the county area map
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("open311.urls")),  # /open311/v2/…
     path("", include("agents.urls")),
     path("", include("photos.urls")),
+    path("", include("places.urls")),  # /reports/areas/… (issue 19 item 5)
     path("", include("web.urls")),
     path("", include("knowledge.urls_use")),
 ]

@@ -101,7 +101,12 @@ PEOPLE = [
     Person("zlsgs", Role.UNIT_STAFF, "自来水公司张泉", unit_code="zlsgs", phone="13903940516"),
     Person("rqgs", Role.UNIT_STAFF, "燃气公司孔明", unit_code="rqgs", phone="13903940517"),
     Person("display", Role.DISPLAY, "大厅LED显示屏"),
+    # Issue 19 item 3: village agents (代办员), each tied to a village by seed_demo (DEMO_AGENTS).
+    Person("agent_hd", Role.AGENT, "代办员何春花", phone="13903940701"),
+    Person("agent_lc", Role.AGENT, "代办员吕永年", phone="13903940702"),
 ]
+# username → (village, its town's unit code): agents.AgentProfile rows made by seed_demo.
+DEMO_AGENTS = {"agent_hd": ("王庄村", "hdz"), "agent_lc": ("李楼村", "lcz")}
 
 
 @dataclass

@@ -28,6 +28,7 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "calendar_uncovered": "期限未计节假日",
     "duplicate_suggested": "疑似重复",
     "knowledge_answered": "引用知识点答复",
+    "photos_added": "上传照片",  # issue 19 item 4 (photos.services.photos_add)
     # 挂起 (issue 16, item 4); the transitions suspend / resume / resume_unsigned are named in TRANSITIONS.
     "suspension_requested": "申请挂起",
     "suspension_rejected": "驳回挂起",
@@ -44,6 +45,8 @@ EVENT_LABELS: dict[str, str] = {name: t.label for name, t in TRANSITIONS.items()
     "appeal_filed": "单位提出申诉",
     "appeal_upheld": "申诉成立",
     "appeal_rejected": "申诉驳回",
+    # issue 19 item 3, village agents (agents/)
+    "agent_notices_off": "市民取消代办员进度短信",
 }
 UNKNOWN_LABEL = "其他记录"
 

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("photos/<int:photo_id>/", views.photo_full, name="photo-full"),
+    path("photos/<int:photo_id>/thumb/", views.photo_thumbnail, name="photo-thumbnail"),
+    path("portal/photos/<int:photo_id>/", views.public_full, name="photo-public"),
+    path("portal/photos/<int:photo_id>/thumb/", views.public_thumbnail, name="photo-public-thumbnail"),
+]

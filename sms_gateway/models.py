@@ -224,6 +224,7 @@ class Recipient(models.TextChoices):
     CITIZEN = "citizen", _("市民")
     LEADER = "leader", _("领导")
     UNIT_HEAD = "unit_head", _("承办单位负责人")
+    AGENT = "agent", _("代办员")  # issue 19: a copy of the citizen's notices (agents/)
 
 
 class SmsTemplate(models.Model):

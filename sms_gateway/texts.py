@@ -187,6 +187,24 @@ DEFAULTS: dict[str, tuple[str, str, bool, str, str]] = {
         "您的咨询短信过于频繁，请稍后再试，或拨打12345热线咨询。",
         "",
     ),
+    # Village agents (issue 19 item 3, agents/; docs/AGENTS.md): the citizen's consent code, and
+    # the answer to QXDB (取消代办), which stops the agent's copies of the progress notices.
+    "agent_consent_code": (
+        "代办：市民同意验证码", "citizen", False,
+        "{agent}（{village}代办员）正为您向12345热线代办诉求，验证码{code}，{minutes}分钟内有效。"
+        "同意代办请将验证码告知代办员；如不同意请勿告知。",
+        "agent village code minutes",
+    ),
+    "reply_agent_optout": (
+        "回复：已取消代办员进度短信", "citizen", False,
+        "已停止向代办员发送工单{numbers}的办理进度短信，您本人仍会收到通知。",
+        "numbers",
+    ),
+    "reply_agent_optout_none": (
+        "回复：无可取消的代办工单", "citizen", False,
+        "未找到您可取消代办员进度短信的代办工单。如有疑问请拨打12345热线。",
+        "",
+    ),
 }
 
 

@@ -14,8 +14,12 @@ unit head: new assignment (dispatch/redispatch/reassign; a sub-unit's: hand_down
            the reply back (review_send_back: 退回重办, with the reason)
 改派 (reassign) tells the citizen as a re-dispatch does (citizen_redispatched); the old unit
 learns of it by push (it keeps seeing the ticket), not by SMS.
+copies:    whoever another app names through `register_citizen_copies` gets the citizen's notices too
+           (issue 19: the village agent who filed the ticket, unless the citizen opted the agent out),
+           even when the citizen has no mobile number.
 """
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -85,7 +89,34 @@ def excerpt(text: str | None, limit: int) -> str:
     return text[:limit] + "…" if len(text) > limit else text
 
 
-def notices_for(event: TicketEvent) -> list[Notice]:
+# Hooks that name extra recipients of the citizen's notices, registered by other apps' ready() (this
+# module imports none of them). A hook takes a batch's tickets and answers {ticket_id: [phone, …]}
+# with one query; `recipient` is the Recipient its copies are recorded as.
+# The survey asks the citizen's own judgement (a reply from another number would not count).
+NOT_COPIED = frozenset({"citizen_survey"})
+CitizenCopies = Callable[[list[Ticket]], dict[int, list[str]]]
+_COPY_HOOKS: dict[str, tuple[str, CitizenCopies]] = {}
+
+
+def register_citizen_copies(name: str, recipient: str, hook: CitizenCopies) -> None:
+    """Registering a name again replaces it."""
+    _COPY_HOOKS[name] = (recipient, hook)
+
+
+def citizen_copies(tickets: Iterable[Ticket]) -> dict[int, list[tuple[str, str]]]:
+    """{ticket_id: [(phone, recipient)]} of every hook, for a batch: one call of each hook."""
+    tickets = list(tickets)
+    copies: dict[int, list[tuple[str, str]]] = {}
+    if not tickets:
+        return copies
+    for recipient, hook in _COPY_HOOKS.values():
+        for ticket_id, phones in hook(tickets).items():
+            copies.setdefault(ticket_id, []).extend((phone, recipient) for phone in phones if codec.is_mobile(phone))
+    return copies
+
+
+def notices_for(event: TicketEvent, copies: Iterable[tuple[str, str]] = ()) -> list[Notice]:
+    """`copies`: (phone, recipient) who get every citizen notice too (citizen_copies)."""
     ticket = event.ticket
     kind, payload = event.kind, event.payload or {}
     base = ticket_context(ticket)
@@ -97,6 +128,9 @@ def notices_for(event: TicketEvent) -> list[Notice]:
     def to_citizen(template: str, **extra):
         if citizen_phone:
             out.append(Notice(template, citizen_phone, Recipient.CITIZEN, base | extra))
+        for phone, recipient in copies:
+            if phone != citizen_phone and template not in NOT_COPIED:
+                out.append(Notice(template, phone, recipient, base | extra))
 
     def to_unit_head(template: str, unit: Unit | None, **extra):
         if unit and unit.head_phone and codec.is_mobile(unit.head_phone):
@@ -243,12 +277,18 @@ def send_notice(*, ticket: Ticket, notice: Notice, event_id: int | None, transac
 def on_ticket_events(events: list[TicketEvent]) -> None:
     """hotline.notify subscriber: runs after commit; a drain's whole batch is sent together."""
     outgoing = []
+    try:
+        copies = citizen_copies({e.ticket_id: e.ticket for e in events if e.kind != "sms_sent"}.values())
+    except Exception:  # the citizens' own notices go out whatever a hook does
+        logger.exception("citizen copies for %d events failed", len(events))
+        copies = {}
     for event in events:
         if event.kind == "sms_sent":
             continue
         transactional = answers_the_citizen(event)
         try:
-            outgoing += [Outgoing(event.ticket, notice, event.pk, transactional) for notice in notices_for(event)]
+            outgoing += [Outgoing(event.ticket, notice, event.pk, transactional)
+                         for notice in notices_for(event, copies.get(event.ticket_id, ()))]
         except Exception:
             logger.exception("SMS notices for event %s failed", event.pk)
     if not outgoing:

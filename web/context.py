@@ -31,6 +31,7 @@ NAV[Role.ADMIN] = [*NAV[Role.SUPERVISOR], ("admin", "/admin/", "管理后台")]
 NAV[Role.SYSADMIN] = [("admin", "/admin/", "系统配置"), ("accounts", "/admin/hotline/user/", "账号管理")]
 NAV[Role.SECADMIN] = [("security", "/account/security/", "锁定与令牌"), ("roles", "/admin/hotline/user/", "角色分配")]
 NAV[Role.AUDITOR] = [("audit", "/audit/", "审计日志")]
+NAV[Role.AGENT] = [("agent", "/agent/", "代办登记"), ("agent_tickets", "/agent/tickets/", "我的代办")]  # issue 19
 SUPERUSER_NAV = [("accounts", "/admin/hotline/user/", "初始化账号")]
 
 

@@ -15,6 +15,8 @@ from . import registration
 
 MAX_TITLE = 200
 TITLE_FROM_CONTENT = 30
+# Outside filers register on their own channel only (issue 19): a village agent files on 代办.
+FILERS_BY_CHANNEL = {Channel.AGENT: (Role.AGENT,)}
 
 
 def next_ticket_number() -> str:
@@ -67,7 +69,7 @@ def ticket_register(
     everyone outside the centre (hotline.privacy)."""
     validate_choice(channel, Channel, field="channel", label="来源渠道")
     if channel in (Channel.PHONE, Channel.WALK_IN) or actor is not None:
-        require_role(actor, *HOTLINE_STAFF, what="登记工单")
+        require_role(actor, *HOTLINE_STAFF, *FILERS_BY_CHANNEL.get(channel, ()), what="登记工单")
     validate_choice(ticket_type, TicketType, field="ticket_type", label="诉求类型")
     validate_choice(urgency, Urgency, field="urgency", label="紧急程度")
     content = validate_text(content, field="content", label="诉求内容",

@@ -9,6 +9,7 @@ from cases.selectors import case_draft
 from dispatch.visibility import ticket_get_for
 from hotline.models import TicketState, TicketType
 from hotline.permissions import OFFICE
+from photos.selectors import ticket_photos
 
 from ..case_forms import CaseReviewForm, CaseWithdrawForm
 from .common import call_service, role_required
@@ -30,9 +31,12 @@ def _page(request, ticket, form, withdraw_form=None, status=200):
 def case_review(request, ticket_id: int):
     """GET: the ticket's own words beside the scrubbed draft; POST: publish what the reviewer approved."""
     ticket = ticket_get_for(request.user, ticket_id)
+    photos = ticket_photos(ticket=ticket, user=request.user)
     if request.method != "POST":
-        return _page(request, ticket, CaseReviewForm(initial=case_draft(ticket)))
-    form = CaseReviewForm(request.POST)
+        chosen = [p.pk for p in photos if p.public]
+        return _page(request, ticket, CaseReviewForm(initial=case_draft(ticket) | {"public_photo_ids": chosen},
+                                                     photos=photos))
+    form = CaseReviewForm(request.POST, photos=photos)
     if form.is_valid() and call_service(form, case_services.case_publish, ticket=ticket, actor=request.user,
                                         **form.cleaned_data) is not None:
         messages.success(request, f"工单 {ticket.number} 已公开为典型案例")
@@ -49,4 +53,7 @@ def case_withdraw(request, ticket_id: int):
                                         reason=form.cleaned_data["reason"]) is not None:
         messages.success(request, f"工单 {ticket.number} 已撤回公开")
         return redirect(f"/tickets/{ticket.pk}/case/")
-    return _page(request, ticket, CaseReviewForm(initial=case_draft(ticket)), withdraw_form=form, status=409)
+    photos = ticket_photos(ticket=ticket, user=request.user)
+    review = CaseReviewForm(initial=case_draft(ticket) | {"public_photo_ids": [p.pk for p in photos if p.public]},
+                            photos=photos)
+    return _page(request, ticket, review, withdraw_form=form, status=409)

@@ -22,6 +22,7 @@ HOME_BY_ROLE = {
     Role.SYSADMIN: "/admin/",
     Role.SECADMIN: "/account/security/",
     Role.AUDITOR: "/audit/",
+    Role.AGENT: "/agent/",  # issue 19: village agents (agents/)
 }
 
 

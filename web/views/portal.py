@@ -23,6 +23,9 @@ from hotline.models.tickets import public_state_label
 from hotline.privacy import mask_phone, scrub_text
 from hotline.selectors import ticket_by_number, ticket_timeline
 from hotline.services import tickets as ticket_services
+from photos.selectors import public_photos
+from photos.services import photos_add
+from places.services import ticket_locate
 
 from .. import captcha, ratelimit
 from ..models import CaseVote
@@ -46,7 +49,7 @@ def portal_submit(request):
         image, refused = _refreshed_captcha(request)
         return _submit_page(request, PortalSubmitForm(initial=typed), image, refused)
     if request.method == "POST":
-        form = PortalSubmitForm(request.POST)
+        form = PortalSubmitForm(request.POST, request.FILES)
         if not ratelimit.allow(request, "portal_submit"):
             form.add_error(None, "提交过于频繁，请稍后再试或拨打12345热线")
         elif form.is_valid():
@@ -58,6 +61,7 @@ def portal_submit(request):
                     _verify(request, ticket)
                     request.session["portal_submitted"] = ticket.pk
                     return redirect("/portal/submitted/")
+        form.ask_for_photos_again()
         # A fresh question on every showing of the form; the typed answer is cleared, the rest kept.
         form.data = form.data.copy()
         form.data["captcha"] = ""
@@ -89,14 +93,23 @@ def portal_captcha(request):
                                                     "captcha_refused": refused})
 
 
+@transaction.atomic
+def _register_with_place_and_photos(data):
+    place = data["place"]
+    ticket = ticket_services.ticket_register(
+        actor=None, actor_label=PORTAL_LABEL, channel=Channel.WEB, ticket_type=data["ticket_type"],
+        content=data["content"], citizen_phone=data["citizen_phone"], citizen_name=data["citizen_name"],
+        title=data["title"], address=data["address"], area=place.area,
+    )
+    if place.latitude is not None:  # issue 19 item 5
+        ticket = ticket_locate(ticket=ticket, latitude=place.latitude, longitude=place.longitude, area=place.area)
+    photos_add(ticket=ticket, files=data["photos"], actor=None, actor_label=PORTAL_LABEL)  # issue 19 item 4
+    return ticket
+
+
 def _register(form):
-    data = form.cleaned_data
     try:
-        return ticket_services.ticket_register(
-            actor=None, actor_label=PORTAL_LABEL, channel=Channel.WEB, ticket_type=data["ticket_type"],
-            content=data["content"], citizen_phone=data["citizen_phone"], citizen_name=data["citizen_name"],
-            title=data["title"], address=data["address"],
-        )
+        return _register_with_place_and_photos(form.cleaned_data)
     except HotlineError as exc:
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)
@@ -197,6 +210,9 @@ def portal_cases(request):
     votes = {row["ticket"]: row for row in CaseVote.objects.filter(ticket_id__in=ids).values("ticket").annotate(
         up=Count("id", filter=Q(choice=CaseVote.Choice.SATISFIED)),
         down=Count("id", filter=Q(choice=CaseVote.Choice.DISSATISFIED)))}
+    photos = {}
+    for photo in public_photos(ids):  # issue 19: only the photos the centre published with the case
+        photos.setdefault(photo.ticket_id, []).append(photo)
     voter = _voter(request)
     mine = dict(CaseVote.objects.filter(ticket_id__in=ids, voter=voter).values_list("ticket_id", "choice")) \
         if voter else {}
@@ -205,7 +221,7 @@ def portal_cases(request):
         else "", "category": case.category.name if case.category_id else "", "closed_at": case.closed_at,
         "title": case.title, "summary": case.summary, "answer": case.answer, "unit": case.unit_name,
         "up": votes.get(case.ticket_id, {}).get("up", 0), "down": votes.get(case.ticket_id, {}).get("down", 0),
-        "mine": mine.get(case.ticket_id),
+        "mine": mine.get(case.ticket_id), "photos": photos.get(case.ticket_id, []),
     } for case in page]
     params = request.GET.copy()
     params.pop("page", None)

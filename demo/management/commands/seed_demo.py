@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
+from agents.services import agent_profile_save
 from cases.selectors import case_draft
 from cases.services import case_publish
-from demo.county import DEMO_PASSWORD, build_county
+from demo.county import DEMO_AGENTS, DEMO_PASSWORD, build_county
 from demo.tickets import write_tickets
 from hotline.errors import HotlineError
 from hotline.models import Role, Ticket, TicketState, TicketType, User
@@ -32,6 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_tickets=False, seed=12345, **options):
         started = time.monotonic()
         county = build_county()
+        villages = demo_agents(county)
         self.stdout.write(f"单位：{len(county.units)} 个（{county.root.name}及其下属部门、乡镇街道、公共企事业）")
         if no_tickets:
             pass
@@ -52,13 +54,14 @@ class Command(BaseCommand):
         # The demo suggests categories from the first keystroke (nothing is trained when a model is active).
         call_command("classifier_ensure", stdout=self.stdout)
         self.stdout.write(f"用时 {time.monotonic() - started:.1f} 秒\n")
-        self.print_logins(county)
+        self.print_logins(county, villages)
 
-    def print_logins(self, county):
+    def print_logins(self, county, villages: dict[str, str]):
         w = self.stdout.write
         w(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for user in county.users.values():
             unit = f" · {user.unit.name}" if user.unit_id and user.role == Role.UNIT_STAFF else ""
+            unit = f" · {villages[user.username]}" if user.username in villages else unit
             w(f"  {user.username:<11} {user.get_role_display()}{unit} · {user}")
         w(f"显示屏令牌（请求头 Authorization: Token …）：{county.display_token}")
 
@@ -70,6 +73,21 @@ def ensure_assessment_scheme() -> str:
 
     scheme = scheme_default_ensure(valid_from=months_back(current_month(), 12))
     return f"已创建“{scheme}”" if scheme else "已有，不再创建"
+
+
+def demo_agents(county) -> dict[str, str]:
+    """The demo's village agents tied to their villages (an administrator's later edit stays):
+    username → "town village", for the logins list."""
+    from agents.models import AgentProfile
+
+    shown = {}
+    for username, (village, town_code) in DEMO_AGENTS.items():
+        user, town = county.users[username], county.units[town_code].name
+        profile = AgentProfile.objects.filter(user=user).first()
+        if profile is None:
+            profile = agent_profile_save(actor=None, user=user, village=village, town=town)
+        shown[username] = f"{profile.town}{profile.village}"
+    return shown
 
 
 def load_knowledge() -> str:
