@@ -534,3 +534,9 @@ if os.environ.get("AUDIT_MAINTENANCE_DATABASE_URL"):
 # The hash chain every 5 minutes (audit_verify checks it); the archive daily.
 CELERY_BEAT_SCHEDULE["audit-seal"] = {"task": "audit.seal", "schedule": 300.0, "options": {"expires": 300}}
 CELERY_BEAT_SCHEDULE["audit-archive"] = {"task": "audit.archive", "schedule": 86400.0, "options": {"expires": 3600}}
+# --- bulletins (issue 18 item 5; docs/BULLETINS.md) ---
+# Every 5 minutes the schedule makes the daily, weekly and monthly bulletins the last complete
+# period owes (once each; a float period so that run_timers runs it too), after this local hour.
+BULLETIN_GENERATE_AFTER_HOUR = int(os.environ.get("BULLETIN_GENERATE_AFTER_HOUR", "1"))
+CELERY_BEAT_SCHEDULE["bulletins-generate-due"] = {"task": "bulletins.generate_due", "schedule": 300.0,
+                                                  "options": {"expires": 300}}
