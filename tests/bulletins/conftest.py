@@ -23,7 +23,7 @@ def week(unit_a, unit_b):
     28 February: F1 phone unit A closed (outside the week)
     → 3 March: received 4, dispatched 3, closed 2 (closed counts dispatched tickets; D1 is 直接答复).
       The week: received 5, dispatched 4, closed 2.
-      March so far: the same 5. 
+      March so far: the same 5.
     """
     common = {"dispatched_at": at("2025-03-03 10:00"), "sign_due_at": at("2025-03-04 23:59")}
     due = at("2025-03-10 23:59")

@@ -76,7 +76,7 @@ def test_monthly_bulletin_with_ranking_and_no_scores_yet(week):
     assert "12345热线工作月报" in text and "2025年3月" in text and "本期共受理群众诉求5件" in text
     assert "本月考核尚未生成" in text
     ranking = sheet_rows(bulletin, "单位排名与考核得分")
-    assert ("本月考核尚未生成",) == tuple(v for v in find(ranking, "本月考核尚未生成") if v is not None)
+    assert tuple(v for v in find(ranking, "本月考核尚未生成") if v is not None) == ("本月考核尚未生成",)
     kpis = sheet_rows(bulletin, "办理质效指标")
     closure = find(kpis, "办结率")
     assert closure[2:] == (2, 4)  # 办结率 = closed dispatched ÷ dispatched (A1, A2 of A1, A2, B1, B2)
