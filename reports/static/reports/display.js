@@ -129,7 +129,8 @@
       color: ["#4fc3f7", "#69f0ae", "#ffb74d", "#ff8a80", "#ce93d8", "#fff176", "#90a4ae", "#a1887f"],
       series: [{ type: "pie", radius: ["35%", "70%"], center: ["50%", "52%"],
         data: mix.map(function (c) { return { name: c.channel, value: c.count }; }),
-        label: { color: "#e0e0e0", fontSize: size * .9, formatter: "{b} {d}%" },
+        label: { color: "#e0e0e0", fontSize: size * .9, overflow: "none",
+          formatter: function (p) { return p.name + " " + Math.round(p.percent) + "%"; } },
         labelLine: { length: size * .5, length2: size * .5 } }]
     });
     var ranked = (s.ranking || []).filter(function (r) { return r.score !== null; }).slice(0, 8).reverse();
