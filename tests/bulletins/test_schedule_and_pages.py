@@ -126,3 +126,21 @@ def test_the_centre_regenerates_from_the_page(made, client, supervisor, leader):
     assert response.status_code == 302
     made.refresh_from_db()
     assert made.revision == 2 and Bulletin.objects.filter(template=template).count() == 1
+
+
+def test_the_reports_menu_links_the_bulletins_for_readers_only(client, leader, operator):
+    client.force_login(leader)
+    assert 'href="/bulletins/"' in client.get("/reports/").content.decode()
+    client.force_login(operator)
+    assert 'href="/bulletins/"' not in client.get("/reports/").content.decode()
+
+
+def test_run_timers_makes_the_daily_bulletin_without_celery(week, capsys):
+    """The embedded default (bin/run without Redis): run_timers runs the beat schedule in process."""
+    from django.core.management import call_command
+
+    with frozen_at(at("2025-03-04 02:00")):
+        call_command("run_timers", "--once")
+    assert "bulletins.generate_due: 3" in capsys.readouterr().out
+    daily = Bulletin.objects.get(kind=Kind.DAILY)
+    assert daily.period_start == dt.date(2025, 3, 3) and daily.figures["received"] == 4
