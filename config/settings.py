@@ -510,6 +510,9 @@ CELERY_BEAT_SCHEDULE.update({
     "reports-refresh-keywords": {"task": "reports.tasks.refresh_keywords", "schedule": 300.0},
     "reports-display-snapshot": {"task": "reports.tasks.rebuild_display_snapshot", "schedule": 30.0},
 })
+# --- monthly assessment (考核, issue 18 item 1; docs/ASSESSMENT.md): its event rollup beside the reports' ---
+CELERY_BEAT_SCHEDULE["assessment-refresh-rollup"] = {"task": "assessment.tasks.refresh_assessment_rollup",
+                                                     "schedule": 60.0}
 REPORTS_MODEL_DIR = Path(os.environ.get("REPORTS_MODEL_DIR", VAR_DIR / "models"))
 # Unit ranking (reports, display board): a unit with fewer 应办结 tickets than this in the
 # period is listed as 样本不足 and not ranked (one closed ticket would otherwise score 100).

@@ -1,10 +1,12 @@
 """What every page's base template needs: the signed-in user's navigation."""
+from assessment.access import may_see_assessment
 from dispatch.calendar import office_calendar_warning
 from hotline.models import Role
 from hotline.permissions import ALL_STAFF, OFFICE
 from reports.access import may_see_reports
 
 REPORTS_ITEM = ("reports", "/reports/", "统计报表")
+ASSESSMENT_ITEM = ("assessment", "/assessment/", "月度考核")
 
 NAV = {
     Role.OPERATOR: [("console", "/console/", "登记工单"), ("callbacks", "/console/callbacks/", "回访"),
@@ -36,6 +38,9 @@ def nav_for(user) -> list[tuple[str, str, str]]:
         # Before 管理后台, which stays last.
         at = len(items) - (items[-1][0] == "admin")
         items = [*items[:at], REPORTS_ITEM, *items[at:]]
+    if items and may_see_assessment(user):  # issue 18: 月度考核, after 统计报表
+        at = len(items) - (items[-1][0] == "admin")
+        items = [*items[:at], ASSESSMENT_ITEM, *items[at:]]
     return items
 
 

@@ -79,7 +79,8 @@ def test_unit_staff_without_a_unit_gets_no_reports_item(staff_a):
 def test_admin_menu_keeps_system_settings_last(supervisor):
     supervisor.role = "admin"  # 中心管理员
     items = nav_for(supervisor)
-    assert items[-1][0] == "admin" and items[-2][0] == "reports"
+    # 统计报表 then 月度考核 (issue 18) before 管理后台
+    assert items[-1][0] == "admin" and [key for key, *_ in items[-3:-1]] == ["reports", "assessment"]
 
 
 @pytest.mark.django_db

@@ -46,6 +46,8 @@ class Command(BaseCommand):
             # show its figures from the first minute, before any timer has run (a re-run finds them
             # stored, and the timers keep them fresh). A named command: the demo imports no reports code.
             call_command("reports_refresh", "--full", "--keyword-days", str(KEYWORD_DAYS), stdout=StringIO())
+            call_command("assessment_refresh", "--full", stdout=StringIO())  # issue 18: 月度考核
+        self.stdout.write(f"考核方案：{ensure_assessment_scheme()}")
         self.stdout.write(f"知识库：{load_knowledge()}")
         # The demo suggests categories from the first keystroke (nothing is trained when a model is active).
         call_command("classifier_ensure", stdout=self.stdout)
@@ -59,6 +61,15 @@ class Command(BaseCommand):
             unit = f" · {user.unit.name}" if user.unit_id and user.role == Role.UNIT_STAFF else ""
             w(f"  {user.username:<11} {user.get_role_display()}{unit} · {user}")
         w(f"显示屏令牌（请求头 Authorization: Token …）：{county.display_token}")
+
+
+def ensure_assessment_scheme() -> str:
+    """Issue 18: the default 考核方案 (assessment.defaults), in force over the demo's whole history."""
+    from assessment.months import current_month, months_back
+    from assessment.services import scheme_default_ensure
+
+    scheme = scheme_default_ensure(valid_from=months_back(current_month(), 12))
+    return f"已创建“{scheme}”" if scheme else "已有，不再创建"
 
 
 def load_knowledge() -> str:
