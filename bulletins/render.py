@@ -254,8 +254,8 @@ def render_pdf(*, title: str, period_label: str, intro: str, outro: str, content
             story.append(p(lead, body))
         story += _charts_for(section, content)
         for caption, header, rows in tables[section]:
-            if section == Section.VOLUME and caption == "每日受理与办结" and len(rows) <= 1:
-                continue
+            if section == Section.VOLUME and caption == "每日受理与办结" and not 1 < len(rows) <= 7:
+                continue  # a day needs no table; a month's 31 rows are in the chart and the xlsx
             if not rows:
                 empty = NO_SCORES if caption.endswith("考核得分") else "无"
                 story.append(KeepTogether([p(caption, caption_style), p(empty, body)]))
