@@ -14,7 +14,7 @@ from reports import rollup
 from tests.pdf import pdf_text
 from tests.reports.factories import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]
 
 
 def template(kind: str) -> BulletinTemplate:

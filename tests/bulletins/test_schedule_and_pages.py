@@ -13,7 +13,7 @@ from hotline.clock import frozen_at
 from sms_gateway.models import Message
 from tests.reports.factories import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]
 
 
 def test_the_beat_and_run_timers_schedule_the_task():
