@@ -86,9 +86,10 @@ def red_units(now: dt.datetime) -> list[dict]:
 
 
 def cases(period: Period) -> list[dict]:
+    """Published typical cases whose ticket was closed in the period (published any time before)."""
     start = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
-    rows = (published_cases().filter(published_at__gte=start, published_at__lt=end)
+    rows = (published_cases().filter(closed_at__gte=start, closed_at__lt=end)
             .select_related("ticket__citizen", "category")[:CASES])
     return [{"title": public_text(c.ticket, c.title), "category": c.category.name if c.category_id else "",
              "unit": c.unit_name, "summary": public_text(c.ticket, c.summary),
