@@ -542,3 +542,9 @@ CELERY_BEAT_SCHEDULE["audit-archive"] = {"task": "audit.archive", "schedule": 86
 # overdue until the end of this many working days after it; the centre rules within this many more.
 APPEAL_WINDOW_WORKING_DAYS = int(os.environ.get("APPEAL_WINDOW_WORKING_DAYS", "5"))
 APPEAL_RULING_WORKING_DAYS = int(os.environ.get("APPEAL_RULING_WORKING_DAYS", "5"))
+# --- bulletins (issue 18 item 5; docs/BULLETINS.md) ---
+# Every 5 minutes the schedule makes the daily, weekly and monthly bulletins the last complete
+# period owes (once each; a float period so that run_timers runs it too), after this local hour.
+BULLETIN_GENERATE_AFTER_HOUR = int(os.environ.get("BULLETIN_GENERATE_AFTER_HOUR", "1"))
+CELERY_BEAT_SCHEDULE["bulletins-generate-due"] = {"task": "bulletins.generate_due", "schedule": 300.0,
+                                                  "options": {"expires": 300}}

@@ -4,6 +4,7 @@ from .views import display, intelligence, pages
 
 urlpatterns = [
     path("reports/", pages.dashboard, name="reports-dashboard"),
+    path("reports/charts.json", pages.charts_json, name="reports-charts-json"),
     path("reports/ranking/", pages.ranking, name="reports-ranking"),
     path("reports/categories/", pages.categories, name="reports-categories"),
     path("reports/lights/", pages.lights, name="reports-lights"),

@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +17,7 @@ from hotline.errors import HotlineError, InvalidInput, NotAllowed
 from hotline.models import Category, Channel, Light, Role, Ticket, TicketType, Unit
 from hotline.privacy import is_centre, tickets_as_seen_by
 
-from .. import exports, kpis, rollup
+from .. import charts, exports, kpis, rollup
 from ..access import may_refresh, report_scope
 from ..filters import parse_filters, query_string
 from ..intelligence import hot_topics as topics
@@ -101,19 +101,21 @@ def dashboard(request, scope):
     breakdowns = {dim: kpis.breakdown(filters, dim) for dim in ("channel", "ticket_type", "cat1")}
     trend = kpis.trend(filters, granularity)
     ranking = kpis.unit_ranking(filters)
-    chart = {
-        "trend": [{"label": r["label"], "received": r["received"], "closed": r["closed"],
-                   "closure_rate": r["closure_rate"], "satisfaction_rate": r["satisfaction_rate"]} for r in trend],
-        "channel": [{"name": r["label"], "value": r["received"]} for r in breakdowns["channel"]],
-        "ticket_type": [{"name": r["label"], "value": r["received"]} for r in breakdowns["ticket_type"]],
-        "cat1": [{"name": r["label"], "value": r["received"]} for r in breakdowns["cat1"][:15]],
-    }
+    chart = charts.chart_data(filters, granularity, trend=trend, breakdowns=breakdowns, ranking=ranking)
     return render(request, "reports/dashboard.html", {
         **common(request, scope, filters, granularity), "total": total, "cards": cards,
         "breakdowns": breakdowns, "trend": trend, "ranking": ranking[:10], "chart": chart,
         "lights": light_counts(request, scope),
         "topics": topics.rising(days=7, limit=12) if scope is None else [],
     })
+
+
+@require_GET
+@report_view
+def charts_json(request, scope):
+    """The dashboard's chart figures for the same filters (issue 18 item 6), in the viewer's scope."""
+    filters, granularity = parse_filters(request.GET, scope_unit=scope)
+    return JsonResponse(charts.chart_data(filters, granularity), json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET

@@ -122,6 +122,27 @@
       series: [{ type: "bar", data: cats.map(function (c) { return c.value; }), color: "#ffb74d", barMaxWidth: size * 1.4,
         label: { show: true, position: "right", color: "#fff", fontSize: size } }]
     });
+    // Channel mix of the month (pie) and the ranked units' scores (bars), both from the snapshot.
+    var mix = (s.month && s.month.by_channel || []).filter(function (c) { return c.count; });
+    chart("chart-channels", {
+      animation: false, textStyle: { fontSize: size },
+      color: ["#4fc3f7", "#69f0ae", "#ffb74d", "#ff8a80", "#ce93d8", "#fff176", "#90a4ae", "#a1887f"],
+      series: [{ type: "pie", radius: ["35%", "70%"], center: ["50%", "52%"],
+        data: mix.map(function (c) { return { name: c.channel, value: c.count }; }),
+        label: { color: "#e0e0e0", fontSize: size * .9, overflow: "none",
+          formatter: function (p) { return p.name + " " + Math.round(p.percent) + "%"; } },
+        labelLine: { length: size * .5, length2: size * .5 } }]
+    });
+    var ranked = (s.ranking || []).filter(function (r) { return r.score !== null; }).slice(0, 8).reverse();
+    chart("chart-units", {
+      animation: false, textStyle: { fontSize: size },
+      grid: { left: 0, right: size * 3, top: size * .3, bottom: 0, containLabel: true },
+      xAxis: { type: "value", show: false, max: 100 },
+      yAxis: { type: "category", data: ranked.map(function (r) { return r.unit; }), axisLabel: axis,
+        axisTick: { show: false }, axisLine: { lineStyle: { color: "#555" } } },
+      series: [{ type: "bar", data: ranked.map(function (r) { return r.score; }), color: "#69f0ae",
+        barMaxWidth: size * 1.2, label: { show: true, position: "right", color: "#fff", fontSize: size * .9 } }]
+    });
   }
 
   // --- rendering ---

@@ -44,4 +44,19 @@
   }
   bars("chart-type", "诉求类型", data.ticket_type);
   bars("chart-cat1", "一级分类", data.cat1);
+  // Unit comparison: tickets dispatched and closed per unit (bars) and the score (line, right axis).
+  var units = data.units || [];
+  chart("chart-units", {
+    title: { text: "承办单位对比（交办量前" + units.length + "）", left: 10, top: 6, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis", renderMode: "richText" }, legend: narrow ? { top: 30, left: 10 } : { top: 6, right: 10 },
+    grid: { left: 50, right: 50, top: narrow ? 92 : 50, bottom: 70 },
+    xAxis: { type: "category", data: units.map(function (r) { return r.name; }),
+      axisLabel: { interval: 0, rotate: units.length > 6 ? 30 : 0 } },
+    yAxis: [{ type: "value", name: "件", minInterval: 1 }, { type: "value", name: "得分", max: 100 }],
+    series: [
+      { name: "交办", type: "bar", data: units.map(function (r) { return r.dispatched; }) },
+      { name: "办结", type: "bar", data: units.map(function (r) { return r.closed; }) },
+      { name: "综合得分", type: "line", yAxisIndex: 1, data: units.map(function (r) { return r.score; }) }
+    ]
+  });
 })();
