@@ -12,7 +12,7 @@ from tests import factories as f
 
 from .images import GPS_IFD, HTML_PAGE, SCRIPT_SVG, jpeg_with_gps, png, webp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the row lock and bulk_create ids on PostgreSQL too
 
 
 def stored_files():

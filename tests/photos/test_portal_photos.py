@@ -13,7 +13,7 @@ from web import captcha
 
 from .images import GPS_IFD, HTML_PAGE, jpeg_with_gps, png, webp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the row lock and bulk_create ids on PostgreSQL too
 
 SUBMIT = {"ticket_type": "complaint", "citizen_name": "王五", "citizen_phone": "13700001234",
           "content": "槐店镇中心路井盖破损，夜里有人摔倒", "address": "中心路"}
