@@ -128,3 +128,11 @@ def test_the_rate_limit_still_holds_with_photos(settings):
     assert client.post("/portal/submit/", SUBMIT | {"captcha": solve(client), "photos": [png()]}).status_code == 302
     html = client.post("/portal/submit/", SUBMIT | {"captcha": solve(client), "photos": [png()]}).content.decode()
     assert "提交过于频繁" in html and Ticket.objects.count() == 1
+
+
+def test_the_citizens_progress_page_says_photos_arrived_but_never_shows_them():
+    client = Client()
+    client.post("/portal/submit/", SUBMIT | {"captcha": solve(client), "photos": [png()]})
+    ticket = Ticket.objects.get()
+    html = client.get(f"/portal/progress/{ticket.number}/").content.decode()
+    assert "已收到现场照片" in html and "/photos/" not in html

@@ -80,3 +80,18 @@ def test_download_asks_the_browser_to_save(people, photo):
 def test_private_photos_are_not_on_the_portal(photo):
     for path in ("", "full/", "thumb/"):
         assert client_for().get(f"/portal/photos/{photo.pk}/{path}").status_code == 404
+
+
+def test_the_units_ticket_page_shows_the_thumbnails_linking_to_the_full_photo(people, photo):
+    page = client_for(people["staff_a"]).get(f"/unit/tickets/{photo.ticket_id}/").content.decode()
+    assert f'href="/photos/{photo.pk}/"' in page and f'src="/photos/{photo.pk}/thumb/"' in page
+
+
+def test_the_leaders_page_shows_an_ordinary_tickets_photos_and_not_a_confidential_ones(people):
+    ordinary, secret = f.pending(people), f.pending(people, ticket_type="report")
+    for ticket in (ordinary, secret):
+        photos_add(ticket=ticket, files=[jpeg_with_gps()], actor=None)
+    leader = client_for(people["leader"])
+    assert 'id="ticket-photos"' in leader.get(f"/m/tickets/{ordinary.pk}/").content.decode()
+    page = leader.get(f"/m/tickets/{secret.pk}/")
+    assert page.status_code == 200 and 'id="ticket-photos"' not in page.content.decode()
