@@ -53,8 +53,8 @@ class PortalSubmitForm(forms.Form):
             data["place"] = place_resolve(latitude=data.get("latitude"), longitude=data.get("longitude"),
                                           area=data.get("area") or "")
         except InvalidInput as exc:
-            # The position came from the page's hidden fields: say so next to the town select,
-            # and drop it, so that the form shown again does not carry the bad position back.
+            # A bad town goes next to the select; a bad position (from the hidden fields) above the
+            # form, and is dropped, so that the form shown again does not carry it back.
             self.add_error("area" if exc.field == "area" else None, exc.message)
             if exc.field != "area":
                 self.data = self.data.copy()
