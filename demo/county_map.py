@@ -15,8 +15,8 @@ CENTRE = (115.10, 33.40)  # (longitude, latitude)
 # the town's centre point (a ticket that names only its area is placed there).
 SEEDS = {
     "城关镇": (0.00, 0.00),
-    "东城街道": (0.075, 0.015),
-    "西城街道": (-0.075, -0.010),
+    "东城街道": (0.120, 0.020),
+    "西城街道": (-0.120, -0.015),
     "槐店镇": (0.020, -0.120),
     "老城镇": (-0.015, 0.125),
 }

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -22,6 +23,8 @@ from hotline.clock import frozen_at
 from hotline.models import Category, Channel, Ticket, TicketType, Urgency
 from hotline.notify import muted
 from hotline.services import tickets as t
+from places.geo import county as county_map
+from places.services import ticket_locate
 
 from .county import County
 from .topics import TOPICS, topic_for
@@ -112,7 +115,22 @@ class Writer:
         actor = self.u[rng.choice(["operator", "operator2"])] if staffed else None
         label = "" if staffed else {"sms": "短信", "web": "网站"}.get(fields["channel"], "接口")
         with frozen_at(at):
-            return t.ticket_register(actor=actor, actor_label=label, **fields)
+            ticket = t.ticket_register(actor=actor, actor_label=label, **fields)
+            if fields["channel"] == Channel.WEB:  # issue 19: portal citizens pressed 使用我的位置
+                ticket = self.locate(ticket)
+            return ticket
+
+    @staticmethod
+    def locate(ticket: Ticket) -> Ticket:
+        """A position near the ticket's town centre, from its own number (the seed's random sequence
+        stays as it was, so the rest of the demo does not change)."""
+        town = county_map().towns.get(ticket.area)
+        if town is None:
+            return ticket
+        jitter = random.Random(ticket.number)
+        return ticket_locate(ticket=ticket, area=town.name,
+                             latitude=town.latitude + Decimal(jitter.randint(-80, 80)) / 10000,
+                             longitude=town.longitude + Decimal(jitter.randint(-80, 80)) / 10000)
 
     def category_for(self, sample: dict):
         """The category a ticket of these words gets (a topic's leaf, else the first level)."""

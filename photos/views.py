@@ -16,9 +16,14 @@ from .images import EXTENSIONS
 KIND_BY_TYPE = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}
 
 
-def _send(photo, *, thumbnail: bool, private: bool) -> FileResponse:
+def _file_name(photo) -> str:
+    return f"照片{photo.pk}{EXTENSIONS[KIND_BY_TYPE.get(photo.content_type, 'jpeg')]}"
+
+
+def _send(photo, *, thumbnail: bool, private: bool, download: bool = False) -> FileResponse:
     stored = photo.thumbnail if thumbnail else photo.image
-    response = FileResponse(default_storage.open(stored.name, "rb"),
+    response = FileResponse(default_storage.open(stored.name, "rb"), as_attachment=download,
+                            filename=_file_name(photo) if download else None,
                             content_type="image/jpeg" if thumbnail else photo.content_type)
     # Private photos stay out of shared caches; X-Content-Type-Options: nosniff comes from SecurityMiddleware.
     response["Cache-Control"] = "private, max-age=3600" if private else "public, max-age=86400"
@@ -26,43 +31,59 @@ def _send(photo, *, thumbnail: bool, private: bool) -> FileResponse:
     return response
 
 
-def _staff_photo(request, photo_id: int, *, thumbnail: bool):
+def _staff_photo(request, photo_id: int, *, part: str):
+    """part: "page" (the photo in the product's page: a browser's bare image view styles itself
+    inline, which the CSP refuses), "full" (the bytes, audited as a download) or "thumb"."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     try:
         photo = selectors.photo_for_viewer(user=request.user, photo_id=photo_id)
     except NotFound as exc:
         return render(request, "errors/404.html", {"message": exc.message}, status=404)
-    if not thumbnail:
+    if part == "page":
+        return render(request, "photos/photo.html", {"photo": photo, "ticket": photo.ticket,
+                                                     "src": f"/photos/{photo.pk}/full/"})
+    if part == "full":
         audit_file(action=AuditAction.DOWNLOADED, request=request, target=photo.ticket,
-                   file_name=f"照片{photo.pk}{EXTENSIONS[KIND_BY_TYPE.get(photo.content_type, 'jpeg')]}",
-                   detail={"photo": photo.pk})
-    return _send(photo, thumbnail=thumbnail, private=True)
+                   file_name=_file_name(photo), detail={"photo": photo.pk})
+    return _send(photo, thumbnail=part == "thumb", private=True, download="download" in request.GET)
+
+
+@require_GET
+def photo_page(request, photo_id: int):
+    return _staff_photo(request, photo_id, part="page")
 
 
 @require_GET
 def photo_full(request, photo_id: int):
-    return _staff_photo(request, photo_id, thumbnail=False)
+    return _staff_photo(request, photo_id, part="full")
 
 
 @require_GET
 def photo_thumbnail(request, photo_id: int):
-    return _staff_photo(request, photo_id, thumbnail=True)
+    return _staff_photo(request, photo_id, part="thumb")
 
 
-def _public(request, photo_id: int, *, thumbnail: bool):
+def _public(request, photo_id: int, *, part: str):
     try:
         photo = selectors.public_photo(photo_id)
     except NotFound as exc:
-        return render(request, "errors/404.html", {"message": exc.message}, status=404)
-    return _send(photo, thumbnail=thumbnail, private=False)
+        return render(request, "errors/404.html", {"message": exc.message, "home": "/portal/cases/"}, status=404)
+    if part == "page":
+        return render(request, "photos/public_photo.html", {"photo": photo, "src": f"/portal/photos/{photo.pk}/full/"})
+    return _send(photo, thumbnail=part == "thumb", private=False)
+
+
+@require_GET
+def public_page(request, photo_id: int):
+    return _public(request, photo_id, part="page")
 
 
 @require_GET
 def public_full(request, photo_id: int):
-    return _public(request, photo_id, thumbnail=False)
+    return _public(request, photo_id, part="full")
 
 
 @require_GET
 def public_thumbnail(request, photo_id: int):
-    return _public(request, photo_id, thumbnail=True)
+    return _public(request, photo_id, part="thumb")

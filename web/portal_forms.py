@@ -4,29 +4,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from dispatch.models import Survey
-from hotline.errors import HotlineError, InvalidInput
+from hotline.errors import InvalidInput
 from hotline.models import TicketType
 from hotline.validation import validate_phone
-from photos.services import MAX_PER_TICKET, photos_prepare
+from photos.forms import PhotosField
 from places.geo import town_names
 from places.services import place_resolve
 
 # Citizens may not file internal kinds; 表扬 and 建议 are welcome.
 PORTAL_TYPES = [c for c in TicketType.choices if c[0] != TicketType.OTHER]
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to MAX_PER_TICKET photos; photos.services.photos_prepare checks them (the form's clean)."""
-
-    widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
 class PortalSubmitForm(forms.Form):
@@ -47,9 +33,7 @@ class PortalSubmitForm(forms.Form):
                              error_messages={"invalid_choice": "请从列表中选择所属乡镇（街道）"})
     latitude = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
     longitude = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
-    photos = PhotosField(label="现场照片", required=False,
-                         help_text=f"可选，最多{MAX_PER_TICKET}张，JPEG、PNG或WebP格式，每张不超过10MB；"
-                                   "照片中的拍摄位置等信息会被去除，照片不会在网站上公开")
+    photos = PhotosField()  # issue 19 item 4: checked by content before the ticket is registered
     captcha = forms.CharField(label="验证码", max_length=8, error_messages={"required": "请填写验证码"},
                               help_text="请计算图中算式的结果")
 
@@ -63,20 +47,14 @@ class PortalSubmitForm(forms.Form):
         except InvalidInput as exc:
             raise ValidationError(exc.message) from None
 
-    def clean_photos(self):
-        try:  # by content, size and pixels, before the ticket is registered: nothing half-saved
-            return photos_prepare(self.cleaned_data.get("photos") or [])
-        except HotlineError as exc:
-            raise ValidationError(exc.message) from None
-
     def clean(self):
         data = super().clean()
         try:
             data["place"] = place_resolve(latitude=data.get("latitude"), longitude=data.get("longitude"),
                                           area=data.get("area") or "")
         except InvalidInput as exc:
-            # The position came from the page's hidden fields: say so next to the town select,
-            # and drop it, so that the form shown again does not carry the bad position back.
+            # A bad town goes next to the select; a bad position (from the hidden fields) above the
+            # form, and is dropped, so that the form shown again does not carry it back.
             self.add_error("area" if exc.field == "area" else None, exc.message)
             if exc.field != "area":
                 self.data = self.data.copy()

@@ -104,6 +104,7 @@ PUBLIC_LABELS = {
     "mark_invalid": "工单无效",
     "extension_approved": "办理期限已延长",
     "followup": "已收到您的补充内容",
+    "photos_added": "已收到现场照片",  # issue 19: the photos themselves are never on the citizen's page
     "suspend": "工单暂缓办理（挂起），期间不计办理时限",
     "resume": "工单恢复办理",
     "resume_unsigned": "工单恢复办理",

@@ -67,3 +67,25 @@ def photos_add(*, ticket: Ticket, files, actor=None, actor_label: str = "") -> l
             default_storage.delete(path)
         raise
     return photos
+
+
+def photos_sweep_orphans(*, older_than_seconds: int = 3600) -> int:
+    """Delete stored photo files no Photo row names. photos_add deletes what it wrote when it fails
+    itself, but a caller's outer transaction can still roll back after it returned (Django has no
+    on-rollback hook); those files are never served (the views go by row) and this removes them.
+    Only files older than `older_than_seconds`, so that an upload still in its transaction stays."""
+    import time
+
+    if not default_storage.exists("photos"):
+        return 0
+    known = set(Photo.objects.values_list("image", flat=True)) | set(Photo.objects.values_list("thumbnail", flat=True))
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    folders, _ = default_storage.listdir("photos")
+    for folder in folders:
+        for name in default_storage.listdir(f"photos/{folder}")[1]:
+            path = f"photos/{folder}/{name}"
+            if path not in known and default_storage.get_modified_time(path).timestamp() < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed

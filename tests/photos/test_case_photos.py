@@ -46,9 +46,11 @@ def test_only_the_chosen_photos_are_public(people, closed, photos):
     html = Client().get("/portal/cases/").content.decode()
     assert f"/portal/photos/{chosen.pk}/thumb/" in html
     assert f"/portal/photos/{photos[0].pk}/" not in html and f"/portal/photos/{photos[2].pk}/" not in html
-    public = Client().get(f"/portal/photos/{chosen.pk}/")
+    page = Client().get(f"/portal/photos/{chosen.pk}/").content.decode()
+    assert f'src="/portal/photos/{chosen.pk}/full/"' in page
+    public = Client().get(f"/portal/photos/{chosen.pk}/full/")
     assert public.status_code == 200 and public["Content-Type"] == "image/png"
-    assert Client().get(f"/portal/photos/{photos[0].pk}/").status_code == 404
+    assert Client().get(f"/portal/photos/{photos[0].pk}/full/").status_code == 404
     event = TicketEvent.objects.filter(ticket=closed, kind="case_published").get()
     assert event.payload["public_photos"] == 1
 

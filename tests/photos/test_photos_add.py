@@ -12,7 +12,7 @@ from tests import factories as f
 
 from .images import GPS_IFD, HTML_PAGE, SCRIPT_SVG, jpeg_with_gps, png, webp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the row lock and bulk_create ids on PostgreSQL too
 
 
 def stored_files():
@@ -128,3 +128,22 @@ def test_one_bad_file_among_good_ones_saves_none(people):
         photos_add(ticket=ticket, files=[png(), SimpleUploadedFile("b.jpg", HTML_PAGE)], actor=None)
     assert not Photo.objects.exists() and not stored_files()
     assert not TicketEvent.objects.filter(kind="photos_added").exists()
+
+
+def test_files_of_a_rolled_back_outer_transaction_are_swept(people):
+    from django.core.management import call_command
+    from django.db import transaction
+
+    ticket = f.registered(people)
+    [kept] = photos_add(ticket=ticket, files=[png("kept.png")], actor=None)
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        photos_add(ticket=ticket, files=[png("lost.png")], actor=None)
+        raise Abort  # the caller's transaction fails after photos_add returned
+    assert len(stored_files()) == 4  # the lost photo's two files are still on disk
+    call_command("photos_sweep", "--older-than", "0")
+    assert len(stored_files()) == 2
+    assert default_storage.exists(kept.image.name) and default_storage.exists(kept.thumbnail.name)

@@ -13,7 +13,7 @@ from web import captcha
 
 from .images import GPS_IFD, HTML_PAGE, jpeg_with_gps, png, webp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # the row lock and bulk_create ids on PostgreSQL too
 
 SUBMIT = {"ticket_type": "complaint", "citizen_name": "王五", "citizen_phone": "13700001234",
           "content": "槐店镇中心路井盖破损，夜里有人摔倒", "address": "中心路"}
@@ -128,3 +128,11 @@ def test_the_rate_limit_still_holds_with_photos(settings):
     assert client.post("/portal/submit/", SUBMIT | {"captcha": solve(client), "photos": [png()]}).status_code == 302
     html = client.post("/portal/submit/", SUBMIT | {"captcha": solve(client), "photos": [png()]}).content.decode()
     assert "提交过于频繁" in html and Ticket.objects.count() == 1
+
+
+def test_the_citizens_progress_page_says_photos_arrived_but_never_shows_them():
+    client = Client()
+    client.post("/portal/submit/", SUBMIT | {"captcha": solve(client), "photos": [png()]})
+    ticket = Ticket.objects.get()
+    html = client.get(f"/portal/progress/{ticket.number}/").content.decode()
+    assert "已收到现场照片" in html and "/photos/" not in html

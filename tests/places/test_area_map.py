@@ -10,7 +10,7 @@ from hotline.models import Ticket
 from places.geo import county
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_too]  # GROUP BY and the light filters on PostgreSQL too
 
 
 def client_for(user) -> Client:

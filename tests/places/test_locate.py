@@ -48,3 +48,14 @@ def test_ticket_locate_bumps_the_version(people):
     located = ticket_locate(ticket=ticket, latitude="33.4", longitude="115.1")
     assert located.area == "城关镇" and located.version == ticket.version + 1
     assert ticket_locate(ticket=located) is located  # nothing given: nothing written
+
+
+def test_the_demos_portal_tickets_get_a_position_in_their_town(people):
+    from demo.tickets import Writer
+    from places.geo import county
+
+    ticket = f.registered(people, area="西城街道")
+    located = Writer.locate(ticket)
+    assert located.area == "西城街道"
+    assert county().town_at(float(located.latitude), float(located.longitude)).name == "西城街道"
+    assert Writer.locate(f.registered(people)).latitude is None  # no town, no position
