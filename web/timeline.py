@@ -104,8 +104,8 @@ PUBLIC_LABELS = {
     "mark_invalid": "工单无效",
     "extension_approved": "办理期限已延长",
     "followup": "已收到您的补充内容",
-    "photos_added": "已收到现场照片",
-    "agent_notices_off": "已取消代办员接收进度短信",  # issue 19 item 3: the citizen's own choice  # issue 19: the photos themselves are never on the citizen's page
+    "photos_added": "已收到现场照片",  # issue 19: the photos themselves are never on the citizen's page
+    "agent_notices_off": "已取消代办员接收进度短信",  # issue 19 item 3: the citizen's own choice
     "suspend": "工单暂缓办理（挂起），期间不计办理时限",
     "resume": "工单恢复办理",
     "resume_unsigned": "工单恢复办理",
