@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 
 from agents.services import agent_profile_save
+from bulletins.services import bulletin_recipients_add
 from cases.selectors import case_draft
 from cases.services import case_publish
 from demo.county import DEMO_AGENTS, DEMO_PASSWORD, build_county
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             call_command("reports_refresh", "--full", "--keyword-days", str(KEYWORD_DAYS), stdout=StringIO())
             call_command("assessment_refresh", "--full", stdout=StringIO())  # issue 18: 月度考核
         self.stdout.write(f"考核方案：{ensure_assessment_scheme()}")
+        # issue 18 item 5: the leader and the duty supervisor get the bulletins' SMS (on /dev/phone/)
+        bulletin_recipients_add(users=[county.users["leader"], county.users["supervisor"]])
         self.stdout.write(f"知识库：{load_knowledge()}")
         # The demo suggests categories from the first keystroke (nothing is trained when a model is active).
         call_command("classifier_ensure", stdout=self.stdout)
