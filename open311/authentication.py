@@ -1,6 +1,7 @@
 """The partner keys on the REST API (issue 19 item 2): `Authorization: Api-Key <key>` signs in as
 the key's PARTNER account, which may file tickets and read its own (hotline.rest.permissions.
 PartnerFiles), nothing else. The key's own rate limits apply as on Open311."""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from . import selectors
@@ -38,3 +39,14 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return KEYWORD
+
+
+class PartnerKeyScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI schema names the key scheme (drf-spectacular)."""
+
+    target_class = "open311.authentication.PartnerKeyAuthentication"
+    name = "PartnerApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "合作系统：Authorization: Api-Key <密钥>（只能登记工单、查看自己登记的工单）"}
