@@ -65,8 +65,13 @@ class PartnerKeyAdmin(RoleAdmin):
         self.message_user(request, f"合作方密钥（只显示这一次，请立即复制交给合作方）：api_key={issued.raw}",
                           messages.WARNING)
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
     def save_related(self, request, form, formsets, change):
-        pass  # the services above set the allowed services; the usage inline is read-only
+        # The services above set the allowed services (no form.save_m2m); the usage rows are read-only.
+        for formset in formsets:
+            formset.save()
 
     @admin.action(description="停用所选密钥")
     def disable(self, request, queryset):
