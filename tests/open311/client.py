@@ -69,10 +69,8 @@ class Open311Session:
         expected = "text/xml" if self.fmt == "xml" else "application/json"
         assert response["Content-Type"].startswith(expected), response["Content-Type"]
         assert "charset=utf-8" in response["Content-Type"]
-        if self.fmt == "xml":
-            body = xml_to_shape(response.content)
-        else:
-            body = _nulls_as_json(json.loads(response.content))
+        xml = self.fmt == "xml"
+        body = xml_to_shape(response.content) if xml else _nulls_as_json(json.loads(response.content))
         name = "errors" if response.status_code >= 400 else schema_name
         errors = sorted(schema(name).iter_errors(body), key=str)
         assert not errors, f"{self.fmt} {response.request['PATH_INFO']} against {name}.json: {errors[0]}"
