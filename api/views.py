@@ -26,7 +26,7 @@ from hotline.permissions import HOTLINE_STAFF, OFFICE, require_role
 from hotline.privacy import ticket_as_seen_by
 from hotline.rest import parsing
 from hotline.rest.errors import error_body
-from hotline.rest.permissions import StaffOnly
+from hotline.rest.permissions import PartnerFiles, StaffOnly
 from hotline.rest.schema import PHONE
 from hotline.selectors import citizen_history, ticket_timeline
 from hotline.services import tickets as ticket_services
@@ -38,6 +38,7 @@ from hotline.services.identity import (
 )
 from hotline.validation import validate_phone
 from hotline.workflow import expect_version
+from open311.services import partner_ticket_input
 from reports.intelligence.suggestions import (
     duplicate_candidates,
     open_suggestions,
@@ -112,9 +113,10 @@ class FilterWhenAsked:
 
 class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
-    """Tickets the user may see: the newest first; register, read, and act on one (the actions)."""
+    """Tickets the user may see: the newest first; register, read, and act on one (the actions).
+    A partner system (Api-Key, issue 19) registers and reads its own, and acts on none."""
 
-    permission_classes = [StaffOnly]
+    permission_classes = [StaffOnly | PartnerFiles]
     filterset_class = TicketFilter
     pagination_class = TicketListPagination
     parser_classes = [JSONParser, FormParser, MultiPartParser]
@@ -178,9 +180,13 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
                        "citizen_phone": "13812345678", "citizen_name": "张先生", "address": "城关镇幸福小区东门",
                        "area": "城关镇"})])
     def create(self, request, *args, **kwargs):
-        """登记工单（话务员、值班长、管理员）。"""
-        require_role(request.user, *HOTLINE_STAFF, what="登记工单")
-        data = parse(s.TicketCreateSerializer, request)
+        """登记工单（话务员、值班长、管理员）。合作系统（Api-Key）以渠道 api 登记，只能查看自己登记的工单。"""
+        if request.user.role == Role.PARTNER:
+            data = partner_ticket_input(key=request.auth, data=parse(s.TicketCreateSerializer, request),
+                                        channel_given="channel" in request.data)
+        else:
+            require_role(request.user, *HOTLINE_STAFF, what="登记工单")
+            data = parse(s.TicketCreateSerializer, request)
         ticket = ticket_services.ticket_register(actor=request.user, **data)
         mark_fresh(ticket)  # the operator's most frequent call: no reading back of empty lists
         body = self.get_serializer(ticket).data

@@ -269,7 +269,8 @@ RATE_LIMITS = {
     "cti_events": _rl(r"^/cti/events/$", 6000, 60),
     "sms_inbound": _rl(r"^/sms/twilio/inbound/$", 3000, 60),
     "sms_api": _rl(r"^/2010-04-01/", 3000, 60),
-    # Open311 (issue 19) adds its row here: "open311": _rl(r"^/open311/", 120, 60),
+    # Open311 (issue 19): per address; each partner key has its own limits besides (open311.views).
+    "open311": _rl(r"^/open311/", 120, 60),
     # Not by path: the SMS auto-replies per phone number (hardening.ratelimit.hit in sms_gateway.intake).
     "sms_reply": ("", int(os.environ.get("SMS_REPLY_PER_HOUR", "20")), 3600, ()),
 }
@@ -315,6 +316,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ExpiringTokenAuthentication",  # hotline.rest's, expiring (accounts)
         "rest_framework.authentication.SessionAuthentication",
+        "open311.authentication.PartnerKeyAuthentication",  # "Authorization: Api-Key <key>" (issue 19)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -14,9 +14,14 @@ from ..workflow import lock_ticket, record_event, touch, transition
 from . import registration
 
 MAX_TITLE = 200
+# issue 19: outside filers file in their own name on their own channels only (their account is
+# the ticket's created_by, which is what they may later see: dispatch.visibility FILER_ROLES):
+# a partner system over Open311 or the REST API, a village agent on 代办.
+FILER_CHANNELS = {
+    Role.PARTNER: frozenset({Channel.OPEN311, Channel.API}),
+    Role.AGENT: frozenset({Channel.AGENT}),
+}
 TITLE_FROM_CONTENT = 30
-# Outside filers register on their own channel only (issue 19): a village agent files on 代办.
-FILERS_BY_CHANNEL = {Channel.AGENT: (Role.AGENT,)}
 
 
 def next_ticket_number() -> str:
@@ -62,14 +67,17 @@ def ticket_register(
     area: str = "",
     call_id: str = "",
     is_confidential: bool = False,
+    latitude=None,
+    longitude=None,
 ) -> Ticket:
     """Register a request from any channel. Staff register phone and walk-in requests;
     SMS, web and API intake run as the system (actor=None) with an actor_label.
     `is_confidential`: 保密件 (issue 16 item 8; a 举报 is one anyway): the caller is hidden from
     everyone outside the centre (hotline.privacy)."""
     validate_choice(channel, Channel, field="channel", label="来源渠道")
-    if channel in (Channel.PHONE, Channel.WALK_IN) or actor is not None:
-        require_role(actor, *HOTLINE_STAFF, *FILERS_BY_CHANNEL.get(channel, ()), what="登记工单")
+    filer = actor is not None and channel in FILER_CHANNELS.get(getattr(actor, "role", ""), ())
+    if (channel in (Channel.PHONE, Channel.WALK_IN) or actor is not None) and not filer:
+        require_role(actor, *HOTLINE_STAFF, what="登记工单")
     validate_choice(ticket_type, TicketType, field="ticket_type", label="诉求类型")
     validate_choice(urgency, Urgency, field="urgency", label="紧急程度")
     content = validate_text(content, field="content", label="诉求内容",
@@ -93,6 +101,7 @@ def ticket_register(
             number=number, channel=channel, ticket_type=ticket_type, urgency=urgency, category=category,
             title=title, content=content, address=address, area=area[:50], citizen=citizen,
             call_id=call_id[:64], created_by=actor, is_confidential=bool(is_confidential),
+            latitude=latitude, longitude=longitude,
         )
         payload = {"channel": channel} | ({"confidential": True} if is_confidential else {})
         event = new_event(

@@ -51,6 +51,7 @@ def test_the_api_answers_429_in_its_own_error_body(client, settings, operator):
     ("csp_report", "/csp-report/", "post"),
     ("cti_events", "/cti/events/", "post"),
     ("sms_inbound", "/sms/twilio/inbound/", "post"),
+    ("open311", "/open311/v2/services.json", "get"),
 ])
 def test_each_public_endpoint_is_limited(client, settings, name, path, method):
     tight(settings, name, attempts=1)
