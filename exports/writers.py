@@ -1,0 +1,172 @@
+"""csv and xlsx written as the rows arrive: each batch of rows becomes bytes that are sent
+before the next batch is read, so memory holds one batch whatever the export's size.
+
+The xlsx is a zip written progressively (zipfile on a sink that is emptied after each batch;
+entries with data descriptors, zip64): the sheet's XML is made here with inline strings, which
+measured about four times faster than openpyxl's write-only mode and needs no temporary file
+(docs/EXPORTS.md). Dates are real Excel dates in Asia/Shanghai (a fixed +8 h: no summer time
+since 1991), shown as yyyy-mm-dd hh:mm."""
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+
+# Cells a spreadsheet would read as a formula (CSV injection): a citizen's text is untrusted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot hold (a pasted control character would make the file unreadable).
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EXCEL_EPOCH = dt.datetime(1899, 12, 30, tzinfo=dt.UTC)
+SHANGHAI_OFFSET_DAYS = 8 / 24
+
+
+def _csv_cell(value, local) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(local).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_stream(header: list[str], batches: Iterable[list[list]]) -> Iterator[bytes]:
+    """UTF-8 with a BOM, so that Excel opens the Chinese text as Chinese."""
+    local = timezone.get_default_timezone()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    yield "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    for batch in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([[_csv_cell(v, local) for v in row] for row in batch])
+        yield buffer.getvalue().encode("utf-8")
+
+
+class _Sink:
+    """A write-only file for zipfile: what was written is taken away by `drain`."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+        self.offset = 0
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        self.offset += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.offset
+
+    def flush(self) -> None:
+        pass
+
+    def drain(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def _text(value: str) -> str:
+    value = escape(value)
+    if XML_ILLEGAL_RE.search(value):
+        value = XML_ILLEGAL_RE.sub("", value)
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+
+
+def _xlsx_cell(value) -> str:
+    if value is None or value == "":
+        return "<c/>"
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, dt.datetime):
+        serial = (value - EXCEL_EPOCH).total_seconds() / 86400 + SHANGHAI_OFFSET_DAYS
+        return f'<c s="1"><v>{serial:.6f}</v></c>'
+    if isinstance(value, bool):
+        return _text("是" if value else "否")
+    return f"<c><v>{value}</v></c>"
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '</Types>')
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>')
+WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/></Relationships>')
+# Style 1: a date and time (custom number format 164); style 2: the bold header.
+STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="等线"/></font>'
+    '<font><b/><sz val="11"/><name val="等线"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+    'state="frozen"/></sheetView></sheetViews><sheetData>')
+SHEET_TAIL = "</sheetData></worksheet>"
+XLSX_MAX_ROWS = 1_048_576  # a sheet's limit, the header included
+
+
+def xlsx_stream(header: list[str], batches: Iterable[list[list]], *, sheet_name: str = "工单明细",
+                compresslevel: int = 1) -> Iterator[bytes]:
+    """One sheet, header frozen. Level 1 deflate: a few percent larger than level 6, twice as fast."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=escape(sheet_name)))
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", STYLES)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            head = "".join(f'<c t="inlineStr" s="2"><is><t>{escape(h)}</t></is></c>' for h in header)
+            sheet.write(f'{SHEET_HEAD}<row r="1">{head}</row>'.encode())
+            yield sink.drain()
+            n = 1
+            for batch in batches:
+                lines = []
+                for row in batch:
+                    n += 1
+                    lines.append(f'<row r="{n}">{"".join([_xlsx_cell(v) for v in row])}</row>')
+                sheet.write("".join(lines).encode("utf-8"))
+                yield sink.drain()
+            sheet.write(SHEET_TAIL.encode())
+    yield sink.drain()
