@@ -16,7 +16,7 @@ class Column:
     key: str
     label: str
     fields: tuple[str, ...]
-    kind: str = "text"  # text | time | choice | bool | int | light | person
+    kind: str = "text"  # text | time | choice | bool | int | light
     choices: dict | None = None
     default: bool = True  # ticked in the chooser at first
     private: bool = False  # personal data: passes through hotline.privacy's lens

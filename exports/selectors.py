@@ -44,11 +44,20 @@ def parse_columns(raw: str) -> list[Column]:
     return [BY_KEY[key] for key in keys]
 
 
-class _Plan:
-    """Which fields one statement reads and how each chosen column is made from them."""
+def _same(value):
+    return value
 
-    def __init__(self, columns: Sequence[Column], *, role: str, now):
+
+RAW = {"text": _same, "label": _same, "time": _same, "int": _same}
+
+
+class _Plan:
+    """Which fields one statement reads and how each chosen column is made from them: one call
+    per cell, the writer's rendering (`render`: kind → function) folded into it."""
+
+    def __init__(self, columns: Sequence[Column], *, role: str, now, render: dict | None = None):
         self.columns, self.role, self.now = list(columns), role, now
+        self.render = render or RAW
         self.masking = role not in CENTRE_ROLES and any(c.private for c in columns)
         fields = ["pk"]
         for column in self.columns:
@@ -60,26 +69,30 @@ class _Plan:
         self.makers: list[Callable] = [self._maker(c) for c in self.columns]
 
     def _maker(self, column: Column) -> Callable:
-        i = self.at[column.fields[0]]
+        i, render = self.at[column.fields[0]], self.render
         if column.kind == "choice":
-            labels = column.choices or {}
-            return lambda row: labels.get(row[i], row[i] or "")
+            label, labels = render["label"], {k: render["label"](v) for k, v in (column.choices or {}).items()}
+            return lambda row: labels.get(row[i]) or label(row[i] or "")
         if column.kind == "bool":
-            return lambda row: "" if row[i] is None else ("是" if row[i] else "否")
+            yes, no, empty = render["label"]("是"), render["label"]("否"), render["label"]("")
+            return lambda row: empty if row[i] is None else (yes if row[i] else no)
         if column.kind in ("time", "int"):
-            return lambda row: row[i]
+            show = render[column.kind]
+            return lambda row: show(row[i])
         if column.kind == "light":
             state, due, warn, changed = (self.at[f] for f in column.fields)
             handling, now = HANDLING_STATES, self.now
+            labels = {k: render["label"](v) for k, v in LIGHT_LABELS.items()} | {None: render["label"]("")}
 
             def light(row):
                 if row[state] == TicketState.SUSPENDED:
-                    return LIGHT_LABELS.get(light_at(row[due], row[warn], row[changed]), "")
+                    return labels[light_at(row[due], row[warn], row[changed])]
                 if row[state] not in handling:
-                    return ""
-                return LIGHT_LABELS.get(light_at(row[due], row[warn], now), "")
+                    return labels[None]
+                return labels[light_at(row[due], row[warn], now)]
             return light
-        return lambda row: row[i] or ""
+        text = render["text"]
+        return lambda row: text(row[i] or "")
 
     def cells(self, row: tuple) -> list:
         cells = [make(row) for make in self.makers]
@@ -89,7 +102,7 @@ class _Plan:
 
     def _mask(self, row: tuple, cells: list) -> None:
         """Personal data through the lens the list pages use (hotline.privacy)."""
-        at = self.at
+        at, text = self.at, self.render["text"]
         confidential = row[at["ticket_type"]] == REPORT_TYPE or bool(row[at["is_confidential"]])
         sight = sight_for(role=self.role, confidential=confidential)
         if sight == Sight.WHOLE:
@@ -108,11 +121,11 @@ class _Plan:
             if not column.private:
                 continue
             if column.key in PRIVATE_TEXT:
-                cells[n] = getattr(lens, PRIVATE_TEXT[column.key])
+                cells[n] = text(getattr(lens, PRIVATE_TEXT[column.key]))
             elif column.key == "citizen_name":
-                cells[n] = person["name"] if person else ""
+                cells[n] = text(person["name"] if person else "")
             elif column.key == "citizen_phone":
-                cells[n] = person["phone"] if person else ""
+                cells[n] = text(person["phone"] if person else "")
 
 
 def sight_label(role: str) -> str:
@@ -123,9 +136,10 @@ def sight_label(role: str) -> str:
 
 
 def export_batches(*, queryset: QuerySet, columns: Sequence[Column], role: str, now,
-                   size: int | None = None) -> Iterator[list[list]]:
-    """The rows of `queryset` as lists of cells, one batch (one statement) at a time."""
-    plan = _Plan(columns, role=role, now=now)
+                   size: int | None = None, render: dict | None = None) -> Iterator[list[list]]:
+    """The rows of `queryset` as lists of cells (rendered by `render`, exports.writers), one
+    batch (one statement) at a time."""
+    plan = _Plan(columns, role=role, now=now, render=render)
     size = size or batch_size()
     qs = queryset.order_by()
     if "satisfaction" in plan.fields:

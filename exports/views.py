@@ -16,7 +16,7 @@ from .columns import COLUMNS
 from .filters import SOURCE_LABELS, filter_params, tickets_for_export
 from .selectors import export_batches, parse_columns, sight_label
 from .services import export_record
-from .writers import XLSX_MAX_ROWS, csv_stream, xlsx_stream
+from .writers import CSV_RENDER, XLSX_MAX_ROWS, XLSX_RENDER, csv_stream, xlsx_stream
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -85,8 +85,10 @@ def export_download(request):
     header = [column.label for column in columns]
     sent = {"rows": 0}
 
+    render = CSV_RENDER if file_format == "csv" else XLSX_RENDER
+
     def counted():
-        for batch in export_batches(queryset=queryset, columns=columns, role=user.role, now=now):
+        for batch in export_batches(queryset=queryset, columns=columns, role=user.role, now=now, render=render):
             sent["rows"] += len(batch)
             yield batch
 

@@ -14,8 +14,6 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
-
 # Cells a spreadsheet would read as a formula (CSV injection): a citizen's text is untrusted.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold (a pasted control character would make the file unreadable).
@@ -24,27 +22,37 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30, tzinfo=dt.UTC)
 SHANGHAI_OFFSET_DAYS = 8 / 24
 
 
-def _csv_cell(value, local) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.astimezone(local).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+# Django reads timestamptz in UTC (USE_TZ); Shanghai is UTC+8 all year, so adding 8 hours
+# and letting isoformat (C) write it is a fifth of the cost of astimezone + strftime.
+SHANGHAI = dt.timedelta(hours=8)
+
+
+def _csv_time(value) -> str:
+    return "" if value is None else (value + SHANGHAI).isoformat(" ", "seconds")[:19]
+
+
+def _csv_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _same(value):
     return value
 
 
+CSV_RENDER = {"text": _csv_text, "label": _same, "time": _csv_time, "int": _same}
+
+
 def csv_stream(header: list[str], batches: Iterable[list[list]]) -> Iterator[bytes]:
-    """UTF-8 with a BOM, so that Excel opens the Chinese text as Chinese."""
-    local = timezone.get_default_timezone()
+    """UTF-8 with a BOM, so that Excel opens the Chinese text as Chinese. `batches`: rows
+    rendered with CSV_RENDER."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     yield "\ufeff".encode() + buffer.getvalue().encode("utf-8")
     for batch in batches:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows([[_csv_cell(v, local) for v in row] for row in batch])
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerows(batch)
         yield buffer.getvalue().encode("utf-8")
 
 
@@ -71,24 +79,28 @@ class _Sink:
         return data
 
 
-def _text(value: str) -> str:
-    value = escape(value)
+def _xlsx_text(value: str) -> str:
+    if not value:
+        return "<c/>"
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
     if XML_ILLEGAL_RE.search(value):
         value = XML_ILLEGAL_RE.sub("", value)
     return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
 
 
-def _xlsx_cell(value) -> str:
-    if value is None or value == "":
+def _xlsx_time(value) -> str:
+    if value is None:
         return "<c/>"
-    if isinstance(value, str):
-        return _text(value)
-    if isinstance(value, dt.datetime):
-        serial = (value - EXCEL_EPOCH).total_seconds() / 86400 + SHANGHAI_OFFSET_DAYS
-        return f'<c s="1"><v>{serial:.6f}</v></c>'
-    if isinstance(value, bool):
-        return _text("是" if value else "否")
-    return f"<c><v>{value}</v></c>"
+    serial = (value - EXCEL_EPOCH).total_seconds() / 86400 + SHANGHAI_OFFSET_DAYS
+    return f'<c s="1"><v>{serial:.6f}</v></c>'
+
+
+def _xlsx_int(value) -> str:
+    return "<c/>" if value is None else f"<c><v>{int(value)}</v></c>"
+
+
+XLSX_RENDER = {"text": _xlsx_text, "label": _xlsx_text, "time": _xlsx_time, "int": _xlsx_int}
 
 
 CONTENT_TYPES = (
@@ -163,9 +175,9 @@ def xlsx_stream(header: list[str], batches: Iterable[list[list]], *, sheet_name:
             n = 1
             for batch in batches:
                 lines = []
-                for row in batch:
+                for row in batch:  # rows rendered with XLSX_RENDER: each cell is its XML
                     n += 1
-                    lines.append(f'<row r="{n}">{"".join([_xlsx_cell(v) for v in row])}</row>')
+                    lines.append(f'<row r="{n}">{"".join(row)}</row>')
                 sheet.write("".join(lines).encode("utf-8"))
                 yield sink.drain()
             sheet.write(SHEET_TAIL.encode())

@@ -1,0 +1,95 @@
+#!/usr/bin/env python
+"""Export a million tickets through the real view, as csv and as xlsx, and measure it.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench python bench/generate.py --tickets 1000000 --truncate
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench python bench/exports/run.py [--columns all|default]
+
+Each format runs in a process of its own (`--one csv|xlsx`), so that each peak RSS
+(getrusage's ru_maxrss, the whole process: Django, the ORM, the writer, the test client) is that
+export's alone. The view is called through Django's test client as a supervisor (every row, no
+masking: the most rows); the streamed bytes are written to var/bench-exports/ as they arrive, the
+way a browser saves them. Prints time, rows/s, peak RSS and file size; `--results` writes
+bench/exports/RESULTS.md."""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "var" / "bench-exports"
+TARGET_SECONDS, TARGET_RSS_MB = 60, 200
+
+
+def one(file_format: str, columns: str) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from audit.models import AuditAction, AuditEvent
+    from exports.columns import COLUMNS
+    from hotline.models import Role, User
+
+    user, _ = User.objects.get_or_create(username="bench-export", defaults={"role": Role.SUPERVISOR,
+                                                                          "display_name": "导出压测"})
+    keys = [c.key for c in COLUMNS if columns == "all" or c.default]
+    client = Client()
+    client.force_login(user)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"tickets.{file_format}"
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    response = client.get("/exports/tickets/download/", {"source": "tickets", "format": file_format,
+                                                         "columns": ",".join(keys)})
+    assert response.status_code == 200, response.content[:500]
+    first_byte = None
+    with path.open("wb") as out:
+        for chunk in response.streaming_content:
+            if first_byte is None:
+                first_byte = time.perf_counter() - started
+            out.write(chunk)
+    seconds = time.perf_counter() - started
+    rows = AuditEvent.objects.filter(action=AuditAction.EXPORTED, actor=user).latest("id").detail["rows"]
+    return {"format": file_format, "columns": len(keys), "rows": rows, "seconds": round(seconds, 1),
+            "rows_per_s": round(rows / seconds), "first_byte_s": round(first_byte or 0, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "rss_before_mb": round(rss_before, 1), "size_mb": round(path.stat().st_size / 2**20, 1),
+            "cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--one", choices=["csv", "xlsx"], help="(internal) one export in this process")
+    parser.add_argument("--columns", choices=["all", "default"], default="all")
+    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--keep", action="store_true", help="keep the files in var/bench-exports/")
+    parser.add_argument("--results", action="store_true", help="write bench/exports/RESULTS.md")
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.columns)))
+        return
+    results = []
+    for file_format in args.formats.split(","):
+        done = subprocess.run([sys.executable, __file__, "--one", file_format, "--columns", args.columns],
+                              check=True, capture_output=True, text=True)
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        ok = result["seconds"] < TARGET_SECONDS and result["peak_rss_mb"] < TARGET_RSS_MB
+        result["target_met"] = ok
+        results.append(result)
+        print(f"{file_format}: {result['rows']:,} rows × {result['columns']} columns in {result['seconds']} s "
+              f"({result['rows_per_s']:,} rows/s, first bytes after {result['first_byte_s']} s), "
+              f"peak RSS {result['peak_rss_mb']} MB, file {result['size_mb']} MB, CPU {result['cpu_s']} s "
+              f"— target {'met' if ok else 'MISSED'}", flush=True)
+        if not args.keep:
+            (OUT / f"tickets.{file_format}").unlink(missing_ok=True)
+    (ROOT / "var" / "bench-exports.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
