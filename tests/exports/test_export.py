@@ -184,3 +184,14 @@ def test_anonymous_and_display_cannot_export(people, tickets):
     assert Client().get(URL, {"source": "tickets", "format": "csv", "columns": "number"}).status_code == 302
     response, _ = download(people["display"], source="tickets", format="csv", columns="number")
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_broken_off_download_is_recorded_as_such(people, tickets, settings):
+    settings.EXPORTS_BATCH_SIZE = 1
+    response = client_for(people["supervisor"]).get(URL, {"source": "tickets", "format": "csv", "columns": "number"})
+    chunks = iter(response.streaming_content)
+    next(chunks), next(chunks)  # the header and one row, then the browser goes away
+    response.close()
+    event = AuditEvent.objects.get(action=AuditAction.EXPORTED)
+    assert event.detail["completed"] is False and event.detail["rows"] == 1
