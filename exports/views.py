@@ -14,6 +14,7 @@ from hotline.permissions import ALL_STAFF
 
 from .columns import COLUMNS
 from .filters import SOURCE_LABELS, filter_params, tickets_for_export
+from .memory import fix_mmap_threshold
 from .selectors import export_batches, parse_columns, sight_label
 from .services import export_record
 from .writers import CSV_RENDER, XLSX_MAX_ROWS, XLSX_RENDER, csv_stream, xlsx_stream
@@ -80,6 +81,7 @@ def export_download(request):
     except HotlineError as error:
         return _refused(request, error)
 
+    fix_mmap_threshold()
     now = timezone.now()
     file_name = f"工单明细-{timezone.localtime(now):%Y%m%d-%H%M%S}.{file_format}"
     header = [column.label for column in columns]

@@ -44,6 +44,13 @@ def one(file_format: str, columns: str) -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"tickets.{file_format}"
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the request runs on this same connection (test client)
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    pg_cpu_before = _cpu_of(backend)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     response = client.get("/exports/tickets/download/", {"source": "tickets", "format": file_format,
                                                          "columns": ",".join(keys)})
@@ -60,7 +67,15 @@ def one(file_format: str, columns: str) -> dict:
             "rows_per_s": round(rows / seconds), "first_byte_s": round(first_byte or 0, 2),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "rss_before_mb": round(rss_before, 1), "size_mb": round(path.stat().st_size / 2**20, 1),
-            "cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1)}
+            "cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1),
+            "postgres_cpu_s": round(_cpu_of(backend) - pg_cpu_before, 1),
+            "load_average": round((load_before + os.getloadavg()[0]) / 2, 1)}
+
+
+def _cpu_of(pid: int) -> float:
+    """utime + stime of a process (the PostgreSQL backend serving the export), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -85,6 +100,7 @@ def main() -> None:
         print(f"{file_format}: {result['rows']:,} rows × {result['columns']} columns in {result['seconds']} s "
               f"({result['rows_per_s']:,} rows/s, first bytes after {result['first_byte_s']} s), "
               f"peak RSS {result['peak_rss_mb']} MB, file {result['size_mb']} MB, CPU {result['cpu_s']} s "
+              f"(+ PostgreSQL {result['postgres_cpu_s']} s), load average {result['load_average']} "
               f"— target {'met' if ok else 'MISSED'}", flush=True)
         if not args.keep:
             (OUT / f"tickets.{file_format}").unlink(missing_ok=True)
