@@ -28,19 +28,28 @@ def test_rows_are_read_and_sent_in_batches(people, settings, file_format):
                                                          "columns": "number,title"})
     assert response.status_code == 200 and response.streaming
     chunks = iter(response.streaming_content)
-    with CaptureQueriesContext(connection) as head:
-        received = [next(chunks), next(chunks)]  # the header, then the first batch's rows
-    assert len(_batch_reads(head)) == 1  # one batch of two rows read, the other three not yet
-    with CaptureQueriesContext(connection) as rest:
-        received += list(chunks)
-    reads = _batch_reads(rest)
-    assert len(reads) == 2 and all('"id" <' in sql or '"id" < ' in sql for sql in reads)  # keyset pages
+    if file_format == "csv":
+        with CaptureQueriesContext(connection) as head:
+            received = [next(chunks), next(chunks)]  # the header, then the first batch's rows
+        assert len(_batch_reads(head)) == 1  # one batch of two rows read, the other three not yet
+        first_rows = b"".join(received).decode("utf-8-sig")
+        assert first_rows.count("\r\n") == 3  # header + two rows arrived before the rest was read
+        with CaptureQueriesContext(connection) as rest:
+            received += list(chunks)
+        reads = _batch_reads(rest)
+        assert len(reads) == 2
+    else:
+        # Deflate holds a few KB back before it emits bytes, so with five short rows the xlsx's
+        # bytes come at the end; the reads are the same batches.
+        with CaptureQueriesContext(connection) as everything:
+            received = list(chunks)
+        reads = _batch_reads(everything)
+        assert len(reads) == 3
+    assert all('"id" <' in sql for sql in reads[-2:])  # keyset pages after the first
     body = b"".join(received)
     if file_format == "csv":
         rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
         assert [r[0] for r in rows[1:]] == numbers[::-1]
-        first_rows = b"".join(received[:2]).decode("utf-8-sig")
-        assert first_rows.count("\r\n") == 3  # header + two rows arrived before the rest was read
     else:
         import openpyxl
 
