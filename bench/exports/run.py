@@ -104,7 +104,9 @@ def main() -> None:
     for file_format in args.formats.split(","):
         done = subprocess.run([sys.executable, __file__, "--one", file_format, "--columns", args.columns,
                                *(["--lean"] if args.lean else [])],
-                              check=True, capture_output=True, text=True)
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"{file_format} failed:\n{done.stderr[-3000:]}")
         result = json.loads(done.stdout.strip().splitlines()[-1])
         ok = result["seconds"] < TARGET_SECONDS and result["peak_rss_mb"] < TARGET_RSS_MB
         result["target_met"], result["lean"] = ok, args.lean
