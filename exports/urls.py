@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "exports"
+urlpatterns = [
+    path("exports/tickets/", views.export_chooser, name="chooser"),
+    path("exports/tickets/download/", views.export_download, name="download"),
+]
