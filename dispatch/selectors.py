@@ -1,4 +1,6 @@
 """Reads for dispatch: what a person may do next, queues, inboxes, red and yellow lists."""
+import re
+
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -7,6 +9,7 @@ from hotline.models import Role, Ticket, TicketEvent, TicketState, Unit
 from hotline.models.tickets import HANDLING_STATES
 from hotline.privacy import confidential_q, is_confidential
 from hotline.selectors import unit_subtree_ids
+from hotline.validation import normalize_phone
 from hotline.workflow import TRANSITIONS
 
 from .deadlines import light_q, return_window_end
@@ -253,6 +256,33 @@ def registered_between(qs: QuerySet[Ticket], date_from=None, date_to=None) -> Qu
     if date_to:
         qs = qs.filter(created_at__date__lte=date_to)
     return qs
+
+
+# 工单查询's words: a ticket number (or its leading part), a caller's phone, else the title.
+SEARCH_NUMBER_RE = re.compile(r"^\d{6,16}$")
+SEARCH_PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def office_search_filter(qs: QuerySet[Ticket], *, q: str = "", state: str = "", ticket_type: str = "", light: str = "",
+                  unit=None, date_from=None, date_to=None, now=None) -> QuerySet[Ticket]:
+    """The centre's 工单查询 conditions (the page /tickets/ and its export): one definition."""
+    q = (q or "").strip()
+    if q:
+        if SEARCH_NUMBER_RE.match(q) and not SEARCH_PHONE_RE.match(q):
+            qs = with_number(qs, q)
+        elif SEARCH_PHONE_RE.match(q):
+            qs = qs.filter(citizen__phone=normalize_phone(q))
+        else:
+            qs = qs.filter(title__icontains=q)
+    if state:
+        qs = qs.filter(state=state)
+    if ticket_type:
+        qs = qs.filter(ticket_type=ticket_type)
+    if light:
+        qs = qs.filter(light_q(light, now or timezone.now()))
+    if unit:
+        qs = qs.filter(lead_unit=unit)
+    return registered_between(qs, date_from, date_to)
 
 
 def unit_ticket_search(user, *, q: str = "", date_from=None, date_to=None) -> QuerySet[Ticket]:

@@ -5,7 +5,6 @@ A source names the list (`tickets`: the centre's 工单查询 /tickets/, `unit`:
 is that list's filter, validated as the list validates it (a bad value is a 400 here, where the
 page would quietly show everything). Every source starts from
 dispatch.visibility.tickets_visible_to: a unit only its own, an outsider nothing."""
-import re
 
 from django import forms
 from django.db.models import QuerySet
@@ -13,18 +12,15 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from dispatch.deadlines import light_q
-from dispatch.selectors import approval_queue, registered_between, unit_ticket_search, with_number
+from dispatch.selectors import approval_queue, office_search_filter, unit_ticket_search
 from dispatch.visibility import tickets_visible_to
 from hotline.errors import InvalidInput, NotAllowed
 from hotline.models import Role, TicketState, TicketType
 from hotline.permissions import ALL_STAFF, HOTLINE_STAFF
-from hotline.validation import MAX_ID, normalize_phone
+from hotline.validation import MAX_ID
 
 # The query-string keys the export itself reads; every other key is the list's filter.
 OWN_KEYS = frozenset({"source", "format", "columns", "csrfmiddlewaretoken"})
-# The same patterns as the centre's search page (web.views.tickets).
-NUMBER_RE = re.compile(r"^\d{6,16}$")
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 QUEUES = ("approval", "returned", "red", "yellow", "with_leader")
 LIGHTS = (("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯"))
 
@@ -81,23 +77,9 @@ def office_search(user, params: QueryDict) -> QuerySet:
         qs = qs.filter(state="pending_approval")
     elif queue in ("red", "yellow"):
         qs = qs.filter(light_q(queue, now))
-    q = data["q"].strip()
-    if q:
-        if NUMBER_RE.match(q) and not PHONE_RE.match(q):
-            qs = with_number(qs, q)
-        elif PHONE_RE.match(q):
-            qs = qs.filter(citizen__phone=normalize_phone(q))
-        else:
-            qs = qs.filter(title__icontains=q)
-    if data["state"]:
-        qs = qs.filter(state=data["state"])
-    if data["ticket_type"]:
-        qs = qs.filter(ticket_type=data["ticket_type"])
-    if data["light"]:
-        qs = qs.filter(light_q(data["light"], now))
-    if data["unit"]:
-        qs = qs.filter(lead_unit_id=data["unit"])
-    return registered_between(qs, data["date_from"], data["date_to"])
+    return office_search_filter(qs, q=data["q"], state=data["state"], ticket_type=data["ticket_type"],
+                                light=data["light"], unit=data["unit"], date_from=data["date_from"],
+                                date_to=data["date_to"], now=now)
 
 
 def unit_search(user, params: QueryDict) -> QuerySet:

@@ -1,6 +1,5 @@
 """Full ticket search and a ticket's page with every office action (dispatch, report, answer ...)."""
 import logging
-import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -17,13 +16,12 @@ from dispatch.deadlines import deadlines_from, light_q, limits_for, part_light
 from dispatch.models import Attachment, Survey
 from dispatch.selectors import (
     leader_return_pending,
+    office_search_filter,
     pending_return,
-    registered_between,
     replies_awaiting_review,
     suspension_active,
     suspension_pending,
     ticket_actions_for,
-    with_number,
     with_urges,
 )
 from dispatch.visibility import ticket_get_for, tickets_visible_to
@@ -34,7 +32,6 @@ from hotline.permissions import ALL_STAFF, HOTLINE_STAFF, OFFICE
 from hotline.selectors import ticket_timeline
 from hotline.services import tickets as ticket_services
 from hotline.services.identity import identity_reads_record
-from hotline.validation import normalize_phone
 from hotline.workflow import TRANSITIONS
 from reports.intelligence.suggestions import duplicate_candidates
 
@@ -50,8 +47,6 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
 # The console asks /api/intelligence/suggest/ about the first 500 characters (static/js/console.js).
 SUGGEST_TEXT_CHARS = 500
-NUMBER_RE = re.compile(r"^\d{6,16}$")
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 QUEUES = {"approval", "returned", "red", "yellow", "with_leader"}
 
 
@@ -72,23 +67,9 @@ def search_queryset(user, form, queue: str):
     if not form.is_valid():
         return qs.order_by(*order)
     data = form.cleaned_data
-    q = data["q"].strip()
-    if q:
-        if NUMBER_RE.match(q) and not PHONE_RE.match(q):
-            qs = with_number(qs, q)
-        elif PHONE_RE.match(q):
-            qs = qs.filter(citizen__phone=normalize_phone(q))
-        else:
-            qs = qs.filter(title__icontains=q)
-    if data["state"]:
-        qs = qs.filter(state=data["state"])
-    if data["ticket_type"]:
-        qs = qs.filter(ticket_type=data["ticket_type"])
-    if data["light"]:
-        qs = qs.filter(light_q(data["light"], now))
-    if data["unit"]:
-        qs = qs.filter(lead_unit=data["unit"])
-    return registered_between(qs, data["date_from"], data["date_to"]).order_by(*order)
+    return office_search_filter(qs, q=data["q"], state=data["state"], ticket_type=data["ticket_type"],
+                                light=data["light"], unit=data["unit"], date_from=data["date_from"],
+                                date_to=data["date_to"], now=now).order_by(*order)
 
 
 @role_required(*HOTLINE_STAFF)
