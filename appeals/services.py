@@ -6,15 +6,15 @@ UPDATE: of two supervisors ruling at once exactly one changes the row, the other
 An upheld appeal sets a flag on the core row the reports' rollup reads (Survey.appeal_upheld,
 Ticket.overdue_excused); the ruling's event marks the ticket's day dirty, so the next rollup
 refresh rebuilds it and the unit's KPIs and score follow."""
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dispatch.deadlines import iso_local
 from dispatch.models import Survey
+from dispatch.services.handling import validate_attachments
 from dispatch.visibility import ticket_visible_to
-from hardening.uploads import ATTACHMENT_KINDS, UploadRefused, check_upload, safe_content_type
-from hotline.errors import Conflict, InvalidInput, NotAllowed, NotFound, UnsupportedFile
+from hardening.uploads import safe_content_type
+from hotline.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from hotline.models import Role, Ticket
 from hotline.permissions import OFFICE, require_role
 from hotline.validation import validate_text
@@ -30,21 +30,6 @@ def _local_minute(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
-def _validate_files(files) -> list:
-    files = list(files or [])
-    if len(files) > MAX_ATTACHMENTS:
-        raise InvalidInput(f"附件最多{MAX_ATTACHMENTS}个", field="files")
-    for f in files:
-        if f.size > settings.HOTLINE_MAX_ATTACHMENT_BYTES:
-            limit_mb = settings.HOTLINE_MAX_ATTACHMENT_BYTES // (1024 * 1024)
-            raise InvalidInput(f"附件「{f.name}」超过{limit_mb}MB", field="files")
-        try:  # by content, not by name (like a reply's attachments)
-            f.sniffed_kind = check_upload(f, allowed=ATTACHMENT_KINDS)
-        except UploadRefused as refused:
-            raise UnsupportedFile(str(refused), field="files") from None
-    return files
-
-
 @transaction.atomic
 def appeal_file(*, ticket: Ticket, actor, kind: str, reason: str, files=()) -> Appeal:
     """A unit's staff appeal the ticket's dissatisfied rating or its overdue, within
@@ -55,7 +40,7 @@ def appeal_file(*, ticket: Ticket, actor, kind: str, reason: str, files=()) -> A
     if kind not in rules.KIND_LABELS:
         raise InvalidInput("申诉类型须为：" + "、".join(str(v) for v in rules.KIND_LABELS.values()), field="kind")
     reason = validate_text(reason, field="reason", label="申诉理由", max_length=2000)
-    files = _validate_files(files)
+    files = validate_attachments(files, max_count=MAX_ATTACHMENTS)
     if not ticket_visible_to(actor, ticket):
         raise NotFound("工单不存在")
     locked = lock_ticket(ticket.pk)

@@ -152,10 +152,11 @@ def ticket_sign(*, ticket: Ticket, actor) -> Ticket:
     return signed
 
 
-def _validate_files(files) -> list:
+def validate_attachments(files, *, max_count: int = MAX_ATTACHMENTS) -> list:
+    """Attachments (of a reply, an appeal …): how many, how big, and their kind by content."""
     files = list(files or [])
-    if len(files) > MAX_ATTACHMENTS:
-        raise InvalidInput(f"附件最多{MAX_ATTACHMENTS}个", field="files")
+    if len(files) > max_count:
+        raise InvalidInput(f"附件最多{max_count}个", field="files")
     for f in files:
         if f.size > settings.HOTLINE_MAX_ATTACHMENT_BYTES:
             limit_mb = settings.HOTLINE_MAX_ATTACHMENT_BYTES // (1024 * 1024)
@@ -190,7 +191,7 @@ def ticket_reply(*, ticket: Ticket, actor, text: str, files=(), confirm_absent_c
                        else "本单位已回复该工单", code="state_conflict")
     # 办结审核: an empty or token reply (已处理 …) is refused, lead or co-unit, before anything is saved.
     text = validate_reply_text(text, label="办理结果" if is_lead else "协办意见")
-    files = _validate_files(files)
+    files = validate_attachments(files)
     now = timezone.now()
     payload = {"unit": actor.unit.name, "text": text, "attachments": [f.name for f in files]}
     reviewed = False
