@@ -30,6 +30,20 @@ EVENT_COUNTS = {
 }
 
 
+# 申诉成立 (issue 18 item 2): a dissatisfied rating the centre struck out (dispatch Survey.appeal_upheld)
+# leaves the unit's score, its 不满意重办 too: the reopen whose latest survey answered at or before
+# it is an upheld one is not counted.
+UPHELD_REOPEN = """e.kind = 'callback_dissatisfied' AND EXISTS (
+    SELECT 1 FROM dispatch_survey s WHERE s.ticket_id = e.ticket_id AND s.appeal_upheld
+        AND s.answered_at <= e.created_at AND NOT EXISTS (
+            SELECT 1 FROM dispatch_survey s2 WHERE s2.ticket_id = e.ticket_id
+                AND s2.answered_at > s.answered_at AND s2.answered_at <= e.created_at))"""
+# A ruling (appeal_upheld) changes the count of the day its reopen happened: that day is dirty too.
+RULED_REOPEN_DAYS = """SELECT DISTINCT {day} FROM hotline_ticketevent r
+    JOIN hotline_ticketevent e ON e.ticket_id = r.ticket_id AND e.kind = 'callback_dissatisfied'
+    WHERE r.kind = 'appeal_upheld' AND r.created_at >= %s"""
+
+
 def insert_sql() -> str:
     event_day = day_sql("e.created_at")
     unit_then = ("(SELECT a.unit_id FROM dispatch_assignment a WHERE a.ticket_id = e.ticket_id AND a.role = 'lead'"
@@ -54,7 +68,8 @@ def insert_sql() -> str:
         0
         FROM (SELECT {event_day} AS day, {unit_then} AS unit_id, e.kind AS kind
               FROM hotline_ticketevent e
-              WHERE e.kind IN ({kinds}) AND e.created_at >= %s AND e.created_at < %s) ev
+              WHERE e.kind IN ({kinds}) AND e.created_at >= %s AND e.created_at < %s
+                  AND NOT ({UPHELD_REOPEN})) ev
         WHERE unit_id IS NOT NULL
         GROUP BY 1, 2
         UNION ALL
@@ -80,6 +95,8 @@ def dirty_days(since: dt.datetime, now: dt.datetime) -> list[dt.date]:
             f"SELECT DISTINCT {day_sql('e.created_at')}, {day_sql('t.created_at')} FROM hotline_ticketevent e "
             f"JOIN hotline_ticket t ON t.id = e.ticket_id WHERE e.created_at >= %s", [_db_time(since)])
         days = {_as_date(day) for row in cursor.fetchall() for day in row}
+        cursor.execute(RULED_REOPEN_DAYS.format(day=day_sql("e.created_at")), [_db_time(since)])
+        days |= {_as_date(row[0]) for row in cursor.fetchall()}
     days.add(timezone.localtime(now, local_tz()).date())
     return sorted(days)
 

@@ -76,3 +76,54 @@ def test_report_page_shows_the_raised_rate(client, people, two_callbacks):
     client.force_login(people["staff_a"])
     page = client.get("/reports/").content.decode()
     assert "满意率" in page and "100.0%" in page and "1 / 1" in page
+
+
+def unit_reopens(unit) -> int:
+    from django.db.models import Sum
+
+    from assessment import rollup as assessment_rollup
+    from assessment.models import EventDailyStat
+
+    assessment_rollup.refresh()
+    return EventDailyStat.objects.filter(unit_id=unit.pk).aggregate(n=Sum("reopens"))["n"] or 0
+
+
+@pytest.mark.postgres_too  # the rollup's SQL on both databases
+def test_upheld_dissatisfied_leaves_the_units_reopen_count(people, two_callbacks):
+    """The 不满意重办 the struck-out rating caused leaves the assessment's 重办率 too (incremental refresh)."""
+    unit = people["staff_a"].unit
+    assert unit_reopens(unit) == 1
+    appeal_uphold(appeal=two_callbacks, actor=people["supervisor"], note="录音证实已按政策答复")
+    assert unit_reopens(unit) == 0
+
+
+@pytest.mark.postgres_too  # the rollup's SQL on both databases
+def test_rejected_dissatisfied_keeps_the_reopen(people, two_callbacks):
+    unit = people["staff_a"].unit
+    assert unit_reopens(unit) == 1
+    appeal_reject(appeal=two_callbacks, actor=people["supervisor"], reason="理由不充分")
+    assert unit_reopens(unit) == 1
+
+
+@pytest.mark.postgres_too  # the rollup's SQL on both databases
+def test_a_ruling_days_after_the_reopen_rebuilds_the_reopens_day(people):
+    """Registered three days ago, reopened two days ago, the rollup refreshed yesterday: today's
+    ruling must rebuild the day of the reopen, which no event of today belongs to."""
+    import datetime as dt
+
+    from dispatch import services as d
+    from hotline.clock import frozen_at
+    from tests import factories as f
+
+    now = timezone.now()
+    unit = people["staff_a"].unit
+    with frozen_at(now - dt.timedelta(days=3)):
+        ticket = f.replied(people, co=False)
+    with frozen_at(now - dt.timedelta(days=2)):
+        d.survey_record(ticket=f.fresh(ticket), result="dissatisfied", actor=people["operator"], method="phone")
+        d.ticket_dispatch(ticket=f.fresh(ticket), actor=people["supervisor"], lead_unit=unit)
+        appeal = appeal_file(ticket=f.fresh(ticket), actor=people["staff_a"], kind="dissatisfied", reason=REASON)
+    with frozen_at(now - dt.timedelta(days=1)):
+        assert unit_reopens(unit) == 1
+    appeal_uphold(appeal=appeal, actor=people["supervisor"], note="录音证实已按政策答复")
+    assert unit_reopens(unit) == 0
