@@ -541,6 +541,9 @@ if os.environ.get("AUDIT_MAINTENANCE_DATABASE_URL"):
 CELERY_BEAT_SCHEDULE["audit-seal"] = {"task": "audit.seal", "schedule": 300.0, "options": {"expires": 300}}
 CELERY_BEAT_SCHEDULE["audit-archive"] = {"task": "audit.archive", "schedule": 86400.0, "options": {"expires": 3600}}
 # issue 19 item 4: photo files whose upload's transaction rolled back (photos.services.photos_sweep_orphans)
+# issue 19: the Open311 submitter's e-mail follows the ticket's anonymisation (open311.services)
+CELERY_BEAT_SCHEDULE["open311-retention"] = {"task": "open311.retention", "schedule": 86400.0,
+                                             "options": {"expires": 3600}}
 CELERY_BEAT_SCHEDULE["photos-sweep"] = {"task": "photos.sweep", "schedule": 86400.0, "options": {"expires": 3600}}
 # issue 18 item 2, appeals (不满意甄别/申诉, docs/APPEALS.md): a unit appeals a dissatisfied rating or an
 # overdue until the end of this many working days after it; the centre rules within this many more.
