@@ -9,7 +9,7 @@ from hotline.models import Role
 from hotline.rest.permissions import StaffOnly
 from hotline.rest.schema import REQUIRED_TEXT
 
-from ..intelligence import classifier, duplicates
+from ..intelligence import duplicates
 
 # Query text: the classifier reads the first 1,000 characters, duplicates the first 100 or so;
 # 500 characters keep a GET's address under the servers' 8 KB request-line limit even when every
@@ -36,6 +36,10 @@ def suggest(request):
         raise InvalidInput("请提供 text 参数（诉求内容）", field="text")
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"text 不能超过{MAX_TEXT}个字", field="text")
+    # Imported here: the classifier brings numpy, scipy and scikit-learn (about 250 MB), which a
+    # process that never suggests (an export, a worker serving other pages) need not carry.
+    from ..intelligence import classifier
+
     return Response(classifier.suggest(text))
 
 
