@@ -85,9 +85,11 @@ def test_unit_appeals_supervisor_upholds_and_the_rate_and_score_rise(browser, li
     assert "100.0%" in satisfaction_card(unit) and "1 / 1" in satisfaction_card(unit)
     shot(unit, "i18-unit-reports-after-appeal-375")
     # the default scheme: 满意率 30 points linear 60–100%, 解决率 15 points linear 50–100%:
-    # 50% → 0 and 50% → 0 before, 100% → 30 and 100% → 15 after
+    # 50% → 0 and 50% → 0 before, 100% → 30 and 100% → 15 after; 重办率 5 points, linear from
+    # 20% (none) down to 0% (all): the struck-out rating's reopen among unit A's few lead dispatches
+    # (over 20%) → 0 before, no reopen left (0%) → 5 after
     score_after = unit_score(unit, base)
     shot(unit, "i18-unit-assessment-after-appeal-375")
-    assert score_after == pytest.approx(score_before + 45)
+    assert score_after == pytest.approx(score_before + 30 + 15 + 5)
     unit.goto(f"{base}/unit/tickets/{ticket.pk}/")
     assert "申诉成立" in unit.inner_text("#appeals-card")
