@@ -207,7 +207,7 @@ def lock_create(*, scope: str, key: str, failures: int, request=None) -> Lockout
                  target_label=str(user) if user else key,
                  detail={"scope": scope, "key": key, "failures": failures,
                          "locked_until": lock.locked_until.isoformat()})
-    transaction.on_commit(lambda: tell_security_admins(lock=lock, user=user))
+    transaction.on_commit(lambda: tell_security_admins(lock=lock, user=user), robust=True)
     return lock
 
 

@@ -105,7 +105,7 @@ def token_revoke(*, user: User, actor: User | None, request=None) -> bool:
     if deleted:
         audit_record(action=AuditAction.TOKEN_REVOKED, actor=actor, request=request, target=user,
                      actor_label="" if actor else "manage.py")
-        transaction.on_commit(_tell_processes)
+        transaction.on_commit(_tell_processes, robust=True)
     return bool(deleted)
 
 
@@ -114,7 +114,7 @@ def token_revoke_all(*, actor: User | None, request=None) -> int:
     deleted, _ = Token.objects.all().delete()
     audit_record(action=AuditAction.TOKEN_REVOKED, actor=actor, request=request, target_type="token",
                  target_label="全部接口令牌", actor_label="" if actor else "manage.py", detail={"count": deleted})
-    transaction.on_commit(_tell_processes)
+    transaction.on_commit(_tell_processes, robust=True)
     return deleted
 
 

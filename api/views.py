@@ -3,6 +3,8 @@
 Actions honour an optional `If-Match: "<version>"` header (the detail's ETag): when the
 ticket changed since the client read it, the action is refused with 409.
 """
+import hashlib
+import json
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -67,6 +69,12 @@ def mark_fresh(ticket: Ticket) -> None:
             queryset._result_cache, queryset._prefetch_done = [], True
             _EMPTY_RELATIONS[name] = queryset
     ticket._prefetched_objects_cache = dict(_EMPTY_RELATIONS)
+
+
+def request_digest(request) -> str:
+    """The request body's hash, to tell a retry (same body) from another request under one key."""
+    body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def parse(serializer_class, request, data=None):
@@ -173,6 +181,10 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
 
     # JSON only in the schema: a form cannot say null (category), and operators' tools send JSON.
     @extend_schema(request={"application/json": s.TicketCreateSerializer}, responses={201: s.TicketDetailSerializer},
+                   parameters=[OpenApiParameter(
+                       "Idempotency-Key", str, OpenApiParameter.HEADER, required=False, pattern=r"^[\x21-\x7e]{1,100}$",
+                       description="客户端为每份登记生成的唯一键（如 UUID）。超时或未收到答复后以同一键重发，"
+                                   "得到第一次登记的工单（响应头 Idempotent-Replayed: true），不会重复登记")],
                    examples=[OpenApiExample("电话投诉", request_only=True, value={
                        "channel": "phone", "ticket_type": "complaint", "urgency": "normal",
                        "title": "幸福小区门口路灯不亮",
@@ -180,17 +192,26 @@ class TicketViewSet(FilterWhenAsked, mixins.ListModelMixin, mixins.RetrieveModel
                        "citizen_phone": "13812345678", "citizen_name": "张先生", "address": "城关镇幸福小区东门",
                        "area": "城关镇"})])
     def create(self, request, *args, **kwargs):
-        """登记工单（话务员、值班长、管理员）。合作系统（Api-Key）以渠道 api 登记，只能查看自己登记的工单。"""
+        """登记工单（话务员、值班长、管理员）。合作系统（Api-Key）以渠道 api 登记，只能查看自己登记的工单。
+
+        带 `Idempotency-Key` 请求头时，同一账号以同一键重发同一请求（超时或未收到答复后重试）
+        得到第一次登记的工单（响应头 `Idempotent-Replayed: true`），不会重复登记；
+        同一键用于不同的请求为 409 `idempotency_key_reused`。"""
         if request.user.role == Role.PARTNER:
             data = partner_ticket_input(key=request.auth, data=parse(s.TicketCreateSerializer, request),
                                         channel_given="channel" in request.data)
         else:
             require_role(request.user, *HOTLINE_STAFF, what="登记工单")
             data = parse(s.TicketCreateSerializer, request)
-        ticket = ticket_services.ticket_register(actor=request.user, **data)
-        mark_fresh(ticket)  # the operator's most frequent call: no reading back of empty lists
-        body = self.get_serializer(ticket).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": f'"{ticket.version}"'})
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            ticket, created = ticket_services.ticket_register(actor=request.user, **data), True
+            mark_fresh(ticket)  # the operator's most frequent call: no reading back of empty lists
+        else:
+            ticket, created = ticket_services.ticket_register_once(
+                actor=request.user, key=key, digest=request_digest(request), **data)
+        headers = {"ETag": f'"{ticket.version}"'} | ({} if created else {"Idempotent-Replayed": "true"})
+        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED, headers=headers)
 
     @extend_schema(responses=s.CitizenIdentitySerializer)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[],

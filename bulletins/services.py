@@ -64,10 +64,10 @@ def bulletin_generate(*, template: BulletinTemplate, period_start: dt.date, acto
         bulletin.save()
         storage = bulletin.pdf.storage
         kept = {bulletin.pdf.name, bulletin.xlsx.name}
-        transaction.on_commit(lambda: [storage.delete(n) for n in old_files if n not in kept])
+        transaction.on_commit(lambda: [storage.delete(n) for n in old_files if n not in kept], robust=True)
         if notify:
             bulletin_id = bulletin.pk
-            transaction.on_commit(lambda: bulletin_notify(bulletin_id=bulletin_id))
+            transaction.on_commit(lambda: bulletin_notify(bulletin_id=bulletin_id), robust=True)
     return bulletin
 
 

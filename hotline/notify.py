@@ -125,7 +125,7 @@ def publish_all_after_commit(event_ids: list[int]) -> None:
     if _deferrer is not None:
         _deferrer(event_ids)
     else:
-        transaction.on_commit(lambda: deliver_events(event_ids))
+        transaction.on_commit(lambda: deliver_events(event_ids), robust=True)
 
 
 def is_muted() -> bool:

@@ -46,13 +46,13 @@ def enqueue(event_ids: list[int]) -> list[int]:
     EventOutbox.objects.bulk_create([EventOutbox(event_ids=event_ids[i:i + ROW_EVENTS])
                                      for i in range(0, len(event_ids), ROW_EVENTS)])
     trace.remember_events(event_ids)  # the worker logs their delivery under this request's id
-    transaction.on_commit(schedule_drain)
+    transaction.on_commit(schedule_drain, robust=True)
     return event_ids
 
 
 def _queued_in_statement(event_ids: list[int]) -> None:
     trace.remember_events(event_ids)
-    transaction.on_commit(schedule_drain)
+    transaction.on_commit(schedule_drain, robust=True)
 
 
 # enqueue() as a part of the statement that writes the events (PostgreSQL): one outbox row each.

@@ -56,7 +56,7 @@ def queue_callback(message: Message) -> StatusCallback:
     )
     from .tasks import deliver_status_callback
 
-    transaction.on_commit(lambda: deliver_status_callback.delay(callback.pk))
+    transaction.on_commit(lambda: deliver_status_callback.delay(callback.pk), robust=True)
     return callback
 
 

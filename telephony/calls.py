@@ -133,14 +133,16 @@ def cti_event_apply(evt: CtiEvent) -> Call:
             # issue 20: the pop-up shows a known caller whole to this operator: recorded with the answer
             known = Citizen.objects.filter(phone=call.caller).first() if call.caller else None
             caller_identity_record(actor=call.operator, citizen=known, surface="screen_pop")
-            transaction.on_commit(lambda: push_to_user(operator_id, "call.popup", call_popup_payload(call)))
+            transaction.on_commit(lambda: push_to_user(operator_id, "call.popup", call_popup_payload(call)),
+                                  robust=True)
     elif evt.event == "hangup" and call.state in (S.RINGING, S.ANSWERED):
         call.ended_at = evt.at
         if call.state == S.ANSWERED:
             call.state = S.COMPLETED
         else:
             call.state = S.MISSED
-            transaction.on_commit(lambda: push_to_roles(OPERATOR_ROLES, "missed.call", missed_call_payload(call)))
+            transaction.on_commit(lambda: push_to_roles(OPERATOR_ROLES, "missed.call", missed_call_payload(call)),
+                                  robust=True)
     call.save()
     return call
 

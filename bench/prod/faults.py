@@ -89,9 +89,12 @@ class Traffic:
             marker = f"FAPI{self.run}-{n:05d}"
             body = {"channel": "phone", "ticket_type": "complaint", "title": f"故障测试{n}",
                     "content": f"小区路灯不亮，晚上出行不安全。{marker}", "citizen_phone": self._phone()}
-            for attempt in range(40):  # a client keeps trying for ~20 s, the same registration each time
+            # A client keeps trying for ~20 s, the same registration each time under one Idempotency-Key:
+            # a try whose answer was lost (a 500 after the commit, a timeout) is not registered twice.
+            for attempt in range(40):
                 try:
-                    answer = self.api.http.post(f"{self.api.base_url}/api/tickets/", json=body, timeout=10)
+                    answer = self.api.http.post(f"{self.api.base_url}/api/tickets/", json=body, timeout=10,
+                                                headers={"Idempotency-Key": marker})
                     if answer.status_code == 201:
                         self.load.acknowledged.append(marker)
                         self.load.last_ack = time.monotonic()
@@ -157,7 +160,7 @@ class Faults:
             try:
                 answer = api.http.post(f"{api.base_url}/api/tickets/", timeout=10, json={
                     "channel": "phone", "ticket_type": "complaint", "content": f"探测{fault}：路灯不亮",
-                    "citizen_phone": probe_phone})
+                    "citizen_phone": probe_phone}, headers={"Idempotency-Key": f"probe-{probe_phone}"})
                 return answer.json()["number"] if answer.status_code == 201 else None
             except (requests.RequestException, ValueError):
                 return None
@@ -186,7 +189,24 @@ def settle(topology: Topology, database_url: str, timeout: float) -> dict:
             }
     with contextlib.suppress(TimeoutError):
         wait_for(lambda: not any(backlog().values()), timeout=timeout, interval=1, what="the backlog to drain")
-    return backlog()
+    left = backlog()
+    if left["sms_not_sent"] or left["sms_awaiting_receipt"]:
+        left["unfinished_sms"] = unfinished_sms(database_url)
+    return left
+
+
+def unfinished_sms(database_url: str) -> list[dict]:
+    """What an undrained backlog holds: each outbound SMS not final, with its parts' states, so a
+    failure says which notice stuck and where."""
+    with psycopg.connect(database_url, autocommit=True) as db:
+        rows = db.execute(
+            "SELECT m.id, m.kind, m.status, m.date_created, m.date_updated, "
+            "coalesce(string_agg(p.state || '/' || p.attempts || '/' || coalesce(p.next_try_at::text, '-'), ' '), '')"
+            " FROM sms_gateway_message m LEFT JOIN sms_gateway_messagepart p ON p.message_id = m.id"
+            " WHERE m.direction <> 'inbound' AND m.status IN ('queued', 'sending', 'sent')"
+            " GROUP BY m.id ORDER BY m.id LIMIT 20").fetchall()
+    return [{"id": r[0], "kind": r[1], "status": r[2], "created": str(r[3]), "updated": str(r[4]), "parts": r[5]}
+            for r in rows]
 
 
 def check(topology: Topology, database_url: str, load: Load, socket: LiveSocket, since_event: int) -> dict:
@@ -223,7 +243,7 @@ def check(topology: Topology, database_url: str, load: Load, socket: LiveSocket,
 
 
 def run(topology: Topology, postgres: PrivatePostgres, redis: PrivateRedis, *, rate: float, sms_rate: float,
-        phase: float, faults=FAULTS, settle_seconds: float = 120) -> dict:
+        phase: float, faults=FAULTS, settle_seconds: float = 180) -> dict:
     run_id = time.strftime("%H%M%S")
     with psycopg.connect(postgres.url, autocommit=True) as db:
         since_event = db.execute("SELECT coalesce(max(id), 0) FROM hotline_ticketevent").fetchone()[0]

@@ -43,7 +43,7 @@ def holiday_year_import(*, year: int, text: str, actor, source: str = "", reques
         "after": {"days_off": holiday_year.days_off, "make_up_days": holiday_year.make_up_days, "source": source}})
     # Now, and again after commit: a page asking in between must not keep the stale warning.
     forget_calendar_warning()
-    transaction.on_commit(forget_calendar_warning)
+    transaction.on_commit(forget_calendar_warning, robust=True)
     return holiday_year
 
 

@@ -69,7 +69,7 @@ def _forget() -> None:
 def forget_review_policy(**kwargs) -> None:
     _forget()
     # Again after commit: a request that read the old rows meanwhile may have cached them.
-    transaction.on_commit(_forget)
+    transaction.on_commit(_forget, robust=True)
 
 
 post_save.connect(forget_review_policy, sender=ReplyReviewPolicy, dispatch_uid="reply-review-policy-saved")

@@ -235,3 +235,22 @@ class EventOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {len(self.event_ids)} events"
+
+
+class RegistrationKey(models.Model):
+    """A client's Idempotency-Key for a registration (POST /api/tickets/): the same key from the
+    same account gives back the ticket it made, so a client that retries after a timeout or a
+    lost answer registers the citizen once. `digest` is the request body's hash: the same key
+    with another body is refused rather than answered with an unrelated ticket."""
+
+    actor = models.ForeignKey("hotline.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="registration_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.ticket_id}"

@@ -49,6 +49,10 @@ DESCRIPTIONS = {
 
 # Operations whose 409 has a reason of its own besides a ticket that moved on.
 CONFLICTS = {
+    "/api/tickets/": (
+        "idempotency_key_reused",
+        "该 Idempotency-Key 已用于另一份登记请求，请为新的登记换一个键",
+        "同一 Idempotency-Key 已用于内容不同的另一份登记请求（idempotency_key_reused）"),
     "/api/tickets/{id}/reply/": (
         "co_units_unanswered",
         "以下协办单位尚未答复：县交通运输局（尚未签收）。请等待协办意见，或确认记录其未答复后再回复",

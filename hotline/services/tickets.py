@@ -1,12 +1,14 @@
 """Intake and the transitions the hotline office performs itself."""
 
+import re
+
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput
 from ..events import new_event
-from ..models import Category, Channel, Citizen, DailyCounter, Role, Ticket, TicketType, Urgency
+from ..models import Category, Channel, Citizen, DailyCounter, RegistrationKey, Role, Ticket, TicketType, Urgency
 from ..models.tickets import OPEN_STATES
 from ..permissions import HOTLINE_STAFF, require_role
 from ..validation import validate_choice, validate_id_number, validate_phone, validate_text
@@ -69,6 +71,7 @@ def ticket_register(
     is_confidential: bool = False,
     latitude=None,
     longitude=None,
+    client_key: tuple[str, str] | None = None,
 ) -> Ticket:
     """Register a request from any channel. Staff register phone and walk-in requests;
     SMS, web and API intake run as the system (actor=None) with an actor_label.
@@ -109,7 +112,41 @@ def ticket_register(
             to_state=ticket.state, payload=payload,
         )
         registration.write(ticket, event)  # on PostgreSQL one statement: the operators' busiest write
+        if client_key is not None:  # ticket_register_once: the key commits with its ticket or not at all
+            RegistrationKey.objects.create(actor=actor, key=client_key[0], digest=client_key[1], ticket=ticket)
     return ticket
+
+
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}")
+
+
+def ticket_register_once(*, actor, key: str, digest: str, **fields) -> tuple[Ticket, bool]:
+    """ticket_register for a client that may send the same request again (an Idempotency-Key,
+    with `digest` the request's hash): the first request registers (True); the same key again,
+    even at the same moment, gives back that ticket (False). The same key with another request
+    is 409 idempotency_key_reused: answering it with the first ticket would hide a citizen."""
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise InvalidInput("Idempotency-Key 须为 1 至 100 个可见 ASCII 字符", field="Idempotency-Key")
+    earlier = _registered_under(actor=actor, key=key, digest=digest)
+    if earlier is not None:
+        return earlier, False
+    try:
+        return ticket_register(actor=actor, client_key=(key, digest), **fields), True
+    except IntegrityError:  # the same key twice at once: the other request's ticket stands
+        earlier = _registered_under(actor=actor, key=key, digest=digest)
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _registered_under(*, actor, key: str, digest: str) -> Ticket | None:
+    earlier = RegistrationKey.objects.filter(actor=actor, key=key).select_related("ticket").first()
+    if earlier is None:
+        return None
+    if earlier.digest != digest:
+        raise Conflict("该 Idempotency-Key 已用于另一份登记请求，请为新的登记换一个键",
+                       code="idempotency_key_reused", field="Idempotency-Key")
+    return earlier.ticket
 
 
 @transaction.atomic

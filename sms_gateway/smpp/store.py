@@ -210,21 +210,28 @@ def _refresh(message_ids) -> None:
 
 
 def _find_part(receipt: codec.Receipt) -> MessagePart | None:
-    for smsc_id in codec.alternate_ids(receipt.message_id):
-        part = MessagePart.objects.filter(smsc_message_id=smsc_id).order_by("-id").first()
-        if part:
-            return part
+    """The part a receipt the fast path did not place is for. Its reference (umr) and number
+    first: a part in doubt is exactly what the receipt names. Only then another spelling of the
+    SMSC's id (hex for decimal), for the same number: ids 93 and 147 are one number in decimal
+    and hex, and a receipt taken by the wrong part leaves the right one in doubt, to be sent twice."""
+    def same_number(part: MessagePart) -> bool:
+        return not receipt.destination or part.message.to_number == receipt.destination
+
     if receipt.umr is not None:
         # The SMSC took a submit whose response we never saw: recognise it by its reference.
         candidates = MessagePart.objects.filter(
             umr=receipt.umr, state__in=[PartState.IN_DOUBT, PartState.SUBMITTING],
         ).select_related("message")
         for part in candidates:
-            if not receipt.destination or part.message.to_number == receipt.destination:
+            if same_number(part):
                 part.smsc_message_id = receipt.message_id
                 part.accepted_at = part.accepted_at or _now()
                 logger.info("in-doubt part %s resolved by receipt %s", part.pk, receipt.message_id)
                 return part
+    for smsc_id in codec.alternate_ids(receipt.message_id):
+        part = MessagePart.objects.filter(smsc_message_id=smsc_id).select_related("message").order_by("-id").first()
+        if part and same_number(part):
+            return part
     return None
 
 

@@ -35,6 +35,9 @@ def prod():
         "PROD_WS_PORT": str(BASE + 2), "PROD_SMSC_PORT": str(BASE + 3), "PROD_SMSC_CONTROL_PORT": str(BASE + 4),
         "WEB_WORKERS": "2",  # two cores; gunicorn.conf.py's default is cores + 1
         "SURVEY_DELAY_MINUTES": "0",  # the survey goes out at the next send_due_surveys
+        # A part in doubt that the SMSC never had (the gateway killed between its claim and the
+        # write) is sent again after this much bound time: within the fault test's settle (90 s).
+        "SMS_SMPP_DOUBT_SECONDS": "30",
     })
     topology = Topology(environ)
     topology.postgres, topology.redis = postgres, redis

@@ -117,6 +117,26 @@ def test_receipt_in_decimal_for_a_hex_id():
     assert message.status == "delivered"
 
 
+@pytest.mark.parametrize("doubtful_id, other_id", [("72", "48"), ("93", "147")])
+def test_in_doubt_receipt_is_not_taken_by_another_spelling_of_its_id(doubtful_id, other_id):
+    """An SMSC numbering 1, 2, 3 … in decimal: 72 in hex is "48" and "93" read as hex is 147, both
+    other messages' ids. The receipt for 72 (or 93), whose submit's answer was lost, belongs to
+    the in-doubt part with its reference, not to the delivered part the SMSC called 48 (or 147).
+    Taken by that part, it left the right one in doubt, to be sent twice (a CI fault run)."""
+    [earlier, lost] = queue(2)
+    claimed = {c.message_id: c for c in store.claim(2, "s1")}
+    store.record_responses([(claimed[earlier.pk].part_id, 0, other_id)])
+    store.apply_receipts([receipt(MessagePart.objects.select_related("message").get(message=earlier))])
+    store.session_ended("s1")
+    doubtful = MessagePart.objects.select_related("message").get(message=lost)
+    assert doubtful.state == PartState.IN_DOUBT
+    store.apply_receipts([receipt(doubtful, umr=claimed[lost.pk].umr, message_id=doubtful_id)])
+    doubtful.refresh_from_db()
+    lost.refresh_from_db()
+    assert (doubtful.state, doubtful.smsc_message_id, lost.status) == (PartState.DELIVERED, doubtful_id, "delivered")
+    assert MessagePart.objects.get(message=earlier).smsc_message_id == other_id
+
+
 def test_long_message_is_delivered_when_every_part_is():
     [message] = queue(1, body="长" * 150)
     claimed = store.claim(10, "s")
