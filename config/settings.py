@@ -195,7 +195,9 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Chinese only: the product has no other catalogue, and a browser asking for English got Django's
+# own messages (password rules, admin) in English inside Chinese pages.
+LANGUAGES = [("zh-hans", _("简体中文"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

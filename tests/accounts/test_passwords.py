@@ -75,6 +75,18 @@ def test_change_page_says_what_is_wrong(operator):
     assert "两次输入的新密码不一致" in r.content.decode()
 
 
+def test_a_browser_asking_for_english_still_reads_chinese(operator):
+    """Only Chinese is offered: Django's own messages (the common-password rule) followed the
+    browser's Accept-Language into English inside a Chinese page."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.force_login(operator)
+    r = client.post("/account/password/", {"old_password": PASSWORD, "new_password1": "password123",
+                                            "new_password2": "password123"})
+    html = r.content.decode()
+    assert "太常见" in html and "too common" not in html
+    assert r["Content-Language"] == "zh-hans"
+
+
 def expire(user, days=91):
     """create_user's password is dated by the account; a changed one by its record."""
     type(user).objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=days))
