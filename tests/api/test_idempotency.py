@@ -1,11 +1,10 @@
 """Idempotency-Key on POST /api/tickets/: a client that sends a registration again (a timeout,
 an answer lost to a restart) gets the ticket it made, and the citizen is registered once."""
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from hotline.models import RegistrationKey, Ticket
+from tests.concurrency import at_once, unexpected
 
 BODY = {"channel": "phone", "ticket_type": "complaint", "content": "小区路灯不亮，晚上出行不安全。",
         "citizen_phone": "13700002222"}
@@ -69,20 +68,8 @@ def test_the_same_key_twice_at_once_registers_once(operator, api):
     """Two copies of one request at the same moment (a client's retry overtaking a slow first
     try): the unique key makes the second's transaction roll back, and it answers the first's ticket."""
     assert connection.vendor == "postgresql"
-    answers, barrier = [], threading.Barrier(4)
-
-    def attempt():
-        try:
-            barrier.wait(10)
-            answers.append(register(api(operator), "at-once"))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    answers = at_once(*[lambda: register(api(operator), "at-once")] * 4)
+    assert not unexpected(answers), answers
     assert [a.status_code for a in answers] == [201] * 4
     assert len({a.json()["number"] for a in answers}) == 1
     assert Ticket.objects.count() == 1 and RegistrationKey.objects.count() == 1

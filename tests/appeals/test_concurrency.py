@@ -1,14 +1,13 @@
 """Rulings at the same instant on real PostgreSQL: of supervisors upholding and rejecting one
 appeal at once exactly one wins, the others get 409, and one ruling event is written."""
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from appeals.models import Appeal
 from appeals.services import appeal_file, appeal_reject, appeal_uphold
 from hotline.errors import Conflict
 from hotline.models import TicketEvent
+from tests.concurrency import at_once, unexpected
 
 from .conftest import dissatisfied
 
@@ -23,30 +22,14 @@ def test_runs_on_postgresql():
 def test_concurrent_rulings_one_wins(people):
     ticket = dissatisfied(people)
     appeal = appeal_file(ticket=ticket, actor=people["staff_a"], kind="dissatisfied", reason="已按政策答复")
-    barrier = threading.Barrier(THREADS)
-    won, refused, errors = [], [], []
+    def ruling(i: int):
+        if i % 2:
+            return lambda: appeal_uphold(appeal=appeal, actor=people["supervisor"], note=f"第{i}位成立")
+        return lambda: appeal_reject(appeal=appeal, actor=people["supervisor"], reason=f"第{i}位驳回")
 
-    def rule(i: int):
-        try:
-            barrier.wait(timeout=30)
-            if i % 2:
-                appeal_uphold(appeal=appeal, actor=people["supervisor"], note=f"第{i}位成立")
-            else:
-                appeal_reject(appeal=appeal, actor=people["supervisor"], reason=f"第{i}位驳回")
-            won.append(i)
-        except Conflict:
-            refused.append(i)
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=rule, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert len(won) == 1 and len(refused) == THREADS - 1
+    outcomes = at_once(*[ruling(i) for i in range(THREADS)])
+    assert not unexpected(outcomes, Conflict), outcomes
+    refused = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(refused) == THREADS - 1
     assert TicketEvent.objects.filter(ticket=ticket, kind__in=["appeal_upheld", "appeal_rejected"]).count() == 1
     assert Appeal.objects.get(pk=appeal.pk).state in ("upheld", "rejected")

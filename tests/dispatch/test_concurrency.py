@@ -3,15 +3,14 @@
 Each thread has its own database connection (Django opens one per thread); a barrier
 releases them together. Row locks in the services decide who wins; the losers get a 409.
 """
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from dispatch.models import Assignment, TicketReturn
 from hotline.models import TicketEvent
 from tests import factories as f
+from tests.concurrency import at_once, unexpected
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -20,32 +19,27 @@ THREADS = 20
 
 def race(user, requests, *, if_match=None):
     """Fire `requests` [(path, body)] at once as `user`; returns [(path, status, json)]."""
-    barrier = threading.Barrier(len(requests))
-    results, errors = [], []
-    lock = threading.Lock()
+    headers = {"HTTP_IF_MATCH": if_match} if if_match else {}
 
     def attempt(path, body):
-        try:
-            client = APIClient()
-            client.force_authenticate(user)
-            headers = {"HTTP_IF_MATCH": if_match} if if_match else {}
-            barrier.wait(timeout=30)
-            response = client.post(path, body, format="json", **headers)
-            with lock:
-                results.append((path.rsplit("/", 2)[-2], response.status_code, response.json()))
-        except Exception as exc:  # surfaced below: a thread must not fail silently
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        client = APIClient()
+        client.force_authenticate(user)
+        return lambda: (path.rsplit("/", 2)[-2], *answered(client.post(path, body, format="json", **headers)))
 
-    threads = [threading.Thread(target=attempt, args=request) for request in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert len(results) == len(requests)
+    results = at_once(*[attempt(path, body) for path, body in requests])
+    assert not unexpected(results), results
     return results
+
+
+def answered(response) -> tuple[int, dict]:
+    return response.status_code, response.json()
+
+
+def poster(user, path, body):
+    """A request as `user`, for at_once: (status, json)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return lambda: answered(client.post(path, body, format="json"))
 
 
 def requests_for(ticket, kinds):
@@ -112,29 +106,11 @@ def test_two_supervisors_accepting_and_refusing_one_return_at_once_one_wins(peop
 
     ticket = f.with_pending_return(people, co=False)
     second = make_user("supervisor2", "supervisor", display_name="值班长小王")
-    barrier = threading.Barrier(2)
-    answers = {}
-
-    def decide(name, user, path, body):
-        try:
-            client = APIClient()
-            client.force_authenticate(user)
-            barrier.wait(timeout=30)
-            response = client.post(path, body, format="json")
-            answers[name] = (response.status_code, response.json())
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=decide, args=("accept", people["supervisor"],
-                                              f"/api/tickets/{ticket.pk}/return/accept/", {"note": "同意"})),
-        threading.Thread(target=decide, args=("refuse", second, f"/api/tickets/{ticket.pk}/return/refuse/",
-                                              {"reason": "属本单位职责"})),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = at_once(
+        poster(people["supervisor"], f"/api/tickets/{ticket.pk}/return/accept/", {"note": "同意"}),
+        poster(second, f"/api/tickets/{ticket.pk}/return/refuse/", {"reason": "属本单位职责"}))
+    assert not unexpected(outcomes), outcomes
+    answers = dict(zip(("accept", "refuse"), outcomes, strict=True))
     statuses = sorted(status for status, _ in answers.values())
     assert statuses == [200, 409], answers
     winner = next(name for name, (status, _) in answers.items() if status == 200)
@@ -155,27 +131,11 @@ def test_office_and_unit_at_once_do_not_deadlock(people):
     ticket = f.dispatched(people, co=False)
     keep = f.registered(people)
     staff, office = people["staff_a"], people["supervisor"]
-    barrier = threading.Barrier(2)
-    statuses = {}
-
-    def act(name, user, path, body):
-        try:
-            client = APIClient()
-            client.force_authenticate(user)
-            barrier.wait(timeout=30)
-            statuses[name] = client.post(path, body, format="json").status_code
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=act, args=("return", staff, f"/api/tickets/{ticket.pk}/return/",
-                                           {"reason_code": "not_ours", "reason": "改派"})),
-        threading.Thread(target=act, args=("merge", office, f"/api/tickets/{ticket.pk}/merge/", {"into": keep.number})),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = at_once(
+        poster(staff, f"/api/tickets/{ticket.pk}/return/", {"reason_code": "not_ours", "reason": "改派"}),
+        poster(office, f"/api/tickets/{ticket.pk}/merge/", {"into": keep.number}))
+    assert not unexpected(outcomes), outcomes
+    statuses = {name: status for name, (status, _) in zip(("return", "merge"), outcomes, strict=True)}
     assert set(statuses.values()) <= {200, 409} and statuses["merge"] == 200
     assert f.fresh(ticket).state == "merged"
     # A request that came first was withdrawn by the merge; one that came second was refused.

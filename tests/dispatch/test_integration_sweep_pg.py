@@ -1,7 +1,6 @@
 """The sweep's PostgreSQL path: the same events and notices as the portable path, and two
 sweeps at the same instant never notify a ticket twice."""
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
@@ -10,6 +9,7 @@ from dispatch import timers
 from dispatch.models import SupervisionNotice
 from hotline import outbox
 from hotline.models import TicketEvent
+from tests.concurrency import at_once, unexpected
 
 from ..live.helpers import dispatched
 from .crowd import crowd_like
@@ -44,24 +44,8 @@ def test_two_sweeps_at_the_same_instant_notify_each_ticket_once(operator, superv
     first = dispatched(operator, supervisor, unit_a)
     crowd_like(first, 2000, prefix="P")
     now = first.due_at + dt.timedelta(seconds=1)
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            start.wait()
-            results.append(timers.sweep_lights(now=now))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = at_once(*[lambda: timers.sweep_lights(now=now)] * 2)
+    assert not unexpected(results), results
     claimed = results[0].supervised + results[1].supervised
     assert len(claimed) == len(set(claimed)) == 2001
     assert TicketEvent.objects.filter(kind="supervise").count() == 2001

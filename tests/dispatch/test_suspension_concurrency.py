@@ -1,14 +1,13 @@
 """挂起 (issue 16, item 4) on real PostgreSQL: supervisors approving and refusing one request at
 the same instant (one wins, the others get 409), and two sweeps resuming at once (one resumes)."""
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from dispatch import services as d
 from dispatch.models import Suspension
 from hotline.models import TicketEvent
 from tests import factories as f
+from tests.concurrency import at_once, unexpected
 
 from .test_concurrency import race
 
@@ -42,23 +41,7 @@ def test_two_sweeps_at_once_resume_a_ticket_once(people, settings):
 
     ticket = f.suspended(people)
     Suspension.objects.filter(ticket=ticket).update(resume_by=timezone.now())
-    barrier = threading.Barrier(2)
-    resumed, errors = [], []
-
-    def sweep():
-        try:
-            barrier.wait(timeout=30)
-            resumed.extend(d.suspensions_resume_due())
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert resumed == [ticket.pk]
+    sweeps = at_once(d.suspensions_resume_due, d.suspensions_resume_due)
+    assert not unexpected(sweeps), sweeps
+    assert [pk for resumed in sweeps for pk in resumed] == [ticket.pk]
     assert TicketEvent.objects.filter(ticket=ticket, kind="resume").count() == 1

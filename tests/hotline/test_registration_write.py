@@ -133,29 +133,16 @@ def test_the_caller_is_stored_once_and_a_known_callers_name_is_kept(operator, re
 def test_two_first_registrations_of_one_new_number_at_once_share_one_citizen(operator):
     """The second waits on the first's uncommitted citizen row; when it commits, ON CONFLICT
     takes that row, and both tickets point at it."""
-    import threading
+    from tests.concurrency import at_once, unexpected
 
-    from django.db import connections
-
-    numbers, tickets, errors = ["26100900021", "26100900022"], [], []
-    barrier = threading.Barrier(2)
+    numbers = ["26100900021", "26100900022"]
 
     def attempt(number):
-        try:
-            barrier.wait(10)
-            tickets.append(register(registration.write_in_one_statement, operator, number,
-                                    phone="13600000002", name="")[0])
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        return lambda: register(registration.write_in_one_statement, operator, number, phone="13600000002",
+                                name="")[0]
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in numbers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors, errors
+    tickets = at_once(*[attempt(n) for n in numbers])
+    assert not unexpected(tickets), tickets
     [citizen] = Citizen.objects.filter(phone="13600000002")
     assert {t.citizen_id for t in tickets} == {citizen.pk}
     assert Ticket.objects.filter(number__in=numbers, citizen=citizen).count() == 2
