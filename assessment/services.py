@@ -28,7 +28,7 @@ def rollups_refresh() -> None:
 
 
 @transaction.atomic
-def assessment_month_publish(*, month: dt.date, actor, refresh: bool = True) -> PublishedMonth:
+def assessment_month_publish(*, month: dt.date, actor, request=None, refresh: bool = True) -> PublishedMonth:
     """Freeze a finished month: store every assessed unit's score and breakdown (MonthScore),
     and record in CountLedger the counts taken in (the month's own, and the late changes of
     earlier published months it carried), so that later changes count in the next month."""
@@ -64,6 +64,10 @@ def assessment_month_publish(*, month: dt.date, actor, refresh: bool = True) -> 
     CountLedger.objects.bulk_create([
         CountLedger(source_month=source, unit_id=unit_id, **counts)
         for (source, unit_id), counts in counts_by_unit_and_month(taken).items()])
+    # Publishing fixes what every unit is ranked by for good: who did it stands in the audit trail.
+    audit_record(action=AuditAction.PUBLISHED, actor=actor, request=request, target=published,
+                 detail={"month": f"{month:%Y-%m}", "scheme": scheme.pk, "units": len(result.scores),
+                         "carried_from": list(result.carried_from)})
     return published
 
 

@@ -96,7 +96,7 @@ def setattr_cells(row, cells) -> None:
 def publish(request, scope):
     month = chosen_month(request)
     try:
-        assessment_month_publish(month=month, actor=request.user)
+        assessment_month_publish(month=month, actor=request.user, request=request)
     except HotlineError as exc:
         messages.error(request, exc.message)
     else:

@@ -29,6 +29,7 @@ class AuditAction(models.TextChoices):
     POLICY_CHANGED = "policy_changed", _("规则变更")
     KNOWLEDGE_CHANGED = "knowledge_changed", _("知识点变更")
     PERSONAL_DATA = "personal_data", _("个人信息处理")
+    PUBLISHED = "published", _("发布考核结果")
     ARCHIVED = "archived", _("审计记录归档")
 
 

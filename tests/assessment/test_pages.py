@@ -79,9 +79,12 @@ def test_publish_button_freezes_the_month(client, people, september):
     html = response.content.decode()
     assert "考核结果已发布" in html and "已发布" in html
     assert PublishedMonth.objects.get().month == dt.date(2026, 9, 1)
+    [record] = AuditEvent.objects.filter(action="published")
+    assert record.actor == people["supervisor"] and record.detail["month"] == SEPT and record.detail["units"] >= 2
     with frozen_at(at("2026-10-02 09:05")):
         again = client.post("/assessment/publish/", {"month": SEPT}, follow=True).content.decode()
     assert "已经发布" in again
+    assert AuditEvent.objects.filter(action="published").count() == 1, "a refused second publication is not one"
 
 
 def test_xlsx_download_is_audited(client, people, september):
