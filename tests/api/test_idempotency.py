@@ -73,3 +73,4 @@ def test_the_same_key_twice_at_once_registers_once(operator, api):
     assert [a.status_code for a in answers] == [201] * 4
     assert len({a.json()["number"] for a in answers}) == 1
     assert Ticket.objects.count() == 1 and RegistrationKey.objects.count() == 1
+

@@ -92,3 +92,17 @@ def test_each_key_has_its_own_rate_limit(fmt, key_a, key_b, street):
     assert Open311Session(fmt, key_b.raw).get("requests", "service_requests").status == 200
     # The same key on the REST API counts in the same window.
     assert rest(key_a).get("/api/tickets/").status_code == 429
+
+
+def test_a_partner_system_retrying_over_rest_files_once(key_a, key_b, plain):
+    """A city app (an Open311 partner key on the REST API) is the client most likely to retry."""
+    body = {"ticket_type": "help", "content": "小区楼道灯坏了", "citizen_phone": "13700003333", "category": plain.pk}
+
+    def post(key):
+        return rest(key).post(
+            "/api/tickets/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="app-order-77")
+
+    first, again, other_partner = post(key_a), post(key_a), post(key_b)
+    assert (first.status_code, again.status_code, other_partner.status_code) == (201, 201, 201)
+    assert again.json()["id"] == first.json()["id"] != other_partner.json()["id"]
+    assert Ticket.objects.count() == 2
