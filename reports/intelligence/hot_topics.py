@@ -9,7 +9,6 @@ import datetime as dt
 import math
 from collections import Counter
 
-import jieba.analyse
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -27,6 +26,15 @@ BASELINE_FACTOR = 4  # the baseline is the 4 windows before the current one
 CONTENT_CHARS = 80
 
 
+def default_tfidf():
+    """jieba's IDF table, imported where terms are made (the worker's rollup), not with the
+    URLconf: jieba.analyse loads the table and textrank's tagger at import, 97 MB that every web
+    process carried (bench/README.md, 2026-12-05)."""
+    import jieba.analyse
+
+    return jieba.analyse.default_tfidf
+
+
 def ticket_terms(title: str, content: str) -> list[str]:
     """The ticket's most distinctive terms by TF-IDF, title counted twice."""
     ensure_ready()
@@ -34,8 +42,8 @@ def ticket_terms(title: str, content: str) -> list[str]:
     tokens = head + head + words(content[:CONTENT_CHARS])
     if not tokens:
         return []
-    idf = jieba.analyse.default_tfidf.idf_freq
-    median = jieba.analyse.default_tfidf.median_idf
+    tfidf = default_tfidf()
+    idf, median = tfidf.idf_freq, tfidf.median_idf
     tf = Counter(tokens)
     ranked = sorted(tf, key=lambda w: -tf[w] * idf.get(w, median))
     return ranked[:TERMS_PER_TICKET]
