@@ -34,6 +34,7 @@ Deferrer = Callable[[list[int]], None]
 _subscribers: dict[str, Subscriber] = {}
 _deferrer: Deferrer | None = None
 _muted = threading.local()
+_background = threading.local()
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,22 @@ def publish_all_after_commit(event_ids: list[int]) -> None:
         _deferrer(event_ids)
     else:
         transaction.on_commit(lambda: deliver_events(event_ids), robust=True)
+
+
+@contextmanager
+def delivering_in_background() -> Iterator[None]:
+    """A worker delivers (the outbox's drain), not a request: a subscriber may wait out a short
+    outage of what it sends through (live.push retries the channel layer) rather than drop."""
+    before = getattr(_background, "on", False)
+    _background.on = True
+    try:
+        yield
+    finally:
+        _background.on = before
+
+
+def in_background() -> bool:
+    return getattr(_background, "on", False)
 
 
 def is_muted() -> bool:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from ops import context, trace
 
+from . import notify
 from .models import EventOutbox
 from .notify import StatementDeferral, defer_to, deliver_events
 
@@ -110,7 +111,7 @@ def _drain_round() -> tuple[int, bool]:
             taken.append(row.pk)
             event_ids += row.event_ids
         if taken:
-            with _under_requests(event_ids):
+            with _under_requests(event_ids), notify.delivering_in_background():
                 deliver_events(event_ids)  # one batch: read in one query, each subscriber called once
             EventOutbox.objects.filter(pk__in=taken).delete()
         return len(event_ids), len(taken) < len(rows) or len(rows) == DRAIN_ROWS
