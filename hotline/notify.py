@@ -130,15 +130,22 @@ def publish_all_after_commit(event_ids: list[int]) -> None:
 
 
 @contextmanager
-def delivering_in_background() -> Iterator[None]:
-    """A worker delivers (the outbox's drain), not a request: a subscriber may wait out a short
-    outage of what it sends through (live.push retries the channel layer) rather than drop."""
-    before = getattr(_background, "on", False)
-    _background.on = True
+def _switched_on(flag: threading.local) -> Iterator[None]:
+    """A per-thread switch on for the block, and back to what it was (nested blocks keep it on)."""
+    before = getattr(flag, "on", False)
+    flag.on = True
     try:
         yield
     finally:
-        _background.on = before
+        flag.on = before
+
+
+@contextmanager
+def delivering_in_background() -> Iterator[None]:
+    """A worker delivers (the outbox's drain), not a request: a subscriber may wait out a short
+    outage of what it sends through (live.push retries the channel layer) rather than drop."""
+    with _switched_on(_background):
+        yield
 
 
 def in_background() -> bool:
@@ -153,8 +160,5 @@ def is_muted() -> bool:
 def muted() -> Iterator[None]:
     """No notifications for events written inside (demo data with a made-up past must not
     send SMS or push today). The events themselves are still written."""
-    _muted.on = True
-    try:
+    with _switched_on(_muted):
         yield
-    finally:
-        _muted.on = False
